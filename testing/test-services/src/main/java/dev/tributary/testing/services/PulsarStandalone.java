@@ -1,0 +1,146 @@
+package dev.tributary.testing.services;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Pulsar standalone broker, from the official server distribution that the build unpacks,
+ * started once per test JVM on free ports with its own data directory and log.
+ *
+ * <p>The generated config keeps topics that have no producer or consumer (the standalone default
+ * deletes them after about 60 s, with their messages) and bounds the broker's caches.
+ */
+public final class PulsarStandalone implements StoppableService {
+    private static final String NAME = "Pulsar standalone";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final String MEMORY = "-Xms256m -Xmx1g -XX:MaxDirectMemorySize=512m";
+
+    private final ServiceProcess process;
+    private final int brokerPort;
+    private final int webPort;
+    private final Path home;
+
+    private PulsarStandalone(ServiceProcess process, int brokerPort, int webPort, Path home) {
+        this.process = process;
+        this.brokerPort = brokerPort;
+        this.webPort = webPort;
+        this.home = home;
+    }
+
+    /** The broker for this JVM, started on first call. Fails in one line if it cannot start. */
+    public static PulsarStandalone get() {
+        return SharedServices.get(NAME, PulsarStandalone::start);
+    }
+
+    /** The binary protocol URL, for {@code PulsarClient.builder().serviceUrl(...)}. */
+    public String serviceUrl() {
+        return "pulsar://127.0.0.1:" + brokerPort;
+    }
+
+    /** The admin REST URL, for {@code PulsarAdmin.builder().serviceHttpUrl(...)} and plain HTTP. */
+    public String adminUrl() {
+        return "http://127.0.0.1:" + webPort;
+    }
+
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    @Override
+    public String describe() {
+        return serviceUrl() + ", admin " + adminUrl() + ", log " + logFile();
+    }
+
+    @Override
+    public void stop() {
+        process.stop();
+    }
+
+    private static PulsarStandalone start() {
+        Path home = SharedServices.locate("tributary.pulsar.home", "pulsar/apache-pulsar-4.0.8")
+                .filter(p -> Files.isRegularFile(p.resolve("bin/pulsar")))
+                .orElseThrow(() -> new ServiceStartException("Pulsar distribution not found: run the build"
+                        + " (./mvnw verify) so that it unpacks org.apache.pulsar:pulsar-server-distribution,"
+                        + " or set -Dtributary.pulsar.home to an unpacked apache-pulsar folder"));
+        Path work = SharedServices.freshWorkDir("pulsar");
+        List<Integer> ports = FreePorts.allocate(3);
+        int brokerPort = ports.get(0);
+        int webPort = ports.get(1);
+        int bookiePort = ports.get(2);
+        Path config = writeConfig(home, work, brokerPort, webPort);
+        Path log = work.resolve("pulsar.log");
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PULSAR_MEM", MEMORY);
+        env.put("PULSAR_GC", "-XX:+UseG1GC");
+        env.put("PULSAR_LOG_DIR", work.resolve("logs").toString());
+        env.put("PULSAR_STANDALONE_CONF", config.toString());
+        List<String> command = List.of("bash", home.resolve("bin/pulsar").toString(), "standalone",
+                "-nfw", "-nss",
+                "--config", config.toString(),
+                "--bookkeeper-dir", work.resolve("data/bookkeeper").toString(),
+                "--metadata-dir", work.resolve("data/metadata").toString(),
+                "--bookkeeper-port", Integer.toString(bookiePort));
+        ServiceProcess process = ServiceProcess.start(NAME, command, env, work, log);
+        PulsarStandalone pulsar = new PulsarStandalone(process, brokerPort, webPort, home);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        process.awaitHealthy(START_TIMEOUT, () -> pulsar.isHealthy(http));
+        return pulsar;
+    }
+
+    /** The broker's own health check: it produces and consumes on an internal topic. */
+    private boolean isHealthy(HttpClient http) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl() + "/admin/v2/brokers/health"))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("ok");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Path writeConfig(Path home, Path work, int brokerPort, int webPort) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("bindAddress", "127.0.0.1");
+        overrides.put("advertisedAddress", "127.0.0.1");
+        overrides.put("brokerServicePort", Integer.toString(brokerPort));
+        overrides.put("webServicePort", Integer.toString(webPort));
+        // Tests read topics after pauses; the default deletes idle topics and their messages.
+        overrides.put("brokerDeleteInactiveTopicsEnabled", "false");
+        // Bounded memory: the broker shares two cores and the heap with the tests.
+        overrides.put("managedLedgerCacheSizeMB", "64");
+        overrides.put("dbStorage_writeCacheMaxSizeMb", "32");
+        overrides.put("dbStorage_readAheadCacheMaxSizeMb", "32");
+        overrides.put("dbStorage_rocksDB_blockCacheSize", "33554432");
+        try {
+            String template = Files.readString(home.resolve("conf/standalone.conf"), StandardCharsets.UTF_8);
+            Path config = work.resolve("standalone.conf");
+            Files.writeString(config, PropertiesText.withOverrides(template, overrides), StandardCharsets.UTF_8);
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the Pulsar test config in " + work, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tributary.testing.services;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+/**
+ * Prints how long a module's whole test run took and how its tests ended, so that the build
+ * output shows the integration suite's time next to each service's start-up time.
+ * Registered through {@code META-INF/services}, so every test JVM that has test-services on its
+ * class path reports.
+ */
+public final class TestRunTimer implements TestExecutionListener {
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private volatile long begin;
+    private volatile TestPlan plan;
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan testPlan) {
+        plan = testPlan;
+        begin = System.nanoTime();
+    }
+
+    @Override
+    public void executionSkipped(TestIdentifier test, String reason) {
+        // A class skipped as a whole (no Docker, say) skips every test in it.
+        long tests = test.isTest() ? 1 : plan.getDescendants(test).stream().filter(TestIdentifier::isTest).count();
+        skipped.addAndGet(tests);
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+        if (!test.isTest()) {
+            return;
+        }
+        if (result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
+            succeeded.incrementAndGet();
+        } else {
+            failed.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void testPlanExecutionFinished(TestPlan testPlan) {
+        SharedServices.log("test run took %.1f s: %d passed, %d not passed, %d skipped",
+                SharedServices.seconds(begin), succeeded.get(), failed.get(), skipped.get());
+    }
+}
