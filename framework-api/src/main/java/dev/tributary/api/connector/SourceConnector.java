@@ -1,0 +1,66 @@
+package dev.tributary.api.connector;
+
+import dev.tributary.api.annotation.Stable;
+import dev.tributary.api.config.ConfigSchema;
+import dev.tributary.api.config.ConfigValidation;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A source plugin: it validates its config, splits the work into task configs, and creates the
+ * {@link SourceTask}s that read records.
+ *
+ * <p>Found with {@link java.util.ServiceLoader}: list the class in
+ * {@code META-INF/services/dev.tributary.api.connector.SourceConnector} and give it a public
+ * no-argument constructor. Operators name it by class name or by its alias, the simple class
+ * name without {@code SourceConnector} or {@code Connector}, in lower case
+ * ({@code KinesisSourceConnector} is {@code kinesis}).
+ *
+ * <p>Threads: the runtime creates one instance per running connector and calls
+ * {@link #start}, {@link #taskConfigs} and {@link #stop} from one connector thread, never at
+ * the same time. {@link #version}, {@link #configSchema} and {@link #validate} may be called on
+ * a separate instance that is never started, from any thread. The runtime sets the thread's
+ * context class loader to the plugin's own class loader around every call.
+ *
+ * <p>Errors: an exception from {@link #start} or {@link #taskConfigs} marks the connector
+ * FAILED, with the exception's message as its status. Messages must not contain secrets.
+ */
+@Stable
+public interface SourceConnector {
+    /** The plugin's version, such as {@code 1.2.0}. */
+    String version();
+
+    /** The connector's own config keys, declared as data. The runtime adds its own keys to these. */
+    ConfigSchema configSchema();
+
+    /**
+     * Validates a config without starting anything. The default checks the schema; override it
+     * to add checks that need more, but never to reach remote systems for long.
+     *
+     * @param config the connector's own keys (the runtime's keys, such as {@code tasks.max}, removed)
+     */
+    default ConfigValidation validate(Map<String, String> config) {
+        return configSchema().validate(config);
+    }
+
+    /**
+     * Starts the connector with a config that {@link #validate} accepted.
+     *
+     * @param context the runtime's services for this connector
+     * @param config the connector's own keys
+     */
+    void start(ConnectorContext context, Map<String, String> config);
+
+    /**
+     * Splits the work into at most {@code maxTasks} task configs; the runtime starts one task per
+     * config. Called after {@link #start}, and again after
+     * {@link ConnectorContext#requestTaskReconfiguration()}.
+     */
+    List<Map<String, String>> taskConfigs(int maxTasks);
+
+    /** Creates a new, unstarted task. Called once per task, including on every restart. */
+    SourceTask createTask();
+
+    /** Stops the connector and releases its resources. Its tasks are stopped first. */
+    void stop();
+}
