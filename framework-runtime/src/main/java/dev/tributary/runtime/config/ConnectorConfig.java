@@ -1,0 +1,141 @@
+package dev.tributary.runtime.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.config.Config;
+import dev.tributary.api.config.ConfigException;
+import dev.tributary.api.config.ConfigField;
+import dev.tributary.api.config.ConfigSchema;
+import dev.tributary.api.config.ConfigType;
+import dev.tributary.api.config.Validators;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A connector's config as the runtime sees it: the runtime's own keys ({@value #NAME},
+ * {@value #CONNECTOR_CLASS}, {@value #TASKS_MAX}, {@value #TOPIC}), read and checked, and the
+ * connector's own keys, passed on to the connector unchanged.
+ *
+ * <p>{@link #toString()} shows the connector's keys but not their values, which may be secrets.
+ *
+ * @param name the connector's name, unique in the worker and safe in file names and URLs
+ * @param connectorClass the connector's alias, such as {@code kinesis}, or its class name
+ * @param tasksMax the most tasks the connector may run, at least 1
+ * @param topic the destination Pulsar topic: a short name or {@code persistent://tenant/namespace/topic}
+ * @param connectorProps the connector's own keys, without the runtime's; copied, in the order given
+ */
+public record ConnectorConfig(String name, String connectorClass, int tasksMax, String topic,
+        Map<String, String> connectorProps) {
+
+    /** The connector's name. */
+    public static final String NAME = "name";
+    /** The connector's alias or class name. */
+    public static final String CONNECTOR_CLASS = "connector.class";
+    /** The most tasks to run. */
+    public static final String TASKS_MAX = "tasks.max";
+    /** The destination Pulsar topic. */
+    public static final String TOPIC = "topic";
+
+    /** The keys that belong to the runtime rather than to the connector. */
+    public static final Set<String> RUNTIME_KEYS = Set.of(NAME, CONNECTOR_CLASS, TASKS_MAX, TOPIC);
+
+    private static final String GROUP = "Connector";
+
+    /** The runtime's keys of every connector config, declared as data; the docs are generated from it. */
+    public static final ConfigSchema RUNTIME_SCHEMA = ConfigSchema.builder()
+            .field(ConfigField.builder(NAME, ConfigType.STRING)
+                    .required()
+                    .validator(Validators.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}",
+                            "1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit,"
+                                    + " so that it is safe in file names and URLs"))
+                    .doc("The connector's name, unique in the worker. It names the connector's offsets, its"
+                            + " status and its REST path, so it is 1 to 128 letters, digits, '.', '_' or '-',"
+                            + " starting with a letter or digit.")
+                    .group(GROUP)
+                    .build())
+            .field(ConfigField.builder(CONNECTOR_CLASS, ConfigType.STRING)
+                    .required()
+                    .validator(Validators.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*",
+                            "a connector alias such as kinesis or datagen, or a fully qualified class name"))
+                    .doc("Which connector to run: its alias, such as kinesis or datagen, or the fully qualified"
+                            + " name of its SourceConnector class.")
+                    .group(GROUP)
+                    .build())
+            .field(ConfigField.builder(TASKS_MAX, ConfigType.INT)
+                    .defaultValue("1")
+                    .validator(Validators.atLeast(1))
+                    .doc("The most tasks the connector may run at once. The connector may run fewer, for"
+                            + " example when there is less work than tasks.")
+                    .group(GROUP)
+                    .build())
+            .field(ConfigField.builder(TOPIC, ConfigType.STRING)
+                    .required()
+                    .validator(Validators.matches(
+                            "(?:persistent|non-persistent)://[^/\\s]+/[^/\\s]+/[^/\\s]+|(?!.*://)[^/\\s]+",
+                            "a Pulsar topic: a short name such as orders, or persistent://tenant/namespace/topic"))
+                    .doc("The Pulsar topic that records are written to, unless a record names its own. A short"
+                            + " name such as orders means persistent://public/default/orders.")
+                    .group(GROUP)
+                    .build())
+            .build();
+
+    public ConnectorConfig {
+        requireNonNull(name, "name is null");
+        requireNonNull(connectorClass, "connectorClass is null");
+        requireNonNull(topic, "topic is null");
+        requireNonNull(connectorProps, "connectorProps is null");
+        if (tasksMax < 1) {
+            throw new IllegalArgumentException("tasksMax must be at least 1, not " + tasksMax);
+        }
+        LinkedHashMap<String, String> copy = new LinkedHashMap<>();
+        connectorProps.forEach((key, value) -> {
+            requireNonNull(key, "connectorProps has a null key");
+            requireNonNull(value, () -> "connectorProps has a null value for " + key);
+            if (RUNTIME_KEYS.contains(key)) {
+                throw new IllegalArgumentException(key + " is a runtime key, not a connector key");
+            }
+            copy.put(key, value);
+        });
+        connectorProps = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Reads a flat config: checks the runtime's keys against {@link #RUNTIME_SCHEMA} and keeps every
+     * other key as the connector's. Null values count as absent.
+     *
+     * @throws ConfigException with one line per bad runtime key, all of them at once
+     */
+    public static ConnectorConfig fromFlat(Map<String, String> flat) {
+        requireNonNull(flat, "flat is null");
+        Map<String, String> runtime = new LinkedHashMap<>();
+        Map<String, String> connector = new LinkedHashMap<>();
+        flat.forEach((key, value) -> {
+            if (key != null && value != null) {
+                (RUNTIME_KEYS.contains(key) ? runtime : connector).put(key, value);
+            }
+        });
+        Config config = RUNTIME_SCHEMA.parse(runtime);
+        return new ConnectorConfig(config.getString(NAME), config.getString(CONNECTOR_CLASS),
+                config.getInt(TASKS_MAX), config.getString(TOPIC), connector);
+    }
+
+    /** The runtime's keys followed by the connector's, as text; {@link #fromFlat} reads it back. */
+    public Map<String, String> toFlat() {
+        LinkedHashMap<String, String> flat = new LinkedHashMap<>();
+        flat.put(NAME, name);
+        flat.put(CONNECTOR_CLASS, connectorClass);
+        flat.put(TASKS_MAX, Integer.toString(tasksMax));
+        flat.put(TOPIC, topic);
+        flat.putAll(connectorProps);
+        return Collections.unmodifiableMap(flat);
+    }
+
+    /** Shows the connector's keys without their values, which may be secrets. */
+    @Override
+    public String toString() {
+        return "ConnectorConfig[name=" + name + ", connectorClass=" + connectorClass + ", tasksMax=" + tasksMax
+                + ", topic=" + topic + ", connectorKeys=" + connectorProps.keySet() + "]";
+    }
+}

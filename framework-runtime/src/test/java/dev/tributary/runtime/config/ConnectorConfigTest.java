@@ -1,0 +1,142 @@
+package dev.tributary.runtime.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.tributary.api.config.ConfigException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConnectorConfigTest {
+
+    private static Map<String, String> flat(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    @Test
+    void splitsRuntimeKeysFromConnectorKeys() {
+        ConnectorConfig config = ConnectorConfig.fromFlat(flat(
+                "name", "orders", "awsRegion", "us-east-1", "connector.class", "kinesis",
+                "tasks.max", " 4 ", "topic", "persistent://acme/sales/orders", "numRetries", "3"));
+
+        assertThat(config.name()).isEqualTo("orders");
+        assertThat(config.connectorClass()).isEqualTo("kinesis");
+        assertThat(config.tasksMax()).isEqualTo(4);
+        assertThat(config.topic()).isEqualTo("persistent://acme/sales/orders");
+        assertThat(config.connectorProps()).containsExactly(
+                Map.entry("awsRegion", "us-east-1"), Map.entry("numRetries", "3"));
+    }
+
+    @Test
+    void tasksMaxDefaultsToOne() {
+        ConnectorConfig config = ConnectorConfig.fromFlat(flat(
+                "name", "a", "connector.class", "dev.example.MySourceConnector", "topic", "orders"));
+
+        assertThat(config.tasksMax()).isEqualTo(1);
+        assertThat(config.connectorProps()).isEmpty();
+    }
+
+    @Test
+    void listsEveryBadRuntimeFieldAtOnce() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.fromFlat(flat(
+                "name", "my connector!", "tasks.max", "0", "topic", "persistent://only-one-part", "x", "y")));
+
+        assertThat(e.problems()).hasSize(4);
+        assertThat(e.problems()).anySatisfy(line -> assertThat(line)
+                .startsWith("name: 'my connector!' must be")
+                .contains("safe in file names and URLs"));
+        assertThat(e.problems()).anySatisfy(line -> assertThat(line).startsWith("connector.class: is required"));
+        assertThat(e.problems()).anySatisfy(line -> assertThat(line).startsWith("tasks.max: '0' must be at least 1"));
+        assertThat(e.problems()).anySatisfy(line -> assertThat(line)
+                .startsWith("topic: 'persistent://only-one-part' must be a Pulsar topic"));
+    }
+
+    @Test
+    void reportsMissingRequiredFieldsWithTheirDocs() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.fromFlat(Map.of()));
+
+        assertThat(e.problems()).extracting(line -> line.substring(0, line.indexOf(':')))
+                .containsExactly("name", "connector.class", "topic");
+        assertThat(e.getMessage()).doesNotContain("Exception");
+    }
+
+    @Test
+    void nameMustBeSafeInFileNamesAndUrls() {
+        for (String good : new String[] {"a", "orders-from-kinesis", "v1.2_x", "A".repeat(128)}) {
+            assertThat(ConnectorConfig.fromFlat(flat("name", good, "connector.class", "datagen", "topic", "t")).name())
+                    .isEqualTo(good);
+        }
+        for (String bad : new String[] {"-a", ".hidden", "a/b", "a b", "ä", "A".repeat(129), "..%2F"}) {
+            assertThatThrownBy(() -> ConnectorConfig.fromFlat(flat("name", bad, "connector.class", "datagen",
+                    "topic", "t")))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("name: ");
+        }
+    }
+
+    @Test
+    void topicIsAShortNameOrAFullName() {
+        for (String good : new String[] {"orders", "persistent://acme/sales/orders",
+                "non-persistent://acme/sales/orders"}) {
+            assertThat(ConnectorConfig.fromFlat(flat("name", "a", "connector.class", "datagen", "topic", good))
+                    .topic()).isEqualTo(good);
+        }
+        for (String bad : new String[] {"acme/sales/orders", "persistent://acme/orders", "http://x/y/z", "a b"}) {
+            assertThatThrownBy(() -> ConnectorConfig.fromFlat(flat("name", "a", "connector.class", "datagen",
+                    "topic", bad)))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("topic: ");
+        }
+    }
+
+    @Test
+    void connectorClassIsAnAliasOrAClassName() {
+        assertThatThrownBy(() -> ConnectorConfig.fromFlat(flat("name", "a", "connector.class", "my connector",
+                "topic", "t")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("connector.class: 'my connector' must be a connector alias");
+    }
+
+    @Test
+    void toFlatReadsBackEqual() {
+        ConnectorConfig config = new ConnectorConfig("orders", "kinesis", 3, "orders",
+                flat("awsRegion", "us-east-1", "numRetries", "3"));
+
+        assertThat(config.toFlat()).containsExactly(
+                Map.entry("name", "orders"), Map.entry("connector.class", "kinesis"), Map.entry("tasks.max", "3"),
+                Map.entry("topic", "orders"), Map.entry("awsRegion", "us-east-1"), Map.entry("numRetries", "3"));
+        assertThat(ConnectorConfig.fromFlat(config.toFlat())).isEqualTo(config);
+    }
+
+    @Test
+    void connectorPropsCannotHoldRuntimeKeys() {
+        assertThatThrownBy(() -> new ConnectorConfig("a", "datagen", 1, "t", Map.of("tasks.max", "2")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tasks.max");
+        assertThatThrownBy(() -> new ConnectorConfig("a", "datagen", 0, "t", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void toStringShowsKeysButNotValues() {
+        ConnectorConfig config = new ConnectorConfig("a", "kinesis", 1, "t", Map.of("awsSecretKey", "s3cr3t"));
+
+        assertThat(config.toString()).contains("awsSecretKey").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void runtimeSchemaDocumentsEveryRuntimeKey() {
+        assertThat(ConnectorConfig.RUNTIME_SCHEMA.fields())
+                .extracting(f -> f.name())
+                .containsExactlyInAnyOrderElementsOf(ConnectorConfig.RUNTIME_KEYS);
+        assertThat(ConnectorConfig.RUNTIME_SCHEMA.fields()).allSatisfy(f -> assertThat(f.documentation()).isNotBlank());
+    }
+}
