@@ -1,0 +1,87 @@
+package dev.tributary.runtime.http;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * Where the worker's HTTP server listens, parsed from the {@code listeners} setting, such as
+ * {@code http://127.0.0.1:8083}. Only {@code http} is supported for now. Port 0 means any free
+ * port, which tests use.
+ *
+ * @param host the host name or IP address to bind, IPv6 without brackets
+ * @param port the port, 0 to 65535
+ */
+public record ListenerAddress(String host, int port) {
+    /** The worker setting this value comes from, named in every error. */
+    public static final String CONFIG_KEY = "listeners";
+    private static final String EXPECTED = "http://HOST:PORT, for example http://0.0.0.0:8083";
+
+    public ListenerAddress {
+        requireNonNull(host, "host is null");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException(CONFIG_KEY + ": expected " + EXPECTED + "; the host is empty");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(CONFIG_KEY + ": expected " + EXPECTED + "; port " + port
+                    + " is outside 0 to 65535");
+        }
+    }
+
+    /**
+     * Parses one listener.
+     *
+     * @throws IllegalArgumentException naming the {@code listeners} key, the expected form, the
+     *     value and what is wrong with it
+     */
+    public static ListenerAddress parse(String value) {
+        requireNonNull(value, "value is null");
+        String text = value.trim();
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw invalid(value, "it is not a URL (" + e.getReason() + ")");
+        }
+        if (uri.getScheme() == null || uri.isOpaque()) {
+            throw invalid(value, "the http:// prefix is missing");
+        }
+        if (!uri.getScheme().toLowerCase(Locale.ROOT).equals("http")) {
+            throw invalid(value, "only http is supported, not " + uri.getScheme());
+        }
+        if (uri.getHost() == null) {
+            throw invalid(value, "the host is missing or not a valid host name");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw invalid(value, "a listener takes no user name");
+        }
+        if (uri.getPort() < 0) {
+            throw invalid(value, "the port is missing");
+        }
+        if (uri.getPort() > 65_535) {
+            throw invalid(value, "port " + uri.getPort() + " is outside 0 to 65535");
+        }
+        if (!(uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")) || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            throw invalid(value, "a listener takes no path, query or fragment");
+        }
+        String host = uri.getHost();
+        // URI keeps the brackets of an IPv6 literal; binding wants the bare address.
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new ListenerAddress(host, uri.getPort());
+    }
+
+    /** The listener as a URL for {@code port}, which may differ from {@link #port()} when that is 0. */
+    public URI toUri(int actualPort) {
+        String uriHost = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("http://" + uriHost + ":" + actualPort);
+    }
+
+    private static IllegalArgumentException invalid(String value, String problem) {
+        return new IllegalArgumentException(CONFIG_KEY + ": expected " + EXPECTED + ", got '" + value + "': " + problem);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.tributary.runtime.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metrics of one worker: one {@link TaskMetrics} per running task, plus gauges and counters
+ * registered by other parts of the worker (see {@link JvmMetrics}), rendered by {@link #scrape()}
+ * in the Prometheus text exposition format 0.0.4.
+ *
+ * <p>Threads: every method is thread-safe. {@link #scrape()} may run concurrently with recording
+ * and with other scrapes; it reads registered suppliers on the calling thread.
+ *
+ * <p>Errors: registering a bad or clashing name throws {@link IllegalArgumentException}. A
+ * supplier that throws during a scrape is logged and its sample left out; the scrape goes on.
+ */
+public final class MetricsRegistry {
+    private static final Logger log = LoggerFactory.getLogger(MetricsRegistry.class);
+    private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    private final LongSupplier nanoTime;
+    // Sorted, so that a scrape lists tasks in a stable order.
+    private final ConcurrentSkipListMap<TaskKey, TaskMetrics> tasks = new ConcurrentSkipListMap<>();
+    // Guarded by itself; registration is rare, and insertion order is the scrape order.
+    private final Map<SeriesKey, Registered> registered = new LinkedHashMap<>();
+
+    /** The worker's registry: {@link System#nanoTime()} as time source, with the {@link JvmMetrics} series. */
+    public MetricsRegistry() {
+        this(System::nanoTime);
+        JvmMetrics.register(this);
+    }
+
+    /**
+     * A registry with no series yet, not even the JVM ones; for tests and for embedding.
+     *
+     * @param nanoTime the monotonic time source of moving rates and latency windows, in
+     *     nanoseconds, such as {@code System::nanoTime}; tests pass a fake to move time by hand
+     */
+    public MetricsRegistry(LongSupplier nanoTime) {
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
+    }
+
+    /** The recorder of a task, created on first use. Its series carry {@code connector} and {@code task} labels. */
+    public TaskMetrics task(String connector, int taskId) {
+        TaskKey key = new TaskKey(connector, taskId);
+        return tasks.computeIfAbsent(key, k -> new TaskMetrics(k.connector(), k.taskId(), nanoTime));
+    }
+
+    /**
+     * Drops a task's series, for a task that was stopped or moved. A recorder still held by a
+     * finishing thread keeps working but is no longer scraped; {@link #task} then starts afresh.
+     */
+    public void removeTask(String connector, int taskId) {
+        tasks.remove(new TaskKey(connector, taskId));
+    }
+
+    /**
+     * Registers a gauge, read at scrape time. Series of one name share the help text and differ
+     * by labels.
+     *
+     * @throws IllegalArgumentException for a name or label name Prometheus does not allow, a name
+     *     a task uses, a name registered with another type or help, or a series already registered
+     */
+    public void register(String name, String help, Map<String, String> labels, DoubleSupplier gauge) {
+        add(name, help, labels, MetricType.GAUGE, gauge);
+    }
+
+    /**
+     * Registers a counter whose running total is read at scrape time, such as CPU seconds. The
+     * total must never decrease. Same rules as {@link #register}.
+     */
+    public void registerCounter(String name, String help, Map<String, String> labels, DoubleSupplier total) {
+        add(name, help, labels, MetricType.COUNTER, total);
+    }
+
+    /** Removes a series added by {@link #register} or {@link #registerCounter}; false if there was none. */
+    public boolean unregister(String name, Map<String, String> labels) {
+        SeriesKey key = new SeriesKey(requireNonNull(name, "name is null"), sorted(labels));
+        synchronized (registered) {
+            return registered.remove(key) != null;
+        }
+    }
+
+    /**
+     * Renders every series in the Prometheus text exposition format 0.0.4: per family one
+     * {@code # HELP} and one {@code # TYPE} line, then its samples. Task families come first,
+     * tasks sorted by connector and task id, then registered series in registration order.
+     */
+    public String scrape() {
+        ExpositionWriter out = new ExpositionWriter();
+        for (TaskMetrics task : tasks.values()) {
+            task.collect(out);
+        }
+        List<Registered> series;
+        synchronized (registered) {
+            series = new ArrayList<>(registered.values());
+        }
+        for (Registered entry : series) {
+            double value;
+            try {
+                value = entry.supplier().getAsDouble();
+            } catch (RuntimeException e) {
+                // One broken supplier must not fail the whole scrape.
+                log.warn("Metric {} could not be read; the sample is left out", entry.name(), e);
+                continue;
+            }
+            out.add(entry.name(), entry.type(), entry.help(), entry.name(), entry.labels(), value);
+        }
+        return out.render();
+    }
+
+    private void add(String name, String help, Map<String, String> labels, MetricType type, DoubleSupplier supplier) {
+        requireNonNull(name, "name is null");
+        requireNonNull(help, "help is null");
+        requireNonNull(supplier, "supplier is null");
+        SortedMap<String, String> labelPairs = sorted(labels);
+        if (!METRIC_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Metric name '" + name + "' is not valid: use letters, digits, _ and :, "
+                    + "not starting with a digit");
+        }
+        if (TaskMetrics.SAMPLE_NAMES.contains(name)) {
+            throw new IllegalArgumentException("Metric name '" + name + "' is reserved for task metrics");
+        }
+        for (String label : labelPairs.keySet()) {
+            if (!LABEL_NAME.matcher(label).matches() || label.startsWith("__")) {
+                throw new IllegalArgumentException("Label name '" + label + "' of metric " + name
+                        + " is not valid: use letters, digits and _, not starting with a digit or __");
+            }
+        }
+        SeriesKey key = new SeriesKey(name, labelPairs);
+        Registered entry = new Registered(name, type, help, ExpositionWriter.labels(labelPairs), supplier);
+        synchronized (registered) {
+            for (Registered other : registered.values()) {
+                if (other.name().equals(name) && (other.type() != type || !other.help().equals(help))) {
+                    throw new IllegalArgumentException("Metric " + name + " is already registered as a "
+                            + other.type().text() + " with help '" + other.help() + "'");
+                }
+            }
+            if (registered.putIfAbsent(key, entry) != null) {
+                throw new IllegalArgumentException("Metric " + name + labelPairs + " is already registered");
+            }
+        }
+    }
+
+    private static SortedMap<String, String> sorted(Map<String, String> labels) {
+        requireNonNull(labels, "labels is null");
+        SortedMap<String, String> copy = new TreeMap<>();
+        labels.forEach((name, value) -> copy.put(requireNonNull(name, "label name is null"),
+                requireNonNull(value, () -> "value of label " + name + " is null")));
+        return copy;
+    }
+
+    private record TaskKey(String connector, int taskId) implements Comparable<TaskKey> {
+        TaskKey {
+            requireNonNull(connector, "connector is null");
+        }
+
+        @Override
+        public int compareTo(TaskKey other) {
+            int byConnector = connector.compareTo(other.connector);
+            return byConnector != 0 ? byConnector : Integer.compare(taskId, other.taskId);
+        }
+    }
+
+    private record SeriesKey(String name, Map<String, String> labels) {
+        SeriesKey {
+            labels = Map.copyOf(labels);
+        }
+    }
+
+    private record Registered(String name, MetricType type, String help, String labels, DoubleSupplier supplier) {
+    }
+}

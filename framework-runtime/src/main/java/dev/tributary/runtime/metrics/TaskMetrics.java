@@ -1,0 +1,176 @@
+package dev.tributary.runtime.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records what one source task does, for {@link MetricsRegistry#scrape()}. Obtain it from
+ * {@link MetricsRegistry#task}.
+ *
+ * <p>Threads: every method may be called from any thread, concurrently: the task thread, Pulsar's
+ * I/O threads and the offset committer. The {@code record*} methods never block and do not
+ * allocate, so they are safe on the data path; they never throw, and treat a negative argument
+ * as zero rather than fail a record over a metric.
+ *
+ * <p>Latency summaries: the quantiles and {@code _max} cover a sliding window of the last 50 to
+ * 60 seconds (six rotating 10-second HdrHistogram intervals), so they follow the present instead
+ * of averaging over the task's life; {@code _count} and {@code _sum} are cumulative, as
+ * Prometheus's {@code rate()} expects. Latencies are kept in microseconds to 3 significant
+ * digits; values over 10 minutes count as 10 minutes in the quantiles and maximum, but with
+ * their true value in {@code _sum}. An empty window gives {@code NaN} quantiles and a
+ * {@code _max} of 0.
+ */
+public final class TaskMetrics {
+    static final String POLL_CALLS = "tributary_task_poll_calls_total";
+    static final String POLL_RECORDS = "tributary_task_poll_records_total";
+    static final String POLL_RATE = "tributary_task_poll_rate";
+    static final String RECORDS_WRITTEN = "tributary_task_records_written_total";
+    static final String BYTES_WRITTEN = "tributary_task_bytes_written_total";
+    static final String SEND_FAILURES = "tributary_task_send_failures_total";
+    static final String SEND_ACK_LATENCY = "tributary_task_send_ack_latency_seconds";
+    static final String COMMIT_LATENCY = "tributary_task_offset_commit_latency_seconds";
+    static final String COMMITS = "tributary_task_offset_commits_total";
+    static final String QUEUE_DEPTH = "tributary_task_queue_depth";
+
+    /** Every sample name a task emits, so that ad-hoc metrics cannot collide with them. */
+    static final Set<String> SAMPLE_NAMES = Set.of(POLL_CALLS, POLL_RECORDS, POLL_RATE, RECORDS_WRITTEN,
+            BYTES_WRITTEN, SEND_FAILURES, SEND_ACK_LATENCY, SEND_ACK_LATENCY + "_count",
+            SEND_ACK_LATENCY + "_sum", SEND_ACK_LATENCY + "_max", COMMIT_LATENCY, COMMIT_LATENCY + "_count",
+            COMMIT_LATENCY + "_sum", COMMIT_LATENCY + "_max", COMMITS, QUEUE_DEPTH);
+
+    private static final Logger log = LoggerFactory.getLogger(TaskMetrics.class);
+
+    private final String connector;
+    private final int taskId;
+    private final String labels;
+    private final LongAdder pollCalls = new LongAdder();
+    private final LongAdder pollRecords = new LongAdder();
+    private final MovingRate pollRate;
+    private final LongAdder recordsWritten = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
+    private final LatencyWindow sendToAck;
+    private final LatencyWindow commitLatency;
+    private final LongAdder commitSuccesses = new LongAdder();
+    private final LongAdder commitFailures = new LongAdder();
+    private volatile LongSupplier queueDepth;
+
+    TaskMetrics(String connector, int taskId, LongSupplier nanoTime) {
+        this.connector = requireNonNull(connector, "connector is null");
+        this.taskId = taskId;
+        requireNonNull(nanoTime, "nanoTime is null");
+        Map<String, String> labelPairs = new LinkedHashMap<>();
+        labelPairs.put("connector", connector);
+        labelPairs.put("task", Integer.toString(taskId));
+        this.labels = ExpositionWriter.labels(labelPairs);
+        this.pollRate = new MovingRate(nanoTime);
+        this.sendToAck = new LatencyWindow(nanoTime, List.of(0.5, 0.99, 0.999));
+        this.commitLatency = new LatencyWindow(nanoTime, List.of(0.5, 0.99));
+    }
+
+    public String connector() {
+        return connector;
+    }
+
+    public int taskId() {
+        return taskId;
+    }
+
+    /** One call to the task's {@code poll}, which returned {@code records} records (0 for none). */
+    public void recordPoll(int records) {
+        long count = Math.max(0, records);
+        pollCalls.increment();
+        pollRecords.add(count);
+        pollRate.mark(count);
+    }
+
+    /** Pulsar acknowledged one record whose payload was {@code bytes} long. */
+    public void recordWritten(int bytes) {
+        recordsWritten.increment();
+        bytesWritten.add(Math.max(0, bytes));
+    }
+
+    /** How long one record took from hand-off to the Pulsar producer until the broker's ack. */
+    public void recordSendToAck(long nanos) {
+        sendToAck.record(nanos);
+    }
+
+    /** Pulsar failed to take one record. */
+    public void recordSendFailure() {
+        sendFailures.increment();
+    }
+
+    /** One offset commit, which took {@code nanos} and succeeded or failed; both count in the latency. */
+    public void recordCommit(long nanos, boolean success) {
+        commitLatency.record(nanos);
+        if (success) {
+            commitSuccesses.increment();
+        } else {
+            commitFailures.increment();
+        }
+    }
+
+    /**
+     * Where to read the number of records handed to Pulsar and not yet acknowledged. It is read at
+     * scrape time, on the scraping thread, so it must be thread-safe and cheap; it replaces any
+     * earlier supplier. Until one is set, the task has no queue-depth series.
+     */
+    public void setQueueDepth(LongSupplier queueDepth) {
+        this.queueDepth = requireNonNull(queueDepth, "queueDepth is null");
+    }
+
+    void collect(ExpositionWriter out) {
+        counter(out, POLL_CALLS, "Calls to the source task's poll.", pollCalls.sum());
+        counter(out, POLL_RECORDS, "Records returned by the source task's poll.", pollRecords.sum());
+        out.add(POLL_RATE, MetricType.GAUGE,
+                "Records polled per second, as a one-minute moving rate; use rate() on the counter for alerts.",
+                POLL_RATE, labels, pollRate.perSecond());
+        counter(out, RECORDS_WRITTEN, "Records acknowledged by Pulsar.", recordsWritten.sum());
+        counter(out, BYTES_WRITTEN, "Payload bytes of the records acknowledged by Pulsar.", bytesWritten.sum());
+        counter(out, SEND_FAILURES, "Records that Pulsar failed to take.", sendFailures.sum());
+        summary(out, SEND_ACK_LATENCY,
+                "Seconds from handing a record to the Pulsar producer until the broker acknowledged it.",
+                sendToAck.snapshot());
+        summary(out, COMMIT_LATENCY, "Seconds one offset commit took, successful or not.", commitLatency.snapshot());
+        String commitsHelp = "Offset commits, by result.";
+        out.add(COMMITS, MetricType.COUNTER, commitsHelp, COMMITS,
+                ExpositionWriter.withLabel(labels, "result", "success"), commitSuccesses.sum());
+        out.add(COMMITS, MetricType.COUNTER, commitsHelp, COMMITS,
+                ExpositionWriter.withLabel(labels, "result", "failure"), commitFailures.sum());
+        LongSupplier depth = queueDepth;
+        if (depth != null) {
+            try {
+                out.add(QUEUE_DEPTH, MetricType.GAUGE, "Records handed to Pulsar and not yet acknowledged.",
+                        QUEUE_DEPTH, labels, depth.getAsLong());
+            } catch (RuntimeException e) {
+                // One broken supplier must not fail the whole scrape.
+                log.warn("Queue depth of task {}-{} could not be read; the series is left out", connector, taskId, e);
+            }
+        }
+    }
+
+    private void counter(ExpositionWriter out, String name, String help, long value) {
+        out.add(name, MetricType.COUNTER, help, name, labels, value);
+    }
+
+    private void summary(ExpositionWriter out, String name, String help, LatencySnapshot snapshot) {
+        for (LatencySnapshot.Quantile quantile : snapshot.quantiles()) {
+            out.add(name, MetricType.SUMMARY, help, name,
+                    ExpositionWriter.withLabel(labels, "quantile", ExpositionWriter.formatValue(quantile.quantile())),
+                    quantile.seconds());
+        }
+        out.add(name, MetricType.SUMMARY, help, name + "_count", labels, snapshot.count());
+        out.add(name, MetricType.SUMMARY, help, name + "_sum", labels, snapshot.sumSeconds());
+        String max = name + "_max";
+        out.add(max, MetricType.GAUGE, "The largest value of " + name + " in the last minute.", max, labels,
+                snapshot.maxSeconds());
+    }
+}
