@@ -1,0 +1,78 @@
+package dev.tributary.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.tributary.api.config.ConfigException;
+import dev.tributary.api.config.ConfigValidation;
+import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.api.offset.OffsetStoreProvider;
+import dev.tributary.runtime.metrics.MetricsRegistry;
+import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.worker.WorkerConfig;
+import java.time.Clock;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.SizeUnit;
+
+/** Wires a worker's shared services from its config. The composition root of the runtime. */
+final class WorkerModule extends AbstractModule {
+    private final WorkerConfig config;
+
+    WorkerModule(WorkerConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @Override
+    protected void configure() {
+        bind(WorkerConfig.class).toInstance(config);
+        bind(Clock.class).toInstance(Clock.systemUTC());
+    }
+
+    @Provides
+    @Singleton
+    PluginRegistry plugins(WorkerConfig config) {
+        return PluginRegistry.discover(config.pluginPath());
+    }
+
+    @Provides
+    @Singleton
+    MetricsRegistry metrics() {
+        return new MetricsRegistry();
+    }
+
+    /** Opens the chosen store after validating its keys, which users write as {@code offset.<store>.<key>}. */
+    @Provides
+    @Singleton
+    OffsetStore offsetStore(WorkerConfig config, PluginRegistry plugins) {
+        OffsetStoreProvider provider = plugins.newOffsetStoreProvider(config.offsetStore());
+        ConfigValidation validation = provider.configSchema().validate(config.offsetStoreConfig());
+        if (!validation.isValid()) {
+            String prefix = "offset." + config.offsetStore() + ".";
+            throw new ConfigException(validation.errorLines().stream().map(line -> prefix + line).toList());
+        }
+        return provider.open(config.offsetStoreConfig(), config.dataDir());
+    }
+
+    @Provides
+    @Singleton
+    PulsarClient pulsar(WorkerConfig config) {
+        try {
+            var builder = PulsarClient.builder()
+                    .serviceUrl(config.pulsarServiceUrl())
+                    .memoryLimit(config.clientMemoryLimitBytes(), SizeUnit.BYTES);
+            if (!config.pulsarAuthPlugin().isBlank()) {
+                String params = config.pulsarAuthParams() == null ? "" : config.pulsarAuthParams().value();
+                builder.authentication(config.pulsarAuthPlugin(), params);
+            }
+            return builder.build();
+        } catch (PulsarClientException e) {
+            // The client's message may echo auth params, so only the URL and the kind of problem are shown.
+            throw new ConfigException(WorkerConfig.PULSAR_SERVICE_URL + ": cannot create a Pulsar client for '"
+                    + config.pulsarServiceUrl() + "' (" + e.getClass().getSimpleName()
+                    + "); check the URL and " + WorkerConfig.PULSAR_AUTH_PLUGIN);
+        }
+    }
+}

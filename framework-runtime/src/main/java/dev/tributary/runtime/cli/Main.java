@@ -1,0 +1,258 @@
+package dev.tributary.runtime.cli;
+
+import dev.tributary.api.config.ConfigException;
+import dev.tributary.api.config.ConfigValidation;
+import dev.tributary.runtime.TributaryRuntime;
+import dev.tributary.runtime.config.ConnectorConfigFile;
+import dev.tributary.runtime.plugin.PluginDescriptor;
+import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.worker.ConnectorStatus;
+import dev.tributary.runtime.worker.ConnectorValidator;
+import dev.tributary.runtime.worker.WorkerConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code bin/connect-runtime}: starts a standalone worker, validates connector configs, lists
+ * plugins. Errors a user can fix are printed one per line, without a stack trace, and the exit
+ * code is 2; an unexpected failure exits 1.
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private static final String USAGE_TEXT = """
+            Usage: connect-runtime <command> [options]
+
+            Commands:
+              start <worker config> [--set key=value ...] [connector config ...]
+                  Run a standalone worker with the given connectors until Ctrl-C or SIGTERM.
+                  Connector configs are .properties, Kafka Connect .json, or Pulsar IO .yaml/.json files.
+                  --set gives a connector key to every connector file that lacks it,
+                  such as --set connector.class=kinesis --set topic=my-topic.
+              validate [--worker <worker config>] [--set key=value ...] <connector config ...>
+                  Check connector configs and print every problem, one per line.
+              plugins list [--worker <worker config>]
+                  List the installed connectors and offset stores.
+              version
+                  Print the version.
+
+            Run 'connect-runtime <command> --help' for more.
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    Main(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        int code = new Main(System.out, System.err, System.getenv()).run(args, true);
+        if (code != OK) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command; {@code block} is false in tests, so that {@code start} returns once started. */
+    int run(String[] args, boolean block) {
+        List<String> list = List.of(args);
+        if (list.isEmpty() || list.get(0).equals("--help") || list.get(0).equals("-h") || list.get(0).equals("help")) {
+            out.print(USAGE_TEXT);
+            return list.isEmpty() ? USAGE : OK;
+        }
+        String command = list.get(0);
+        List<String> rest = list.subList(1, list.size());
+        if (rest.contains("--help") || rest.contains("-h")) {
+            out.print(USAGE_TEXT);
+            return OK;
+        }
+        try {
+            return switch (command) {
+                case "start" -> start(rest, block);
+                case "validate" -> validate(rest);
+                case "plugins" -> plugins(rest);
+                case "version" -> {
+                    out.println("tributary " + Version.current());
+                    yield OK;
+                }
+                default -> usage("unknown command '" + command + "'");
+            };
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println("  - " + p));
+            return USAGE;
+        } catch (UsageException e) {
+            return usage(e.getMessage());
+        } catch (RuntimeException e) {
+            err.println("error: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    private int usage(String problem) {
+        err.println("error: " + problem);
+        err.println("Run 'connect-runtime --help' for usage.");
+        return USAGE;
+    }
+
+    private int start(List<String> args, boolean block) {
+        Options options = Options.parse(args, false);
+        if (options.positional.isEmpty()) {
+            throw new UsageException("start needs a worker config file");
+        }
+        WorkerConfig config = loadWorker(Paths.get(options.positional.get(0)));
+        List<Path> connectorFiles = options.positional.subList(1, options.positional.size()).stream().map(Paths::get).toList();
+        List<Map<String, String>> connectors = new ArrayList<>();
+        PluginRegistry plugins = PluginRegistry.discover(config.pluginPath());
+        if (!checkConnectors(connectorFiles, options.defaults, plugins, connectors)) {
+            return USAGE;
+        }
+        TributaryRuntime runtime = TributaryRuntime.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            out.println("Stopping: flushing records and committing offsets...");
+            runtime.close();
+            stopped.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            for (Map<String, String> connector : connectors) {
+                ConnectorStatus status = runtime.worker().startConnector(connector);
+                out.println("Connector " + status.name() + " is " + status.state()
+                        + (status.trace() == null ? "" : ": " + status.trace()));
+            }
+        } catch (RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            runtime.close();
+            throw e;
+        }
+        out.println("Tributary is running; REST and metrics on " + runtime.baseUri() + " (Ctrl-C to stop)");
+        if (!block) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            runtime.close();
+            return OK;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return OK;
+    }
+
+    private int validate(List<String> args) {
+        Options options = Options.parse(args, true);
+        if (options.positional.isEmpty()) {
+            throw new UsageException("validate needs at least one connector config file");
+        }
+        List<Path> pluginPath = options.worker == null ? List.of() : loadWorker(options.worker).pluginPath();
+        PluginRegistry plugins = PluginRegistry.discover(pluginPath);
+        List<Map<String, String>> connectors = new ArrayList<>();
+        boolean ok = checkConnectors(options.positional.stream().map(Paths::get).toList(), options.defaults, plugins, connectors);
+        if (ok) {
+            connectors.forEach(c -> out.println("OK: " + c.get("name")));
+        }
+        return ok ? OK : USAGE;
+    }
+
+    private int plugins(List<String> args) {
+        Options options = Options.parse(args, true);
+        if (options.positional.size() != 1 || !options.positional.get(0).equals("list")) {
+            throw new UsageException("the plugins command takes 'list'");
+        }
+        List<Path> pluginPath = options.worker == null ? List.of() : loadWorker(options.worker).pluginPath();
+        PluginRegistry plugins = PluginRegistry.discover(pluginPath);
+        out.printf("%-14s %-10s %-12s %-50s %s%n", "TYPE", "ALIAS", "VERSION", "CLASS", "LOCATION");
+        List<PluginDescriptor> all = new ArrayList<>(plugins.connectors());
+        all.addAll(plugins.offsetStores());
+        for (PluginDescriptor d : all) {
+            out.printf("%-14s %-10s %-12s %-50s %s%n", d.type().displayName(), d.alias(), d.version(), d.className(), d.location());
+        }
+        return OK;
+    }
+
+    private WorkerConfig loadWorker(Path file) {
+        try {
+            return WorkerConfig.load(file, env);
+        } catch (ConfigException e) {
+            err.println("Invalid worker config " + file + ":");
+            throw e;
+        }
+    }
+
+    /** Reads and validates every connector file; prints every problem of every file. */
+    private boolean checkConnectors(List<Path> files, Map<String, String> defaults, PluginRegistry plugins,
+            List<Map<String, String>> result) {
+        ConnectorValidator validator = new ConnectorValidator(plugins);
+        boolean ok = true;
+        for (Path file : files) {
+            try {
+                ConnectorConfigFile parsed = ConnectorConfigFile.read(file, defaults);
+                parsed.notices().forEach(n -> err.println("note: " + file + ": " + n));
+                ConfigValidation validation = validator.validate(parsed.config());
+                if (!validation.isValid()) {
+                    err.println("Invalid connector config " + file + ":");
+                    validation.errorLines().forEach(line -> err.println("  - " + line));
+                    ok = false;
+                } else {
+                    result.add(parsed.config());
+                }
+            } catch (ConfigException e) {
+                err.println("Invalid connector config " + file + ":");
+                e.problems().forEach(p -> err.println("  - " + p));
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    /** Command-line options: {@code --set key=value}, {@code --worker file}, then positional arguments. */
+    private static final class Options {
+        final Map<String, String> defaults = new LinkedHashMap<>();
+        final List<String> positional = new ArrayList<>();
+        Path worker;
+
+        static Options parse(List<String> args, boolean workerOption) {
+            Options options = new Options();
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                if (arg.equals("--set")) {
+                    if (i + 1 >= args.size() || !args.get(i + 1).contains("=")) {
+                        throw new UsageException("--set needs key=value, such as --set topic=my-topic");
+                    }
+                    String pair = args.get(++i);
+                    int eq = pair.indexOf('=');
+                    options.defaults.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                } else if (arg.equals("--worker") && workerOption) {
+                    if (i + 1 >= args.size()) {
+                        throw new UsageException("--worker needs a worker config file");
+                    }
+                    options.worker = Paths.get(args.get(++i));
+                } else if (arg.startsWith("--")) {
+                    throw new UsageException("unknown option " + arg);
+                } else {
+                    options.positional.add(arg);
+                }
+            }
+            return options;
+        }
+    }
+
+    private static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tributary.runtime.plugin;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.config.ConfigSchema;
+import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.api.offset.OffsetStoreProvider;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+
+/** An offset store provider, and the stores it opens, whose calls run with the plugin's class loader. */
+final class IsolatedOffsetStoreProvider implements OffsetStoreProvider {
+    private final OffsetStoreProvider delegate;
+    private final ClassLoader loader;
+
+    IsolatedOffsetStoreProvider(OffsetStoreProvider delegate, ClassLoader loader) {
+        this.delegate = requireNonNull(delegate, "delegate is null");
+        this.loader = requireNonNull(loader, "loader is null");
+    }
+
+    @Override
+    public String name() {
+        return ContextClassLoader.call(loader, delegate::name);
+    }
+
+    @Override
+    public ConfigSchema configSchema() {
+        return ContextClassLoader.call(loader, delegate::configSchema);
+    }
+
+    @Override
+    public OffsetStore open(Map<String, String> config, Path dataDir) {
+        OffsetStore store = ContextClassLoader.call(loader, () -> delegate.open(config, dataDir));
+        return new IsolatedStore(store, loader);
+    }
+
+    private record IsolatedStore(OffsetStore delegate, ClassLoader loader) implements OffsetStore {
+        @Override
+        public Map<SourcePartition, SourceOffset> read(String connector, Collection<SourcePartition> partitions) {
+            return ContextClassLoader.call(loader, () -> delegate.read(connector, partitions));
+        }
+
+        @Override
+        public Map<SourcePartition, SourceOffset> readAll(String connector) {
+            return ContextClassLoader.call(loader, () -> delegate.readAll(connector));
+        }
+
+        @Override
+        public void write(String connector, Map<SourcePartition, SourceOffset> offsets) {
+            ContextClassLoader.run(loader, () -> delegate.write(connector, offsets));
+        }
+
+        @Override
+        public void remove(String connector, Collection<SourcePartition> partitions) {
+            ContextClassLoader.run(loader, () -> delegate.remove(connector, partitions));
+        }
+
+        @Override
+        public Set<String> connectors() {
+            return ContextClassLoader.call(loader, delegate::connectors);
+        }
+
+        @Override
+        public void close() {
+            ContextClassLoader.run(loader, delegate::close);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tributary.runtime.sink;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.runtime.worker.WorkerConfig;
+import java.time.Duration;
+
+/**
+ * How the sink's producers batch, compress and bound what they hold in flight.
+ *
+ * @param batching whether messages are grouped into batches
+ * @param batchDelay how long a producer waits to fill a batch
+ * @param batchMaxMessages the most messages per batch
+ * @param compression NONE, LZ4, ZLIB, ZSTD or SNAPPY
+ * @param maxPendingMessages the most messages in flight per producer; sends block beyond it
+ * @param sendTimeout how long a send may wait for the broker; zero waits for ever
+ */
+public record ProducerSettings(
+        boolean batching, Duration batchDelay, int batchMaxMessages, String compression,
+        int maxPendingMessages, Duration sendTimeout) {
+    public ProducerSettings {
+        requireNonNull(batchDelay, "batchDelay is null");
+        requireNonNull(compression, "compression is null");
+        requireNonNull(sendTimeout, "sendTimeout is null");
+    }
+
+    public static ProducerSettings from(WorkerConfig config) {
+        return new ProducerSettings(config.producerBatching(), config.producerBatchDelay(),
+                config.producerBatchMessages(), config.producerCompression(), config.producerMaxPending(),
+                config.producerSendTimeout());
+    }
+}

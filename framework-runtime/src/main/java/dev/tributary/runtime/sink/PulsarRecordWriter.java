@@ -1,0 +1,127 @@
+package dev.tributary.runtime.sink;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.connector.SourceRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.CompressionType;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.ProducerAccessMode;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one task's records to Pulsar: one producer per destination topic, created on first
+ * use, cached, and closed with the writer.
+ *
+ * <p>The key, value bytes (unchanged), properties and event time of each record are mapped onto
+ * the message. Producers block when their pending queue is full, so {@link #send} blocks the task
+ * thread: that is the backpressure which stops polling while Pulsar is slow.
+ *
+ * <p>{@link #send} is called from the task thread only; the returned futures complete on
+ * Pulsar's I/O threads.
+ */
+public final class PulsarRecordWriter implements RecordWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(PulsarRecordWriter.class);
+
+    private final PulsarClient client;
+    private final ProducerSettings settings;
+    private final String defaultTopic;
+    private final String producerNamePrefix;
+    private final Map<String, Producer<byte[]>> producers = new ConcurrentHashMap<>();
+
+    /**
+     * @param client the worker's shared client
+     * @param settings batching, compression and pending limits
+     * @param defaultTopic the connector's {@code topic}, for records that name none
+     * @param producerNamePrefix a prefix unique to the task, such as {@code orders-0}, for the broker's stats
+     */
+    public PulsarRecordWriter(PulsarClient client, ProducerSettings settings, String defaultTopic, String producerNamePrefix) {
+        this.client = requireNonNull(client, "client is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.defaultTopic = requireNonNull(defaultTopic, "defaultTopic is null");
+        this.producerNamePrefix = requireNonNull(producerNamePrefix, "producerNamePrefix is null");
+    }
+
+    /**
+     * Hands {@code record} to its topic's producer; blocks while that producer's queue is full.
+     *
+     * @return completes with the message id once the broker has persisted the message, or
+     *     exceptionally when the send failed
+     * @throws PulsarClientException when the producer cannot be created
+     */
+    @Override
+    public CompletableFuture<MessageId> send(SourceRecord record) throws PulsarClientException {
+        String topic = record.topic() != null ? record.topic() : defaultTopic;
+        Producer<byte[]> producer = producerFor(topic);
+        TypedMessageBuilder<byte[]> message = producer.newMessage().value(record.value());
+        if (record.key() != null) {
+            message.key(record.key());
+        }
+        if (!record.properties().isEmpty()) {
+            message.properties(record.properties());
+        }
+        if (record.eventTime() != null) {
+            message.eventTime(record.eventTime().toEpochMilli());
+        }
+        return message.sendAsync();
+    }
+
+    /** Sends everything batched so far without waiting for the batch delay. */
+    @Override
+    public void flush() {
+        for (Producer<byte[]> producer : producers.values()) {
+            producer.flushAsync();
+        }
+    }
+
+    /** Topics this writer has producers for. */
+    public List<String> topics() {
+        return new ArrayList<>(producers.keySet());
+    }
+
+    private Producer<byte[]> producerFor(String topic) throws PulsarClientException {
+        Producer<byte[]> producer = producers.get(topic);
+        if (producer != null) {
+            return producer;
+        }
+        // Only the task thread creates producers, so a plain check-then-put is enough.
+        producer = client.newProducer()
+                .topic(topic)
+                .producerName(producerNamePrefix + "-" + producers.size() + "-" + Long.toHexString(System.nanoTime()))
+                .accessMode(ProducerAccessMode.Shared)
+                .enableBatching(settings.batching())
+                .batchingMaxPublishDelay(Math.max(1, settings.batchDelay().toMillis()), TimeUnit.MILLISECONDS)
+                .batchingMaxMessages(settings.batchMaxMessages())
+                .compressionType(CompressionType.valueOf(settings.compression()))
+                .maxPendingMessages(settings.maxPendingMessages())
+                .blockIfQueueFull(true)
+                .sendTimeout((int) settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .create();
+        producers.put(topic, producer);
+        LOG.info("producer for {} created ({})", topic, producerNamePrefix);
+        return producer;
+    }
+
+    /** Closes every producer; messages still pending fail their futures. */
+    @Override
+    public void close() {
+        for (Map.Entry<String, Producer<byte[]>> e : producers.entrySet()) {
+            try {
+                e.getValue().close();
+            } catch (PulsarClientException ex) {
+                LOG.warn("closing the producer for {} failed: {}", e.getKey(), ex.getMessage());
+            }
+        }
+        producers.clear();
+    }
+}

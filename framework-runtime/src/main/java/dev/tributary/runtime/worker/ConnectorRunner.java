@@ -1,0 +1,246 @@
+package dev.tributary.runtime.worker;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.connector.ConnectorContext;
+import dev.tributary.api.connector.SourceConnector;
+import dev.tributary.api.offset.OffsetReader;
+import dev.tributary.runtime.config.ConnectorConfig;
+import dev.tributary.runtime.offsets.ConnectorOffsets;
+import dev.tributary.runtime.sink.ProducerSettings;
+import dev.tributary.runtime.sink.PulsarRecordWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one connector: starts the plugin, asks it for task configs, runs a {@link TaskRunner} per
+ * config on the worker's task pool, and owns the connector's {@link ConnectorOffsets}.
+ *
+ * <p>Lifecycle calls ({@link #start}, {@link #stop}, {@link #reconfigure}) come from the worker's
+ * single connector thread, one at a time. {@link #status} may be called from any thread.
+ */
+final class ConnectorRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorRunner.class);
+
+    private final ConnectorConfig config;
+    private final SourceConnector plugin;
+    private final WorkerServices services;
+    private final ExecutorService taskPool;
+    private final ExecutorService connectorThread;
+    private final ConnectorOffsets offsets;
+    private final List<TaskRunner> tasks = new CopyOnWriteArrayList<>();
+    private final List<Future<?>> taskFutures = new CopyOnWriteArrayList<>();
+    private volatile State state = State.UNASSIGNED;
+    private volatile String trace;
+    private volatile String commitError;
+    private volatile boolean paused;
+
+    ConnectorRunner(ConnectorConfig config, SourceConnector plugin, WorkerServices services,
+            ExecutorService taskPool, ExecutorService connectorThread) {
+        this.config = requireNonNull(config, "config is null");
+        this.plugin = requireNonNull(plugin, "plugin is null");
+        this.services = requireNonNull(services, "services is null");
+        this.taskPool = requireNonNull(taskPool, "taskPool is null");
+        this.connectorThread = requireNonNull(connectorThread, "connectorThread is null");
+        this.offsets = new ConnectorOffsets(config.name(), services.offsetStore());
+    }
+
+    String name() {
+        return config.name();
+    }
+
+    ConnectorConfig config() {
+        return config;
+    }
+
+    ConnectorOffsets offsets() {
+        return offsets;
+    }
+
+    /** Starts the plugin and its tasks. A failure marks the connector FAILED with a readable trace. */
+    void start() {
+        try {
+            plugin.start(new Context(), config.connectorProps());
+            state = paused ? State.PAUSED : State.RUNNING;
+            trace = null;
+            startTasks(plugin.taskConfigs(config.tasksMax()));
+            LOG.info("connector {} started with {} task(s)", config.name(), tasks.size());
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /** Stops the tasks (which hand their offsets over), commits once more, then stops the plugin. */
+    void stop(Duration timeout) {
+        stopTasks(timeout);
+        commitOffsets();
+        try {
+            plugin.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("connector {} stop threw: {}", config.name(), ErrorSummary.of(e));
+        }
+        if (state != State.FAILED) {
+            state = State.STOPPED;
+        }
+    }
+
+    /** Asks every task to stop, without waiting; {@link #stop} waits. */
+    void requestStop() {
+        tasks.forEach(TaskRunner::stop);
+    }
+
+    /** Asks the plugin for task configs again and restarts the tasks if they changed. */
+    void reconfigure() {
+        if (state == State.FAILED || state == State.STOPPED) {
+            return;
+        }
+        try {
+            List<Map<String, String>> configs = plugin.taskConfigs(config.tasksMax());
+            List<Map<String, String>> current = tasks.stream().map(TaskRunner::taskConfig).toList();
+            if (configs.equals(current)) {
+                return;
+            }
+            LOG.info("connector {} reconfigures its tasks: {} -> {}", config.name(), current.size(), configs.size());
+            stopTasks(services.config().shutdownTimeout());
+            commitOffsets();
+            startTasks(configs);
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    void pause() {
+        paused = true;
+        tasks.forEach(TaskRunner::pause);
+        if (state == State.RUNNING) {
+            state = State.PAUSED;
+        }
+    }
+
+    void resume() {
+        paused = false;
+        tasks.forEach(TaskRunner::resume);
+        if (state == State.PAUSED) {
+            state = State.RUNNING;
+        }
+    }
+
+    /**
+     * Writes the acknowledged offsets of every task as one batch. A failure is shown in the
+     * status of the connector's tasks; the offsets stay pending and go out with the next commit.
+     */
+    void commitOffsets() {
+        long begin = System.nanoTime();
+        try {
+            int written = offsets.commit().size();
+            if (commitError != null) {
+                LOG.info("offset commits for {} work again", config.name());
+                commitError = null;
+            }
+            if (written > 0) {
+                recordCommit(System.nanoTime() - begin, true);
+            }
+        } catch (RuntimeException e) {
+            String summary = "offset commit failed, will retry: " + ErrorSummary.of(e);
+            if (!summary.equals(commitError)) {
+                LOG.warn("connector {}: {}", config.name(), summary);
+            }
+            commitError = summary;
+            recordCommit(System.nanoTime() - begin, false);
+        }
+    }
+
+    private void recordCommit(long nanos, boolean success) {
+        for (TaskRunner task : tasks) {
+            services.metrics().task(config.name(), task.id()).recordCommit(nanos, success);
+        }
+    }
+
+    ConnectorStatus status() {
+        List<TaskStatus> taskStatuses = new ArrayList<>();
+        for (TaskRunner task : List.copyOf(tasks)) {
+            TaskStatus s = task.status();
+            if (commitError != null && s.trace() == null) {
+                s = new TaskStatus(s.id(), s.state(), commitError, s.workerId());
+            }
+            taskStatuses.add(s);
+        }
+        return new ConnectorStatus(config.name(), state, trace, services.workerId(), taskStatuses);
+    }
+
+    private void startTasks(List<Map<String, String>> configs) {
+        ProducerSettings producerSettings = ProducerSettings.from(services.config());
+        for (int id = 0; id < configs.size(); id++) {
+            int taskId = id;
+            TaskRunner task = new TaskRunner(config.name(), taskId, configs.get(taskId), plugin,
+                    () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
+                            config.name() + "-" + taskId),
+                    offsets, services.metrics().task(config.name(), taskId), RestartPolicy.from(services.config()),
+                    services.config().shutdownTimeout(), services.clock(), services.workerId());
+            if (paused) {
+                task.pause();
+            }
+            tasks.add(task);
+            taskFutures.add(taskPool.submit(task));
+        }
+    }
+
+    private void stopTasks(Duration timeout) {
+        tasks.forEach(TaskRunner::stop);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskRunner task = tasks.get(i);
+            try {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (!task.awaitStopped(left)) {
+                    LOG.warn("task {}-{} did not stop within {} ms; interrupting it", config.name(), task.id(), timeout.toMillis());
+                    taskFutures.get(i).cancel(true);
+                    task.awaitStopped(Duration.ofSeconds(5));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            services.metrics().removeTask(config.name(), task.id());
+        }
+        tasks.clear();
+        taskFutures.clear();
+    }
+
+    private void fail(Throwable error) {
+        String summary = ErrorSummary.of(error);
+        LOG.error("connector {} failed: {}", config.name(), summary);
+        state = State.FAILED;
+        trace = summary;
+        stopTasks(services.config().shutdownTimeout());
+    }
+
+    private final class Context implements ConnectorContext {
+        @Override
+        public String connectorName() {
+            return config.name();
+        }
+
+        @Override
+        public void requestTaskReconfiguration() {
+            connectorThread.execute(ConnectorRunner.this::reconfigure);
+        }
+
+        @Override
+        public void raiseError(Throwable error) {
+            connectorThread.execute(() -> fail(error));
+        }
+
+        @Override
+        public OffsetReader offsetReader() {
+            return offsets;
+        }
+    }
+}

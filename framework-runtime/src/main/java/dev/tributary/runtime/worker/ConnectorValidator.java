@@ -1,0 +1,61 @@
+package dev.tributary.runtime.worker;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.config.ConfigException;
+import dev.tributary.api.config.ConfigValidation;
+import dev.tributary.api.config.FieldValidation;
+import dev.tributary.api.connector.SourceConnector;
+import dev.tributary.runtime.config.ConnectorConfig;
+import dev.tributary.runtime.plugin.PluginRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validates a whole connector config at once: the runtime's keys ({@code name},
+ * {@code connector.class}, {@code tasks.max}, {@code topic}) against their schema, and the rest
+ * against the connector's own {@link SourceConnector#validate}. Every bad field gets one line;
+ * sensitive values are masked by the schemas.
+ */
+public final class ConnectorValidator {
+    private final PluginRegistry plugins;
+
+    public ConnectorValidator(PluginRegistry plugins) {
+        this.plugins = requireNonNull(plugins, "plugins is null");
+    }
+
+    /** Every field's result: the runtime's keys first, then the connector's. */
+    public ConfigValidation validate(Map<String, String> flat) {
+        Map<String, String> runtimeKeys = new LinkedHashMap<>();
+        Map<String, String> connectorKeys = new LinkedHashMap<>();
+        flat.forEach((k, v) -> (ConnectorConfig.RUNTIME_KEYS.contains(k) ? runtimeKeys : connectorKeys).put(k, v));
+        List<FieldValidation> fields = new ArrayList<>(ConnectorConfig.RUNTIME_SCHEMA.validate(runtimeKeys).fields());
+        String connectorClass = flat.get(ConnectorConfig.CONNECTOR_CLASS);
+        if (connectorClass == null || connectorClass.isBlank()) {
+            return new ConfigValidation(fields);
+        }
+        SourceConnector connector;
+        try {
+            connector = plugins.newConnector(connectorClass.trim());
+        } catch (ConfigException e) {
+            fields.replaceAll(f -> f.name().equals(ConnectorConfig.CONNECTOR_CLASS)
+                    ? new FieldValidation(f.name(), f.value(), e.problems().stream()
+                            .map(p -> p.substring(p.indexOf(": ") + 2)).toList(), f.recommendedValues())
+                    : f);
+            return new ConfigValidation(fields);
+        }
+        fields.addAll(connector.validate(connectorKeys).fields());
+        return new ConfigValidation(fields);
+    }
+
+    /** Validates and reads the config; throws {@link ConfigException} with one line per problem. */
+    public ConnectorConfig parse(Map<String, String> flat) {
+        ConfigValidation validation = validate(flat);
+        if (!validation.isValid()) {
+            throw new ConfigException(validation.errorLines());
+        }
+        return ConnectorConfig.fromFlat(flat);
+    }
+}

@@ -1,0 +1,325 @@
+package dev.tributary.runtime.worker;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.connector.RetriableException;
+import dev.tributary.api.connector.SourceConnector;
+import dev.tributary.api.connector.SourceRecord;
+import dev.tributary.api.connector.SourceTask;
+import dev.tributary.api.connector.SourceTaskContext;
+import dev.tributary.api.offset.OffsetReader;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.runtime.metrics.TaskMetrics;
+import dev.tributary.runtime.offsets.ConnectorOffsets;
+import dev.tributary.runtime.offsets.OffsetTracker;
+import dev.tributary.runtime.sink.RecordWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task on a worker thread: polls it, hands each record to Pulsar, tracks
+ * acknowledgements for the committer, and restarts the task with backoff when it fails.
+ *
+ * <p>Threads: {@link #run()} on a worker-pool thread; {@link #stop}, {@link #pause},
+ * {@link #resume} and {@link #status} from any thread. Pulsar acknowledgements arrive on Pulsar's
+ * I/O threads.
+ */
+final class TaskRunner implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
+    private final String connector;
+    private final int id;
+    private final Map<String, String> taskConfig;
+    private final SourceConnector plugin;
+    private final Supplier<RecordWriter> writers;
+    private final ConnectorOffsets offsets;
+    private final TaskMetrics metrics;
+    private final RestartPolicy restartPolicy;
+    private final Duration shutdownTimeout;
+    private final Clock clock;
+    private final String workerId;
+
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Object stateLock = new Object();
+    private volatile boolean stopRequested;
+    private volatile boolean paused;
+    private volatile SourceTask current;
+    private State state = State.UNASSIGNED;
+    private String trace = "waiting for a free worker thread";
+
+    TaskRunner(String connector, int id, Map<String, String> taskConfig, SourceConnector plugin,
+            Supplier<RecordWriter> writers, ConnectorOffsets offsets, TaskMetrics metrics,
+            RestartPolicy restartPolicy, Duration shutdownTimeout, Clock clock, String workerId) {
+        this.connector = requireNonNull(connector, "connector is null");
+        this.id = id;
+        this.taskConfig = Map.copyOf(taskConfig);
+        this.plugin = requireNonNull(plugin, "plugin is null");
+        this.writers = requireNonNull(writers, "writers is null");
+        this.offsets = requireNonNull(offsets, "offsets is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.restartPolicy = requireNonNull(restartPolicy, "restartPolicy is null");
+        this.shutdownTimeout = requireNonNull(shutdownTimeout, "shutdownTimeout is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.workerId = requireNonNull(workerId, "workerId is null");
+    }
+
+    int id() {
+        return id;
+    }
+
+    Map<String, String> taskConfig() {
+        return taskConfig;
+    }
+
+    TaskStatus status() {
+        synchronized (stateLock) {
+            return new TaskStatus(id, state, trace, workerId);
+        }
+    }
+
+    @Override
+    public void run() {
+        String threadName = Thread.currentThread().getName();
+        Thread.currentThread().setName("task-" + connector + "-" + id);
+        try {
+            runWithRestarts();
+        } finally {
+            Thread.currentThread().setName(threadName);
+            finished.countDown();
+        }
+    }
+
+    private void runWithRestarts() {
+        int failures = 0;
+        while (!stopRequested) {
+            Instant started = clock.instant();
+            Throwable failure = runOnce();
+            if (failure == null || stopRequested) {
+                break;
+            }
+            if (Duration.between(started, clock.instant()).compareTo(RestartPolicy.HEALTHY_RUN) >= 0) {
+                failures = 0;
+            }
+            failures++;
+            String summary = ErrorSummary.of(failure);
+            if (failures > restartPolicy.maxAttempts()) {
+                LOG.error("task {}-{} failed and will not be restarted ({} restarts allowed): {}", connector, id,
+                        restartPolicy.maxAttempts(), summary);
+                setState(State.FAILED, summary);
+                return;
+            }
+            Duration backoff = restartPolicy.backoff(failures);
+            LOG.warn("task {}-{} failed; restart {} of {} in {} ms: {}", connector, id, failures,
+                    restartPolicy.maxAttempts(), backoff.toMillis(), summary);
+            setState(State.RESTARTING, "restart " + failures + " of " + restartPolicy.maxAttempts() + " in "
+                    + backoff.toMillis() + " ms after: " + summary);
+            if (!sleepUnlessStopped(backoff)) {
+                break;
+            }
+        }
+        setState(State.STOPPED, null);
+    }
+
+    /** One life of the task, from start to stop or failure. Returns the failure, or null. */
+    private Throwable runOnce() {
+        SourceTask task = plugin.createTask();
+        current = task;
+        OffsetTracker tracker = new OffsetTracker();
+        AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+        Consumer<Map<SourcePartition, SourceOffset>> committed = task::onOffsetsCommitted;
+        RecordWriter writer = null;
+        boolean started = false;
+        try {
+            writer = writers.get();
+            offsets.register(tracker);
+            offsets.addCommitListener(committed);
+            metrics.setQueueDepth(tracker::inFlight);
+            task.start(new Context(offsets));
+            started = true;
+            setState(paused ? State.PAUSED : State.RUNNING, null);
+            while (!stopRequested) {
+                Throwable failed = sendFailure.get();
+                if (failed != null) {
+                    return failed;
+                }
+                if (paused) {
+                    setState(State.PAUSED, null);
+                    sleepUnlessStopped(Duration.ofMillis(100));
+                    continue;
+                }
+                setStateIf(State.PAUSED, State.RUNNING);
+                List<SourceRecord> records;
+                try {
+                    records = task.poll(POLL_TIMEOUT);
+                } catch (RetriableException e) {
+                    LOG.warn("task {}-{} poll will be retried: {}", connector, id, ErrorSummary.of(e));
+                    sleepUnlessStopped(Duration.ofSeconds(1));
+                    continue;
+                }
+                metrics.recordPoll(records == null ? 0 : records.size());
+                if (records != null) {
+                    for (SourceRecord record : records) {
+                        send(task, writer, tracker, record, sendFailure);
+                    }
+                }
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return stopRequested ? null : e;
+        } catch (Throwable e) {
+            return e;
+        } finally {
+            shutDown(task, started, writer, tracker);
+            offsets.removeCommitListener(committed);
+            current = null;
+        }
+    }
+
+    private void send(SourceTask task, RecordWriter writer, OffsetTracker tracker, SourceRecord record,
+            AtomicReference<Throwable> sendFailure) throws Exception {
+        OffsetTracker.Tracked tracked = tracker.track(record.partition(), record.offset());
+        long handedOff = System.nanoTime();
+        writer.send(record).whenComplete((messageId, error) -> {
+            if (error != null) {
+                metrics.recordSendFailure();
+                sendFailure.compareAndSet(null, error);
+                return;
+            }
+            tracked.ack();
+            metrics.recordSendToAck(System.nanoTime() - handedOff);
+            metrics.recordWritten(record.value().length);
+            try {
+                task.onRecordAcked(record);
+            } catch (RuntimeException e) {
+                LOG.warn("task {}-{} onRecordAcked threw: {}", connector, id, ErrorSummary.of(e));
+            }
+        });
+    }
+
+    /** Stops the task, lets in-flight records finish, and hands acknowledged offsets to the committer. */
+    private void shutDown(SourceTask task, boolean started, RecordWriter writer, OffsetTracker tracker) {
+        if (started) {
+            try {
+                task.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("task {}-{} stop threw: {}", connector, id, ErrorSummary.of(e));
+            }
+        }
+        if (writer != null) {
+            writer.flush();
+            long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+            while (tracker.inFlight() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (tracker.inFlight() > 0) {
+                LOG.warn("task {}-{} stopped with {} records unacknowledged; they will be sent again on restart",
+                        connector, id, tracker.inFlight());
+            }
+            writer.close();
+        }
+        offsets.unregister(tracker);
+        metrics.setQueueDepth(() -> 0L);
+    }
+
+    /** Asks the task to stop; returns at once. */
+    void stop() {
+        stopRequested = true;
+        SourceTask task = current;
+        if (task != null) {
+            try {
+                task.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("task {}-{} stop threw: {}", connector, id, ErrorSummary.of(e));
+            }
+        }
+    }
+
+    /** Waits until the task has stopped and its offsets are handed over; false on timeout. */
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void pause() {
+        paused = true;
+    }
+
+    void resume() {
+        paused = false;
+    }
+
+    /** Sleeps in short slices so that a stop is noticed; returns false if a stop was requested. */
+    private boolean sleepUnlessStopped(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        try {
+            while (!stopRequested && System.nanoTime() < deadline) {
+                Thread.sleep(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !stopRequested;
+    }
+
+    private void setState(State next, String nextTrace) {
+        synchronized (stateLock) {
+            state = next;
+            trace = nextTrace;
+        }
+    }
+
+    private void setStateIf(State expected, State next) {
+        synchronized (stateLock) {
+            if (state == expected) {
+                state = next;
+                trace = null;
+            }
+        }
+    }
+
+    private final class Context implements SourceTaskContext {
+        private final OffsetReader reader;
+
+        Context(OffsetReader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public String connectorName() {
+            return connector;
+        }
+
+        @Override
+        public int taskId() {
+            return id;
+        }
+
+        @Override
+        public Map<String, String> config() {
+            return taskConfig;
+        }
+
+        @Override
+        public OffsetReader offsetReader() {
+            return reader;
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package dev.tributary.runtime.worker;
+
+import static java.util.Objects.requireNonNull;
+
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import dev.tributary.api.config.Config;
+import dev.tributary.api.config.ConfigException;
+import dev.tributary.api.config.ConfigField;
+import dev.tributary.api.config.ConfigSchema;
+import dev.tributary.api.config.ConfigType;
+import dev.tributary.api.config.Password;
+import dev.tributary.api.config.Validators;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The worker's settings, declared as a {@link ConfigSchema} so that validation, "did you mean"
+ * hints and the configuration reference all come from one place.
+ *
+ * <p>Read with Typesafe Config from a {@code .properties} or HOCON ({@code .conf}) file. Each key
+ * can be overridden by an environment variable: {@code TRIBUTARY_} then the key in upper case
+ * with dots as underscores ({@code TRIBUTARY_PULSAR_SERVICE_URL}). An offset store's own keys
+ * are {@code offset.<store>.<key>}, such as {@code offset.file.file}.
+ */
+public final class WorkerConfig {
+    public static final String PULSAR_SERVICE_URL = "pulsar.service.url";
+    public static final String PULSAR_AUTH_PLUGIN = "pulsar.auth.plugin";
+    public static final String PULSAR_AUTH_PARAMS = "pulsar.auth.params";
+    public static final String PRODUCER_BATCHING = "pulsar.producer.batching.enabled";
+    public static final String PRODUCER_BATCH_DELAY = "pulsar.producer.batching.max.delay";
+    public static final String PRODUCER_BATCH_MESSAGES = "pulsar.producer.batching.max.messages";
+    public static final String PRODUCER_COMPRESSION = "pulsar.producer.compression";
+    public static final String PRODUCER_MAX_PENDING = "pulsar.producer.max.pending.messages";
+    public static final String PRODUCER_SEND_TIMEOUT = "pulsar.producer.send.timeout";
+    public static final String CLIENT_MEMORY_LIMIT = "pulsar.client.memory.limit.bytes";
+    public static final String LISTENERS = "listeners";
+    public static final String OFFSET_STORE = "offset.store";
+    public static final String DATA_DIR = "data.dir";
+    public static final String OFFSET_FLUSH_INTERVAL = "offset.flush.interval.ms";
+    public static final String WORKER_THREADS = "worker.threads";
+    public static final String PLUGIN_PATH = "plugin.path";
+    public static final String RESTART_BACKOFF_INITIAL = "task.restart.backoff.initial.ms";
+    public static final String RESTART_BACKOFF_MAX = "task.restart.backoff.max.ms";
+    public static final String RESTART_MAX_ATTEMPTS = "task.restart.max.attempts";
+    public static final String SHUTDOWN_TIMEOUT = "task.shutdown.timeout.ms";
+
+    /** Environment variables that override keys start with this. */
+    public static final String ENV_PREFIX = "TRIBUTARY_";
+
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .field(ConfigField.builder(PULSAR_SERVICE_URL, ConfigType.STRING).defaultValue("pulsar://127.0.0.1:6650")
+                    .validator(Validators.matches("pulsar(\\+ssl)?://.+", "a pulsar:// or pulsar+ssl:// URL"))
+                    .group("Pulsar").doc("The Pulsar broker (or proxy) that records are written to.").build())
+            .field(ConfigField.builder(PULSAR_AUTH_PLUGIN, ConfigType.STRING).defaultValue("")
+                    .group("Pulsar").doc("Class name of the Pulsar authentication plugin, such as "
+                            + "org.apache.pulsar.client.impl.auth.AuthenticationToken. Empty for none.").build())
+            .field(ConfigField.builder(PULSAR_AUTH_PARAMS, ConfigType.PASSWORD)
+                    .group("Pulsar").doc("Parameters of the authentication plugin, such as token:<jwt>. "
+                            + "Masked in every log line and response.").build())
+            .field(ConfigField.builder(PRODUCER_BATCHING, ConfigType.BOOLEAN).defaultValue("true")
+                    .group("Pulsar producer").doc("Whether producers group messages into batches.").build())
+            .field(ConfigField.builder(PRODUCER_BATCH_DELAY, ConfigType.DURATION).defaultValue("5ms")
+                    .group("Pulsar producer").doc("How long a producer waits to fill a batch.").build())
+            .field(ConfigField.builder(PRODUCER_BATCH_MESSAGES, ConfigType.INT).defaultValue("1000")
+                    .validator(Validators.atLeast(1))
+                    .group("Pulsar producer").doc("The most messages in one batch.").build())
+            .field(ConfigField.builder(PRODUCER_COMPRESSION, ConfigType.ENUM).defaultValue("NONE")
+                    .enumValues("NONE", "LZ4", "ZLIB", "ZSTD", "SNAPPY")
+                    .group("Pulsar producer").doc("Compression of message batches.").build())
+            .field(ConfigField.builder(PRODUCER_MAX_PENDING, ConfigType.INT).defaultValue("1000")
+                    .validator(Validators.atLeast(1))
+                    .group("Pulsar producer").doc("The most messages one producer has in flight. When it is "
+                            + "reached, the task waits: this is the backpressure that bounds memory.").build())
+            .field(ConfigField.builder(PRODUCER_SEND_TIMEOUT, ConfigType.DURATION).defaultValue("0")
+                    .group("Pulsar producer").doc("How long a send may wait for the broker before it fails. 0 "
+                            + "means the client retries until the broker is back, which keeps order; a failed "
+                            + "send fails the task, which restarts from its last committed offsets.").build())
+            .field(ConfigField.builder(CLIENT_MEMORY_LIMIT, ConfigType.LONG).defaultValue("67108864")
+                    .validator(Validators.atLeast(1024 * 1024))
+                    .group("Pulsar producer").doc("The most bytes of pending messages across all producers; "
+                            + "sends wait when it is reached.").build())
+            .field(ConfigField.builder(LISTENERS, ConfigType.STRING).defaultValue("http://127.0.0.1:8083")
+                    .group("Worker").doc("Where REST and /metrics listen. Binds the loopback address by default; "
+                            + "use http://0.0.0.0:8083 to listen on every interface.").build())
+            .field(ConfigField.builder(OFFSET_STORE, ConfigType.STRING).defaultValue("file")
+                    .group("Offsets").doc("The offset store: memory, file, or another installed store. Its own keys "
+                            + "are offset.<store>.<key>.").build())
+            .field(ConfigField.builder(DATA_DIR, ConfigType.STRING).defaultValue("data")
+                    .group("Worker").doc("Where the worker keeps local state, such as the file offset store. "
+                            + "A relative path is relative to the installation when run by bin/connect-runtime, "
+                            + "else to the working directory.").build())
+            .field(ConfigField.builder(OFFSET_FLUSH_INTERVAL, ConfigType.LONG).defaultValue("10000")
+                    .validator(Validators.atLeast(10))
+                    .group("Offsets").doc("How often, in milliseconds, acknowledged offsets are committed. A crash "
+                            + "repeats at most the records acknowledged since the last commit.").build())
+            .field(ConfigField.builder(WORKER_THREADS, ConfigType.INT).defaultValue("16")
+                    .validator(Validators.between(1, 1024))
+                    .group("Worker").doc("The most tasks that run at once. A task beyond this waits, UNASSIGNED, "
+                            + "for a free thread.").build())
+            .field(ConfigField.builder(PLUGIN_PATH, ConfigType.LIST).defaultValue("")
+                    .group("Worker").doc("Comma-separated directories of plugins. Each sub-directory or jar in them "
+                            + "is one plugin with its own class loader. Relative paths resolve like data.dir.").build())
+            .field(ConfigField.builder(RESTART_BACKOFF_INITIAL, ConfigType.LONG).defaultValue("1000")
+                    .validator(Validators.atLeast(0))
+                    .group("Worker").doc("The wait, in milliseconds, before a failed task's first restart; it "
+                            + "doubles at each further failure.").build())
+            .field(ConfigField.builder(RESTART_BACKOFF_MAX, ConfigType.LONG).defaultValue("60000")
+                    .validator(Validators.atLeast(0))
+                    .group("Worker").doc("The longest wait, in milliseconds, between restarts of a failed task.").build())
+            .field(ConfigField.builder(RESTART_MAX_ATTEMPTS, ConfigType.INT).defaultValue("10")
+                    .validator(Validators.atLeast(0))
+                    .group("Worker").doc("How many times a failed task is restarted before it stays FAILED. "
+                            + "0 never restarts it. A task that runs for a minute without failing starts counting again.").build())
+            .field(ConfigField.builder(SHUTDOWN_TIMEOUT, ConfigType.LONG).defaultValue("10000")
+                    .validator(Validators.atLeast(0))
+                    .group("Worker").doc("How long, in milliseconds, a stopping task may take to flush its records "
+                            + "and commit its offsets.").build())
+            .build();
+
+    /** Set by bin/connect-runtime to the installation, against which relative paths resolve. */
+    public static final String HOME_PROPERTY = "tributary.home";
+
+    private final Config config;
+    private final Map<String, Map<String, String>> storeConfigs;
+    private final Path baseDir;
+
+    private WorkerConfig(Config config, Map<String, Map<String, String>> storeConfigs, Path baseDir) {
+        this.config = config;
+        this.storeConfigs = storeConfigs;
+        this.baseDir = baseDir;
+    }
+
+    /** Reads a worker config file, then applies environment overrides. */
+    public static WorkerConfig load(Path file, Map<String, String> env) {
+        requireNonNull(file, "file is null");
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file + ": worker config file not found");
+        }
+        Map<String, String> flat = new TreeMap<>(readFlat(file));
+        for (ConfigField field : SCHEMA.fields()) {
+            String value = env.get(envName(field.name()));
+            if (value != null) {
+                flat.put(field.name(), value);
+            }
+        }
+        return fromMap(flat);
+    }
+
+    /** Validates a flat map of keys; every problem is reported at once. */
+    public static WorkerConfig fromMap(Map<String, String> flat) {
+        Map<String, String> own = new LinkedHashMap<>();
+        Map<String, Map<String, String>> stores = new LinkedHashMap<>();
+        String chosenStore = flat.getOrDefault(OFFSET_STORE, "file").trim();
+        for (Map.Entry<String, String> e : flat.entrySet()) {
+            String key = e.getKey();
+            // Only the chosen store's keys are set aside; any other offset.* key is checked, so a typo gets a hint.
+            if (key.startsWith("offset." + chosenStore + ".") && SCHEMA.field(key).isEmpty()) {
+                String rest = key.substring("offset.".length());
+                int dot = rest.indexOf('.');
+                stores.computeIfAbsent(rest.substring(0, dot), k -> new LinkedHashMap<>())
+                        .put(rest.substring(dot + 1), e.getValue());
+            } else {
+                own.put(key, e.getValue());
+            }
+        }
+        String home = System.getProperty(HOME_PROPERTY);
+        Path base = home == null || home.isBlank() ? Paths.get("").toAbsolutePath() : Paths.get(home);
+        return new WorkerConfig(SCHEMA.parse(own), stores, base);
+    }
+
+    /** {@code pulsar.service.url} becomes {@code TRIBUTARY_PULSAR_SERVICE_URL}. */
+    public static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    private static Map<String, String> readFlat(Path file) {
+        String name = file.getFileName().toString();
+        ConfigParseOptions options = ConfigParseOptions.defaults().setAllowMissing(false);
+        com.typesafe.config.Config parsed;
+        try {
+            parsed = ConfigFactory.parseFile(file.toFile(), options).resolve();
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage());
+        }
+        Map<String, String> flat = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : parsed.entrySet()) {
+            Object value = e.getValue().unwrapped();
+            flat.put(e.getKey(), value instanceof List<?> list
+                    ? String.join(",", list.stream().map(String::valueOf).toList())
+                    : String.valueOf(value));
+        }
+        if (name.endsWith(".properties")) {
+            // Typesafe reads dotted keys as paths, so "a=1" and "a.b=2" keep only a.b: say so instead of losing a key.
+            List<String> lost = new ArrayList<>();
+            for (String key : rawPropertyNames(file)) {
+                if (!flat.containsKey(key)) {
+                    lost.add(key + ": cannot be set together with keys that start with '" + key + ".'; remove one of them");
+                }
+            }
+            if (!lost.isEmpty()) {
+                throw new ConfigException(lost);
+            }
+        }
+        return flat;
+    }
+
+    private static List<String> rawPropertyNames(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        return properties.stringPropertyNames().stream().sorted().toList();
+    }
+
+    public String pulsarServiceUrl() {
+        return config.getString(PULSAR_SERVICE_URL);
+    }
+
+    public String pulsarAuthPlugin() {
+        return config.getString(PULSAR_AUTH_PLUGIN);
+    }
+
+    /** The authentication parameters; null when unset. Never log the value. */
+    public Password pulsarAuthParams() {
+        return config.getPassword(PULSAR_AUTH_PARAMS);
+    }
+
+    public boolean producerBatching() {
+        return config.getBoolean(PRODUCER_BATCHING);
+    }
+
+    public Duration producerBatchDelay() {
+        return config.getDuration(PRODUCER_BATCH_DELAY);
+    }
+
+    public int producerBatchMessages() {
+        return config.getInt(PRODUCER_BATCH_MESSAGES);
+    }
+
+    public String producerCompression() {
+        return config.getString(PRODUCER_COMPRESSION);
+    }
+
+    public int producerMaxPending() {
+        return config.getInt(PRODUCER_MAX_PENDING);
+    }
+
+    public Duration producerSendTimeout() {
+        return config.getDuration(PRODUCER_SEND_TIMEOUT);
+    }
+
+    public long clientMemoryLimitBytes() {
+        return config.getLong(CLIENT_MEMORY_LIMIT);
+    }
+
+    public String listeners() {
+        return config.getString(LISTENERS);
+    }
+
+    public String offsetStore() {
+        return config.getString(OFFSET_STORE);
+    }
+
+    /** The offset store's own keys: those written {@code offset.<store>.<key>}, without the prefix. */
+    public Map<String, String> offsetStoreConfig() {
+        return Map.copyOf(storeConfigs.getOrDefault(offsetStore(), Map.of()));
+    }
+
+    /** {@code data.dir}, resolved against the installation (or the working directory) when relative. */
+    public Path dataDir() {
+        return baseDir.resolve(config.getString(DATA_DIR));
+    }
+
+    public Duration offsetFlushInterval() {
+        return Duration.ofMillis(config.getLong(OFFSET_FLUSH_INTERVAL));
+    }
+
+    public int workerThreads() {
+        return config.getInt(WORKER_THREADS);
+    }
+
+    public List<Path> pluginPath() {
+        return config.getList(PLUGIN_PATH).stream().map(baseDir::resolve).toList();
+    }
+
+    public Duration restartBackoffInitial() {
+        return Duration.ofMillis(config.getLong(RESTART_BACKOFF_INITIAL));
+    }
+
+    public Duration restartBackoffMax() {
+        return Duration.ofMillis(config.getLong(RESTART_BACKOFF_MAX));
+    }
+
+    public int restartMaxAttempts() {
+        return config.getInt(RESTART_MAX_ATTEMPTS);
+    }
+
+    public Duration shutdownTimeout() {
+        return Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT));
+    }
+
+    /** The settings with secrets masked, safe to log. */
+    @Override
+    public String toString() {
+        return config.toString();
+    }
+}

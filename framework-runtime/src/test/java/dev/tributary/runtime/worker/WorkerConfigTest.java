@@ -1,0 +1,110 @@
+package dev.tributary.runtime.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tributary.api.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsPropertiesWithDefaultsAndStoreKeys() throws Exception {
+        Path file = write("worker.properties", """
+                pulsar.service.url=pulsar://broker:6650
+                offset.store=file
+                offset.file.file=my-offsets.json
+                offset.flush.interval.ms=2500
+                plugin.path=a, b
+                """);
+
+        WorkerConfig config = WorkerConfig.load(file, Map.of());
+
+        assertThat(config.pulsarServiceUrl()).isEqualTo("pulsar://broker:6650");
+        assertThat(config.offsetStoreConfig()).containsExactly(Map.entry("file", "my-offsets.json"));
+        assertThat(config.offsetFlushInterval()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(config.pluginPath()).containsExactly(Path.of("a").toAbsolutePath(), Path.of("b").toAbsolutePath());
+        assertThat(config.listeners()).isEqualTo("http://127.0.0.1:8083");
+        assertThat(config.workerThreads()).isEqualTo(16);
+    }
+
+    @Test
+    void readsHocon() throws Exception {
+        Path file = write("worker.conf", """
+                pulsar { service.url = "pulsar://h:1" }
+                worker.threads = 4
+                """);
+
+        WorkerConfig config = WorkerConfig.load(file, Map.of());
+
+        assertThat(config.pulsarServiceUrl()).isEqualTo("pulsar://h:1");
+        assertThat(config.workerThreads()).isEqualTo(4);
+    }
+
+    @Test
+    void environmentOverridesTheFile() throws Exception {
+        Path file = write("worker.properties", "pulsar.service.url=pulsar://file:6650\n");
+
+        WorkerConfig config = WorkerConfig.load(file, Map.of("TRIBUTARY_PULSAR_SERVICE_URL", "pulsar://env:6650",
+                "TRIBUTARY_WORKER_THREADS", "3"));
+
+        assertThat(config.pulsarServiceUrl()).isEqualTo("pulsar://env:6650");
+        assertThat(config.workerThreads()).isEqualTo(3);
+    }
+
+    @Test
+    void reportsEveryBadKeyOnceWithHints() throws Exception {
+        Path file = write("worker.properties", """
+                pulsar.service.url=http://wrong
+                worker.threads=lots
+                offset.flush.interval=100
+                listner=http://127.0.0.1:1
+                pulsar.auth.params=token:SECRET123
+                """);
+
+        assertThatThrownBy(() -> WorkerConfig.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "pulsar.service.url: 'http://wrong' must be a pulsar:// or pulsar+ssl:// URL",
+                        "worker.threads: 'lots' is not a whole number from -2147483648 to 2147483647",
+                        "listner: is not a known key; did you mean listeners?",
+                        "offset.flush.interval: is not a known key; did you mean offset.flush.interval.ms?"))
+                .hasMessageNotContaining("SECRET123");
+    }
+
+    @Test
+    void aKeyThatIsAlsoAPrefixOfAnotherIsReportedNotLost() throws Exception {
+        Path file = write("worker.properties", "listeners=http://127.0.0.1:1\nlisteners.extra=1\n");
+
+        assertThatThrownBy(() -> WorkerConfig.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listeners: cannot be set together with keys that start with 'listeners.'");
+    }
+
+    @Test
+    void aMissingFileIsOneLine() {
+        assertThatThrownBy(() -> WorkerConfig.load(dir.resolve("nope.properties"), Map.of()))
+                .hasMessage(dir.resolve("nope.properties") + ": worker config file not found");
+    }
+
+    @Test
+    void toStringMasksSecrets() {
+        WorkerConfig config = WorkerConfig.fromMap(Map.of("pulsar.auth.params", "token:SECRET123"));
+
+        assertThat(config.toString()).doesNotContain("SECRET123").contains("pulsar.auth.params=[hidden]");
+        assertThat(config.pulsarAuthParams().value()).isEqualTo("token:SECRET123");
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+}
