@@ -1,0 +1,308 @@
+package dev.tributary.kinesis.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.config.ConfigException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.ProtocolNegotiation;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.ProxyConfiguration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleWithWebIdentityCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
+import software.amazon.awssdk.utils.AttributeMap;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+
+/**
+ * Builds the AWS SDK objects that a {@link KinesisSourceConfig} describes: the credentials
+ * provider and Kinesis clients on Netty with the configured protocol, limits, timeouts, proxy and
+ * User-Agent.
+ *
+ * <p>{@link #credentials()} builds its provider once, with any STS client it needs; {@link #close()}
+ * closes them. Each {@link #kinesisClient()} is a new client, with its own HTTP client, that the
+ * caller closes. Building makes no network call. Thread-safe.
+ */
+public final class KinesisClientFactory implements AutoCloseable {
+    /** Where an EKS pod finds its role and token, as the SDK's own web identity provider reads them. */
+    static final String ENV_ROLE_ARN = "AWS_ROLE_ARN";
+    static final String ENV_TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE";
+
+    private final KinesisSourceConfig config;
+    private final List<ExecutionInterceptor> interceptors;
+    private final Function<String, String> environment;
+    private final List<SdkAutoCloseable> owned = new ArrayList<>();
+    private AwsCredentialsProvider credentials;
+    private boolean closed;
+
+    public KinesisClientFactory(KinesisSourceConfig config) {
+        this(config, List.of(), System::getenv);
+    }
+
+    /**
+     * For tests: {@code interceptors} are added to every client built (Kinesis and STS), and
+     * {@code environment} stands in for {@link System#getenv(String)}.
+     */
+    KinesisClientFactory(KinesisSourceConfig config, List<ExecutionInterceptor> interceptors,
+            Function<String, String> environment) {
+        this.config = requireNonNull(config, "config is null");
+        this.interceptors = List.copyOf(requireNonNull(interceptors, "interceptors is null"));
+        this.environment = requireNonNull(environment, "environment is null");
+    }
+
+    /** The config that this factory builds from. */
+    public KinesisSourceConfig config() {
+        return config;
+    }
+
+    /**
+     * The credentials provider for {@link KinesisSourceConfig#credentials()}, built on the first call
+     * and the same afterwards. Credentials are fetched when first used, not here.
+     *
+     * @throws ConfigException for WEB_IDENTITY without roleArn when the environment has no AWS_ROLE_ARN
+     *     or AWS_WEB_IDENTITY_TOKEN_FILE
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public synchronized AwsCredentialsProvider credentials() {
+        if (closed) {
+            throw new IllegalStateException("the client factory is closed");
+        }
+        if (credentials == null) {
+            credentials = buildCredentials(config.credentials());
+        }
+        return credentials;
+    }
+
+    /**
+     * A new Kinesis client. The caller closes it; closing it also closes its HTTP client, but not
+     * the credentials provider, which {@link #close()} closes.
+     */
+    public KinesisAsyncClient kinesisClient() {
+        HttpClientPlan plan = httpClientPlan();
+        KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
+                .region(Region.of(config.clientRegion()))
+                .credentialsProvider(credentials())
+                .httpClientBuilder(new PlannedHttpClient(plan))
+                .overrideConfiguration(overrides());
+        config.awsEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** Closes the credentials provider and the STS client behind it, if they were built. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // In reverse order of building: each provider before the STS client and base credentials it uses.
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            owned.get(i).close();
+        }
+        owned.clear();
+    }
+
+    /**
+     * The settings of every Kinesis HTTP client, kept apart from building it so that tests can see
+     * what the SDK is given.
+     *
+     * @param protocol HTTP/1.1 or HTTP/2
+     * @param negotiation how HTTP/2 is agreed: ALPN over TLS, else prior knowledge
+     * @param maxConcurrency the most requests in flight
+     * @param connectionTimeout how long a connection may take to open
+     * @param readTimeout how long to wait for data
+     * @param proxy the proxy, or empty
+     * @param trustAllCertificates whether any certificate is accepted
+     */
+    record HttpClientPlan(Protocol protocol, ProtocolNegotiation negotiation, int maxConcurrency,
+            Duration connectionTimeout, Duration readTimeout, Optional<ProxyConfiguration> proxy,
+            boolean trustAllCertificates) {
+        HttpClientPlan {
+            requireNonNull(protocol, "protocol is null");
+            requireNonNull(negotiation, "negotiation is null");
+            requireNonNull(connectionTimeout, "connectionTimeout is null");
+            requireNonNull(readTimeout, "readTimeout is null");
+            requireNonNull(proxy, "proxy is null");
+        }
+
+        /** Options that take precedence over the service's defaults; trust-all is only ever set here. */
+        AttributeMap options() {
+            AttributeMap.Builder options = AttributeMap.builder();
+            if (trustAllCertificates) {
+                options.put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE);
+            }
+            return options.build();
+        }
+    }
+
+    HttpClientPlan httpClientPlan() {
+        boolean http2 = config.httpProtocol() == HttpProtocol.HTTP2;
+        // AWS endpoints are https; an http endpoint (an emulator) can only speak HTTP/2 by prior knowledge.
+        boolean tls = config.awsEndpoint().map(URI::getScheme).map("https"::equalsIgnoreCase).orElse(true);
+        return new HttpClientPlan(http2 ? Protocol.HTTP2 : Protocol.HTTP1_1,
+                http2 && tls ? ProtocolNegotiation.ALPN : ProtocolNegotiation.ASSUME_PROTOCOL,
+                config.httpMaxConcurrency(), config.connectionTimeout(), config.readTimeout(),
+                config.proxy().map(KinesisClientFactory::proxyConfiguration), config.trustAllCertificates());
+    }
+
+    /** The User-Agent suffix: the application name, with anything that cannot go in a header replaced. */
+    String userAgentSuffix() {
+        return config.applicationName().replaceAll("[^\\x20-\\x7E]", "_");
+    }
+
+    private static ProxyConfiguration proxyConfiguration(ProxySettings proxy) {
+        ProxyConfiguration.Builder builder = ProxyConfiguration.builder()
+                .scheme("http")
+                .host(proxy.host())
+                .port(proxy.port())
+                // Only what the config says: no proxy taken silently from the JVM or the environment.
+                .useSystemPropertyValues(false)
+                .useEnvironmentVariableValues(false);
+        proxy.username().ifPresent(builder::username);
+        proxy.password().ifPresent(p -> builder.password(p.value()));
+        return builder.build();
+    }
+
+    private ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder()
+                .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, userAgentSuffix())
+                .executionInterceptors(new ArrayList<>(interceptors))
+                .build();
+    }
+
+    private AwsCredentialsProvider buildCredentials(CredentialsSettings settings) {
+        if (settings instanceof CredentialsSettings.StaticKeys keys) {
+            return staticProvider(keys);
+        }
+        if (settings instanceof CredentialsSettings.Profile profile) {
+            return own(ProfileCredentialsProvider.builder().profileName(profile.profileName()).build());
+        }
+        if (settings instanceof CredentialsSettings.AssumeRole role) {
+            return assumeRole(role);
+        }
+        if (settings instanceof CredentialsSettings.WebIdentity web) {
+            return webIdentity(web);
+        }
+        return own(DefaultCredentialsProvider.builder().build());
+    }
+
+    private static AwsCredentialsProvider staticProvider(CredentialsSettings.StaticKeys keys) {
+        AwsCredentials credentials = keys.sessionToken().isPresent()
+                ? AwsSessionCredentials.create(keys.accessKeyId(), keys.secretAccessKey().value(),
+                        keys.sessionToken().get().value())
+                : AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey().value());
+        return StaticCredentialsProvider.create(credentials);
+    }
+
+    private AwsCredentialsProvider assumeRole(CredentialsSettings.AssumeRole role) {
+        AwsCredentialsProvider base = role.baseKeys().isPresent() ? staticProvider(role.baseKeys().get())
+                : own(DefaultCredentialsProvider.builder().build());
+        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
+                .roleArn(role.roleArn())
+                .roleSessionName(role.roleSessionName());
+        role.externalId().ifPresent(id -> request.externalId(id.value()));
+        StsClient sts = own(stsClient(base));
+        return own(StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts)
+                .refreshRequest(request.build())
+                .build());
+    }
+
+    private AwsCredentialsProvider webIdentity(CredentialsSettings.WebIdentity web) {
+        String roleArn = web.roleArn().orElseGet(() -> environment.apply(ENV_ROLE_ARN));
+        String tokenFile = web.webIdentityTokenFile().map(Path::toString)
+                .orElseGet(() -> environment.apply(ENV_TOKEN_FILE));
+        if (roleArn == null || roleArn.isBlank() || tokenFile == null || tokenFile.isBlank()) {
+            throw new ConfigException(KinesisSourceConfig.ROLE_ARN + ": is required when credentialsType is"
+                    + " WEB_IDENTITY and the environment has no " + ENV_ROLE_ARN + " and " + ENV_TOKEN_FILE
+                    + "; set roleArn and webIdentityTokenFile");
+        }
+        Path token = Path.of(tokenFile);
+        String sessionName = web.roleSessionName();
+        // AssumeRoleWithWebIdentity is not signed: the token is the credential.
+        StsClient sts = own(stsClient(AnonymousCredentialsProvider.create()));
+        return own(StsAssumeRoleWithWebIdentityCredentialsProvider.builder()
+                .stsClient(sts)
+                // Read at every refresh: the platform rotates the token file.
+                .refreshRequest(() -> AssumeRoleWithWebIdentityRequest.builder()
+                        .roleArn(roleArn)
+                        .roleSessionName(sessionName)
+                        .webIdentityToken(readToken(token))
+                        .build())
+                .build());
+    }
+
+    private static String readToken(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw SdkClientException.create("cannot read the web identity token file " + file
+                    + " (webIdentityTokenFile): " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** An STS client in the connector's region, with its User-Agent, calling {@code stsEndpoint} when set. */
+    private StsClient stsClient(AwsCredentialsProvider base) {
+        StsClientBuilder builder = StsClient.builder()
+                .region(Region.of(config.clientRegion()))
+                .credentialsProvider(base)
+                .overrideConfiguration(overrides());
+        config.stsEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private <T extends SdkAutoCloseable> T own(T resource) {
+        owned.add(resource);
+        return resource;
+    }
+
+    /** Builds the Netty client from the plan, with the plan's options taking precedence over the service's. */
+    private static final class PlannedHttpClient implements SdkAsyncHttpClient.Builder<PlannedHttpClient> {
+        private final HttpClientPlan plan;
+
+        PlannedHttpClient(HttpClientPlan plan) {
+            this.plan = plan;
+        }
+
+        @Override
+        public SdkAsyncHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
+            NettyNioAsyncHttpClient.Builder builder = NettyNioAsyncHttpClient.builder()
+                    .protocol(plan.protocol())
+                    .protocolNegotiation(plan.negotiation())
+                    .maxConcurrency(plan.maxConcurrency())
+                    .connectionTimeout(plan.connectionTimeout())
+                    .readTimeout(plan.readTimeout());
+            plan.proxy().ifPresent(builder::proxyConfiguration);
+            return builder.buildWithDefaults(plan.options().merge(serviceDefaults));
+        }
+    }
+}
