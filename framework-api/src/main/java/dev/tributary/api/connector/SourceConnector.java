@@ -5,6 +5,7 @@ import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.config.ConfigValidation;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A source plugin: it validates its config, splits the work into task configs, and creates the
@@ -57,6 +58,15 @@ public interface SourceConnector {
      * {@link ConnectorContext#requestTaskReconfiguration()}.
      */
     List<Map<String, String>> taskConfigs(int maxTasks);
+
+    /**
+     * How this connector's offsets are committed, when it needs something other than the
+     * worker's {@code offset.flush.interval.ms} (Kinesis's {@code checkpointInterval}, say).
+     * Called after {@link #start}; the default defers to the worker.
+     */
+    default Optional<OffsetCommitPolicy> offsetCommitPolicy() {
+        return Optional.empty();
+    }
 
     /** Creates a new, unstarted task. Called once per task, including on every restart. */
     SourceTask createTask();

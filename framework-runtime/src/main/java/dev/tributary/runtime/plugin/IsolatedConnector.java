@@ -46,6 +46,11 @@ final class IsolatedConnector implements SourceConnector {
     }
 
     @Override
+    public java.util.Optional<dev.tributary.api.connector.OffsetCommitPolicy> offsetCommitPolicy() {
+        return ContextClassLoader.call(loader, delegate::offsetCommitPolicy);
+    }
+
+    @Override
     public SourceTask createTask() {
         SourceTask task = ContextClassLoader.call(loader, delegate::createTask);
         return new IsolatedTask(task, loader);

@@ -3,6 +3,7 @@ package dev.tributary.runtime.worker;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.connector.ConnectorContext;
+import dev.tributary.api.connector.OffsetCommitPolicy;
 import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.api.offset.OffsetReader;
 import dev.tributary.runtime.config.ConnectorConfig;
@@ -41,6 +42,8 @@ final class ConnectorRunner {
     private volatile String trace;
     private volatile String commitError;
     private volatile boolean paused;
+    private volatile OffsetCommitPolicy commitPolicy;
+    private volatile long lastCommitNanos = System.nanoTime();
 
     ConnectorRunner(ConnectorConfig config, SourceConnector plugin, WorkerServices services,
             ExecutorService taskPool, ExecutorService connectorThread) {
@@ -68,6 +71,8 @@ final class ConnectorRunner {
     void start() {
         try {
             plugin.start(new Context(), config.connectorProps());
+            commitPolicy = plugin.offsetCommitPolicy().orElse(new OffsetCommitPolicy(
+                    services.config().offsetFlushInterval(), 0, Duration.ZERO));
             state = paused ? State.PAUSED : State.RUNNING;
             trace = null;
             startTasks(plugin.taskConfigs(config.tasksMax()));
@@ -132,11 +137,39 @@ final class ConnectorRunner {
         }
     }
 
+    /** Commits if this connector's commit interval has passed since its last commit. */
+    void commitIfDue() {
+        OffsetCommitPolicy policy = commitPolicy;
+        Duration interval = policy == null ? services.config().offsetFlushInterval() : policy.interval();
+        if (System.nanoTime() - lastCommitNanos >= interval.toNanos()) {
+            commitOffsets();
+        }
+    }
+
     /**
-     * Writes the acknowledged offsets of every task as one batch. A failure is shown in the
-     * status of the connector's tasks; the offsets stay pending and go out with the next commit.
+     * Writes the acknowledged offsets of every task as one batch, retrying as the connector's
+     * commit policy says. A failure is shown in the status of the connector's tasks; the offsets
+     * stay pending and go out with the next commit.
      */
     void commitOffsets() {
+        lastCommitNanos = System.nanoTime();
+        OffsetCommitPolicy policy = commitPolicy;
+        int retries = policy == null ? 0 : policy.retries();
+        for (int attempt = 0; attempt < retries; attempt++) {
+            if (tryCommit(false)) {
+                return;
+            }
+            try {
+                Thread.sleep(policy.retryBackoff().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        tryCommit(true);
+    }
+
+    private boolean tryCommit(boolean lastAttempt) {
         long begin = System.nanoTime();
         try {
             int written = offsets.commit().size();
@@ -147,13 +180,18 @@ final class ConnectorRunner {
             if (written > 0) {
                 recordCommit(System.nanoTime() - begin, true);
             }
+            return true;
         } catch (RuntimeException e) {
+            recordCommit(System.nanoTime() - begin, false);
+            if (!lastAttempt) {
+                return false;
+            }
             String summary = "offset commit failed, will retry: " + ErrorSummary.of(e);
             if (!summary.equals(commitError)) {
                 LOG.warn("connector {}: {}", config.name(), summary);
             }
             commitError = summary;
-            recordCommit(System.nanoTime() - begin, false);
+            return false;
         }
     }
 

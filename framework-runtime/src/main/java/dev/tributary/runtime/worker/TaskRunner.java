@@ -138,6 +138,7 @@ final class TaskRunner implements Runnable {
         current = task;
         OffsetTracker tracker = new OffsetTracker();
         AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+        Context context = new Context(offsets);
         Consumer<Map<SourcePartition, SourceOffset>> committed = task::onOffsetsCommitted;
         RecordWriter writer = null;
         boolean started = false;
@@ -146,7 +147,7 @@ final class TaskRunner implements Runnable {
             offsets.register(tracker);
             offsets.addCommitListener(committed);
             metrics.setQueueDepth(tracker::inFlight);
-            task.start(new Context(offsets));
+            task.start(context);
             started = true;
             setState(paused ? State.PAUSED : State.RUNNING, null);
             while (!stopRequested) {
@@ -173,6 +174,11 @@ final class TaskRunner implements Runnable {
                     for (SourceRecord record : records) {
                         send(task, writer, tracker, record, sendFailure);
                     }
+                }
+                // Offsets without a record go behind this poll's records, so they never pass one of them.
+                for (Map.Entry<SourcePartition, SourceOffset> marker = context.markers.poll(); marker != null;
+                        marker = context.markers.poll()) {
+                    tracker.track(marker.getKey(), marker.getValue()).ack();
                 }
             }
             return null;
@@ -297,6 +303,8 @@ final class TaskRunner implements Runnable {
 
     private final class Context implements SourceTaskContext {
         private final OffsetReader reader;
+        private final java.util.Queue<Map.Entry<SourcePartition, SourceOffset>> markers =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         Context(OffsetReader reader) {
             this.reader = reader;
@@ -320,6 +328,11 @@ final class TaskRunner implements Runnable {
         @Override
         public OffsetReader offsetReader() {
             return reader;
+        }
+
+        @Override
+        public void commitOffset(SourcePartition partition, SourceOffset offset) {
+            markers.add(Map.entry(requireNonNull(partition, "partition is null"), requireNonNull(offset, "offset is null")));
         }
     }
 }

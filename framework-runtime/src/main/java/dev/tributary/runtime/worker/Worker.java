@@ -48,8 +48,9 @@ public final class Worker implements AutoCloseable {
         this.taskPool = Executors.newFixedThreadPool(services.config().workerThreads(), named("task-pool"));
         this.connectorThread = Executors.newSingleThreadExecutor(named("connector-lifecycle"));
         this.committer = Executors.newSingleThreadScheduledExecutor(named("offset-committer"));
-        long interval = services.config().offsetFlushInterval().toMillis();
-        committer.scheduleWithFixedDelay(this::commitAll, interval, interval, TimeUnit.MILLISECONDS);
+        // Each connector commits on its own interval; the tick only checks which are due.
+        long tick = Math.min(100, services.config().offsetFlushInterval().toMillis());
+        committer.scheduleWithFixedDelay(this::commitDue, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     public ConnectorValidator validator() {
@@ -114,6 +115,16 @@ public final class Worker implements AutoCloseable {
 
     public Optional<ConnectorConfig> connectorConfig(String name) {
         return find(name).map(ConnectorRunner::config);
+    }
+
+    private void commitDue() {
+        for (ConnectorRunner runner : connectors.values()) {
+            try {
+                runner.commitIfDue();
+            } catch (RuntimeException e) {
+                LOG.error("offset commit of {} threw unexpectedly: {}", runner.name(), ErrorSummary.of(e));
+            }
+        }
     }
 
     /** Commits every connector's acknowledged offsets now. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.testing.services.PulsarStandalone;
+import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
+import dev.tributary.testing.services.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +52,7 @@ class CrashRecoveryIT {
                 + "record.size=100\n");
         Path offsets = dir.resolve("data/offsets.json");
 
-        try (TopicReader reader = new TopicReader(pulsar.serviceUrl(), topic)) {
+        try (PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
             WorkerProcess first = WorkerProcess.start(worker, List.of(connector), Map.of(), dir.resolve("first.log"));
             reader.readUntil(m -> m.size() >= COUNT / 4, Duration.ofSeconds(120));
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(offsets));

@@ -7,6 +7,7 @@ import dev.tributary.runtime.datagen.DatagenPayload;
 import dev.tributary.runtime.worker.State;
 import dev.tributary.runtime.worker.WorkerConfig;
 import dev.tributary.testing.services.PulsarStandalone;
+import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,7 +71,7 @@ class DatagenToPulsarIT {
 
     @Test
     void everyRecordArrivesWithItsKeyValuePropertiesAndEventTime() throws Exception {
-        try (TopicReader reader = new TopicReader(pulsar.serviceUrl(), TOPIC)) {
+        try (PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), TOPIC)) {
             List<Message<byte[]>> messages = reader.readUntil(m -> m.size() >= COUNT, Duration.ofSeconds(90));
 
             assertThat(messages).hasSize(COUNT);

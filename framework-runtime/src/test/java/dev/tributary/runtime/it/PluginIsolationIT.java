@@ -8,6 +8,7 @@ import dev.tributary.runtime.TributaryRuntime;
 import dev.tributary.runtime.worker.State;
 import dev.tributary.runtime.worker.WorkerConfig;
 import dev.tributary.testing.services.PulsarStandalone;
+import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ class PluginIsolationIT {
                 "data.dir", dir.resolve("data").toString(),
                 "offset.store", "memory",
                 "plugin.path", dir.resolve("plugins").toString())));
-             TopicReader reader = new TopicReader(pulsar.serviceUrl(), topic)) {
+             PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
             assertThat(runtime.plugins().findConnector("oldjackson"))
                     .hasValueSatisfying(d -> assertThat(d.location()).contains("old-jackson-connector"));
 

@@ -66,6 +66,40 @@ class TaskRunnerTest {
     }
 
     @Test
+    void anOffsetWithoutARecordWaitsBehindThatPollsRecords() {
+        SourceOffset end = SourceOffset.of("seq", 99L, "end", true);
+        CountingTask task = new CountingTask(2) {
+            private SourceTaskContext context;
+
+            @Override
+            public void start(SourceTaskContext context) {
+                this.context = context;
+            }
+
+            @Override
+            public List<SourceRecord> poll(Duration timeout) throws InterruptedException {
+                List<SourceRecord> records = super.poll(timeout);
+                if (next == 2 && records.size() == 1) {
+                    context.commitOffset(P, end);
+                }
+                return records;
+            }
+        };
+        TaskRunner runner = runner(task, new RestartPolicy(Duration.ZERO, Duration.ZERO, 0));
+        pool.submit(runner);
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.pending.size() == 2);
+
+        writer.ack(0);
+        offsets.commit();
+        assertThat(store.readAll("c")).containsExactly(Map.entry(P, SourceOffset.of("seq", 0L)));
+
+        writer.ack(1);
+        offsets.commit();
+        assertThat(store.readAll("c")).as("the end follows the last record").containsExactly(Map.entry(P, end));
+        runner.stop();
+    }
+
+    @Test
     void aFailingTaskIsRestartedWithBackoffThenFailsWithAReadableTrace() throws Exception {
         AtomicInteger starts = new AtomicInteger();
         SourceTask failing = new CountingTask(0) {

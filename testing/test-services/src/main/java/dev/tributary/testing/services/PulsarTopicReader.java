@@ -1,4 +1,4 @@
-package dev.tributary.runtime.it;
+package dev.tributary.testing.services;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,13 +12,13 @@ import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 
-/** Reads a topic from its start, for tests that check what a worker wrote. */
-final class TopicReader implements AutoCloseable {
+/** Reads a topic from its start, for tests that check what a worker wrote. Acknowledges what it reads. */
+public final class PulsarTopicReader implements AutoCloseable {
     private final PulsarClient client;
     private final Consumer<byte[]> consumer;
     private final List<Message<byte[]>> messages = new ArrayList<>();
 
-    TopicReader(String serviceUrl, String topic) throws PulsarClientException {
+    public PulsarTopicReader(String serviceUrl, String topic) throws PulsarClientException {
         client = PulsarClient.builder().serviceUrl(serviceUrl).build();
         consumer = client.newConsumer(Schema.BYTES)
                 .topic(topic)
@@ -29,7 +29,7 @@ final class TopicReader implements AutoCloseable {
     }
 
     /** Reads until {@code done} holds for what was read so far, or {@code timeout} passes. */
-    List<Message<byte[]>> readUntil(Predicate<List<Message<byte[]>>> done, Duration timeout) throws PulsarClientException {
+    public List<Message<byte[]>> readUntil(Predicate<List<Message<byte[]>>> done, Duration timeout) throws PulsarClientException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.test(messages) && System.nanoTime() < deadline) {
             Message<byte[]> message = consumer.receive(200, TimeUnit.MILLISECONDS);
@@ -41,7 +41,7 @@ final class TopicReader implements AutoCloseable {
         return List.copyOf(messages);
     }
 
-    List<Message<byte[]>> messages() {
+    public List<Message<byte[]>> messages() {
         return List.copyOf(messages);
     }
 

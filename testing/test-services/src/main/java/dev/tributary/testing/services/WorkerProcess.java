@@ -1,4 +1,4 @@
-package dev.tributary.runtime.it;
+package dev.tributary.testing.services;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A worker run as its own JVM with {@code connect-runtime start}, so that a test can SIGKILL it. */
-final class WorkerProcess {
+/**
+ * A Tributary worker run as its own JVM with {@code connect-runtime start}, on the test's class
+ * path, so that a test can SIGKILL it. Its output goes to a log file.
+ */
+public final class WorkerProcess {
     private final Process process;
     private final Path log;
 
@@ -20,7 +23,7 @@ final class WorkerProcess {
         this.log = log;
     }
 
-    static WorkerProcess start(Path workerConfig, List<Path> connectorConfigs, Map<String, String> env, Path log)
+    public static WorkerProcess start(Path workerConfig, List<Path> connectorConfigs, Map<String, String> env, Path log)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
@@ -36,13 +39,13 @@ final class WorkerProcess {
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM, then waits for the clean shutdown; returns the exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -51,11 +54,11 @@ final class WorkerProcess {
         return process.exitValue();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 }

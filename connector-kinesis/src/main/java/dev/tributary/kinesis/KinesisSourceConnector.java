@@ -1,0 +1,176 @@
+package dev.tributary.kinesis;
+
+import dev.tributary.api.config.ConfigSchema;
+import dev.tributary.api.connector.ConnectException;
+import dev.tributary.api.connector.ConnectorContext;
+import dev.tributary.api.connector.OffsetCommitPolicy;
+import dev.tributary.api.connector.SourceConnector;
+import dev.tributary.api.connector.SourceTask;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.config.KinesisClientFactory;
+import dev.tributary.kinesis.config.KinesisSourceConfig;
+import dev.tributary.kinesis.config.KinesisStreamRef;
+import dev.tributary.kinesis.proxy.KinesisErrors;
+import dev.tributary.kinesis.proxy.KinesisProxy;
+import dev.tributary.kinesis.proxy.SdkKinesisProxy;
+import dev.tributary.kinesis.proxy.ShardInfo;
+import dev.tributary.kinesis.proxy.StreamRef;
+import dev.tributary.kinesis.reader.KinesisOffsets;
+import dev.tributary.kinesis.reader.ShardAssignment;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Amazon Kinesis Data Streams source: a drop-in replacement for Pulsar IO's KinesisSource
+ * that needs no KCL and no DynamoDB. Offsets live in the runtime's offset store, committed only
+ * after Pulsar acknowledged the records.
+ *
+ * <p>The connector lists the shards, spreads those still to read over the tasks, and lists them
+ * again every {@code shardDiscoveryInterval}; when new shards appear (after a split or a merge)
+ * it asks the runtime to reconfigure the tasks.
+ */
+public final class KinesisSourceConnector implements SourceConnector {
+    /** The task-config key that carries a task's shards. */
+    static final String ASSIGNMENT = "kinesis.assignment";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisSourceConnector.class);
+
+    private KinesisSourceConfig config;
+    private KinesisClientFactory clients;
+    private KinesisProxy proxy;
+    private ConnectorContext context;
+    private Map<String, String> props;
+    private ScheduledExecutorService discoveryThread;
+    private volatile Map<StreamRef, List<ShardInfo>> shards = Map.of();
+    private volatile Set<String> assigned = Set.of();
+
+    @Override
+    public String version() {
+        String version = KinesisSourceConnector.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    @Override
+    public ConfigSchema configSchema() {
+        return KinesisSourceConfig.SCHEMA;
+    }
+
+    @Override
+    public void start(ConnectorContext context, Map<String, String> props) {
+        this.context = context;
+        this.props = Map.copyOf(props);
+        this.config = KinesisSourceConfig.from(props);
+        this.clients = new KinesisClientFactory(config);
+        this.proxy = new SdkKinesisProxy(clients.kinesisClient());
+        if (config.useEnhancedFanOut()) {
+            throw new ConnectException("useEnhancedFanOut: enhanced fan-out is not available in this version; "
+                    + "set useEnhancedFanOut=false to read with GetRecords");
+        }
+        shards = discover();
+        discoveryThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kinesis-discovery-" + context.connectorName());
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.shardDiscoveryInterval().toMillis();
+        discoveryThread.scheduleWithFixedDelay(this::rediscover, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public Optional<OffsetCommitPolicy> offsetCommitPolicy() {
+        return Optional.of(new OffsetCommitPolicy(config.checkpointInterval(), config.numRetries(), config.backoffTime()));
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<List<ShardAssignment>> perTask = ShardAssigner.assign(shards, finishedShards(), maxTasks);
+        Set<String> nowAssigned = new HashSet<>();
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (List<ShardAssignment> assignments : perTask) {
+            assignments.forEach(a -> nowAssigned.add(a.stream() + "/" + a.shardId()));
+            Map<String, String> task = new LinkedHashMap<>(props);
+            task.put(ASSIGNMENT, ShardAssignment.encode(assignments));
+            configs.add(task);
+        }
+        assigned = nowAssigned;
+        return configs;
+    }
+
+    @Override
+    public SourceTask createTask() {
+        return new KinesisSourceTask();
+    }
+
+    @Override
+    public void stop() {
+        if (discoveryThread != null) {
+            discoveryThread.shutdownNow();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (clients != null) {
+            clients.close();
+        }
+    }
+
+    /** Lists again; new shards (children of a reshard) mean the tasks must be reconfigured. */
+    private void rediscover() {
+        try {
+            Map<StreamRef, List<ShardInfo>> listed = discover();
+            shards = listed;
+            Set<String> finished = finishedShards();
+            Set<String> unassigned = new HashSet<>();
+            listed.forEach((stream, list) -> list.forEach(s -> {
+                String key = stream.name() + "/" + s.shardId();
+                if (!finished.contains(key) && !assigned.contains(key)) {
+                    unassigned.add(key);
+                }
+            }));
+            if (!unassigned.isEmpty()) {
+                LOG.info("connector {}: new shards {}; reassigning shards to tasks", context.connectorName(), unassigned);
+                context.requestTaskReconfiguration();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("connector {}: shard discovery failed, will retry: {}", context.connectorName(), KinesisErrors.describe(e));
+        }
+    }
+
+    private Map<StreamRef, List<ShardInfo>> discover() {
+        ShardDiscovery discovery = new ShardDiscovery(proxy, config.backoffTime());
+        Map<StreamRef, List<ShardInfo>> listed = new LinkedHashMap<>();
+        try {
+            for (KinesisStreamRef ref : config.streams()) {
+                StreamRef stream = new StreamRef(ref.name(), ref.arn().orElse(null));
+                listed.put(stream, discovery.shards(stream));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while listing shards", e);
+        } catch (IllegalStateException e) {
+            throw new ConnectException(e.getMessage(), e.getCause());
+        }
+        return listed;
+    }
+
+    private Set<String> finishedShards() {
+        Set<String> finished = new HashSet<>();
+        for (Map.Entry<SourcePartition, SourceOffset> e : context.offsetReader().allOffsets().entrySet()) {
+            if (KinesisOffsets.isShardEnd(e.getValue())) {
+                finished.add(e.getKey().getString(KinesisOffsets.STREAM) + "/" + e.getKey().getString(KinesisOffsets.SHARD));
+            }
+        }
+        return finished;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.tributary.kinesis;
+
+import dev.tributary.api.connector.SourceRecord;
+import dev.tributary.api.connector.SourceTask;
+import dev.tributary.api.connector.SourceTaskContext;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.config.KinesisClientFactory;
+import dev.tributary.kinesis.config.KinesisSourceConfig;
+import dev.tributary.kinesis.config.MessageKeyMode;
+import dev.tributary.kinesis.kpl.KplDeaggregator;
+import dev.tributary.kinesis.proxy.KinesisProxy;
+import dev.tributary.kinesis.proxy.SdkKinesisProxy;
+import dev.tributary.kinesis.proxy.StartPosition;
+import dev.tributary.kinesis.reader.KinesisOffsets;
+import dev.tributary.kinesis.reader.PollingFetcher;
+import dev.tributary.kinesis.reader.PulsarIoRecordMapper;
+import dev.tributary.kinesis.reader.ReaderSettings;
+import dev.tributary.kinesis.reader.ShardAssignment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Reads the shards the connector assigned to this task, through one {@link PollingFetcher}.
+ * Resumes from the committed offsets; hands each finished shard's end to the runtime so that it
+ * is committed after the shard's last record.
+ */
+public final class KinesisSourceTask implements SourceTask {
+    private SourceTaskContext context;
+    private KinesisClientFactory clients;
+    private KinesisProxy proxy;
+    private ScheduledExecutorService scheduler;
+    private PollingFetcher fetcher;
+    private volatile boolean stopped;
+
+    @Override
+    public void start(SourceTaskContext context) {
+        this.context = context;
+        Map<String, String> props = new HashMap<>(context.config());
+        List<ShardAssignment> shards = ShardAssignment.decode(props.remove(KinesisSourceConnector.ASSIGNMENT));
+        KinesisSourceConfig config = KinesisSourceConfig.from(props);
+        clients = new KinesisClientFactory(config);
+        proxy = new SdkKinesisProxy(clients.kinesisClient());
+        List<SourcePartition> partitions = new ArrayList<>();
+        for (ShardAssignment a : shards) {
+            partitions.add(KinesisOffsets.partition(a.stream(), a.shardId()));
+            a.waitFor().forEach(p -> partitions.add(KinesisOffsets.partition(a.stream(), p)));
+        }
+        Map<SourcePartition, SourceOffset> committed = context.offsetReader().offsets(partitions);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kinesis-fetcher-" + context.connectorName() + "-" + context.taskId());
+            t.setDaemon(true);
+            return t;
+        });
+        fetcher = new PollingFetcher(proxy, settings(config),
+                new PulsarIoRecordMapper(config.messageKeyMode() == MessageKeyMode.SHARD_ID,
+                        Set.copyOf(config.kinesisRecordProperties()), null),
+                new KplDeaggregator(), shards, committed, scheduler, System::nanoTime);
+        fetcher.start();
+    }
+
+    static ReaderSettings settings(KinesisSourceConfig config) {
+        StartPosition initial = switch (config.initialPositionInStream()) {
+            case LATEST -> StartPosition.latest();
+            case TRIM_HORIZON -> StartPosition.trimHorizon();
+            case AT_TIMESTAMP -> StartPosition.atTimestamp(config.startAtTime().orElseThrow());
+        };
+        return new ReaderSettings(initial, config.receiveQueueSize(), config.receiveQueueBytes(),
+                config.maxRecordsPerFetch(), config.maxConcurrentFetches(), config.pollInterval(), config.backoffTime());
+    }
+
+    @Override
+    public List<SourceRecord> poll(Duration timeout) throws InterruptedException {
+        if (stopped) {
+            return List.of();
+        }
+        List<SourceRecord> records = new ArrayList<>();
+        for (var batch : fetcher.poll(timeout)) {
+            records.addAll(batch.records());
+            if (batch.endOffset() != null) {
+                // Queued behind this poll's records of the shard, so the end is committed only after them.
+                context.commitOffset(batch.partition(), batch.endOffset());
+            }
+        }
+        return records;
+    }
+
+    @Override
+    public void onOffsetsCommitted(Map<SourcePartition, SourceOffset> offsets) {
+        PollingFetcher f = fetcher;
+        if (f != null) {
+            f.onCommitted(offsets);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (fetcher != null) {
+            fetcher.close();
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (clients != null) {
+            clients.close();
+        }
+    }
+}

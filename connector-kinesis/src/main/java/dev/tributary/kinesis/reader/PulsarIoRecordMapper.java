@@ -1,0 +1,74 @@
+package dev.tributary.kinesis.reader;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.connector.SourceRecord;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.kpl.UserRecord;
+import dev.tributary.kinesis.proxy.KinesisRecord;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps records the way Pulsar IO's Kinesis source does: the key is the partition key (or the
+ * shard id), the value is the payload's bytes unchanged, the event time is the approximate
+ * arrival time, and the properties are the chosen {@code kinesis.*} ones.
+ */
+public final class PulsarIoRecordMapper implements RecordMapper {
+    public static final String ARRIVAL_TIMESTAMP = "kinesis.arrival.timestamp";
+    public static final String ENCRYPTION_TYPE = "kinesis.encryption.type";
+    public static final String PARTITION_KEY = "kinesis.partition.key";
+    public static final String SEQUENCE_NUMBER = "kinesis.sequence.number";
+    public static final String SUB_SEQUENCE_NUMBER = "kinesis.sub.sequence.number";
+    public static final String SHARD_ID = "kinesis.shard.id";
+    public static final String MILLIS_BEHIND_LATEST = "kinesis.millis.behind.latest";
+    public static final String STREAM_NAME = "kinesis.stream.name";
+
+    private final boolean keyIsShardId;
+    private final Set<String> properties;
+    private final String topic;
+
+    /**
+     * @param keyIsShardId whether the message key is the shard id rather than the partition key
+     * @param properties which {@code kinesis.*} properties to set
+     * @param topic the destination topic, or null for the connector's {@code topic}
+     */
+    public PulsarIoRecordMapper(boolean keyIsShardId, Set<String> properties, String topic) {
+        this.keyIsShardId = keyIsShardId;
+        this.properties = Set.copyOf(requireNonNull(properties, "properties is null"));
+        this.topic = topic;
+    }
+
+    @Override
+    public SourceRecord map(SourcePartition partition, String shardId, KinesisRecord record, UserRecord user,
+            long millisBehindLatest) {
+        Map<String, String> props = new HashMap<>(properties.size() * 2);
+        if (properties.contains(ARRIVAL_TIMESTAMP) && record.arrival() != null) {
+            props.put(ARRIVAL_TIMESTAMP, record.arrival().toString());
+        }
+        if (properties.contains(ENCRYPTION_TYPE) && record.encryptionType() != null) {
+            props.put(ENCRYPTION_TYPE, record.encryptionType());
+        }
+        if (properties.contains(PARTITION_KEY)) {
+            props.put(PARTITION_KEY, user.partitionKey());
+        }
+        if (properties.contains(SEQUENCE_NUMBER)) {
+            props.put(SEQUENCE_NUMBER, record.sequenceNumber());
+        }
+        if (properties.contains(SUB_SEQUENCE_NUMBER)) {
+            props.put(SUB_SEQUENCE_NUMBER, Long.toString(user.subSequenceNumber()));
+        }
+        if (properties.contains(SHARD_ID)) {
+            props.put(SHARD_ID, shardId);
+        }
+        if (properties.contains(MILLIS_BEHIND_LATEST)) {
+            props.put(MILLIS_BEHIND_LATEST, Long.toString(millisBehindLatest));
+        }
+        if (properties.contains(STREAM_NAME)) {
+            props.put(STREAM_NAME, partition.getString(KinesisOffsets.STREAM));
+        }
+        return new SourceRecord(partition, KinesisOffsets.offset(record.sequenceNumber(), user.subSequenceNumber()),
+                topic, keyIsShardId ? shardId : user.partitionKey(), user.data(), props, record.arrival());
+    }
+}

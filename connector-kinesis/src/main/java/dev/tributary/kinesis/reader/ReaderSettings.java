@@ -1,0 +1,35 @@
+package dev.tributary.kinesis.reader;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.kinesis.proxy.StartPosition;
+import java.time.Duration;
+
+/**
+ * How a task reads its shards.
+ *
+ * @param initialPosition where a shard with no committed offset and no parents starts
+ * @param receiveQueueSize the most Kinesis records fetched and not yet handed to the runtime
+ * @param receiveQueueBytes the most bytes fetched and not yet handed to the runtime
+ * @param maxRecordsPerFetch the limit of one GetRecords call
+ * @param maxConcurrentFetches the most calls in flight for the task
+ * @param pollInterval the wait before fetching again from a shard that is caught up
+ * @param backoffTime the base of the jittered wait after throttling or a server error
+ */
+public record ReaderSettings(
+        StartPosition initialPosition, int receiveQueueSize, long receiveQueueBytes, int maxRecordsPerFetch,
+        int maxConcurrentFetches, Duration pollInterval, Duration backoffTime) {
+    /** Kinesis allows five GetRecords calls per second per shard. */
+    public static final Duration MIN_FETCH_SPACING = Duration.ofMillis(200);
+    /** Kinesis serves at most 2 MB per second per shard. */
+    public static final long SHARD_BYTES_PER_SECOND = 2L * 1024 * 1024;
+
+    public ReaderSettings {
+        requireNonNull(initialPosition, "initialPosition is null");
+        requireNonNull(pollInterval, "pollInterval is null");
+        requireNonNull(backoffTime, "backoffTime is null");
+        if (receiveQueueSize < 1 || maxRecordsPerFetch < 1 || maxConcurrentFetches < 1 || receiveQueueBytes < 1) {
+            throw new IllegalArgumentException("queue sizes and limits must be positive");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tributary.kinesis.reader;
+
+import dev.tributary.kinesis.proxy.FetchResult;
+import dev.tributary.kinesis.proxy.KinesisProxy;
+import dev.tributary.kinesis.proxy.KinesisRecord;
+import dev.tributary.kinesis.proxy.ShardInfo;
+import dev.tributary.kinesis.proxy.ShardPage;
+import dev.tributary.kinesis.proxy.StartPosition;
+import dev.tributary.kinesis.proxy.StreamRef;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+/**
+ * A hand-written Kinesis behind the proxy seam: shards with records, iterators that can be made
+ * to expire, and failures queued per operation. Thread-safe enough for one fetcher.
+ */
+final class FakeKinesisProxy implements KinesisProxy {
+    final Map<String, List<KinesisRecord>> shards = new LinkedHashMap<>();
+    final Map<String, ShardInfo> shardInfos = new LinkedHashMap<>();
+    final Deque<Throwable> getRecordsFailures = new ArrayDeque<>();
+    final Deque<Throwable> iteratorFailures = new ArrayDeque<>();
+    final List<StartPosition> iteratorRequests = new CopyOnWriteArrayList<>();
+    final AtomicInteger getRecordsCalls = new AtomicInteger();
+    private final AtomicInteger generation = new AtomicInteger();
+    private long nextSequence = 1000;
+
+    /** Adds an open shard. */
+    synchronized FakeKinesisProxy shard(String shardId, String... parents) {
+        shards.put(shardId, new ArrayList<>());
+        shardInfos.put(shardId, new ShardInfo(shardId, parents.length > 0 ? parents[0] : null,
+                parents.length > 1 ? parents[1] : null, null));
+        return this;
+    }
+
+    /** Closes a shard: once its records are read, GetRecords returns no next iterator. */
+    synchronized void close(String shardId) {
+        ShardInfo s = shardInfos.get(shardId);
+        shardInfos.put(shardId, new ShardInfo(s.shardId(), s.parentShardId(), s.adjacentParentShardId(), "99999999"));
+    }
+
+    synchronized KinesisRecord put(String shardId, String partitionKey, byte[] data) {
+        KinesisRecord record = new KinesisRecord(Long.toString(nextSequence++) + "0000000000000000000000",
+                partitionKey, data, Instant.ofEpochSecond(1_700_000_000L + nextSequence), "NONE");
+        shards.get(shardId).add(record);
+        return record;
+    }
+
+    /** Every iterator handed out so far stops working, as after five minutes. */
+    void expireIterators() {
+        generation.incrementAndGet();
+    }
+
+    @Override
+    public CompletableFuture<String> streamArn(StreamRef stream) {
+        return CompletableFuture.completedFuture("arn:aws:kinesis:us-east-1:000000000000:stream/" + stream.name());
+    }
+
+    @Override
+    public synchronized CompletableFuture<ShardPage> listShards(StreamRef stream, String nextToken) {
+        return CompletableFuture.completedFuture(new ShardPage(List.copyOf(shardInfos.values()), null));
+    }
+
+    @Override
+    public synchronized CompletableFuture<String> shardIterator(StreamRef stream, String shardId, StartPosition position) {
+        iteratorRequests.add(position);
+        Throwable failure = iteratorFailures.poll();
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        List<KinesisRecord> records = shards.get(shardId);
+        if (records == null) {
+            return CompletableFuture.failedFuture(ResourceNotFoundException.builder().message("no shard " + shardId).build());
+        }
+        int index = switch (position.type()) {
+            case TRIM_HORIZON -> 0;
+            case LATEST -> records.size();
+            case AT_TIMESTAMP -> (int) records.stream().filter(r -> r.arrival().isBefore(position.timestamp())).count();
+            case AT_SEQUENCE_NUMBER -> indexOf(records, position.sequenceNumber(), false);
+            case AFTER_SEQUENCE_NUMBER -> indexOf(records, position.sequenceNumber(), true);
+        };
+        return CompletableFuture.completedFuture(shardId + ":" + index + ":" + generation.get());
+    }
+
+    private static int indexOf(List<KinesisRecord> records, String sequence, boolean after) {
+        BigInteger target = new BigInteger(sequence);
+        for (int i = 0; i < records.size(); i++) {
+            int cmp = new BigInteger(records.get(i).sequenceNumber()).compareTo(target);
+            if (after ? cmp > 0 : cmp >= 0) {
+                return i;
+            }
+        }
+        return records.size();
+    }
+
+    @Override
+    public synchronized CompletableFuture<FetchResult> records(StreamRef stream, String iterator, int limit) {
+        getRecordsCalls.incrementAndGet();
+        Throwable failure = getRecordsFailures.poll();
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        String[] parts = iterator.split(":");
+        if (Integer.parseInt(parts[2]) != generation.get()) {
+            return CompletableFuture.failedFuture(ExpiredIteratorException.builder().message("Iterator expired").build());
+        }
+        String shardId = parts[0];
+        int from = Integer.parseInt(parts[1]);
+        List<KinesisRecord> records = shards.get(shardId);
+        int to = Math.min(records.size(), from + limit);
+        List<KinesisRecord> page = List.copyOf(records.subList(from, to));
+        boolean ended = shardInfos.get(shardId).isClosed() && to == records.size();
+        String next = ended ? null : shardId + ":" + to + ":" + generation.get();
+        long behind = to < records.size() ? 1000L : 0L;
+        return CompletableFuture.completedFuture(new FetchResult(page, next, behind));
+    }
+
+    @Override
+    public void close() {
+    }
+}

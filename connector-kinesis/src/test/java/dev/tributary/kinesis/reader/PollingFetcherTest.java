@@ -1,0 +1,254 @@
+package dev.tributary.kinesis.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.tributary.api.connector.SourceRecord;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.kpl.KplAggregator;
+import dev.tributary.kinesis.kpl.KplDeaggregator;
+import dev.tributary.kinesis.proxy.KinesisRecord;
+import dev.tributary.kinesis.proxy.StartPosition;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+
+class PollingFetcherTest {
+    private static final String STREAM = "orders";
+
+    private final FakeKinesisProxy kinesis = new FakeKinesisProxy();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final List<SourceOffset> ends = new ArrayList<>();
+    private PollingFetcher fetcher;
+
+    @AfterEach
+    void stop() {
+        if (fetcher != null) {
+            fetcher.close();
+        }
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void readsEveryShardInOrderWithOffsetsKeysAndValues() throws Exception {
+        kinesis.shard("shard-0").shard("shard-1");
+        List<KinesisRecord> written = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            written.add(kinesis.put("shard-" + (i % 2), "key-" + i, bytes("v" + i)));
+        }
+        start(settings(1000), Map.of(), assign("shard-0"), assign("shard-1"));
+
+        List<SourceRecord> records = collect(50);
+
+        assertThat(records).hasSize(50);
+        for (String shard : List.of("shard-0", "shard-1")) {
+            List<SourceRecord> ofShard = records.stream()
+                    .filter(r -> r.partition().equals(KinesisOffsets.partition(STREAM, shard))).toList();
+            List<KinesisRecord> expected = written.stream().filter(w -> kinesis.shards.get(shard).contains(w)).toList();
+            assertThat(ofShard).extracting(SourceRecord::key).containsExactlyElementsOf(
+                    expected.stream().map(KinesisRecord::partitionKey).toList());
+            assertThat(ofShard).extracting(r -> r.offset().getString(KinesisOffsets.SEQUENCE_NUMBER))
+                    .containsExactlyElementsOf(expected.stream().map(KinesisRecord::sequenceNumber).toList());
+            assertThat(ofShard.get(0).value()).isSameAs(expected.get(0).data());
+        }
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreRetriedWithoutLossOrRepeats() throws Exception {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 30; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        kinesis.getRecordsFailures.add(ProvisionedThroughputExceededException.builder().message("slow down").build());
+        kinesis.getRecordsFailures.add(serverError(500));
+        kinesis.getRecordsFailures.add(serverError(503));
+        kinesis.iteratorFailures.add(ProvisionedThroughputExceededException.builder().message("slow down").build());
+        start(settings(10), Map.of(), assign("shard-0"));
+
+        List<SourceRecord> records = collect(30);
+
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(range(0, 30));
+        assertThat(fetcher.shards()).singleElement().satisfies(s -> assertThat(s.throttles).isEqualTo(2));
+    }
+
+    @Test
+    void anExpiredIteratorIsRenewedAfterTheLastRecordFetched() throws Exception {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 10; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        start(settings(1000), Map.of(), assign("shard-0"));
+        List<SourceRecord> first = collect(10);
+        String last = first.get(9).offset().getString(KinesisOffsets.SEQUENCE_NUMBER);
+
+        kinesis.expireIterators();
+        for (int i = 10; i < 20; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        List<SourceRecord> second = collect(10);
+
+        assertThat(second).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyElementsOf(range(10, 20));
+        assertThat(kinesis.iteratorRequests).contains(StartPosition.afterSequence(last));
+        assertThat(fetcher.shards()).singleElement().satisfies(s -> assertThat(s.iteratorRenewals).isEqualTo(1));
+    }
+
+    @Test
+    void resumesInsideAKplAggregateAtTheNextUserRecord() throws Exception {
+        kinesis.shard("shard-0");
+        KinesisRecord aggregate = kinesis.put("shard-0", "outer", KplAggregator.aggregate(
+                new KplAggregator.Entry("a", bytes("u0")), new KplAggregator.Entry("b", bytes("u1")),
+                new KplAggregator.Entry("a", bytes("u2")), new KplAggregator.Entry("c", bytes("u3"))));
+        kinesis.put("shard-0", "plain", bytes("after"));
+        Map<SourcePartition, SourceOffset> committed = Map.of(KinesisOffsets.partition(STREAM, "shard-0"),
+                KinesisOffsets.offset(aggregate.sequenceNumber(), 1));
+        start(settings(1000), committed, assign("shard-0"));
+
+        List<SourceRecord> records = collect(3);
+
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("u2", "u3", "after");
+        assertThat(records).extracting(SourceRecord::key).containsExactly("a", "c", "plain");
+        assertThat(records.get(0).offset()).isEqualTo(KinesisOffsets.offset(aggregate.sequenceNumber(), 2));
+        assertThat(kinesis.iteratorRequests).containsExactly(StartPosition.atSequence(aggregate.sequenceNumber()));
+    }
+
+    @Test
+    void aClosedShardEndsAfterItsRecordsAndItsChildWaitsForTheCommittedEnd() throws Exception {
+        kinesis.shard("parent").shard("child", "parent");
+        kinesis.put("parent", "k", bytes("p0"));
+        kinesis.put("parent", "k", bytes("p1"));
+        kinesis.close("parent");
+        kinesis.put("child", "k", bytes("c0"));
+        start(settings(1000), Map.of(), assign("parent"),
+                new ShardAssignment(STREAM, "", "child", true, List.of("parent")));
+
+        List<SourceRecord> parentRecords = collect(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            collectInto(new ArrayList<>());
+            return !ends.isEmpty();
+        });
+        assertThat(parentRecords).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("p0", "p1");
+        assertThat(ends).singleElement().satisfies(end -> {
+            assertThat(KinesisOffsets.isShardEnd(end)).isTrue();
+            assertThat(end.getString(KinesisOffsets.SEQUENCE_NUMBER)).isEqualTo(parentRecords.get(1).offset().getString(KinesisOffsets.SEQUENCE_NUMBER));
+        });
+        List<SourceRecord> early = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            collectInto(early);
+        }
+        assertThat(early).as("the child waits until the parent's end is committed").isEmpty();
+
+        fetcher.onCommitted(Map.of(KinesisOffsets.partition(STREAM, "parent"), ends.get(0)));
+        List<SourceRecord> child = collect(1);
+
+        assertThat(child).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("c0");
+        assertThat(kinesis.iteratorRequests).contains(StartPosition.trimHorizon());
+    }
+
+    @Test
+    void aShardThatIsGoneCountsAsEnded() throws Exception {
+        start(settings(1000), Map.of(), assign("missing"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            collectInto(new ArrayList<>());
+            return !ends.isEmpty();
+        });
+
+        assertThat(KinesisOffsets.isShardEnd(ends.get(0))).isTrue();
+    }
+
+    @Test
+    void aFullBufferStopsFetchingUntilTheRuntimeTakesRecords() throws Exception {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 100; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        start(new ReaderSettings(StartPosition.trimHorizon(), 10, 1 << 20, 1000, 4,
+                Duration.ofMillis(20), Duration.ofMillis(10)), Map.of(), assign("shard-0"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> kinesis.getRecordsCalls.get() >= 1);
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        int callsWhileFull = kinesis.getRecordsCalls.get();
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+
+        assertThat(kinesis.getRecordsCalls.get()).as("no fetch while the buffer is full").isEqualTo(callsWhileFull);
+        List<SourceRecord> all = collect(100);
+        assertThat(all).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyElementsOf(range(0, 100));
+    }
+
+    @Test
+    void anErrorRetriesCannotFixFailsPollWithAReadableMessage() {
+        kinesis.shard("shard-0");
+        kinesis.put("shard-0", "k", bytes("v"));
+        kinesis.getRecordsFailures.add(KinesisException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException")
+                        .errorMessage("User is not authorized to perform kinesis:GetRecords").build()).build());
+        start(settings(1000), Map.of(), assign("shard-0"));
+
+        assertThatThrownBy(() -> collect(1))
+                .isInstanceOf(KinesisReadException.class)
+                .hasMessage("AccessDeniedException: User is not authorized to perform kinesis:GetRecords");
+    }
+
+    private void start(ReaderSettings settings, Map<SourcePartition, SourceOffset> committed, ShardAssignment... shards) {
+        fetcher = new PollingFetcher(kinesis, settings, new PulsarIoRecordMapper(false, Set.of(), null),
+                new KplDeaggregator(), List.of(shards), committed, scheduler, System::nanoTime);
+        fetcher.start();
+    }
+
+    private static ReaderSettings settings(int maxRecordsPerFetch) {
+        return new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, maxRecordsPerFetch, 4,
+                Duration.ofMillis(20), Duration.ofMillis(5));
+    }
+
+    private static ShardAssignment assign(String shard) {
+        return new ShardAssignment(STREAM, "", shard, false, List.of());
+    }
+
+    private List<SourceRecord> collect(int count) throws InterruptedException {
+        List<SourceRecord> records = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (records.size() < count && System.nanoTime() < deadline) {
+            collectInto(records);
+        }
+        return records;
+    }
+
+    private void collectInto(List<SourceRecord> records) throws InterruptedException {
+        for (ShardBatch batch : fetcher.poll(Duration.ofMillis(50))) {
+            records.addAll(batch.records());
+            if (batch.endOffset() != null) {
+                ends.add(batch.endOffset());
+            }
+        }
+    }
+
+    private static KinesisException serverError(int status) {
+        return (KinesisException) KinesisException.builder().statusCode(status).message("internal error").build();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> range(int from, int to) {
+        List<String> values = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            values.add("v" + i);
+        }
+        return values;
+    }
+
+}
