@@ -11,6 +11,7 @@ import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.kinesis.config.KinesisClientFactory;
 import dev.tributary.kinesis.config.KinesisSourceConfig;
 import dev.tributary.kinesis.config.KinesisStreamRef;
+import dev.tributary.kinesis.proxy.FanOutConsumer;
 import dev.tributary.kinesis.proxy.KinesisErrors;
 import dev.tributary.kinesis.proxy.KinesisProxy;
 import dev.tributary.kinesis.proxy.SdkKinesisProxy;
@@ -18,6 +19,7 @@ import dev.tributary.kinesis.proxy.ShardInfo;
 import dev.tributary.kinesis.proxy.StreamRef;
 import dev.tributary.kinesis.reader.KinesisOffsets;
 import dev.tributary.kinesis.reader.ShardAssignment;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,6 +45,9 @@ import org.slf4j.LoggerFactory;
 public final class KinesisSourceConnector implements SourceConnector {
     /** The task-config key that carries a task's shards. */
     static final String ASSIGNMENT = "kinesis.assignment";
+    /** The task-config key that carries the fan-out consumer ARN of each stream: {@code name=arn;...}. */
+    static final String CONSUMERS = "kinesis.consumers";
+    private static final Duration CONSUMER_ACTIVE_TIMEOUT = Duration.ofMinutes(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSourceConnector.class);
 
@@ -54,6 +59,7 @@ public final class KinesisSourceConnector implements SourceConnector {
     private ScheduledExecutorService discoveryThread;
     private volatile Map<StreamRef, List<ShardInfo>> shards = Map.of();
     private volatile Set<String> assigned = Set.of();
+    private String consumers = "";
 
     @Override
     public String version() {
@@ -73,11 +79,10 @@ public final class KinesisSourceConnector implements SourceConnector {
         this.config = KinesisSourceConfig.from(props);
         this.clients = new KinesisClientFactory(config);
         this.proxy = new SdkKinesisProxy(clients.kinesisClient());
-        if (config.useEnhancedFanOut()) {
-            throw new ConnectException("useEnhancedFanOut: enhanced fan-out is not available in this version; "
-                    + "set useEnhancedFanOut=false to read with GetRecords");
-        }
         shards = discover();
+        if (config.useEnhancedFanOut()) {
+            consumers = registerConsumers();
+        }
         discoveryThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kinesis-discovery-" + context.connectorName());
             t.setDaemon(true);
@@ -101,6 +106,9 @@ public final class KinesisSourceConnector implements SourceConnector {
             assignments.forEach(a -> nowAssigned.add(a.stream() + "/" + a.shardId()));
             Map<String, String> task = new LinkedHashMap<>(props);
             task.put(ASSIGNMENT, ShardAssignment.encode(assignments));
+            if (!consumers.isEmpty()) {
+                task.put(CONSUMERS, consumers);
+            }
             configs.add(task);
         }
         assigned = nowAssigned;
@@ -152,7 +160,7 @@ public final class KinesisSourceConnector implements SourceConnector {
         Map<StreamRef, List<ShardInfo>> listed = new LinkedHashMap<>();
         try {
             for (KinesisStreamRef ref : config.streams()) {
-                StreamRef stream = new StreamRef(ref.name(), ref.arn().orElse(null));
+                StreamRef stream = new StreamRef(ref.name(), ref.arn().orElse(knownArn(ref.name())));
                 listed.put(stream, discovery.shards(stream));
             }
         } catch (InterruptedException e) {
@@ -162,6 +170,50 @@ public final class KinesisSourceConnector implements SourceConnector {
             throw new ConnectException(e.getMessage(), e.getCause());
         }
         return listed;
+    }
+
+    /**
+     * Registers the fan-out consumer on every stream (or finds it) and waits until it is ACTIVE.
+     * Returns {@code name=consumerArn} pairs for the task configs.
+     */
+    private String registerConsumers() {
+        List<String> pairs = new ArrayList<>();
+        Map<StreamRef, List<ShardInfo>> resolved = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<StreamRef, List<ShardInfo>> e : shards.entrySet()) {
+                StreamRef stream = e.getKey();
+                String streamArn = proxy.streamArn(stream).join();
+                resolved.put(stream.withArn(streamArn), e.getValue());
+                FanOutConsumer consumer = proxy.registerConsumer(streamArn, config.consumerName()).join();
+                long deadline = System.nanoTime() + CONSUMER_ACTIVE_TIMEOUT.toNanos();
+                while (!consumer.isActive()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new ConnectException("consumerName: fan-out consumer " + config.consumerName() + " of stream "
+                                + stream.name() + " is still " + consumer.status() + " after " + CONSUMER_ACTIVE_TIMEOUT.toMinutes()
+                                + " minutes");
+                    }
+                    TimeUnit.MILLISECONDS.sleep(250);
+                    consumer = proxy.describeConsumer(streamArn, config.consumerName()).join();
+                }
+                LOG.info("connector {}: fan-out consumer {} of stream {} is ACTIVE", context.connectorName(),
+                        config.consumerName(), stream.name());
+                pairs.add(stream.name() + "=" + consumer.arn());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while registering the fan-out consumer", e);
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new ConnectException("cannot register the fan-out consumer " + config.consumerName() + ": "
+                    + KinesisErrors.describe(e), KinesisErrors.unwrap(e));
+        }
+        // Later listings keep the ARNs, so the tasks' subscriptions and requests name the same streams.
+        shards = resolved;
+        return String.join(";", pairs);
+    }
+
+    private String knownArn(String streamName) {
+        return shards.keySet().stream().filter(s -> s.name().equals(streamName)).map(StreamRef::arn)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     private Set<String> finishedShards() {

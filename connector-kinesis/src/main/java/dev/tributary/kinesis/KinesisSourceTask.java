@@ -13,10 +13,12 @@ import dev.tributary.kinesis.proxy.KinesisProxy;
 import dev.tributary.kinesis.proxy.SdkKinesisProxy;
 import dev.tributary.kinesis.proxy.StartPosition;
 import dev.tributary.kinesis.reader.KinesisOffsets;
+import dev.tributary.kinesis.reader.FanOutFetcher;
 import dev.tributary.kinesis.reader.PollingFetcher;
 import dev.tributary.kinesis.reader.PulsarIoRecordMapper;
 import dev.tributary.kinesis.reader.ReaderSettings;
 import dev.tributary.kinesis.reader.ShardAssignment;
+import dev.tributary.kinesis.reader.ShardFetcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Reads the shards the connector assigned to this task, through one {@link PollingFetcher}.
+ * Reads the shards the connector assigned to this task, through one {@link PollingFetcher}
+ * (GetRecords) or, with {@code useEnhancedFanOut}, one {@link FanOutFetcher} (SubscribeToShard).
  * Resumes from the committed offsets; hands each finished shard's end to the runtime so that it
  * is committed after the shard's last record.
  */
@@ -36,7 +39,7 @@ public final class KinesisSourceTask implements SourceTask {
     private KinesisClientFactory clients;
     private KinesisProxy proxy;
     private ScheduledExecutorService scheduler;
-    private PollingFetcher fetcher;
+    private ShardFetcher fetcher;
     private volatile boolean stopped;
 
     @Override
@@ -44,6 +47,7 @@ public final class KinesisSourceTask implements SourceTask {
         this.context = context;
         Map<String, String> props = new HashMap<>(context.config());
         List<ShardAssignment> shards = ShardAssignment.decode(props.remove(KinesisSourceConnector.ASSIGNMENT));
+        Map<String, String> consumers = decodeConsumers(props.remove(KinesisSourceConnector.CONSUMERS));
         KinesisSourceConfig config = KinesisSourceConfig.from(props);
         clients = new KinesisClientFactory(config);
         proxy = new SdkKinesisProxy(clients.kinesisClient());
@@ -58,11 +62,25 @@ public final class KinesisSourceTask implements SourceTask {
             t.setDaemon(true);
             return t;
         });
-        fetcher = new PollingFetcher(proxy, settings(config),
-                new PulsarIoRecordMapper(config.messageKeyMode() == MessageKeyMode.SHARD_ID,
-                        Set.copyOf(config.kinesisRecordProperties()), null),
-                new KplDeaggregator(), shards, committed, scheduler, System::nanoTime);
+        PulsarIoRecordMapper mapper = new PulsarIoRecordMapper(config.messageKeyMode() == MessageKeyMode.SHARD_ID,
+                Set.copyOf(config.kinesisRecordProperties()), null);
+        fetcher = config.useEnhancedFanOut()
+                ? new FanOutFetcher(proxy, consumers, settings(config), mapper, new KplDeaggregator(), shards, committed,
+                        scheduler, System::nanoTime)
+                : new PollingFetcher(proxy, settings(config), mapper, new KplDeaggregator(), shards, committed,
+                        scheduler, System::nanoTime);
         fetcher.start();
+    }
+
+    private static Map<String, String> decodeConsumers(String text) {
+        Map<String, String> consumers = new HashMap<>();
+        if (text != null && !text.isBlank()) {
+            for (String pair : text.split(";")) {
+                int eq = pair.indexOf('=');
+                consumers.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return consumers;
     }
 
     static ReaderSettings settings(KinesisSourceConfig config) {
@@ -93,7 +111,7 @@ public final class KinesisSourceTask implements SourceTask {
 
     @Override
     public void onOffsetsCommitted(Map<SourcePartition, SourceOffset> offsets) {
-        PollingFetcher f = fetcher;
+        ShardFetcher f = fetcher;
         if (f != null) {
             f.onCommitted(offsets);
         }

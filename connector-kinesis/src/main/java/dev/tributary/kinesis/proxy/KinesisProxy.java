@@ -1,6 +1,7 @@
 package dev.tributary.kinesis.proxy;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 /**
  * The calls the connector makes to Kinesis, and nothing more: a narrow seam in front of the AWS
@@ -22,6 +23,24 @@ public interface KinesisProxy extends AutoCloseable {
 
     /** Up to {@code limit} records from {@code iterator}. */
     CompletableFuture<FetchResult> records(StreamRef stream, String iterator, int limit);
+
+    /**
+     * Registers an enhanced fan-out consumer on the stream, or finds the one already registered
+     * under that name; completes with its ARN and status (CREATING, ACTIVE or DELETING).
+     */
+    CompletableFuture<FanOutConsumer> registerConsumer(String streamArn, String consumerName);
+
+    /** The consumer's current ARN and status. */
+    CompletableFuture<FanOutConsumer> describeConsumer(String streamArn, String consumerName);
+
+    /**
+     * Subscribes to a shard through a fan-out consumer. Events reach {@code subscriber} as they
+     * are requested, each as a {@link FetchResult} whose {@code nextIterator} is the continuation
+     * sequence number (null once the shard has ended). Kinesis ends a subscription after five
+     * minutes; the returned future completes then, or fails with the subscription's error.
+     */
+    CompletableFuture<Void> subscribe(String consumerArn, String shardId, StartPosition position,
+            Flow.Subscriber<FetchResult> subscriber);
 
     @Override
     void close();

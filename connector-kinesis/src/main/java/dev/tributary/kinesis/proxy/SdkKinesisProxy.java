@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
@@ -11,6 +14,11 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /** {@link KinesisProxy} over the AWS SDK v2 async client. Owns and closes the client. */
 public final class SdkKinesisProxy implements KinesisProxy {
@@ -77,6 +85,85 @@ public final class SdkKinesisProxy implements KinesisProxy {
         return client.getRecords(request.build()).thenApply(r -> new FetchResult(
                 toRecords(r.records()), r.nextShardIterator(),
                 r.millisBehindLatest() == null ? 0L : r.millisBehindLatest()));
+    }
+
+    @Override
+    public CompletableFuture<FanOutConsumer> registerConsumer(String streamArn, String consumerName) {
+        return client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(consumerName))
+                .thenApply(r -> new FanOutConsumer(r.consumer().consumerARN(), r.consumer().consumerStatusAsString()))
+                .exceptionallyCompose(error -> KinesisErrors.classify(error) == KinesisErrors.Kind.IN_USE
+                        // Already registered, by an earlier run or another task: use it.
+                        ? describeConsumer(streamArn, consumerName)
+                        : CompletableFuture.failedFuture(KinesisErrors.unwrap(error)));
+    }
+
+    @Override
+    public CompletableFuture<FanOutConsumer> describeConsumer(String streamArn, String consumerName) {
+        return client.describeStreamConsumer(b -> b.streamARN(streamArn).consumerName(consumerName))
+                .thenApply(r -> new FanOutConsumer(r.consumerDescription().consumerARN(),
+                        r.consumerDescription().consumerStatusAsString()));
+    }
+
+    @Override
+    public CompletableFuture<Void> subscribe(String consumerArn, String shardId, StartPosition position,
+            Flow.Subscriber<FetchResult> subscriber) {
+        StartingPosition.Builder start = StartingPosition.builder().type(ShardIteratorType.fromValue(position.type().name()));
+        if (position.sequenceNumber() != null) {
+            start.sequenceNumber(position.sequenceNumber());
+        }
+        if (position.timestamp() != null) {
+            start.timestamp(position.timestamp());
+        }
+        SubscribeToShardRequest request = SubscribeToShardRequest.builder()
+                .consumerARN(consumerArn).shardId(shardId).startingPosition(start.build()).build();
+        SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+                // Errors reach the subscriber and the returned future; nothing more to do here.
+                .onError(error -> { })
+                .subscriber(() -> new EventAdapter(subscriber))
+                .build();
+        return client.subscribeToShard(request, handler);
+    }
+
+    /** Passes fan-out events on as FetchResults, and demand and cancellation back. */
+    private static final class EventAdapter implements Subscriber<SubscribeToShardEventStream> {
+        private final Flow.Subscriber<FetchResult> downstream;
+
+        EventAdapter(Flow.Subscriber<FetchResult> downstream) {
+            this.downstream = downstream;
+        }
+
+        @Override
+        public void onSubscribe(Subscription subscription) {
+            downstream.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                    subscription.request(n);
+                }
+
+                @Override
+                public void cancel() {
+                    subscription.cancel();
+                }
+            });
+        }
+
+        @Override
+        public void onNext(SubscribeToShardEventStream event) {
+            if (event instanceof SubscribeToShardEvent e) {
+                downstream.onNext(new FetchResult(toRecords(e.records()), e.continuationSequenceNumber(),
+                        e.millisBehindLatest() == null ? 0L : e.millisBehindLatest()));
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            downstream.onError(error);
+        }
+
+        @Override
+        public void onComplete() {
+            downstream.onComplete();
+        }
     }
 
     /** Converts SDK records without copying their bytes. */

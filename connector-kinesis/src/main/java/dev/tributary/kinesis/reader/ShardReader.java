@@ -16,7 +16,7 @@ final class ShardReader {
     enum State {
         /** Waiting until every parent's end is committed. */
         WAITING_FOR_PARENTS,
-        /** Needs a shard iterator at {@link #position}. */
+        /** Needs a shard iterator (or a fan-out subscription) at {@link #position}. */
         NEEDS_ITERATOR,
         /** Has an iterator; fetches when {@link #nextFetchAtNanos} comes. */
         READY,
@@ -36,6 +36,7 @@ final class ShardReader {
     String iterator;
     long nextFetchAtNanos;
     int consecutiveErrors;
+    int idleFetches;
 
     /** Resume point: user records of this sequence number up to this subsequence are already in Pulsar. */
     String skipSequenceNumber;

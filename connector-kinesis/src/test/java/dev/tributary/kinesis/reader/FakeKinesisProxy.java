@@ -1,5 +1,6 @@
 package dev.tributary.kinesis.reader;
 
+import dev.tributary.kinesis.proxy.FanOutConsumer;
 import dev.tributary.kinesis.proxy.FetchResult;
 import dev.tributary.kinesis.proxy.KinesisProxy;
 import dev.tributary.kinesis.proxy.KinesisRecord;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -123,6 +125,74 @@ final class FakeKinesisProxy implements KinesisProxy {
         String next = ended ? null : shardId + ":" + to + ":" + generation.get();
         long behind = to < records.size() ? 1000L : 0L;
         return CompletableFuture.completedFuture(new FetchResult(page, next, behind));
+    }
+
+    /** Events per subscription before the fake ends it, as Kinesis does after five minutes. */
+    volatile int eventsPerSubscription = 3;
+    final AtomicInteger subscriptions = new AtomicInteger();
+    final List<StartPosition> subscribePositions = new CopyOnWriteArrayList<>();
+
+    @Override
+    public CompletableFuture<FanOutConsumer> registerConsumer(String streamArn, String consumerName) {
+        return CompletableFuture.completedFuture(new FanOutConsumer(streamArn + "/consumer/" + consumerName, "ACTIVE"));
+    }
+
+    @Override
+    public CompletableFuture<FanOutConsumer> describeConsumer(String streamArn, String consumerName) {
+        return registerConsumer(streamArn, consumerName);
+    }
+
+    /**
+     * Pushes up to 5 records per event, one event per request, from its own thread; ends the
+     * subscription after {@link #eventsPerSubscription} events, or at a closed shard's end.
+     */
+    @Override
+    public CompletableFuture<Void> subscribe(String consumerArn, String shardId, StartPosition position,
+            Flow.Subscriber<FetchResult> subscriber) {
+        subscriptions.incrementAndGet();
+        subscribePositions.add(position);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<String> start = shardIterator(new StreamRef("s", null), shardId, position);
+        if (start.isCompletedExceptionally()) {
+            return start.thenApply(x -> null);
+        }
+        int[] index = {Integer.parseInt(start.join().split(":")[1])};
+        java.util.concurrent.ExecutorService pusher = java.util.concurrent.Executors.newSingleThreadExecutor();
+        int[] sent = {0};
+        subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+                pusher.execute(() -> {
+                    if (done.isDone()) {
+                        return;
+                    }
+                    List<KinesisRecord> page;
+                    boolean ended;
+                    synchronized (FakeKinesisProxy.this) {
+                        List<KinesisRecord> records = shards.get(shardId);
+                        int to = Math.min(records.size(), index[0] + 5);
+                        page = List.copyOf(records.subList(index[0], to));
+                        index[0] = to;
+                        ended = shardInfos.get(shardId).isClosed() && to == records.size();
+                    }
+                    String continuation = ended ? null
+                            : page.isEmpty() ? null : page.get(page.size() - 1).sequenceNumber();
+                    subscriber.onNext(new FetchResult(page, ended ? null : (continuation == null ? "0" : continuation), 0));
+                    if (ended || ++sent[0] >= eventsPerSubscription) {
+                        subscriber.onComplete();
+                        done.complete(null);
+                        pusher.shutdown();
+                    }
+                });
+            }
+
+            @Override
+            public void cancel() {
+                done.complete(null);
+                pusher.shutdown();
+            }
+        });
+        return done;
     }
 
     @Override
