@@ -8,13 +8,11 @@ import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.api.connector.SourceTask;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
-import dev.tributary.kinesis.config.KinesisClientFactory;
 import dev.tributary.kinesis.config.KinesisSourceConfig;
 import dev.tributary.kinesis.config.KinesisStreamRef;
 import dev.tributary.kinesis.proxy.FanOutConsumer;
 import dev.tributary.kinesis.proxy.KinesisErrors;
 import dev.tributary.kinesis.proxy.KinesisProxy;
-import dev.tributary.kinesis.proxy.SdkKinesisProxy;
 import dev.tributary.kinesis.proxy.ShardInfo;
 import dev.tributary.kinesis.proxy.StreamRef;
 import dev.tributary.kinesis.reader.KinesisOffsets;
@@ -52,7 +50,7 @@ public final class KinesisSourceConnector implements SourceConnector {
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSourceConnector.class);
 
     private KinesisSourceConfig config;
-    private KinesisClientFactory clients;
+    private SharedClients.Lease client;
     private KinesisProxy proxy;
     private ConnectorContext context;
     private Map<String, String> props;
@@ -77,8 +75,8 @@ public final class KinesisSourceConnector implements SourceConnector {
         this.context = context;
         this.props = Map.copyOf(props);
         this.config = KinesisSourceConfig.from(props);
-        this.clients = new KinesisClientFactory(config);
-        this.proxy = new SdkKinesisProxy(clients.kinesisClient());
+        this.client = SharedClients.acquire(props, config);
+        this.proxy = client.proxy();
         shards = discover();
         if (config.useEnhancedFanOut()) {
             consumers = registerConsumers();
@@ -125,11 +123,8 @@ public final class KinesisSourceConnector implements SourceConnector {
         if (discoveryThread != null) {
             discoveryThread.shutdownNow();
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (clients != null) {
-            clients.close();
+        if (client != null) {
+            client.close();
         }
     }
 

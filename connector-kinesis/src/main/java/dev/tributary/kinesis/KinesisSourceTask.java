@@ -5,12 +5,10 @@ import dev.tributary.api.connector.SourceTask;
 import dev.tributary.api.connector.SourceTaskContext;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
-import dev.tributary.kinesis.config.KinesisClientFactory;
 import dev.tributary.kinesis.config.KinesisSourceConfig;
 import dev.tributary.kinesis.config.MessageKeyMode;
 import dev.tributary.kinesis.kpl.KplDeaggregator;
 import dev.tributary.kinesis.proxy.KinesisProxy;
-import dev.tributary.kinesis.proxy.SdkKinesisProxy;
 import dev.tributary.kinesis.proxy.StartPosition;
 import dev.tributary.kinesis.reader.KinesisOffsets;
 import dev.tributary.kinesis.reader.FanOutFetcher;
@@ -36,8 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class KinesisSourceTask implements SourceTask {
     private SourceTaskContext context;
-    private KinesisClientFactory clients;
-    private KinesisProxy proxy;
+    private SharedClients.Lease client;
     private ScheduledExecutorService scheduler;
     private ShardFetcher fetcher;
     private volatile boolean stopped;
@@ -49,8 +46,8 @@ public final class KinesisSourceTask implements SourceTask {
         List<ShardAssignment> shards = ShardAssignment.decode(props.remove(KinesisSourceConnector.ASSIGNMENT));
         Map<String, String> consumers = decodeConsumers(props.remove(KinesisSourceConnector.CONSUMERS));
         KinesisSourceConfig config = KinesisSourceConfig.from(props);
-        clients = new KinesisClientFactory(config);
-        proxy = new SdkKinesisProxy(clients.kinesisClient());
+        client = SharedClients.acquire(props, config);
+        KinesisProxy proxy = client.proxy();
         List<SourcePartition> partitions = new ArrayList<>();
         for (ShardAssignment a : shards) {
             partitions.add(KinesisOffsets.partition(a.stream(), a.shardId()));
@@ -129,11 +126,8 @@ public final class KinesisSourceTask implements SourceTask {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (clients != null) {
-            clients.close();
+        if (client != null) {
+            client.close();
         }
     }
 }

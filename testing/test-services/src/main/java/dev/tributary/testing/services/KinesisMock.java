@@ -36,6 +36,7 @@ public final class KinesisMock implements KinesisService, StoppableService {
     private final ServiceProcess process;
     private final int plainPort;
     private final int tlsPort;
+    private KinesisAsyncClient helperClient;
 
     private KinesisMock(ServiceProcess process, int plainPort, int tlsPort) {
         this.process = process;
@@ -80,6 +81,14 @@ public final class KinesisMock implements KinesisService, StoppableService {
                 .build();
     }
 
+    @Override
+    public synchronized KinesisAsyncClient helperClient() {
+        if (helperClient == null) {
+            helperClient = newAsyncClient();
+        }
+        return helperClient;
+    }
+
     /** A client for the TLS endpoint over HTTP/2, trusting the emulator's self-signed certificate. */
     public KinesisAsyncClient newTlsAsyncClient() {
         return KinesisAsyncClient.builder()
@@ -106,6 +115,11 @@ public final class KinesisMock implements KinesisService, StoppableService {
 
     @Override
     public void stop() {
+        synchronized (this) {
+            if (helperClient != null) {
+                helperClient.close();
+            }
+        }
         process.stop();
     }
 

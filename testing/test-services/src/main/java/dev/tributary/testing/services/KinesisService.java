@@ -33,9 +33,16 @@ public interface KinesisService {
     /** A new async client for this endpoint. The caller closes it. */
     KinesisAsyncClient newAsyncClient();
 
+    /**
+     * The client the helpers below use, made once and kept: closing an SDK client takes about two
+     * seconds (its event loop shuts down gracefully), far too long to pay per helper call.
+     */
+    KinesisAsyncClient helperClient();
+
     /** Creates a stream with {@code shards} shards and waits until it is ACTIVE. */
     default void createStream(String stream, int shards) {
-        try (KinesisAsyncClient client = newAsyncClient()) {
+        try {
+            KinesisAsyncClient client = helperClient();
             client.createStream(b -> b.streamName(stream).shardCount(shards)).join();
             awaitActive(client, stream, Duration.ofSeconds(60));
         } catch (CompletionException e) {
@@ -68,11 +75,9 @@ public interface KinesisService {
      */
     default List<PutRecordsResultEntry> putRecords(String stream, List<PutRecordsRequestEntry> entries) {
         List<PutRecordsResultEntry> results = new ArrayList<>(entries.size());
-        try (KinesisAsyncClient client = newAsyncClient()) {
-            for (int from = 0; from < entries.size(); from += PUT_RECORDS_LIMIT) {
-                List<PutRecordsRequestEntry> batch = entries.subList(from, Math.min(entries.size(), from + PUT_RECORDS_LIMIT));
-                results.addAll(putBatch(client, stream, batch));
-            }
+        for (int from = 0; from < entries.size(); from += PUT_RECORDS_LIMIT) {
+            List<PutRecordsRequestEntry> batch = entries.subList(from, Math.min(entries.size(), from + PUT_RECORDS_LIMIT));
+            results.addAll(putBatch(helperClient(), stream, batch));
         }
         return results;
     }

@@ -22,6 +22,7 @@ public final class LocalStackKinesis implements KinesisService {
     public static final DockerImageName IMAGE = DockerImageName.parse("localstack/localstack:4.4.0");
 
     private final LocalStackContainer container;
+    private KinesisAsyncClient helperClient;
 
     public LocalStackKinesis(LocalStackContainer container) {
         this.container = container;
@@ -46,6 +47,15 @@ public final class LocalStackKinesis implements KinesisService {
     public AwsCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(container.getAccessKey(), container.getSecretKey()));
+    }
+
+    /** Lives as long as this object; the container's end closes its connections. */
+    @Override
+    public synchronized KinesisAsyncClient helperClient() {
+        if (helperClient == null) {
+            helperClient = newAsyncClient();
+        }
+        return helperClient;
     }
 
     @Override

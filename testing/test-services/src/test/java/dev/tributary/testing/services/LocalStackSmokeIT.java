@@ -9,9 +9,13 @@ import org.testcontainers.localstack.LocalStackContainer;
 class LocalStackSmokeIT extends KinesisRoundTripContract {
     @Container
     private static final LocalStackContainer LOCALSTACK = LocalStackKinesis.newContainer();
+    private static LocalStackKinesis kinesis;
 
     @Override
-    KinesisService kinesis() {
-        return new LocalStackKinesis(LOCALSTACK);
+    synchronized KinesisService kinesis() {
+        if (kinesis == null) {
+            kinesis = new LocalStackKinesis(LOCALSTACK);
+        }
+        return kinesis;
     }
 }
