@@ -66,6 +66,7 @@ public final class KinesisSourceTask implements SourceTask {
                         scheduler, System::nanoTime)
                 : new PollingFetcher(proxy, settings(config), mapper, new KplDeaggregator(), shards, committed,
                         scheduler, System::nanoTime);
+        fetcher.registerMetrics(context.metrics());
         fetcher.start();
     }
 

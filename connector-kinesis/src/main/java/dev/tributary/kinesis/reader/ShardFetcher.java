@@ -3,6 +3,7 @@ package dev.tributary.kinesis.reader;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.connector.SourceRecord;
+import dev.tributary.api.metrics.PluginMetrics;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.kinesis.kpl.Deaggregated;
@@ -91,6 +92,26 @@ public abstract class ShardFetcher implements AutoCloseable {
                 reader.state = reader.waitFor.isEmpty() ? ShardReader.State.NEEDS_ITERATOR : ShardReader.State.WAITING_FOR_PARENTS;
             }
             readers.add(reader);
+        }
+    }
+
+    /**
+     * Reports each shard's lag, records and bytes fetched, throttles and iterator renewals
+     * (subscription renewals with fan-out), labelled by stream and shard.
+     */
+    public void registerMetrics(PluginMetrics metrics) {
+        for (ShardReader r : readers) {
+            Map<String, String> labels = Map.of("stream", r.stream.name(), "shard", r.shardId);
+            metrics.gauge("kinesis_shard_millis_behind_latest", "How far the last fetch was behind the tip of the shard.",
+                    labels, () -> r.millisBehindLatest);
+            metrics.counter("kinesis_shard_records_fetched_total", "Kinesis records fetched from the shard.",
+                    labels, () -> r.fetchedRecords);
+            metrics.counter("kinesis_shard_bytes_fetched_total", "Payload bytes fetched from the shard.",
+                    labels, () -> r.fetchedBytes);
+            metrics.counter("kinesis_shard_throttles_total", "Calls Kinesis throttled for the shard.",
+                    labels, () -> r.throttles);
+            metrics.counter("kinesis_shard_iterator_renewals_total",
+                    "Expired iterators renewed (or fan-out subscriptions renewed) for the shard.", labels, () -> r.iteratorRenewals);
         }
     }
 

@@ -46,11 +46,11 @@ final class ShardReader {
     String lastSequenceNumber;
     long lastSubSequence;
 
-    // Per-shard figures for metrics and logs.
-    long fetchedRecords;
-    long fetchedBytes;
-    long throttles;
-    long iteratorRenewals;
+    // Per-shard figures for metrics: written by one thread at a time, read by the scraper.
+    volatile long fetchedRecords;
+    volatile long fetchedBytes;
+    volatile long throttles;
+    volatile long iteratorRenewals;
     volatile long millisBehindLatest;
 
     ShardReader(StreamRef stream, String shardId, SourcePartition partition, List<String> waitFor) {

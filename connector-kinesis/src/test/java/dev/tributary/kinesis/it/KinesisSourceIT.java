@@ -117,6 +117,17 @@ class KinesisSourceIT {
                 assertThat(arrival).isBetween(before, after);
             }
             assertThat(seen).isEqualTo(valueBySequence.keySet());
+
+            String metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(runtime.baseUri().resolve("/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            double fetched = metrics.lines()
+                    .filter(l -> l.startsWith("tributary_kinesis_shard_records_fetched_total{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            assertThat(fetched).as("per-shard fetch counters add up to the records read").isEqualTo(5000);
+            assertThat(metrics).contains("tributary_kinesis_shard_millis_behind_latest{",
+                    "tributary_kinesis_shard_throttles_total{", "tributary_kinesis_shard_iterator_renewals_total{",
+                    "tributary_kinesis_shard_bytes_fetched_total{");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tributary.api.connector;
 
 import dev.tributary.api.annotation.Stable;
+import dev.tributary.api.metrics.PluginMetrics;
 import dev.tributary.api.offset.OffsetReader;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
@@ -29,4 +30,9 @@ public interface SourceTaskContext {
      * acknowledged. Call it from the task thread.
      */
     void commitOffset(SourcePartition partition, SourceOffset offset);
+
+    /** Where the task reports its own metrics; the default drops them. */
+    default PluginMetrics metrics() {
+        return PluginMetrics.none();
+    }
 }

@@ -220,7 +220,7 @@ final class ConnectorRunner {
             TaskRunner task = new TaskRunner(config.name(), taskId, configs.get(taskId), plugin,
                     () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
                             config.name() + "-" + taskId),
-                    offsets, services.metrics().task(config.name(), taskId), RestartPolicy.from(services.config()),
+                    offsets, services.metrics(), RestartPolicy.from(services.config()),
                     services.config().shutdownTimeout(), services.clock(), services.workerId());
             if (paused) {
                 task.pause();

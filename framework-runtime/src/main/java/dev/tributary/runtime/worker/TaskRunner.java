@@ -10,7 +10,10 @@ import dev.tributary.api.connector.SourceTaskContext;
 import dev.tributary.api.offset.OffsetReader;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.api.metrics.PluginMetrics;
+import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.metrics.TaskMetrics;
+import dev.tributary.runtime.metrics.TaskPluginMetrics;
 import dev.tributary.runtime.offsets.ConnectorOffsets;
 import dev.tributary.runtime.offsets.OffsetTracker;
 import dev.tributary.runtime.sink.RecordWriter;
@@ -46,6 +49,7 @@ final class TaskRunner implements Runnable {
     private final Supplier<RecordWriter> writers;
     private final ConnectorOffsets offsets;
     private final TaskMetrics metrics;
+    private final MetricsRegistry metricsRegistry;
     private final RestartPolicy restartPolicy;
     private final Duration shutdownTimeout;
     private final Clock clock;
@@ -60,7 +64,7 @@ final class TaskRunner implements Runnable {
     private String trace = "waiting for a free worker thread";
 
     TaskRunner(String connector, int id, Map<String, String> taskConfig, SourceConnector plugin,
-            Supplier<RecordWriter> writers, ConnectorOffsets offsets, TaskMetrics metrics,
+            Supplier<RecordWriter> writers, ConnectorOffsets offsets, MetricsRegistry metricsRegistry,
             RestartPolicy restartPolicy, Duration shutdownTimeout, Clock clock, String workerId) {
         this.connector = requireNonNull(connector, "connector is null");
         this.id = id;
@@ -68,7 +72,8 @@ final class TaskRunner implements Runnable {
         this.plugin = requireNonNull(plugin, "plugin is null");
         this.writers = requireNonNull(writers, "writers is null");
         this.offsets = requireNonNull(offsets, "offsets is null");
-        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.metricsRegistry = requireNonNull(metricsRegistry, "metricsRegistry is null");
+        this.metrics = metricsRegistry.task(connector, id);
         this.restartPolicy = requireNonNull(restartPolicy, "restartPolicy is null");
         this.shutdownTimeout = requireNonNull(shutdownTimeout, "shutdownTimeout is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -138,7 +143,7 @@ final class TaskRunner implements Runnable {
         current = task;
         OffsetTracker tracker = new OffsetTracker();
         AtomicReference<Throwable> sendFailure = new AtomicReference<>();
-        Context context = new Context(offsets);
+        Context context = new Context(offsets, new TaskPluginMetrics(metricsRegistry, connector, id));
         Consumer<Map<SourcePartition, SourceOffset>> committed = task::onOffsetsCommitted;
         RecordWriter writer = null;
         boolean started = false;
@@ -190,6 +195,7 @@ final class TaskRunner implements Runnable {
         } finally {
             shutDown(task, started, writer, tracker);
             offsets.removeCommitListener(committed);
+            context.pluginMetrics.removeAll();
             current = null;
         }
     }
@@ -303,11 +309,18 @@ final class TaskRunner implements Runnable {
 
     private final class Context implements SourceTaskContext {
         private final OffsetReader reader;
+        private final TaskPluginMetrics pluginMetrics;
         private final java.util.Queue<Map.Entry<SourcePartition, SourceOffset>> markers =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-        Context(OffsetReader reader) {
+        Context(OffsetReader reader, TaskPluginMetrics pluginMetrics) {
             this.reader = reader;
+            this.pluginMetrics = pluginMetrics;
+        }
+
+        @Override
+        public PluginMetrics metrics() {
+            return pluginMetrics;
         }
 
         @Override

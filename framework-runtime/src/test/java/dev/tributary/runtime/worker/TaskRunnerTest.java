@@ -195,7 +195,7 @@ class TaskRunnerTest {
             }
         };
         return new TaskRunner("c", 0, Map.of(), connector, () -> writer, offsets,
-                new MetricsRegistry(System::nanoTime).task("c", 0), policy, Duration.ofSeconds(1),
+                new MetricsRegistry(System::nanoTime), policy, Duration.ofSeconds(1),
                 Clock.systemUTC(), "test-worker");
     }
 
