@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -128,6 +129,81 @@ class KinesisSourceIT {
             assertThat(metrics).contains("tributary_kinesis_shard_millis_behind_latest{",
                     "tributary_kinesis_shard_throttles_total{", "tributary_kinesis_shard_iterator_renewals_total{",
                     "tributary_kinesis_shard_bytes_fetched_total{");
+        }
+    }
+
+    @Test
+    void aWrongValueInAnyReferenceFieldGetsOneReadableLineForThatField(PulsarStandalone pulsar, KinesisMock kinesis)
+            throws Exception {
+        Map<String, String> wrong = new LinkedHashMap<>();
+        wrong.put("awsEndpoint", "not a url");
+        wrong.put("awsRegion", "");
+        wrong.put("awsCredentialPluginParam", "{\"accessKey\":\"SECRETKEY123\"}");
+        wrong.put("checkpointInterval", "soon");
+        wrong.put("backoffTime", "-1");
+        wrong.put("numRetries", "three");
+        wrong.put("receiveQueueSize", "0");
+        wrong.put("initialPositionInStream", "EARLIEST");
+        wrong.put("startAtTime", "yesterday");
+        wrong.put("awsKinesisStreamName", "");
+        try (TributaryRuntime runtime = KinesisItSupport.runtime(pulsar.serviceUrl(), dir.resolve("data"))) {
+            Path file = dir.resolve("kinesis-source.json");
+            String text = Files.readString(Paths.get(getClass().getResource("/reference/kinesis-source.json").toURI()))
+                    .replace("https://some.endpoint.aws", kinesis.endpoint().toString());
+            Files.writeString(file, text);
+            Map<String, String> good = ConnectorConfigFile.read(file,
+                    Map.of("connector.class", "kinesis", "topic", "t")).config();
+            for (Map.Entry<String, String> field : wrong.entrySet()) {
+                Map<String, String> config = new LinkedHashMap<>(good);
+                config.put(field.getKey(), field.getValue());
+                if (field.getKey().equals("awsRegion")) {
+                    config.remove("awsEndpoint");
+                }
+
+                List<String> errors = runtime.worker().validator().validate(config).errorLines();
+
+                assertThat(errors).as("errors for a wrong %s", field.getKey()).singleElement()
+                        .satisfies(line -> assertThat(line).startsWith(field.getKey() + ": ").doesNotContain("SECRETKEY123"));
+            }
+        }
+    }
+
+    @Test
+    void oneConnectorReadsSeveralStreamsAndAStreamNamedByArn(PulsarStandalone pulsar, KinesisMock kinesis) throws Exception {
+        String first = "multi-a-" + System.nanoTime();
+        String second = "multi-b-" + System.nanoTime();
+        kinesis.createStream(first, 1);
+        kinesis.createStream(second, 2);
+        for (int i = 0; i < 20; i++) {
+            kinesis.putRecord(first, "k" + i, ("a" + i).getBytes(StandardCharsets.UTF_8));
+            kinesis.putRecord(second, "k" + i, ("b" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        String secondArn = kinesis.helperClient().describeStreamSummary(b -> b.streamName(second)).join()
+                .streamDescriptionSummary().streamARN();
+        String multiTopic = KinesisItSupport.topic("multi");
+        String arnTopic = KinesisItSupport.topic("arn");
+        Map<String, String> multi = new LinkedHashMap<>(KinesisItSupport.connector("multi", kinesis, first, multiTopic));
+        multi.remove("awsKinesisStreamName");
+        multi.put("awsKinesisStreamNames", first + "," + second);
+        multi.put("kinesisRecordProperties", "kinesis.stream.name,kinesis.sequence.number");
+        Map<String, String> byArn = new LinkedHashMap<>(KinesisItSupport.connector("by-arn", kinesis, second, arnTopic));
+        byArn.remove("awsKinesisStreamName");
+        byArn.put("awsKinesisStreamArn", secondArn);
+
+        try (TributaryRuntime runtime = KinesisItSupport.runtime(pulsar.serviceUrl(), dir.resolve("data"));
+             PulsarTopicReader multiReader = new PulsarTopicReader(pulsar.serviceUrl(), multiTopic);
+             PulsarTopicReader arnReader = new PulsarTopicReader(pulsar.serviceUrl(), arnTopic)) {
+            runtime.worker().startConnector(multi);
+            runtime.worker().startConnector(byArn);
+            List<Message<byte[]>> both = multiReader.readUntil(m -> m.size() >= 40, Duration.ofSeconds(60));
+            List<Message<byte[]>> viaArn = arnReader.readUntil(m -> m.size() >= 20, Duration.ofSeconds(60));
+
+            assertThat(both).hasSize(40);
+            assertThat(both).filteredOn(m -> first.equals(m.getProperty("kinesis.stream.name"))).hasSize(20)
+                    .allSatisfy(m -> assertThat(new String(m.getValue(), StandardCharsets.UTF_8)).startsWith("a"));
+            assertThat(both).filteredOn(m -> second.equals(m.getProperty("kinesis.stream.name"))).hasSize(20);
+            assertThat(viaArn).hasSize(20)
+                    .allSatisfy(m -> assertThat(new String(m.getValue(), StandardCharsets.UTF_8)).startsWith("b"));
         }
     }
 }
