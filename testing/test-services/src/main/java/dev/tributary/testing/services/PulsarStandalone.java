@@ -26,13 +26,19 @@ public final class PulsarStandalone implements StoppableService {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final String MEMORY = "-Xms256m -Xmx1g -XX:MaxDirectMemorySize=512m";
 
-    private final ServiceProcess process;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path work;
     private final int brokerPort;
     private final int webPort;
     private final Path home;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private volatile ServiceProcess process;
 
-    private PulsarStandalone(ServiceProcess process, int brokerPort, int webPort, Path home) {
-        this.process = process;
+    private PulsarStandalone(List<String> command, Map<String, String> env, Path work, int brokerPort, int webPort, Path home) {
+        this.command = command;
+        this.env = env;
+        this.work = work;
         this.brokerPort = brokerPort;
         this.webPort = webPort;
         this.home = home;
@@ -97,15 +103,30 @@ public final class PulsarStandalone implements StoppableService {
                 "--bookkeeper-dir", work.resolve("data/bookkeeper").toString(),
                 "--metadata-dir", work.resolve("data/metadata").toString(),
                 "--bookkeeper-port", Integer.toString(bookiePort));
-        ServiceProcess process = ServiceProcess.start(NAME, command, env, work, log);
-        PulsarStandalone pulsar = new PulsarStandalone(process, brokerPort, webPort, home);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        process.awaitHealthy(START_TIMEOUT, () -> pulsar.isHealthy(http));
+        PulsarStandalone pulsar = new PulsarStandalone(command, env, work, brokerPort, webPort, home);
+        pulsar.launch();
         return pulsar;
     }
 
+    private void launch() {
+        process = ServiceProcess.start(NAME, command, env, work, work.resolve("pulsar.log"));
+        process.awaitHealthy(START_TIMEOUT, this::isHealthy);
+    }
+
+    /**
+     * Stops the broker and starts it again on the same ports with the same data, as an operator's
+     * restart would: clients see their connections drop and must reconnect by themselves.
+     * Returns once the broker is healthy again.
+     */
+    public synchronized void restart() {
+        long begin = System.nanoTime();
+        process.stop();
+        launch();
+        SharedServices.log("Pulsar standalone restarted in %.1f s", SharedServices.seconds(begin));
+    }
+
     /** The broker's own health check: it produces and consumes on an internal topic. */
-    private boolean isHealthy(HttpClient http) {
+    private boolean isHealthy() {
         HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl() + "/admin/v2/brokers/health"))
                 .timeout(Duration.ofSeconds(10))
                 .GET()

@@ -1,0 +1,64 @@
+package dev.tributary.runtime.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.runtime.TributaryRuntime;
+import dev.tributary.runtime.worker.State;
+import dev.tributary.runtime.worker.WorkerConfig;
+import dev.tributary.testing.services.PulsarStandalone;
+import dev.tributary.testing.services.PulsarTopicReader;
+import dev.tributary.testing.services.TestServices;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pulsar.client.api.Message;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker restarts in the middle of a stream. The worker's producers reconnect by themselves,
+ * the tasks keep running, and every record reaches Pulsar.
+ */
+@ExtendWith(TestServices.class)
+class BrokerRestartIT {
+    private static final int COUNT = 12_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBrokerRestartMidStreamLosesNothingAndNeedsNoManualAction(PulsarStandalone pulsar) throws Exception {
+        String topic = "persistent://public/default/broker-restart-" + System.nanoTime();
+        try (TributaryRuntime runtime = TributaryRuntime.start(WorkerConfig.fromMap(Map.of(
+                "pulsar.service.url", pulsar.serviceUrl(),
+                "listeners", "http://127.0.0.1:0",
+                "data.dir", dir.toString(),
+                "offset.flush.interval.ms", "500")))) {
+            runtime.worker().startConnector(Map.of("name", "restart-it", "connector.class", "datagen", "tasks.max", "2",
+                    "topic", topic, "count", Integer.toString(COUNT), "rate", "1500", "record.size", "64"));
+            try (PulsarTopicReader before = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
+                before.readUntil(m -> m.size() >= COUNT / 4, Duration.ofSeconds(60));
+            }
+
+            pulsar.restart();
+
+            try (PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
+                List<Message<byte[]>> messages = reader.readUntil(m -> ids(m).size() >= COUNT, Duration.ofSeconds(180));
+
+                assertThat(ids(messages)).as("every datagen id is in Pulsar after the restart").hasSize(COUNT);
+            }
+            assertThat(runtime.worker().status("restart-it")).hasValueSatisfying(s ->
+                    assertThat(s.tasks()).extracting(t -> t.state()).containsOnly(State.RUNNING));
+        }
+    }
+
+    private static Set<String> ids(List<Message<byte[]>> messages) {
+        Set<String> ids = new HashSet<>();
+        messages.forEach(m -> ids.add(m.getProperty("datagen.id")));
+        return ids;
+    }
+}
