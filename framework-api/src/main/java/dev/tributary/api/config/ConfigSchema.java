@@ -126,13 +126,20 @@ public final class ConfigSchema {
     }
 
     private String unknownKey(String key) {
-        Optional<String> near = fields.keySet().stream()
-                .filter(name -> distance(name.toLowerCase(java.util.Locale.ROOT), key.toLowerCase(java.util.Locale.ROOT))
-                        <= Math.max(2, name.length() / 4))
-                .min(Comparator.comparingInt(name -> distance(name.toLowerCase(java.util.Locale.ROOT),
-                        key.toLowerCase(java.util.Locale.ROOT))));
-        return near.map(n -> "is not a known key; did you mean " + n + "?")
+        return closestKey(key, fields.keySet()).map(n -> "is not a known key; did you mean " + n + "?")
                 .orElse("is not a known key; see the configuration reference for the keys this accepts");
+    }
+
+    /**
+     * The candidate that a mistyped {@code key} was probably meant to be, for "did you mean"
+     * hints: the closest one, ignoring case, if it is at most 2 edits away (or a quarter of its
+     * length, for long keys).
+     */
+    public static Optional<String> closestKey(String key, java.util.Collection<String> candidates) {
+        String lowerKey = key.toLowerCase(java.util.Locale.ROOT);
+        return candidates.stream()
+                .filter(c -> distance(c.toLowerCase(java.util.Locale.ROOT), lowerKey) <= Math.max(2, c.length() / 4))
+                .min(Comparator.comparingInt(c -> distance(c.toLowerCase(java.util.Locale.ROOT), lowerKey)));
     }
 
     /** Levenshtein distance, for "did you mean". */

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tributary.api.config.ConfigException;
+import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.runtime.config.ConnectorConfigFile.Format;
 import java.io.IOException;
 import java.io.StringReader;
@@ -285,8 +286,8 @@ public final class ConnectorConfigFiles {
                 if (KAFKA_IGNORED.containsKey(key)) {
                     notice("'" + key + "' is ignored: it " + KAFKA_IGNORED.get(key));
                 } else if (!KAFKA_KEYS.contains(key)) {
-                    problem("'" + key + "' is not a top-level key of a Kafka Connect config; " + Suggestions
-                            .closest(key, union(KAFKA_KEYS, KAFKA_IGNORED.keySet()))
+                    problem("'" + key + "' is not a top-level key of a Kafka Connect config; " + ConfigSchema
+                            .closestKey(key, union(KAFKA_KEYS, KAFKA_IGNORED.keySet()))
                             .map(k -> "did you mean " + k + "?")
                             .orElse("the top-level keys are name and config, and connector.class, tasks.max,"
                                     + " topic and the connector's keys go inside config"));
@@ -313,7 +314,7 @@ public final class ConnectorConfigFiles {
                             + PULSAR_IGNORED.get(key));
                 } else if (!PULSAR_KEYS.contains(key)) {
                     String hint = PULSAR_NAMES.containsKey(key) ? PULSAR_NAMES.get(key)
-                            : Suggestions.closest(key, union(PULSAR_KEYS, PULSAR_IGNORED.keySet())).orElse(null);
+                            : ConfigSchema.closestKey(key, union(PULSAR_KEYS, PULSAR_IGNORED.keySet())).orElse(null);
                     problem("'" + key + "' is not a key of a Pulsar IO source config; " + (hint != null
                             ? "did you mean " + hint + "?"
                             : "the connector's keys go inside configs"));

@@ -36,8 +36,25 @@ final class FakeTime extends Clock implements Sleeper {
         return ZoneOffset.UTC;
     }
 
+    /** A view in another zone that still follows this clock's time. */
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the fake clock has one zone");
+        FakeTime self = this;
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return zone;
+            }
+
+            @Override
+            public Clock withZone(ZoneId other) {
+                return self.withZone(other);
+            }
+
+            @Override
+            public Instant instant() {
+                return self.instant();
+            }
+        };
     }
 }
