@@ -13,9 +13,9 @@ import java.util.Optional;
  *
  * <p>Found with {@link java.util.ServiceLoader}: list the class in
  * {@code META-INF/services/dev.tributary.api.connector.SourceConnector} and give it a public
- * no-argument constructor. Operators name it by class name or by its alias, the simple class
- * name without {@code SourceConnector} or {@code Connector}, in lower case
- * ({@code KinesisSourceConnector} is {@code kinesis}).
+ * no-argument constructor. Operators name it by class name or by its alias: the simple class
+ * name without a {@code SourceConnector}, {@code Connector} or {@code Source} suffix, in lower
+ * case ({@code KinesisSourceConnector} is {@code kinesis}).
  *
  * <p>Threads: the runtime creates one instance per running connector and calls
  * {@link #start}, {@link #taskConfigs} and {@link #stop} from one connector thread, never at

@@ -15,8 +15,9 @@ public interface OffsetStoreProvider {
     String name();
 
     /**
-     * The store's own keys. The worker passes its keys that start with {@code offset.store.<name>.},
-     * with that prefix removed, and validates them against this schema first.
+     * The store's own keys. Operators write them in the worker config as {@code offset.<name>.<key>}
+     * (such as {@code offset.jdbc.url}); the worker passes them with that prefix removed, and
+     * validates them against this schema first.
      */
     ConfigSchema configSchema();
 
