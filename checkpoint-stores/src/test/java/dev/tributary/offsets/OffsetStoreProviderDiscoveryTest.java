@@ -11,6 +11,6 @@ class OffsetStoreProviderDiscoveryTest {
     void theServiceLoaderFindsEveryStoreByName() {
         assertThat(ServiceLoader.load(OffsetStoreProvider.class).stream().map(ServiceLoader.Provider::get))
                 .extracting(OffsetStoreProvider::name)
-                .containsExactlyInAnyOrder("memory", "file");
+                .containsExactlyInAnyOrder("memory", "file", "pulsar", "jdbc");
     }
 }

@@ -3,6 +3,7 @@ package dev.tributary.runtime.cli;
 import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.config.ConfigValidation;
 import dev.tributary.runtime.TributaryRuntime;
+import dev.tributary.runtime.cli.offsets.OffsetsCommand;
 import dev.tributary.runtime.config.ConnectorConfigFile;
 import dev.tributary.runtime.plugin.PluginDescriptor;
 import dev.tributary.runtime.plugin.PluginRegistry;
@@ -41,6 +42,10 @@ public final class Main {
                   Check connector configs and print every problem, one per line.
               plugins list [--worker <worker config>]
                   List the installed connectors and offset stores.
+              offsets export --worker <worker config> [--connector <name>] [--out <file>]
+                  Write the committed offsets of the worker's offset store as JSON, to the file or stdout.
+              offsets import --worker <worker config> --in <file>
+                  Write the offsets of an export into the worker's offset store. Stop the worker first.
               version
                   Print the version.
 
@@ -82,6 +87,7 @@ public final class Main {
                 case "start" -> start(rest, block);
                 case "validate" -> validate(rest);
                 case "plugins" -> plugins(rest);
+                case "offsets" -> new OffsetsCommand(out, err).run(rest, this::loadWorker);
                 case "version" -> {
                     out.println("tributary " + Version.current());
                     yield OK;

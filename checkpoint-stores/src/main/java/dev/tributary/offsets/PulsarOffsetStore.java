@@ -1,0 +1,482 @@
+package dev.tributary.offsets;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.config.Password;
+import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.pulsar.client.api.ClientBuilder;
+import org.apache.pulsar.client.api.CompressionType;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TableView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every connector's offsets in one compacted Pulsar topic, read through a {@link TableView}
+ * and shared by every worker that names the same topic.
+ *
+ * <p>Records, all keyed, so that compaction keeps the latest of each key:
+ * <ul>
+ *   <li>{@code owner/<connector>}: who writes the connector's offsets now, as
+ *       {@code {"version":1,"owner":"<store id>","host":...,"claimedAt":...}} (see {@link OwnerRecord});</li>
+ *   <li>{@code offsets/<store id>/<connector>}: the connector's whole offset map as its owner last
+ *       committed it, an {@link OffsetCodec} state document that names that connector alone; a
+ *       record with a null value (a tombstone) once it has no offsets.</li>
+ * </ul>
+ * A connector's committed offsets are those of the {@code offsets/} record of its current owner.
+ *
+ * <p>Atomicity: one commit is one message, which the broker stores whole or not at all, so a
+ * reader (this store, another worker, or the TableView after a crash) sees a batch entirely or
+ * not at all. The topic is not transactional, so a batch cannot be spread over one message per
+ * partition: compaction keeps only the latest value of each key, and a crash part-way through
+ * such a batch would have replaced some partitions' committed offsets with uncommitted ones.
+ *
+ * <p>Fencing, per connector: a store claims a connector on its first write to it, by writing
+ * the connector's offsets under its own store id and then the {@code owner/} record that names
+ * it. The claim that comes last in the topic wins. A stale writer (an old worker that has not
+ * noticed it was replaced) can only ever write under its own id, which readers ignore once
+ * another store owns the connector, so it can never overwrite the new owner's offsets. When this
+ * store reads a later claim by another store, its own writes to that connector fail with a
+ * message that says so. A claim starts from the previous owner's last offsets; a write that the
+ * previous owner made between that read and the claim is dropped, which repeats records but
+ * never loses one, since every committed offset is of records that Pulsar has acknowledged.
+ *
+ * <p>Threads: thread-safe. Writes to one connector are serialized; writes to different
+ * connectors run concurrently over one producer. Reads of a connector this store owns come from
+ * its own last acknowledged commit, so a write is visible to the next read at once; other
+ * connectors are read from the TableView.
+ *
+ * <p>Errors: {@link OffsetStoreException}, naming the topic, the connector and the fix. A write
+ * that fails leaves this store's view as it was. A write that timed out may still have landed;
+ * it holds acknowledged records' offsets only, so that is as if it had succeeded. The Pulsar
+ * client reconnects by itself after a broker restart; writes made meanwhile wait for it up to
+ * {@code operation.timeout}.
+ */
+public final class PulsarOffsetStore implements OffsetStore {
+    private static final Logger LOG = LoggerFactory.getLogger(PulsarOffsetStore.class);
+    static final String OWNER_PREFIX = "owner/";
+    static final String OFFSETS_PREFIX = "offsets/";
+
+    /**
+     * Where and how to connect.
+     *
+     * @param authParams the authentication plugin's parameters; masked in {@link #toString()}
+     */
+    record Settings(String serviceUrl, String topic, String adminUrl, String authPlugin, Password authParams,
+            Duration operationTimeout, long compactionThreshold) {
+        Settings {
+            requireNonNull(serviceUrl, "serviceUrl is null");
+            requireNonNull(topic, "topic is null");
+            requireNonNull(adminUrl, "adminUrl is null");
+            requireNonNull(authPlugin, "authPlugin is null");
+            authParams = authParams == null ? new Password("") : authParams;
+            requireNonNull(operationTimeout, "operationTimeout is null");
+        }
+    }
+
+    /** Runs before each message is sent; tests make it throw, to fail a change part-way through. */
+    @FunctionalInterface
+    interface PublishHook {
+        void beforePublish(String key) throws PulsarClientException;
+    }
+
+    /** A connector this store has claimed, or is claiming. */
+    private static final class Owned {
+        /** Its offsets as last acknowledged; null while the claim is not yet acknowledged. */
+        volatile ConnectorOffsets offsets;
+        /** Whether the TableView has shown this store's claim, after which another claim is newer. */
+        volatile boolean claimSeen;
+        /** Who took the connector over, once another store has; null while this store owns it. */
+        volatile String takenOverBy;
+    }
+
+    private record Decoded(byte[] raw, ConnectorOffsets offsets) {
+    }
+
+    private final String storeId = UUID.randomUUID().toString();
+    private final Settings settings;
+    private final OffsetCodec codec;
+    private final PublishHook hook;
+    private final PulsarClient client;
+    private final Producer<byte[]> producer;
+    private final TableView<byte[]> view;
+    private final ConcurrentMap<String, Owned> owned = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Object> connectorLocks = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Decoded> decoded = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private PulsarOffsetStore(Settings settings, OffsetCodec codec, PublishHook hook, PulsarClient client,
+            Producer<byte[]> producer, TableView<byte[]> view) {
+        this.settings = settings;
+        this.codec = codec;
+        this.hook = hook;
+        this.client = client;
+        this.producer = producer;
+        this.view = view;
+        view.listen(this::onRecord);
+    }
+
+    /**
+     * Connects, creates the topic when {@code admin.url} is set and it is missing, and reads the
+     * topic to its end.
+     *
+     * @throws OffsetStoreException when the broker cannot be reached or the topic cannot be read
+     */
+    static PulsarOffsetStore open(Settings settings, OffsetCodec codec) {
+        return open(settings, codec, key -> { });
+    }
+
+    static PulsarOffsetStore open(Settings settings, OffsetCodec codec, PublishHook hook) {
+        requireNonNull(settings, "settings is null");
+        requireNonNull(codec, "codec is null");
+        requireNonNull(hook, "hook is null");
+        PulsarClient client = connect(settings);
+        Producer<byte[]> producer = null;
+        try {
+            if (!settings.adminUrl().isBlank()) {
+                new PulsarTopicAdmin(settings).createIfMissing();
+            }
+            long timeoutMillis = settings.operationTimeout().toMillis();
+            producer = client.newProducer(Schema.BYTES)
+                    .topic(settings.topic())
+                    // One commit is one message, stored whole or not at all; a shared batch would gain nothing.
+                    .enableBatching(false)
+                    // A large connector's map is repetitive JSON, which LZ4 shrinks well below the broker's message limit.
+                    .compressionType(CompressionType.LZ4)
+                    .sendTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis), TimeUnit.MILLISECONDS)
+                    .blockIfQueueFull(true)
+                    .create();
+            TableView<byte[]> view = client.newTableView(Schema.BYTES).topic(settings.topic()).create();
+            return new PulsarOffsetStore(settings, codec, hook, client, producer, view);
+        } catch (PulsarClientException e) {
+            closeQuietly(producer, client);
+            throw new OffsetStoreException("could not open offset topic " + settings.topic() + " on "
+                    + settings.serviceUrl() + " (" + describe(e, settings) + "); check offset.pulsar.service.url,"
+                    + " offset.pulsar.auth.plugin and offset.pulsar.auth.params, and that the broker is up", e);
+        } catch (RuntimeException e) {
+            closeQuietly(producer, client);
+            throw e;
+        }
+    }
+
+    private static PulsarClient connect(Settings settings) {
+        long timeoutMillis = settings.operationTimeout().toMillis();
+        try {
+            ClientBuilder builder = PulsarClient.builder()
+                    .serviceUrl(settings.serviceUrl())
+                    .operationTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis), TimeUnit.MILLISECONDS)
+                    .connectionTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis), TimeUnit.MILLISECONDS);
+            if (!settings.authPlugin().isBlank()) {
+                builder.authentication(settings.authPlugin(), settings.authParams().value());
+            }
+            return builder.build();
+        } catch (PulsarClientException e) {
+            throw new OffsetStoreException("could not create a Pulsar client for " + settings.serviceUrl() + " ("
+                    + describe(e, settings) + "); check offset.pulsar.service.url and offset.pulsar.auth.plugin", e);
+        }
+    }
+
+    /** This store's id, which names it in the records it writes. */
+    String storeId() {
+        return storeId;
+    }
+
+    /** The topic that holds the offsets. */
+    public String topic() {
+        return settings.topic();
+    }
+
+    static String ownerKey(String connector) {
+        return OWNER_PREFIX + connector;
+    }
+
+    static String offsetsKey(String storeId, String connector) {
+        return OFFSETS_PREFIX + storeId + "/" + connector;
+    }
+
+    @Override
+    public Map<SourcePartition, SourceOffset> read(String connector, Collection<SourcePartition> partitions) {
+        requireNonNull(connector, "connector is null");
+        List<SourcePartition> wanted = List.copyOf(requireNonNull(partitions, "partitions is null"));
+        ensureOpen();
+        return current(connector).select(wanted);
+    }
+
+    @Override
+    public Map<SourcePartition, SourceOffset> readAll(String connector) {
+        requireNonNull(connector, "connector is null");
+        ensureOpen();
+        return current(connector).offsets();
+    }
+
+    @Override
+    public void write(String connector, Map<SourcePartition, SourceOffset> batch) {
+        requireNonNull(connector, "connector is null");
+        // Copied before anything changes, so a batch that fails while being read changes nothing.
+        Map<SourcePartition, SourceOffset> copy = Map.copyOf(requireNonNull(batch, "batch is null"));
+        ensureOpen();
+        if (!copy.isEmpty()) {
+            change(connector, current -> current.withWritten(copy));
+        }
+    }
+
+    @Override
+    public void remove(String connector, Collection<SourcePartition> partitions) {
+        requireNonNull(connector, "connector is null");
+        List<SourcePartition> gone = List.copyOf(requireNonNull(partitions, "partitions is null"));
+        ensureOpen();
+        change(connector, current -> current.withRemoved(gone));
+    }
+
+    @Override
+    public Set<String> connectors() {
+        ensureOpen();
+        Set<String> found = new HashSet<>();
+        owned.forEach((connector, mine) -> {
+            ConnectorOffsets offsets = mine.offsets;
+            if (offsets != null && mine.takenOverBy == null && !offsets.isEmpty()) {
+                found.add(connector);
+            }
+        });
+        for (Map.Entry<String, byte[]> record : view.entrySet()) {
+            if (!record.getKey().startsWith(OWNER_PREFIX)) {
+                continue;
+            }
+            String connector = record.getKey().substring(OWNER_PREFIX.length());
+            if (ownsNow(connector)) {
+                continue;
+            }
+            // Offsets are never written empty (a tombstone takes their place), so a record means offsets.
+            String owner = OwnerRecord.decode(record.getValue(), origin(record.getKey())).owner();
+            if (view.containsKey(offsetsKey(owner, connector))) {
+                found.add(connector);
+            }
+        }
+        return Set.copyOf(found);
+    }
+
+    /** Closes the view, the producer and the client. Offsets already written stay in the topic. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            view.close();
+        } catch (Exception e) {
+            LOG.debug("closing the TableView of {} failed: {}", settings.topic(), e.toString());
+        }
+        closeQuietly(producer, client);
+    }
+
+    private ConnectorOffsets current(String connector) {
+        Owned mine = owned.get(connector);
+        if (mine != null && mine.takenOverBy == null) {
+            ConnectorOffsets offsets = mine.offsets;
+            if (offsets != null) {
+                return offsets;
+            }
+        }
+        return fromView(connector);
+    }
+
+    private boolean ownsNow(String connector) {
+        Owned mine = owned.get(connector);
+        return mine != null && mine.offsets != null && mine.takenOverBy == null;
+    }
+
+    /** The connector's offsets as the TableView holds them: those of its current owner. */
+    private ConnectorOffsets fromView(String connector) {
+        String ownerKey = ownerKey(connector);
+        byte[] ownerRecord = view.get(ownerKey);
+        if (ownerRecord == null) {
+            return ConnectorOffsets.NONE;
+        }
+        String key = offsetsKey(OwnerRecord.decode(ownerRecord, origin(ownerKey)).owner(), connector);
+        byte[] raw = view.get(key);
+        if (raw == null) {
+            return ConnectorOffsets.NONE;
+        }
+        Decoded cached = decoded.get(key);
+        if (cached != null && cached.raw() == raw) {
+            return cached.offsets();
+        }
+        Map<String, Map<SourcePartition, SourceOffset>> state = codec.decodeState(raw, origin(key));
+        for (String named : state.keySet()) {
+            if (!named.equals(connector)) {
+                throw new OffsetStoreException(origin(key) + " is damaged: it holds the offsets of connector '"
+                        + named + "' instead of '" + connector + "'; restore it from a backup, or delete it so"
+                        + " that the connector starts again from its initial positions");
+            }
+        }
+        ConnectorOffsets offsets = new ConnectorOffsets(state.getOrDefault(connector, Map.of()));
+        decoded.put(key, new Decoded(raw, offsets));
+        return offsets;
+    }
+
+    private void change(String connector, UnaryOperator<ConnectorOffsets> change) {
+        synchronized (connectorLocks.computeIfAbsent(connector, c -> new Object())) {
+            ensureOpen();
+            Owned mine = owned.get(connector);
+            if (mine != null && mine.takenOverBy != null) {
+                throw takenOver(connector, mine.takenOverBy);
+            }
+            if (mine != null && mine.offsets != null) {
+                ConnectorOffsets before = mine.offsets;
+                ConnectorOffsets after = change.apply(before);
+                if (after != before) {
+                    publish(connector, offsetsKey(storeId, connector), encode(connector, after));
+                    mine.offsets = after;
+                }
+                return;
+            }
+            claim(connector, change);
+        }
+    }
+
+    /**
+     * Takes the connector over, with its current owner's offsets changed as asked: first the
+     * offsets under this store's id, which no reader looks at yet, then the owner record, which
+     * makes readers switch to them in one step. A failure between the two leaves the previous
+     * owner's offsets in force.
+     */
+    private void claim(String connector, UnaryOperator<ConnectorOffsets> change) {
+        try {
+            // The base must hold the current owner's last commit, not what this store's view had reached.
+            view.refresh();
+        } catch (PulsarClientException e) {
+            throw new OffsetStoreException("could not read offset topic " + settings.topic() + " to its end before"
+                    + " writing the offsets of connector '" + connector + "' (" + describe(e, settings)
+                    + "); the offsets committed before still hold, and the worker retries", e);
+        }
+        ConnectorOffsets before = fromView(connector);
+        ConnectorOffsets after = change.apply(before);
+        if (after == before) {
+            return;
+        }
+        Owned mine = new Owned();
+        // Registered before the claim is sent, so the listener cannot miss the claim's own record.
+        owned.put(connector, mine);
+        try {
+            publish(connector, offsetsKey(storeId, connector), encode(connector, after));
+            publish(connector, ownerKey(connector), OwnerRecord.of(storeId).encode());
+        } catch (RuntimeException e) {
+            owned.remove(connector, mine);
+            throw e;
+        }
+        mine.offsets = after;
+        LOG.info("offset store {} now writes the offsets of connector '{}' in {}", storeId, connector,
+                settings.topic());
+    }
+
+    private byte[] encode(String connector, ConnectorOffsets offsets) {
+        // A tombstone, so that compaction drops the record once the connector has no offsets.
+        return offsets.isEmpty() ? null : codec.encodeState(Map.of(connector, offsets.offsets()));
+    }
+
+    private void publish(String connector, String key, byte[] value) {
+        try {
+            hook.beforePublish(key);
+            producer.newMessage().key(key).value(value).send();
+        } catch (PulsarClientException e) {
+            if (closed) {
+                throw closedError();
+            }
+            throw new OffsetStoreException("could not write the offsets of connector '" + connector + "' to topic "
+                    + settings.topic() + " (" + describe(e, settings) + "); the offsets committed before still hold,"
+                    + " and the worker retries", e);
+        }
+    }
+
+    /** Notices another store's claim on a connector that this store owns. Runs on the client's thread. */
+    private void onRecord(String key, byte[] value) {
+        if (!key.startsWith(OWNER_PREFIX) || value == null) {
+            return;
+        }
+        Owned mine = owned.get(key.substring(OWNER_PREFIX.length()));
+        if (mine == null || mine.takenOverBy != null) {
+            return;
+        }
+        OwnerRecord claim;
+        try {
+            claim = OwnerRecord.decode(value, origin(key));
+        } catch (OffsetStoreException e) {
+            // Nothing to act on; reads of that connector report the damage.
+            return;
+        }
+        if (claim.owner().equals(storeId)) {
+            mine.claimSeen = true;
+        } else if (mine.claimSeen) {
+            // A claim after this store's own: the connector now belongs to that store.
+            mine.takenOverBy = claim.describe();
+            LOG.warn("connector '{}': its offsets in {} were taken over by {}; this worker no longer commits them",
+                    key.substring(OWNER_PREFIX.length()), settings.topic(), mine.takenOverBy);
+        }
+    }
+
+    private OffsetStoreException takenOver(String connector, String by) {
+        return new OffsetStoreException("the offsets of connector '" + connector + "' in topic " + settings.topic()
+                + " were taken over by " + by + ", so this worker is fenced and may no longer write them; stop"
+                + " this worker's copy of the connector (the other worker runs it now), or restart this worker to"
+                + " take the connector back");
+    }
+
+    private String origin(String key) {
+        return "offset record '" + key + "' in topic " + settings.topic();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw closedError();
+        }
+    }
+
+    private static OffsetStoreException closedError() {
+        return new OffsetStoreException("the pulsar offset store is closed; this is a bug in the worker, which uses"
+                + " a store only until it closes it");
+    }
+
+    /** The client's own words, on one line, with the authentication parameters taken out. */
+    static String describe(PulsarClientException e, Settings settings) {
+        String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
+        return Redaction.redact(e.getClass().getSimpleName() + ": " + message, settings.authParams().value());
+    }
+
+    private static void closeQuietly(Producer<byte[]> producer, PulsarClient client) {
+        if (producer != null) {
+            try {
+                producer.close();
+            } catch (PulsarClientException e) {
+                LOG.debug("closing the offset producer failed: {}", e.toString());
+            }
+        }
+        // Not awaited: with the producer and reader closed nothing is pending, and the client's
+        // thread pools take a fixed two seconds of quiet time to wind down.
+        client.closeAsync().whenComplete((done, e) -> {
+            if (e != null) {
+                LOG.debug("closing the Pulsar client of the offset store failed: {}", e.toString());
+            }
+        });
+    }
+}
