@@ -7,23 +7,34 @@ import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.runtime.http.BasicAuthCredentials;
+import dev.tributary.runtime.http.ListenerAddress;
+import dev.tributary.runtime.http.ListenerSecurity;
 import dev.tributary.runtime.http.MetricsEndpoint;
+import dev.tributary.runtime.http.TlsKeystore;
 import dev.tributary.runtime.http.WorkerHttpServer;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.rest.RestApi;
+import dev.tributary.runtime.worker.FileConnectorConfigStore;
 import dev.tributary.runtime.worker.Worker;
 import dev.tributary.runtime.worker.WorkerConfig;
 import dev.tributary.runtime.worker.WorkerServices;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running standalone worker with its HTTP listener. Built by {@link #start}; {@link #close}
- * stops connectors (committing offsets), then the listener, the offset store and the client.
+ * A running standalone worker with its HTTP listener: the REST API, {@code /metrics}, and the
+ * connectors kept in {@code data.dir/connectors.json}, which {@link #start} brings back in their
+ * last target state. Built by {@link #start}; {@link #close} stops connectors (committing
+ * offsets), then the listener, the offset store and the client.
  */
 public final class TributaryRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TributaryRuntime.class);
@@ -64,20 +75,68 @@ public final class TributaryRuntime implements AutoCloseable {
         PulsarClient pulsar = injector.getInstance(PulsarClient.class);
         MetricsRegistry metrics = injector.getInstance(MetricsRegistry.class);
         WorkerHttpServer http;
+        RestApi rest;
         try {
-            http = new WorkerHttpServer(config.listeners());
-        } catch (IllegalArgumentException e) {
+            http = new WorkerHttpServer(ListenerAddress.parse(config.listeners()), security(config));
+            MetricsEndpoint.register(http, metrics);
+            rest = new RestApi(http, plugins, version());
+            http.start();
+        } catch (RuntimeException e) {
             store.close();
-            throw new ConfigException(e.getMessage());
+            closeQuietly(pulsar);
+            throw e instanceof IllegalArgumentException ? new ConfigException(e.getMessage()) : e;
         }
-        MetricsEndpoint.register(http, metrics);
-        http.start();
         String workerId = http.baseUri().getHost() + ":" + http.port();
-        Worker worker = new Worker(new WorkerServices(config, plugins, store, pulsar, metrics,
-                injector.getInstance(Clock.class), workerId));
-        LOG.info("worker {} started: Pulsar {}, offset store {}, listening on {}", workerId,
-                config.pulsarServiceUrl(), config.offsetStore(), http.baseUri());
+        Worker worker;
+        try {
+            worker = new Worker(new WorkerServices(config, plugins, store, pulsar, metrics,
+                    injector.getInstance(Clock.class), workerId),
+                    new FileConnectorConfigStore(config.dataDir().resolve(FileConnectorConfigStore.FILE_NAME)));
+        } catch (RuntimeException e) {
+            http.stop();
+            store.close();
+            closeQuietly(pulsar);
+            throw e;
+        }
+        try {
+            rest.attach(worker);
+            worker.restore();
+        } catch (RuntimeException e) {
+            worker.close();
+            http.stop();
+            store.close();
+            closeQuietly(pulsar);
+            throw e;
+        }
+        LOG.info("worker {} started: Pulsar {}, offset store {}, listening on {}{}", workerId,
+                config.pulsarServiceUrl(), config.offsetStore(), http.baseUri(),
+                config.restBasicAuthFile().isPresent() ? " (basic authentication on)" : "");
         return new TributaryRuntime(worker, http, store, pulsar, plugins);
+    }
+
+    /** TLS and basic authentication of the listener, both off unless configured. */
+    private static ListenerSecurity security(WorkerConfig config) {
+        ListenerAddress listener = ListenerAddress.parse(config.listeners());
+        Optional<SSLContext> tls = listener.isHttps()
+                ? config.restKeystore().map(TlsKeystore::sslContext) : Optional.empty();
+        if (!listener.isHttps() && config.restKeystore().isPresent()) {
+            LOG.warn("{} is set, but listeners ({}) is not https://; the key store is not used",
+                    WorkerConfig.REST_SSL_KEYSTORE_LOCATION, config.listeners());
+        }
+        return new ListenerSecurity(tls, config.restBasicAuthFile().map(BasicAuthCredentials::load));
+    }
+
+    /** The runtime's version from its jar's manifest; {@code dev} when run from classes. */
+    static String version() {
+        return Objects.requireNonNullElse(TributaryRuntime.class.getPackage().getImplementationVersion(), "dev");
+    }
+
+    private static void closeQuietly(PulsarClient pulsar) {
+        try {
+            pulsar.close();
+        } catch (PulsarClientException e) {
+            LOG.warn("closing the Pulsar client failed: {}", e.getMessage());
+        }
     }
 
     private static RuntimeException unwrap(ProvisionException e) {

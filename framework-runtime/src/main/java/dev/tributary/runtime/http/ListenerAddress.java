@@ -8,18 +8,24 @@ import java.util.Locale;
 
 /**
  * Where the worker's HTTP server listens, parsed from the {@code listeners} setting, such as
- * {@code http://127.0.0.1:8083}. Only {@code http} is supported for now. Port 0 means any free
- * port, which tests use.
+ * {@code http://127.0.0.1:8083} or {@code https://0.0.0.0:8443}. Port 0 means any free port,
+ * which tests use.
  *
+ * @param scheme {@code http} or {@code https}, in lower case
  * @param host the host name or IP address to bind, IPv6 without brackets
  * @param port the port, 0 to 65535
  */
-public record ListenerAddress(String host, int port) {
+public record ListenerAddress(String scheme, String host, int port) {
     /** The worker setting this value comes from, named in every error. */
     public static final String CONFIG_KEY = "listeners";
     private static final String EXPECTED = "http://HOST:PORT, for example http://0.0.0.0:8083";
 
     public ListenerAddress {
+        requireNonNull(scheme, "scheme is null");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException(CONFIG_KEY + ": expected " + EXPECTED + "; only http and https are"
+                    + " supported, not " + scheme);
+        }
         requireNonNull(host, "host is null");
         if (host.isBlank()) {
             throw new IllegalArgumentException(CONFIG_KEY + ": expected " + EXPECTED + "; the host is empty");
@@ -28,6 +34,16 @@ public record ListenerAddress(String host, int port) {
             throw new IllegalArgumentException(CONFIG_KEY + ": expected " + EXPECTED + "; port " + port
                     + " is outside 0 to 65535");
         }
+    }
+
+    /** A plain {@code http} listener. */
+    public ListenerAddress(String host, int port) {
+        this("http", host, port);
+    }
+
+    /** Whether the listener serves TLS. */
+    public boolean isHttps() {
+        return scheme.equals("https");
     }
 
     /**
@@ -48,8 +64,9 @@ public record ListenerAddress(String host, int port) {
         if (uri.getScheme() == null || uri.isOpaque()) {
             throw invalid(value, "the http:// prefix is missing");
         }
-        if (!uri.getScheme().toLowerCase(Locale.ROOT).equals("http")) {
-            throw invalid(value, "only http is supported, not " + uri.getScheme());
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw invalid(value, "only http and https are supported, not " + uri.getScheme());
         }
         if (uri.getHost() == null) {
             throw invalid(value, "the host is missing or not a valid host name");
@@ -72,13 +89,13 @@ public record ListenerAddress(String host, int port) {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new ListenerAddress(host, uri.getPort());
+        return new ListenerAddress(scheme, host, uri.getPort());
     }
 
     /** The listener as a URL for {@code port}, which may differ from {@link #port()} when that is 0. */
     public URI toUri(int actualPort) {
         String uriHost = host.contains(":") ? "[" + host + "]" : host;
-        return URI.create("http://" + uriHost + ":" + actualPort);
+        return URI.create(scheme + "://" + uriHost + ":" + actualPort);
     }
 
     private static IllegalArgumentException invalid(String value, String problem) {

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * An HTTP response from a {@link Handler}.
@@ -15,8 +18,9 @@ import java.util.Arrays;
  * @param status the HTTP status code, 100 to 599
  * @param contentType the {@code Content-Type} header, sent when the body is not empty
  * @param body the response body; empty for none
+ * @param headers further response headers, such as {@code Location}
  */
-public record Response(int status, String contentType, byte[] body) {
+public record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
     public static final String JSON = "application/json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -26,11 +30,22 @@ public record Response(int status, String contentType, byte[] body) {
         }
         requireNonNull(contentType, "contentType is null");
         body = requireNonNull(body, "body is null").clone();
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(headers, "headers is null")));
+    }
+
+    /** A response without further headers. */
+    public Response(int status, String contentType, byte[] body) {
+        this(status, contentType, body, Map.of());
     }
 
     /** A response whose body is {@code text} in UTF-8. */
     public static Response text(int status, String contentType, String text) {
         return new Response(status, contentType, requireNonNull(text, "text is null").getBytes(UTF_8));
+    }
+
+    /** A response with no body, such as {@code 204 No Content}. */
+    public static Response empty(int status) {
+        return new Response(status, JSON, new byte[0]);
     }
 
     /**
@@ -45,6 +60,13 @@ public record Response(int status, String contentType, byte[] body) {
             // Writing a two-field tree to memory cannot fail.
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** This response with one more header. */
+    public Response withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(requireNonNull(name, "name is null"), requireNonNull(value, "value is null"));
+        return new Response(status, contentType, body, more);
     }
 
     /** A copy of the body. */
@@ -66,12 +88,12 @@ public record Response(int status, String contentType, byte[] body) {
     @Override
     public boolean equals(Object other) {
         return other instanceof Response that && status == that.status && contentType.equals(that.contentType)
-                && Arrays.equals(body, that.body);
+                && Arrays.equals(body, that.body) && headers.equals(that.headers);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * status + contentType.hashCode()) + Arrays.hashCode(body);
+        return 31 * (31 * (31 * status + contentType.hashCode()) + Arrays.hashCode(body)) + headers.hashCode();
     }
 
     @Override

@@ -3,8 +3,12 @@ package dev.tributary.runtime.http;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +33,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's HTTP listener, on the JDK's built-in {@link HttpServer}. Routes match a method and
- * an exact path. The server answers by itself: 404 for an unknown path, 405 (with {@code Allow})
- * for a known path with another method, 413 for a body over {@value #MAX_REQUEST_BODY_BYTES}
- * bytes, 400 for a malformed query, and 500 when a handler throws. Every error body is
- * {@code {"error_code":N,"message":"..."}}; a 500 says only "Internal server error" and the
- * exception goes to the log.
+ * The worker's HTTP listener, on the JDK's built-in {@link HttpServer} (or {@link HttpsServer}
+ * for an {@code https://} listener). Routes match a method and a path template such as
+ * {@code /connectors/{name}/status}: literal segments must match exactly, and each
+ * {@code {param}} matches one non-empty segment, decoded on its own. Where two templates match,
+ * the one with a literal earlier wins. The server answers by itself: 404 for an unknown path, 405
+ * (with {@code Allow}) for a known path with another method, 413 for a body over
+ * {@value #MAX_REQUEST_BODY_BYTES} bytes, 400 for a malformed query or path, 401 when basic
+ * authentication is on and the credentials are missing or wrong, and 500 when a handler throws.
+ * Every error body the server writes is {@code {"error_code":N,"message":"..."}}; a 500 says only
+ * "Internal server error" and the exception goes to the log.
+ *
+ * <p>Timeouts: a client has {@value #REQUEST_READ_TIMEOUT_SECONDS} seconds to send a whole
+ * request and the server {@value #RESPONSE_TIMEOUT_SECONDS} seconds to answer it; after that the
+ * connection is closed, so a slow client cannot hold a thread for ever. These are the JDK's
+ * {@code sun.net.httpserver.maxReqTime} and {@code maxRspTime} properties, read once per JVM; a
+ * value given with {@code -D} wins. Responses are sent without Nagle's delay
+ * ({@code sun.net.httpserver.nodelay}), since they are small and a client waits for each.
  *
  * <p>Lifecycle: {@link #route} any time, {@link #start} once, {@link #stop} once; a stopped
  * server cannot be started again. Threads: every method is thread-safe; handlers run on a pool
@@ -42,14 +58,77 @@ import org.slf4j.LoggerFactory;
 public final class WorkerHttpServer {
     /** The largest request body accepted; a larger one gets 413. */
     public static final int MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+    /** How long a client may take to send one whole request, headers and body. */
+    public static final int REQUEST_READ_TIMEOUT_SECONDS = 30;
+    /** How long the server may take to answer; above the 90 s that REST waits for a worker change. */
+    public static final int RESPONSE_TIMEOUT_SECONDS = 120;
     static final int THREADS = 4;
+    static final String REQUEST_TIMEOUT_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final String RESPONSE_TIMEOUT_PROPERTY = "sun.net.httpserver.maxRspTime";
+    static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
     private static final Logger log = LoggerFactory.getLogger(WorkerHttpServer.class);
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
 
+    static {
+        // The JDK server reads these when its first instance is made, so they are set before any is.
+        setUnlessGiven(REQUEST_TIMEOUT_PROPERTY, Integer.toString(REQUEST_READ_TIMEOUT_SECONDS));
+        setUnlessGiven(RESPONSE_TIMEOUT_PROPERTY, Integer.toString(RESPONSE_TIMEOUT_SECONDS));
+        // Headers and body go out in two writes; with Nagle's algorithm the second waits for a delayed ACK (~40 ms).
+        setUnlessGiven(NO_DELAY_PROPERTY, "true");
+    }
+
     private enum State { NEW, STARTED, STOPPED }
 
+    /** One path template and its handlers by method. */
+    private record Route(String template, List<String> segments, Map<String, Handler> handlers) {
+        boolean isParam(int i) {
+            String segment = segments.get(i);
+            return segment.startsWith("{") && segment.endsWith("}");
+        }
+
+        /** The parameters, or null when the path does not fit the template. */
+        Map<String, String> match(List<String> path) {
+            if (path.size() != segments.size()) {
+                return null;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int i = 0; i < segments.size(); i++) {
+                if (isParam(i)) {
+                    if (path.get(i).isEmpty()) {
+                        return null;
+                    }
+                    String segment = segments.get(i);
+                    params.put(segment.substring(1, segment.length() - 1), path.get(i));
+                } else if (!segments.get(i).equals(path.get(i))) {
+                    return null;
+                }
+            }
+            return params;
+        }
+
+        /** Whether this template has a literal where {@code other}, matching the same path, first has a parameter. */
+        boolean moreSpecificThan(Route other) {
+            for (int i = 0; i < segments.size(); i++) {
+                if (isParam(i) != other.isParam(i)) {
+                    return !isParam(i);
+                }
+            }
+            return false;
+        }
+
+        /** The template with parameter names blanked, so that /a/{x} and /a/{y} count as the same route. */
+        String shape() {
+            StringBuilder shape = new StringBuilder();
+            for (int i = 0; i < segments.size(); i++) {
+                shape.append('/').append(isParam(i) ? "{}" : segments.get(i));
+            }
+            return shape.toString();
+        }
+    }
+
     private final ListenerAddress listener;
-    private final Map<String, Map<String, Handler>> routes = new ConcurrentHashMap<>();
+    private final ListenerSecurity security;
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     // Guarded by lifecycle.
     private State state = State.NEW;
@@ -66,26 +145,53 @@ public final class WorkerHttpServer {
     }
 
     public WorkerHttpServer(ListenerAddress listener) {
-        this.listener = requireNonNull(listener, "listener is null");
+        this(listener, ListenerSecurity.NONE);
     }
 
     /**
-     * Serves {@code method} requests for exactly {@code path}. May be called before or after
-     * {@link #start}.
-     *
-     * @throws IllegalArgumentException when the path does not start with {@code /} or the route exists
+     * @param listener where to listen
+     * @param security TLS and authentication
+     * @throws IllegalArgumentException when an {@code https://} listener has no TLS context, or an
+     *     {@code http://} listener has one
      */
-    public void route(String method, String path, Handler handler) {
+    public WorkerHttpServer(ListenerAddress listener, ListenerSecurity security) {
+        this.listener = requireNonNull(listener, "listener is null");
+        this.security = requireNonNull(security, "security is null");
+        if (listener.isHttps() && security.tls().isEmpty()) {
+            throw new IllegalArgumentException(ListenerAddress.CONFIG_KEY + ": an https:// listener needs a key store;"
+                    + " set " + TlsKeystore.LOCATION_KEY);
+        }
+        if (!listener.isHttps() && security.tls().isPresent()) {
+            throw new IllegalArgumentException(ListenerAddress.CONFIG_KEY + ": a key store is set, but the listener "
+                    + listener.toUri(listener.port()) + " is not https://");
+        }
+    }
+
+    /**
+     * Serves {@code method} requests for paths that fit {@code template}, such as
+     * {@code /connectors} or {@code /connectors/{name}/tasks/{task}/status}. May be called before
+     * or after {@link #start}.
+     *
+     * @throws IllegalArgumentException when the template does not start with {@code /} or the route exists
+     */
+    public void route(String method, String template, Handler handler) {
         requireNonNull(method, "method is null");
-        requireNonNull(path, "path is null");
+        requireNonNull(template, "template is null");
         requireNonNull(handler, "handler is null");
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("Route path must start with /, got '" + path + "'");
+        if (!template.startsWith("/")) {
+            throw new IllegalArgumentException("Route path must start with /, got '" + template + "'");
         }
         String upperMethod = method.toUpperCase(Locale.ROOT);
-        Handler previous = routes.computeIfAbsent(path, p -> new ConcurrentHashMap<>()).putIfAbsent(upperMethod, handler);
-        if (previous != null) {
-            throw new IllegalArgumentException("Route " + upperMethod + " " + path + " is already registered");
+        Route candidate = new Route(template, segments(template), new ConcurrentHashMap<>());
+        synchronized (routes) {
+            Route route = routes.stream().filter(r -> r.shape().equals(candidate.shape())).findFirst().orElse(null);
+            if (route == null) {
+                route = candidate;
+                routes.add(route);
+            }
+            if (route.handlers().putIfAbsent(upperMethod, handler) != null) {
+                throw new IllegalArgumentException("Route " + upperMethod + " " + template + " is already registered");
+            }
         }
     }
 
@@ -108,7 +214,13 @@ public final class WorkerHttpServer {
             }
             HttpServer created;
             try {
-                created = HttpServer.create(address, 0);
+                if (listener.isHttps()) {
+                    HttpsServer https = HttpsServer.create(address, 0);
+                    https.setHttpsConfigurator(new HttpsConfigurator(security.tls().orElseThrow()));
+                    created = https;
+                } else {
+                    created = HttpServer.create(address, 0);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(ListenerAddress.CONFIG_KEY + ": cannot listen on "
                         + listener.toUri(listener.port()) + ": " + e.getMessage(), e);
@@ -116,7 +228,17 @@ public final class WorkerHttpServer {
             executor = Executors.newFixedThreadPool(THREADS,
                     runnable -> new Thread(runnable, "http-" + THREAD_NUMBER.incrementAndGet()));
             created.setExecutor(executor);
-            created.createContext("/", this::serve);
+            HttpContext context = created.createContext("/", this::serve);
+            security.basicAuth().ifPresent(credentials -> context.setAuthenticator(new BasicAuthenticator("tributary") {
+                @Override
+                public boolean checkCredentials(String user, String password) {
+                    boolean ok = credentials.matches(user, password);
+                    if (!ok) {
+                        log.debug("HTTP basic authentication failed for user '{}'", user);
+                    }
+                    return ok;
+                }
+            }));
             created.start();
             server = created;
             boundPort = created.getAddress().getPort();
@@ -187,10 +309,26 @@ public final class WorkerHttpServer {
     }
 
     private Response respond(HttpExchange exchange, String method, String path) throws IOException {
-        Map<String, Handler> byMethod = path == null ? null : routes.get(path);
-        if (byMethod == null || byMethod.isEmpty()) {
+        List<String> segments;
+        try {
+            segments = decodedSegments(exchange.getRequestURI().getRawPath());
+        } catch (IllegalArgumentException e) {
+            return Response.error(400, "Malformed path");
+        }
+        Route route = null;
+        Map<String, String> params = null;
+        for (Route candidate : routes) {
+            Map<String, String> matched = candidate.match(segments);
+            if (matched != null && !candidate.handlers().isEmpty()
+                    && (route == null || candidate.moreSpecificThan(route))) {
+                route = candidate;
+                params = matched;
+            }
+        }
+        if (route == null) {
             return Response.error(404, "No endpoint at " + path);
         }
+        Map<String, Handler> byMethod = route.handlers();
         Handler handler = byMethod.get(method);
         if (handler == null) {
             String allowed = String.join(", ", new TreeSet<>(byMethod.keySet()));
@@ -211,7 +349,8 @@ public final class WorkerHttpServer {
             return Response.error(400, "Malformed query string");
         }
         try {
-            return requireNonNull(handler.handle(new Request(method, path, query, body)), "handler returned null");
+            Request request = new Request(method, path, query, body, params, exchange.getRequestHeaders());
+            return requireNonNull(handler.handle(request), "handler returned null");
         } catch (Exception e) {
             log.error("HTTP handler for {} {} failed", method, path, e);
             return Response.error(500, "Internal server error");
@@ -233,6 +372,34 @@ public final class WorkerHttpServer {
         InputStream in = exchange.getRequestBody();
         byte[] body = in.readNBytes(MAX_REQUEST_BODY_BYTES + 1);
         return body.length > MAX_REQUEST_BODY_BYTES ? null : body;
+    }
+
+    /** {@code /a/b%2Fc/} becomes {@code [a, b/c]}: split first, then decode, so an encoded slash stays in its segment. */
+    static List<String> decodedSegments(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty() || rawPath.equals("/")) {
+            return List.of();
+        }
+        String trimmed = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+        // One trailing slash is forgiven, as most REST servers do: /connectors/ is /connectors.
+        if (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        List<String> segments = new ArrayList<>();
+        for (String raw : trimmed.split("/", -1)) {
+            // A path keeps '+' as it is; only query strings use it for a space.
+            segments.add(URLDecoder.decode(raw.replace("+", "%2B"), UTF_8));
+        }
+        return segments;
+    }
+
+    private static List<String> segments(String template) {
+        return template.equals("/") ? List.of() : List.of(template.substring(1).split("/", -1));
+    }
+
+    private static void setUnlessGiven(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     static Map<String, List<String>> parseQuery(String rawQuery) {
@@ -257,6 +424,7 @@ public final class WorkerHttpServer {
         if (body.length > 0) {
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
         }
+        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {

@@ -1,5 +1,6 @@
 /**
- * The worker's HTTP listener, on the JDK's built-in server: exact-path routes with small
- * request and response values, JSON errors, and the Prometheus {@code /metrics} endpoint.
+ * The worker's HTTP listener, on the JDK's built-in server: routes by method and path template,
+ * small request and response values, JSON errors, a body limit and request timeouts, optional
+ * TLS and HTTP basic authentication, and the Prometheus {@code /metrics} endpoint.
  */
 package dev.tributary.runtime.http;

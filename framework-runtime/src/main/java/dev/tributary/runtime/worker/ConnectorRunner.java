@@ -2,6 +2,7 @@ package dev.tributary.runtime.worker;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.connector.ConnectorContext;
 import dev.tributary.api.connector.OffsetCommitPolicy;
 import dev.tributary.api.connector.SourceConnector;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
@@ -24,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Runs one connector: starts the plugin, asks it for task configs, runs a {@link TaskRunner} per
  * config on the worker's task pool, and owns the connector's {@link ConnectorOffsets}.
  *
- * <p>Lifecycle calls ({@link #start}, {@link #stop}, {@link #reconfigure}) come from the worker's
- * single connector thread, one at a time. {@link #status} may be called from any thread.
+ * <p>Lifecycle calls ({@link #start}, {@link #stop}, {@link #reconfigure}, {@link #restartTask})
+ * come from the worker's single connector thread, one at a time. {@link #status} and
+ * {@link #taskConfigs} may be called from any thread.
  */
 final class ConnectorRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorRunner.class);
@@ -36,6 +39,7 @@ final class ConnectorRunner {
     private final ExecutorService taskPool;
     private final ExecutorService connectorThread;
     private final ConnectorOffsets offsets;
+    private final SecretMasking masking;
     private final List<TaskRunner> tasks = new CopyOnWriteArrayList<>();
     private final List<Future<?>> taskFutures = new CopyOnWriteArrayList<>();
     private volatile State state = State.UNASSIGNED;
@@ -53,6 +57,16 @@ final class ConnectorRunner {
         this.taskPool = requireNonNull(taskPool, "taskPool is null");
         this.connectorThread = requireNonNull(connectorThread, "connectorThread is null");
         this.offsets = new ConnectorOffsets(config.name(), services.offsetStore());
+        this.masking = SecretMasking.of(schemaOf(plugin), config.connectorProps());
+    }
+
+    /** The plugin's schema, to know its secrets; empty when the plugin cannot say. */
+    private static Optional<ConfigSchema> schemaOf(SourceConnector plugin) {
+        try {
+            return Optional.ofNullable(plugin.configSchema());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     String name() {
@@ -65,6 +79,31 @@ final class ConnectorRunner {
 
     ConnectorOffsets offsets() {
         return offsets;
+    }
+
+    /** The config of each running task, by task id; empty when no task runs. */
+    List<Map<String, String>> taskConfigs() {
+        return List.copyOf(tasks).stream().map(TaskRunner::taskConfig).toList();
+    }
+
+    /**
+     * Stops task {@code id} (handing its acknowledged offsets over) and starts it again with the
+     * same config, paused if the connector is.
+     *
+     * @return false when there is no such task
+     */
+    boolean restartTask(int id) {
+        if (id < 0 || id >= tasks.size()) {
+            return false;
+        }
+        TaskRunner old = tasks.get(id);
+        awaitTaskStop(old, taskFutures.get(id), services.config().shutdownTimeout());
+        services.metrics().removeTask(config.name(), id);
+        TaskRunner fresh = newTask(id, old.taskConfig());
+        tasks.set(id, fresh);
+        taskFutures.set(id, taskPool.submit(fresh));
+        LOG.info("task {}-{} restarted", config.name(), id);
+        return true;
     }
 
     /** Starts the plugin and its tasks. A failure marks the connector FAILED with a readable trace. */
@@ -89,7 +128,7 @@ final class ConnectorRunner {
         try {
             plugin.stop();
         } catch (RuntimeException e) {
-            LOG.warn("connector {} stop threw: {}", config.name(), ErrorSummary.of(e));
+            LOG.warn("connector {} stop threw: {}", config.name(), masking.redact(ErrorSummary.of(e)));
         }
         if (state != State.FAILED) {
             state = State.STOPPED;
@@ -186,7 +225,7 @@ final class ConnectorRunner {
             if (!lastAttempt) {
                 return false;
             }
-            String summary = "offset commit failed, will retry: " + ErrorSummary.of(e);
+            String summary = "offset commit failed, will retry: " + masking.redact(ErrorSummary.of(e));
             if (!summary.equals(commitError)) {
                 LOG.warn("connector {}: {}", config.name(), summary);
             }
@@ -214,19 +253,36 @@ final class ConnectorRunner {
     }
 
     private void startTasks(List<Map<String, String>> configs) {
-        ProducerSettings producerSettings = ProducerSettings.from(services.config());
         for (int id = 0; id < configs.size(); id++) {
-            int taskId = id;
-            TaskRunner task = new TaskRunner(config.name(), taskId, configs.get(taskId), plugin,
-                    () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
-                            config.name() + "-" + taskId),
-                    offsets, services.metrics(), RestartPolicy.from(services.config()),
-                    services.config().shutdownTimeout(), services.clock(), services.workerId());
-            if (paused) {
-                task.pause();
-            }
+            TaskRunner task = newTask(id, configs.get(id));
             tasks.add(task);
             taskFutures.add(taskPool.submit(task));
+        }
+    }
+
+    private TaskRunner newTask(int taskId, Map<String, String> taskConfig) {
+        ProducerSettings producerSettings = ProducerSettings.from(services.config());
+        TaskRunner task = new TaskRunner(config.name(), taskId, taskConfig, plugin,
+                () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
+                        config.name() + "-" + taskId),
+                offsets, services.metrics(), RestartPolicy.from(services.config()),
+                services.config().shutdownTimeout(), services.clock(), services.workerId(), masking::redact);
+        if (paused) {
+            task.pause();
+        }
+        return task;
+    }
+
+    private void awaitTaskStop(TaskRunner task, Future<?> future, Duration timeout) {
+        task.stop();
+        try {
+            if (!task.awaitStopped(timeout)) {
+                LOG.warn("task {}-{} did not stop within {} ms; interrupting it", config.name(), task.id(), timeout.toMillis());
+                future.cancel(true);
+                task.awaitStopped(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -253,7 +309,7 @@ final class ConnectorRunner {
     }
 
     private void fail(Throwable error) {
-        String summary = ErrorSummary.of(error);
+        String summary = masking.redact(ErrorSummary.of(error));
         LOG.error("connector {} failed: {}", config.name(), summary);
         state = State.FAILED;
         trace = summary;

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,7 @@ final class TaskRunner implements Runnable {
     private final Duration shutdownTimeout;
     private final Clock clock;
     private final String workerId;
+    private final UnaryOperator<String> redact;
 
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Object stateLock = new Object();
@@ -66,6 +68,19 @@ final class TaskRunner implements Runnable {
     TaskRunner(String connector, int id, Map<String, String> taskConfig, SourceConnector plugin,
             Supplier<RecordWriter> writers, ConnectorOffsets offsets, MetricsRegistry metricsRegistry,
             RestartPolicy restartPolicy, Duration shutdownTimeout, Clock clock, String workerId) {
+        this(connector, id, taskConfig, plugin, writers, offsets, metricsRegistry, restartPolicy, shutdownTimeout, clock,
+                workerId, UnaryOperator.identity());
+    }
+
+    /**
+     * @param redact hides the connector's secrets in error summaries before they are logged or
+     *     shown, in case a plugin's exception message holds one
+     */
+    TaskRunner(String connector, int id, Map<String, String> taskConfig, SourceConnector plugin,
+            Supplier<RecordWriter> writers, ConnectorOffsets offsets, MetricsRegistry metricsRegistry,
+            RestartPolicy restartPolicy, Duration shutdownTimeout, Clock clock, String workerId,
+            UnaryOperator<String> redact) {
+        this.redact = requireNonNull(redact, "redact is null");
         this.connector = requireNonNull(connector, "connector is null");
         this.id = id;
         this.taskConfig = Map.copyOf(taskConfig);
@@ -118,7 +133,7 @@ final class TaskRunner implements Runnable {
                 failures = 0;
             }
             failures++;
-            String summary = ErrorSummary.of(failure);
+            String summary = summary(failure);
             if (failures > restartPolicy.maxAttempts()) {
                 LOG.error("task {}-{} failed and will not be restarted ({} restarts allowed): {}", connector, id,
                         restartPolicy.maxAttempts(), summary);
@@ -170,7 +185,7 @@ final class TaskRunner implements Runnable {
                 try {
                     records = task.poll(POLL_TIMEOUT);
                 } catch (RetriableException e) {
-                    LOG.warn("task {}-{} poll will be retried: {}", connector, id, ErrorSummary.of(e));
+                    LOG.warn("task {}-{} poll will be retried: {}", connector, id, summary(e));
                     sleepUnlessStopped(Duration.ofSeconds(1));
                     continue;
                 }
@@ -216,7 +231,7 @@ final class TaskRunner implements Runnable {
             try {
                 task.onRecordAcked(record);
             } catch (RuntimeException e) {
-                LOG.warn("task {}-{} onRecordAcked threw: {}", connector, id, ErrorSummary.of(e));
+                LOG.warn("task {}-{} onRecordAcked threw: {}", connector, id, summary(e));
             }
         });
     }
@@ -227,7 +242,7 @@ final class TaskRunner implements Runnable {
             try {
                 task.stop();
             } catch (RuntimeException e) {
-                LOG.warn("task {}-{} stop threw: {}", connector, id, ErrorSummary.of(e));
+                LOG.warn("task {}-{} stop threw: {}", connector, id, summary(e));
             }
         }
         if (writer != null) {
@@ -251,6 +266,10 @@ final class TaskRunner implements Runnable {
         metrics.setQueueDepth(() -> 0L);
     }
 
+    private String summary(Throwable error) {
+        return redact.apply(ErrorSummary.of(error));
+    }
+
     /** Asks the task to stop; returns at once. */
     void stop() {
         stopRequested = true;
@@ -259,7 +278,7 @@ final class TaskRunner implements Runnable {
             try {
                 task.stop();
             } catch (RuntimeException e) {
-                LOG.warn("task {}-{} stop threw: {}", connector, id, ErrorSummary.of(e));
+                LOG.warn("task {}-{} stop threw: {}", connector, id, summary(e));
             }
         }
     }

@@ -3,13 +3,19 @@ package dev.tributary.runtime.worker;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.config.ConfigException;
+import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.connector.SourceConnector;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.runtime.config.ConnectorConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,25 +31,61 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A standalone worker: runs connectors and their tasks on a bounded pool of
- * {@code worker.threads} threads, and commits their acknowledged offsets every
- * {@code offset.flush.interval.ms} and when they stop.
+ * {@code worker.threads} threads, commits their acknowledged offsets every
+ * {@code offset.flush.interval.ms} and when they stop, and keeps every connector's config and
+ * target state in a {@link ConnectorConfigStore}, so that {@link #restore} brings them back after a
+ * restart.
  *
  * <p>Connector lifecycle changes run one at a time on a single connector thread; the public
- * methods may be called from any thread and wait for the change to finish.
+ * methods may be called from any thread and wait for the change to finish. Reads (status, info,
+ * offsets) do not wait for changes.
+ *
+ * <p>Secrets: configs are kept in clear text for the plugins, and every config, task config and
+ * trace that leaves the worker through {@link Herder} is masked with the connector's
+ * {@link SecretMasking}. Log lines name keys, never values.
  */
-public final class Worker implements AutoCloseable {
+public final class Worker implements Herder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
     private final WorkerServices services;
+    private final ConnectorConfigStore store;
     private final ConnectorValidator validator;
     private final ExecutorService taskPool;
     private final ExecutorService connectorThread;
     private final ScheduledExecutorService committer;
-    private final Map<String, ConnectorRunner> connectors = new ConcurrentHashMap<>();
+    private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
+    private final Map<String, Optional<ConfigSchema>> schemas = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile boolean ready;
 
+    /** One connector the worker knows: its config and target state, and its runner while it runs. */
+    private static final class Entry {
+        final String name;
+        volatile StoredConnector stored;
+        // Null while STOPPED, or when the connector could not be created (see startFailure).
+        volatile ConnectorRunner runner;
+        volatile String startFailure;
+        // Restored from the store and not yet named by startConnector; see there. Connector thread only.
+        boolean awaitingClaim;
+
+        Entry(String name, StoredConnector stored) {
+            this.name = name;
+            this.stored = stored;
+        }
+    }
+
+    /** A worker that keeps its connectors in memory only, for tests and embedding. */
     public Worker(WorkerServices services) {
+        this(services, ConnectorConfigStore.inMemory());
+    }
+
+    /**
+     * @param services what the connectors share
+     * @param store where connector configs and target states are kept; the worker closes it
+     */
+    public Worker(WorkerServices services, ConnectorConfigStore store) {
         this.services = requireNonNull(services, "services is null");
+        this.store = requireNonNull(store, "store is null");
         this.validator = new ConnectorValidator(services.plugins());
         this.taskPool = Executors.newFixedThreadPool(services.config().workerThreads(), named("task-pool"));
         this.connectorThread = Executors.newSingleThreadExecutor(named("connector-lifecycle"));
@@ -58,67 +100,435 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Validates and starts a connector.
+     * Starts every connector of the store in its target state. A connector that cannot be started
+     * (its plugin is gone, its config no longer valid) is kept and shown FAILED, so that it can be
+     * fixed over REST. Call once, before the worker takes requests.
+     */
+    public void restore() {
+        onConnectorThread(() -> {
+            Map<String, StoredConnector> stored = store.load();
+            for (Map.Entry<String, StoredConnector> e : stored.entrySet()) {
+                Entry entry = new Entry(e.getKey(), e.getValue());
+                entry.awaitingClaim = true;
+                connectors.put(entry.name, entry);
+                startIfWanted(entry);
+            }
+            if (!stored.isEmpty()) {
+                LOG.info("restored {} connector(s) from the store: {}", stored.size(), stored.keySet());
+            }
+            return null;
+        });
+        ready = true;
+    }
+
+    /**
+     * Validates and starts a connector given on the command line or by an embedding program.
+     *
+     * <p>A connector of the same name that {@link #restore} brought back is taken over instead:
+     * its config is replaced when it differs and it keeps its stored target state, so a worker
+     * restarted with the same connector files resumes where it was.
      *
      * @throws ConfigException with one line per bad field, or when the name is taken
      */
     public ConnectorStatus startConnector(Map<String, String> flatConfig) {
         ConnectorConfig config = validator.parse(flatConfig);
         return onConnectorThread(() -> {
-            if (closed) {
-                throw new IllegalStateException("the worker is shutting down");
+            ensureOpen();
+            Entry existing = connectors.get(config.name());
+            if (existing != null) {
+                if (!existing.awaitingClaim) {
+                    throw new ConfigException("name: a connector called '" + config.name() + "' is already running");
+                }
+                existing.awaitingClaim = false;
+                if (!existing.stored.config().equals(flatConfig) || existing.startFailure != null) {
+                    LOG.info("connector {} from the store takes the config given at start", config.name());
+                    replace(existing, new StoredConnector(flatConfig, existing.stored.targetState()));
+                }
+                return statusOf(existing);
             }
-            if (connectors.containsKey(config.name())) {
-                throw new ConfigException("name: a connector called '" + config.name() + "' is already running");
-            }
-            SourceConnector plugin = services.plugins().newConnector(config.connectorClass());
-            ConnectorRunner runner = new ConnectorRunner(config, plugin, services, taskPool, connectorThread);
-            connectors.put(config.name(), runner);
-            runner.start();
-            return runner.status();
+            return statusOf(create(config.name(), new StoredConnector(flatConfig, TargetState.STARTED)));
         });
     }
 
-    /** Stops a connector and its tasks, committing what Pulsar acknowledged. False if unknown. */
-    public boolean stopConnector(String name) {
-        return onConnectorThread(() -> {
-            ConnectorRunner runner = connectors.remove(name);
-            if (runner == null) {
-                return false;
-            }
-            runner.stop(services.config().shutdownTimeout());
-            return true;
-        });
-    }
-
-    public boolean pauseConnector(String name) {
-        return onConnectorThread(() -> find(name).map(r -> {
-            r.pause();
-            return true;
-        }).orElse(false));
-    }
-
-    public boolean resumeConnector(String name) {
-        return onConnectorThread(() -> find(name).map(r -> {
-            r.resume();
-            return true;
-        }).orElse(false));
-    }
-
+    /** The status of a connector, if the worker knows it. */
     public Optional<ConnectorStatus> status(String name) {
-        return find(name).map(ConnectorRunner::status);
+        return find(name).map(this::statusOf);
     }
 
+    @Override
     public List<String> connectorNames() {
         return connectors.keySet().stream().sorted().toList();
     }
 
-    public Optional<ConnectorConfig> connectorConfig(String name) {
-        return find(name).map(ConnectorRunner::config);
+    @Override
+    public ConnectorInfo connectorInfo(String name) {
+        return infoOf(require(name));
+    }
+
+    @Override
+    public ConnectorStatus connectorStatus(String name) {
+        return statusOf(find(name).orElseThrow(() -> new UnknownConnectorException("No status found for connector " + name)));
+    }
+
+    @Override
+    public TaskStatus taskStatus(String name, int task) {
+        ConnectorStatus status = connectorStatus(name);
+        return status.tasks().stream().filter(t -> t.id() == task).findFirst()
+                .orElseThrow(() -> new UnknownConnectorException("No status found for task " + name + "-" + task));
+    }
+
+    @Override
+    public Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace,
+            TargetState initialState) {
+        requireNonNull(name, "name is null");
+        requireNonNull(config, "config is null");
+        requireNonNull(initialState, "initialState is null");
+        return onConnectorThread(() -> {
+            ensureOpen();
+            Entry existing = connectors.get(name);
+            if (existing != null && !allowReplace) {
+                throw new ConnectorExistsException("Connector " + name + " already exists");
+            }
+            Map<String, String> stored = existing == null ? Map.of() : existing.stored.config();
+            Map<String, String> full = SecretMasking.restoreHidden(config, stored, schemaOf(config));
+            ConnectorConfig parsed = validator.parse(full);
+            if (!parsed.name().equals(name)) {
+                throw new ConnectorStateException("Connector name configuration (" + parsed.name()
+                        + ") doesn't match connector name in the URL (" + name + ")");
+            }
+            if (existing == null) {
+                return new Created(true, infoOf(create(name, new StoredConnector(full, initialState))));
+            }
+            existing.awaitingClaim = false;
+            replace(existing, new StoredConnector(full, existing.stored.targetState()));
+            return new Created(false, infoOf(existing));
+        });
+    }
+
+    @Override
+    public ConnectorInfo patchConnectorConfig(String name, Map<String, String> patch) {
+        requireNonNull(patch, "patch is null");
+        return onConnectorThread(() -> {
+            ensureOpen();
+            Entry entry = require(name);
+            Map<String, String> merged = new LinkedHashMap<>(entry.stored.config());
+            patch.forEach((key, value) -> {
+                if (value == null) {
+                    merged.remove(key);
+                } else {
+                    merged.put(key, value);
+                }
+            });
+            Map<String, String> full = SecretMasking.restoreHidden(merged, entry.stored.config(), schemaOf(merged));
+            ConnectorConfig parsed = validator.parse(full);
+            if (!parsed.name().equals(name)) {
+                throw new ConnectorStateException("Connector name configuration (" + parsed.name()
+                        + ") doesn't match connector name in the URL (" + name + ")");
+            }
+            entry.awaitingClaim = false;
+            replace(entry, new StoredConnector(full, entry.stored.targetState()));
+            return infoOf(entry);
+        });
+    }
+
+    @Override
+    public void deleteConnector(String name) {
+        onConnectorThread(() -> {
+            Entry entry = require(name);
+            store.remove(name);
+            connectors.remove(name);
+            stopRunner(entry);
+            LOG.info("connector {} deleted; its committed offsets stay in the offset store", name);
+            return null;
+        });
+    }
+
+    @Override
+    public void restartConnector(String name) {
+        onConnectorThread(() -> {
+            Entry entry = require(name);
+            if (entry.stored.targetState() != TargetState.STOPPED) {
+                stopRunner(entry);
+                startIfWanted(entry);
+                LOG.info("connector {} restarted", name);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public ConnectorStatus restartConnectorAndTasks(String name, boolean onlyFailed, boolean includeTasks) {
+        return onConnectorThread(() -> {
+            Entry entry = require(name);
+            ConnectorStatus before = statusOf(entry);
+            if (entry.stored.targetState() == TargetState.STOPPED) {
+                return before;
+            }
+            boolean connector = !onlyFailed || before.state() == State.FAILED;
+            List<Integer> taskIds = new ArrayList<>();
+            for (TaskStatus task : before.tasks()) {
+                // A connector instance creates its tasks, so restarting it restarts every one of them.
+                if (connector || (includeTasks && (!onlyFailed || task.state() == State.FAILED))) {
+                    taskIds.add(task.id());
+                }
+            }
+            if (connector) {
+                stopRunner(entry);
+                startIfWanted(entry);
+            } else {
+                ConnectorRunner runner = entry.runner;
+                for (int id : taskIds) {
+                    if (runner != null) {
+                        runner.restartTask(id);
+                    }
+                }
+            }
+            LOG.info("connector {} restarted (connector instance: {}, tasks: {})", name, connector, taskIds);
+            List<TaskStatus> tasks = before.tasks().stream()
+                    .map(t -> taskIds.contains(t.id()) ? new TaskStatus(t.id(), State.RESTARTING, null, t.workerId()) : t)
+                    .toList();
+            return new ConnectorStatus(before.name(), connector ? State.RESTARTING : before.state(),
+                    connector ? null : before.trace(), before.workerId(), tasks);
+        });
+    }
+
+    @Override
+    public void restartTask(String name, int task) {
+        onConnectorThread(() -> {
+            Entry entry = require(name);
+            ConnectorRunner runner = entry.runner;
+            if (runner == null || !runner.restartTask(task)) {
+                throw new UnknownConnectorException("Task " + name + "-" + task + " not found");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void pauseConnector(String name) {
+        changeTargetState(name, TargetState.PAUSED);
+    }
+
+    @Override
+    public void resumeConnector(String name) {
+        changeTargetState(name, TargetState.STARTED);
+    }
+
+    @Override
+    public void stopConnector(String name) {
+        changeTargetState(name, TargetState.STOPPED);
+    }
+
+    @Override
+    public Map<SourcePartition, SourceOffset> connectorOffsets(String name) {
+        Entry entry = require(name);
+        ConnectorRunner runner = entry.runner;
+        return runner != null ? runner.offsets().allOffsets() : services.offsetStore().readAll(name);
+    }
+
+    @Override
+    public void alterConnectorOffsets(String name, Map<SourcePartition, SourceOffset> write,
+            Collection<SourcePartition> remove) {
+        requireNonNull(write, "write is null");
+        requireNonNull(remove, "remove is null");
+        onConnectorThread(() -> {
+            requireStopped(require(name));
+            if (!remove.isEmpty()) {
+                services.offsetStore().remove(name, List.copyOf(remove));
+            }
+            if (!write.isEmpty()) {
+                services.offsetStore().write(name, Map.copyOf(write));
+            }
+            LOG.info("offsets of connector {} altered: {} written, {} removed", name, write.size(), remove.size());
+            return null;
+        });
+    }
+
+    @Override
+    public void resetConnectorOffsets(String name) {
+        onConnectorThread(() -> {
+            requireStopped(require(name));
+            Map<SourcePartition, SourceOffset> all = services.offsetStore().readAll(name);
+            if (!all.isEmpty()) {
+                services.offsetStore().remove(name, List.copyOf(all.keySet()));
+            }
+            LOG.info("offsets of connector {} reset: {} partition(s) removed", name, all.size());
+            return null;
+        });
+    }
+
+    @Override
+    public boolean isReady() {
+        return ready && !closed;
+    }
+
+    @Override
+    public boolean isResponsive(Duration timeout) {
+        if (closed) {
+            return false;
+        }
+        try {
+            connectorThread.submit(() -> null).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private void changeTargetState(String name, TargetState target) {
+        onConnectorThread(() -> {
+            Entry entry = require(name);
+            TargetState before = entry.stored.targetState();
+            if (before != target) {
+                store.put(name, entry.stored.withTargetState(target));
+            }
+            entry.stored = entry.stored.withTargetState(target);
+            ConnectorRunner runner = entry.runner;
+            switch (target) {
+                case STOPPED -> stopRunner(entry);
+                case PAUSED -> {
+                    if (runner == null) {
+                        startIfWanted(entry);
+                    } else {
+                        runner.pause();
+                    }
+                }
+                case STARTED -> {
+                    if (runner == null) {
+                        startIfWanted(entry);
+                    } else {
+                        runner.resume();
+                    }
+                }
+            }
+            if (before != target) {
+                LOG.info("connector {}: {} -> {}", name, before, target);
+            }
+            return null;
+        });
+    }
+
+    /** Connector thread only. */
+    private Entry create(String name, StoredConnector stored) {
+        store.put(name, stored);
+        Entry entry = new Entry(name, stored);
+        connectors.put(name, entry);
+        startIfWanted(entry);
+        LOG.info("connector {} created ({}, keys {})", name, stored.targetState(), stored.config().keySet());
+        return entry;
+    }
+
+    /** Connector thread only: stores the new config, then restarts the connector with it. */
+    private void replace(Entry entry, StoredConnector next) {
+        store.put(entry.name, next);
+        stopRunner(entry);
+        entry.stored = next;
+        startIfWanted(entry);
+        LOG.info("connector {} reconfigured (keys {})", entry.name, next.config().keySet());
+    }
+
+    /** Connector thread only: starts a runner unless the target state is STOPPED. */
+    private void startIfWanted(Entry entry) {
+        entry.startFailure = null;
+        if (entry.stored.targetState() == TargetState.STOPPED) {
+            return;
+        }
+        ConnectorRunner runner;
+        try {
+            ConnectorConfig config = validator.parse(entry.stored.config());
+            SourceConnector plugin = services.plugins().newConnector(config.connectorClass());
+            runner = new ConnectorRunner(config, plugin, services, taskPool, connectorThread);
+        } catch (ConfigException e) {
+            // A stored config that no longer fits (its plugin removed, say) stays, FAILED, to be fixed.
+            entry.startFailure = masking(entry.stored.config()).redact(String.join("; ", e.problems()));
+            LOG.error("connector {} cannot start: {}", entry.name, entry.startFailure);
+            return;
+        } catch (RuntimeException e) {
+            entry.startFailure = masking(entry.stored.config()).redact(ErrorSummary.of(e));
+            LOG.error("connector {} cannot start: {}", entry.name, entry.startFailure);
+            return;
+        }
+        if (entry.stored.targetState() == TargetState.PAUSED) {
+            runner.pause();
+        }
+        entry.runner = runner;
+        runner.start();
+    }
+
+    /** Connector thread only: stops the runner, committing its offsets. */
+    private void stopRunner(Entry entry) {
+        ConnectorRunner runner = entry.runner;
+        entry.runner = null;
+        if (runner != null) {
+            runner.stop(services.config().shutdownTimeout());
+        }
+    }
+
+    private void requireStopped(Entry entry) {
+        if (entry.stored.targetState() != TargetState.STOPPED || entry.runner != null) {
+            throw new ConnectorStateException("Connectors must be in the STOPPED state before their offsets can be"
+                    + " modified. This can be done for the specified connector by issuing a 'PUT' request to the"
+                    + " '/connectors/" + entry.name + "/stop' endpoint");
+        }
+    }
+
+    private ConnectorStatus statusOf(Entry entry) {
+        ConnectorRunner runner = entry.runner;
+        SecretMasking masking = masking(entry.stored.config());
+        if (runner == null) {
+            String failure = entry.startFailure;
+            State state = failure != null ? State.FAILED
+                    : entry.stored.targetState() == TargetState.STOPPED ? State.STOPPED : State.UNASSIGNED;
+            return new ConnectorStatus(entry.name, state, failure, services.workerId(), List.of());
+        }
+        ConnectorStatus status = runner.status();
+        List<TaskStatus> tasks = status.tasks().stream()
+                .map(t -> new TaskStatus(t.id(), t.state(), masking.redact(t.trace()), t.workerId())).toList();
+        return new ConnectorStatus(status.name(), status.state(), masking.redact(status.trace()), status.workerId(), tasks);
+    }
+
+    private ConnectorInfo infoOf(Entry entry) {
+        Map<String, String> config = entry.stored.config();
+        SecretMasking masking = masking(config);
+        ConnectorRunner runner = entry.runner;
+        List<ConnectorInfo.TaskInfo> tasks = new ArrayList<>();
+        if (runner != null) {
+            List<Map<String, String>> taskConfigs = runner.taskConfigs();
+            for (int id = 0; id < taskConfigs.size(); id++) {
+                tasks.add(new ConnectorInfo.TaskInfo(id, masking.maskDerived(taskConfigs.get(id))));
+            }
+        }
+        return new ConnectorInfo(entry.name, masking.mask(config), tasks);
+    }
+
+    private SecretMasking masking(Map<String, String> config) {
+        return SecretMasking.of(schemaOf(config), config);
+    }
+
+    /** The connector's own schema, empty when its plugin is not installed. Cached per plugin. */
+    private Optional<ConfigSchema> schemaOf(Map<String, String> config) {
+        String connectorClass = config.get(ConnectorConfig.CONNECTOR_CLASS);
+        if (connectorClass == null || connectorClass.isBlank()) {
+            return Optional.empty();
+        }
+        return schemas.computeIfAbsent(connectorClass.trim(), c -> {
+            try {
+                return Optional.of(services.plugins().newConnector(c).configSchema());
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     private void commitDue() {
-        for (ConnectorRunner runner : connectors.values()) {
+        for (Entry entry : connectors.values()) {
+            ConnectorRunner runner = entry.runner;
+            if (runner == null) {
+                continue;
+            }
             try {
                 runner.commitIfDue();
             } catch (RuntimeException e) {
@@ -129,7 +539,11 @@ public final class Worker implements AutoCloseable {
 
     /** Commits every connector's acknowledged offsets now. */
     public void commitAll() {
-        for (ConnectorRunner runner : connectors.values()) {
+        for (Entry entry : connectors.values()) {
+            ConnectorRunner runner = entry.runner;
+            if (runner == null) {
+                continue;
+            }
             try {
                 runner.commitOffsets();
             } catch (RuntimeException e) {
@@ -140,7 +554,8 @@ public final class Worker implements AutoCloseable {
 
     /**
      * Stops every connector: tasks stop polling, in-flight records get up to
-     * {@code task.shutdown.timeout.ms} to be acknowledged, and offsets are committed.
+     * {@code task.shutdown.timeout.ms} to be acknowledged, and offsets are committed. The stored
+     * configs and target states stay, for the next start.
      */
     @Override
     public void close() {
@@ -151,7 +566,14 @@ public final class Worker implements AutoCloseable {
         LOG.info("stopping {} connector(s)", connectors.size());
         try {
             onConnectorThread(() -> {
-                List<ConnectorRunner> runners = new ArrayList<>(connectors.values());
+                List<ConnectorRunner> runners = new ArrayList<>();
+                for (Entry entry : connectors.values()) {
+                    ConnectorRunner runner = entry.runner;
+                    entry.runner = null;
+                    if (runner != null) {
+                        runners.add(runner);
+                    }
+                }
                 connectors.clear();
                 // Tasks of all connectors stop together, so shutdown takes one timeout, not one per connector.
                 runners.forEach(ConnectorRunner::requestStop);
@@ -164,15 +586,31 @@ public final class Worker implements AutoCloseable {
             committer.shutdownNow();
             connectorThread.shutdown();
             taskPool.shutdownNow();
+            store.close();
         }
     }
 
-    private Optional<ConnectorRunner> find(String name) {
+    private Optional<Entry> find(String name) {
         return Optional.ofNullable(name).map(connectors::get);
     }
 
-    private <T> T onConnectorThread(java.util.concurrent.Callable<T> action) {
-        Future<T> future = connectorThread.submit(action);
+    private Entry require(String name) {
+        return find(name).orElseThrow(() -> new UnknownConnectorException("Connector " + name + " not found"));
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the worker is shutting down");
+        }
+    }
+
+    private <T> T onConnectorThread(Callable<T> action) {
+        Future<T> future;
+        try {
+            future = connectorThread.submit(action);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the worker is shutting down", e);
+        }
         try {
             return future.get(services.config().shutdownTimeout().toMillis() + Duration.ofSeconds(60).toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -185,7 +623,7 @@ public final class Worker implements AutoCloseable {
             }
             throw new IllegalStateException(ErrorSummary.of(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the connector change did not finish in time", e);
+            throw new WorkerTimeoutException("the connector change did not finish in time", e);
         }
     }
 
@@ -196,5 +634,10 @@ public final class Worker implements AutoCloseable {
             t.setDaemon(false);
             return t;
         };
+    }
+
+    @Override
+    public String toString() {
+        return "Worker[" + services.workerId() + ", connectors=" + connectorNames() + "]";
     }
 }

@@ -12,6 +12,7 @@ import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.config.ConfigType;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.config.Validators;
+import dev.tributary.runtime.http.TlsKeystore;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -57,6 +59,11 @@ public final class WorkerConfig {
     public static final String RESTART_BACKOFF_MAX = "task.restart.backoff.max.ms";
     public static final String RESTART_MAX_ATTEMPTS = "task.restart.max.attempts";
     public static final String SHUTDOWN_TIMEOUT = "task.shutdown.timeout.ms";
+    public static final String REST_AUTH_BASIC_FILE = "rest.auth.basic.file";
+    public static final String REST_SSL_KEYSTORE_LOCATION = "rest.ssl.keystore.location";
+    public static final String REST_SSL_KEYSTORE_PASSWORD = "rest.ssl.keystore.password";
+    public static final String REST_SSL_KEYSTORE_TYPE = "rest.ssl.keystore.type";
+    public static final String REST_SSL_KEY_PASSWORD = "rest.ssl.key.password";
 
     /** Environment variables that override keys start with this. */
     public static final String ENV_PREFIX = "TRIBUTARY_";
@@ -95,7 +102,8 @@ public final class WorkerConfig {
                             + "sends wait when it is reached.").build())
             .field(ConfigField.builder(LISTENERS, ConfigType.STRING).defaultValue("http://127.0.0.1:8083")
                     .group("Worker").doc("Where REST and /metrics listen. Binds the loopback address by default; "
-                            + "use http://0.0.0.0:8083 to listen on every interface.").build())
+                            + "use http://0.0.0.0:8083 to listen on every interface, or https://HOST:PORT with "
+                            + REST_SSL_KEYSTORE_LOCATION + " for TLS.").build())
             .field(ConfigField.builder(OFFSET_STORE, ConfigType.STRING).defaultValue("file")
                     .group("Offsets").doc("The offset store: memory, file, or another installed store. Its own keys "
                             + "are offset.<store>.<key>.").build())
@@ -129,6 +137,32 @@ public final class WorkerConfig {
                     .validator(Validators.atLeast(0))
                     .group("Worker").doc("How long, in milliseconds, a stopping task may take to flush its records "
                             + "and commit its offsets.").build())
+            .field(ConfigField.builder(REST_AUTH_BASIC_FILE, ConfigType.STRING).defaultValue("")
+                    .group("REST").doc("A properties file of user=password lines, as Kafka Connect's basic auth "
+                            + "extension reads. When set, every HTTP request, /metrics included, needs HTTP basic "
+                            + "authentication as one of these users; others get 401. Empty turns authentication off. "
+                            + "Keep the file readable by the worker's user only. Relative paths resolve like data.dir.")
+                    .build())
+            .field(ConfigField.builder(REST_SSL_KEYSTORE_LOCATION, ConfigType.STRING).defaultValue("")
+                    .group("REST").doc("The key store with the certificate and private key of an https:// listener. "
+                            + "Required when listeners is https://, unused otherwise. Relative paths resolve like "
+                            + "data.dir.").build())
+            .field(ConfigField.builder(REST_SSL_KEYSTORE_PASSWORD, ConfigType.PASSWORD)
+                    .group("REST").doc("The password of the key store in " + REST_SSL_KEYSTORE_LOCATION + ".").build())
+            .field(ConfigField.builder(REST_SSL_KEYSTORE_TYPE, ConfigType.STRING).defaultValue("PKCS12")
+                    .group("REST").doc("The type of the key store: PKCS12 or JKS.").build())
+            .field(ConfigField.builder(REST_SSL_KEY_PASSWORD, ConfigType.PASSWORD)
+                    .group("REST").doc("The password of the private key in the key store; when unset, the key "
+                            + "store's password.").build())
+            .rule((config, problems) -> {
+                String listener = config.getString(LISTENERS);
+                String keystore = config.getString(REST_SSL_KEYSTORE_LOCATION);
+                if (listener != null && listener.trim().toLowerCase(Locale.ROOT).startsWith("https:")
+                        && (keystore == null || keystore.isBlank())) {
+                    problems.add(REST_SSL_KEYSTORE_LOCATION, "is required when listeners is https:// ('" + listener
+                            + "'); name the key store with the listener's certificate");
+                }
+            })
             .build();
 
     /** Set by bin/connect-runtime to the installation, against which relative paths resolve. */
@@ -313,6 +347,24 @@ public final class WorkerConfig {
 
     public Duration shutdownTimeout() {
         return Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT));
+    }
+
+    /** {@code rest.auth.basic.file}, resolved like {@code data.dir}; empty when authentication is off. */
+    public Optional<Path> restBasicAuthFile() {
+        String file = config.getString(REST_AUTH_BASIC_FILE);
+        return file == null || file.isBlank() ? Optional.empty() : Optional.of(baseDir.resolve(file.trim()));
+    }
+
+    /** The key store of an https:// listener; empty when {@code rest.ssl.keystore.location} is unset. */
+    public Optional<TlsKeystore> restKeystore() {
+        String location = config.getString(REST_SSL_KEYSTORE_LOCATION);
+        if (location == null || location.isBlank()) {
+            return Optional.empty();
+        }
+        Password password = Optional.ofNullable(config.getPassword(REST_SSL_KEYSTORE_PASSWORD)).orElse(new Password(""));
+        Password keyPassword = Optional.ofNullable(config.getPassword(REST_SSL_KEY_PASSWORD)).orElse(password);
+        return Optional.of(new TlsKeystore(baseDir.resolve(location.trim()), config.getString(REST_SSL_KEYSTORE_TYPE),
+                password, keyPassword));
     }
 
     /** The settings with secrets masked, safe to log. */

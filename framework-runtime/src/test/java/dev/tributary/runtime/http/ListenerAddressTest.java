@@ -18,6 +18,16 @@ class ListenerAddressTest {
     }
 
     @Test
+    void parsesHttpsListeners() {
+        ListenerAddress address = ListenerAddress.parse("HTTPS://127.0.0.1:8443");
+
+        assertThat(address).isEqualTo(new ListenerAddress("https", "127.0.0.1", 8443));
+        assertThat(address.isHttps()).isTrue();
+        assertThat(address.toUri(9443)).isEqualTo(URI.create("https://127.0.0.1:9443"));
+        assertThat(ListenerAddress.parse("http://127.0.0.1:8083").isHttps()).isFalse();
+    }
+
+    @Test
     void parsesIpv6LiteralsAndRendersThemBack() {
         ListenerAddress address = ListenerAddress.parse("http://[::1]:8083");
 
@@ -30,7 +40,7 @@ class ListenerAddressTest {
         "''                          | the http:// prefix is missing",
         "127.0.0.1:8083              | not a URL",
         "localhost:8083              | the http:// prefix is missing",
-        "https://127.0.0.1:8443      | only http is supported, not https",
+        "ftp://127.0.0.1:8443        | only http and https are supported, not ftp",
         "http://127.0.0.1            | the port is missing",
         "http://:8083                | the host is missing",
         "http://bad_host:8083        | the host is missing",

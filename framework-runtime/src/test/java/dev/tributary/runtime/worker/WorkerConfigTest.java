@@ -102,6 +102,28 @@ class WorkerConfigTest {
         assertThat(config.pulsarAuthParams().value()).isEqualTo("token:SECRET123");
     }
 
+    @Test
+    void anHttpsListenerNeedsAKeystoreAndTheRestKeysAreRead() {
+        assertThatThrownBy(() -> WorkerConfig.fromMap(Map.of("listeners", "https://0.0.0.0:8443")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rest.ssl.keystore.location: is required when listeners is https://");
+
+        WorkerConfig config = WorkerConfig.fromMap(Map.of("listeners", "https://0.0.0.0:8443",
+                "rest.ssl.keystore.location", "/etc/worker.p12", "rest.ssl.keystore.password", "STOREPW",
+                "rest.auth.basic.file", "/etc/users.properties"));
+
+        assertThat(config.restKeystore()).hasValueSatisfying(keystore -> {
+            assertThat(keystore.location()).isEqualTo(Path.of("/etc/worker.p12"));
+            assertThat(keystore.type()).isEqualTo("PKCS12");
+            assertThat(keystore.password().value()).isEqualTo("STOREPW");
+            assertThat(keystore.keyPassword().value()).as("defaults to the store's").isEqualTo("STOREPW");
+        });
+        assertThat(config.restBasicAuthFile()).hasValue(Path.of("/etc/users.properties"));
+        assertThat(config.toString()).doesNotContain("STOREPW");
+        assertThat(WorkerConfig.fromMap(Map.of()).restKeystore()).isEmpty();
+        assertThat(WorkerConfig.fromMap(Map.of()).restBasicAuthFile()).isEmpty();
+    }
+
     private Path write(String name, String text) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, text);

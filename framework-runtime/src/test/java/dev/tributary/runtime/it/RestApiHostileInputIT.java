@@ -1,0 +1,391 @@
+package dev.tributary.runtime.it;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.runtime.TributaryRuntime;
+import dev.tributary.runtime.http.WorkerHttpServer;
+import dev.tributary.runtime.worker.WorkerConfig;
+import dev.tributary.testing.services.PulsarStandalone;
+import dev.tributary.testing.services.PulsarTopicReader;
+import dev.tributary.testing.services.TestServices;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.pulsar.client.api.Message;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Sends more than 200 malformed and hostile requests to a worker that is moving a datagen
+ * connector's records into Pulsar: names with {@code ../}, slashes, unicode and control
+ * characters, wrong JSON types, broken JSON, unknown fields, huge bodies, wrong content types
+ * and methods, and changes the running connector must refuse. Each gets its own 4xx; afterwards
+ * the worker still answers, the connector still runs with its config unchanged, its committed
+ * offsets only moved forward, and every record it generated is in Pulsar. A client that never
+ * finishes its request is cut off by the request timeout meanwhile.
+ */
+@ExtendWith(TestServices.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RestApiHostileInputIT {
+    private static final String VICTIM = "victim";
+    private static final int TASKS = 2;
+    private static final int COUNT = 6000;
+    private static final String TOPIC = "persistent://public/default/hostile-it-" + System.nanoTime();
+    private static final String VICTIM_CONFIG = "{\"connector.class\":\"datagen\",\"tasks.max\":\"" + TASKS + "\","
+            + "\"topic\":\"" + TOPIC + "\",\"rate\":\"500\",\"count\":\"" + COUNT + "\",\"record.size\":\"64\"}";
+    private static final String VALID = "{\"connector.class\":\"datagen\",\"topic\":\"t\"}";
+
+    @TempDir
+    static Path dir;
+    private TributaryRuntime runtime;
+    private RestCalls rest;
+    private PulsarTopicReader reader;
+    private JsonNode victimConfig;
+    private Map<Long, Long> committedBefore;
+    private CompletableFuture<Long> slowClientCutOffAfterMillis;
+
+    @BeforeAll
+    void start(PulsarStandalone pulsar) throws Exception {
+        runtime = TributaryRuntime.start(WorkerConfig.fromMap(Map.of(
+                "pulsar.service.url", pulsar.serviceUrl(),
+                "listeners", "http://127.0.0.1:0",
+                "data.dir", dir.toString(),
+                "offset.flush.interval.ms", "200")));
+        rest = new RestCalls(runtime.baseUri());
+        reader = new PulsarTopicReader(pulsar.serviceUrl(), TOPIC);
+        slowClientCutOffAfterMillis = CompletableFuture.supplyAsync(this::slowClient);
+        assertThat(rest.send("POST", "/connectors", "{\"name\":\"" + VICTIM + "\",\"config\":" + VICTIM_CONFIG + "}").status())
+                .isEqualTo(201);
+        victimConfig = rest.get("/connectors/" + VICTIM + "/config").json();
+        await().atMost(Duration.ofSeconds(30)).until(() -> committedSeqs().size() == TASKS);
+        committedBefore = committedSeqs();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (reader != null) {
+            reader.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    /**
+     * One hostile request and the status it must get.
+     *
+     * @param description what it tries, shown as the test's name
+     * @param expected the status it must get
+     * @param send sends it
+     */
+    record Case(String description, int expected, Function<RestCalls, RestCalls.Reply> send) {
+        @Override
+        public String toString() {
+            return description + " -> " + expected;
+        }
+    }
+
+    static List<Case> cases() {
+        List<Case> cases = new ArrayList<>();
+        // Names that try to leave their path segment or are no valid name: every connector endpoint finds nothing.
+        List<String> names = List.of("..", "..%2F..%2Fetc%2Fpasswd", "%2e%2e%2fadmin", "a%2Fb", "..%5C..%5Cwin",
+                "%C3%BCn%C3%AFc%C3%B8d%C3%A9", "%E5%90%8D%E5%89%8D", "%F0%9F%98%80", "%00", "a%0D%0AX-Injected:%201",
+                "%20", "x".repeat(300), "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "%25", "a%3Bb%3Dc", "nul%E2%80%8B");
+        String[][] endpoints = {
+            {"GET", ""}, {"GET", "/config"}, {"GET", "/status"}, {"GET", "/tasks"}, {"GET", "/offsets"},
+            {"GET", "/tasks/0/status"}, {"DELETE", ""}, {"PUT", "/pause"}, {"PUT", "/resume"}, {"PUT", "/stop"},
+            {"POST", "/restart"}, {"POST", "/tasks/0/restart"}, {"DELETE", "/offsets"},
+        };
+        for (String name : names) {
+            for (String[] endpoint : endpoints) {
+                String path = "/connectors/" + name + endpoint[1];
+                cases.add(new Case(endpoint[0] + " " + shorten(path), 404, r -> r.send(endpoint[0], path, null)));
+            }
+        }
+        // The same names as the name of a new connector: the config is invalid.
+        List<String> badNames = List.of("../x", "a/b", "..\\\\..", "ünïcødé", "名前", "😀", "", " ", "x".repeat(200),
+                "a\\u0000b", "..", "a b", "-leading", ".hidden", "tab\\tname", "line\\nbreak");
+        for (String name : badNames) {
+            String body = "{\"name\":\"" + name + "\",\"config\":" + VALID + "}";
+            cases.add(new Case("POST /connectors named " + shorten(name), 400, r -> r.send("POST", "/connectors", body)));
+        }
+        for (String name : List.of("a%2Fb", "%2E%2E", "%C3%BC", "%F0%9F%98%80", "x".repeat(200), "a%20b", "%00")) {
+            cases.add(new Case("PUT /connectors/" + shorten(name) + "/config", 400,
+                    r -> r.send("PUT", "/connectors/" + name + "/config", VALID)));
+        }
+        // Wrong JSON types and unknown fields.
+        String[] wrongTypes = {
+            "{\"name\":1,\"config\":" + VALID + "}",
+            "{\"name\":[\"x\"],\"config\":" + VALID + "}",
+            "{\"name\":{\"a\":1},\"config\":" + VALID + "}",
+            "{\"name\":\"x\",\"config\":\"connector.class=datagen\"}",
+            "{\"name\":\"x\",\"config\":[" + VALID + "]}",
+            "{\"name\":\"x\",\"config\":null}",
+            "{\"name\":\"x\"}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":{\"nested\":true},\"topic\":\"t\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":[\"datagen\"],\"topic\":\"t\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":null,\"topic\":\"t\"}}",
+            "{\"name\":\"x\",\"config\":" + VALID + ",\"initial_state\":5}",
+            "{\"name\":\"x\",\"config\":" + VALID + ",\"initial_state\":\"SLEEPING\"}",
+            "{\"name\":\"x\",\"config\":" + VALID + ",\"tasks\":[]}",
+            "{\"name\":\"x\",\"config\":" + VALID + ",\"__proto__\":{}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"tasks.max\":\"many\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"tasks.max\":-3}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"tasks.max\":1e99}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"a b c\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"nosuch.Connector\",\"topic\":\"t\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"rat\":\"5\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"rate\":\"NaN-ish\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"record.size\":\"999999999999\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"../../etc/passwd\",\"topic\":\"t\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"vault.token\":\"[hidden]\"}}",
+        };
+        for (String body : wrongTypes) {
+            cases.add(new Case("POST /connectors " + shorten(body), 400, r -> r.send("POST", "/connectors", body)));
+        }
+        // Broken JSON.
+        String[] broken = {"{", "}", "{\"name\":", "nul", "null", "[", "[]", "\"just a string\"", "42", "true",
+            "{'name':'x'}", "{\"name\":\"x\",}", "{\"name\":\"x\" \"config\":{}}", "{\"name\":\"x\",\"config\":{}} {}",
+            "{\"name\":\"x\",\"name\":\"y\",\"config\":{}}", "{\"name\":\"\\x\"}", "{\"name\":\"unterminated}",
+            "[".repeat(100_000), "{\"a\":".repeat(50_000), "{\"name\":\"x\",\"config\":{\"k\":\"" + "v".repeat(100) + "}",
+            "\uFEFF{\"name\":\"x\"}", "{\"name\":\"x\u0001\"}", "{\"name\":NaN}", "{\"name\":\"x\",\"config\":{/*c*/}}",
+        };
+        for (String body : broken) {
+            cases.add(new Case("POST /connectors broken JSON " + shorten(body), 400, r -> r.send("POST", "/connectors", body)));
+            cases.add(new Case("PUT victim config broken JSON " + shorten(body), 400,
+                    r -> r.send("PUT", "/connectors/" + VICTIM + "/config", body)));
+        }
+        cases.add(new Case("POST /connectors with invalid UTF-8", 400, r -> r.send(HttpRequest.newBuilder(
+                r.uri("/connectors")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}))
+                .build())));
+        cases.add(new Case("POST /connectors with an empty body", 400, r -> r.send("POST", "/connectors", "")));
+        // Bodies over the 1 MiB limit. Only the headers go out: the server answers before it reads a body it
+        // refuses, and a client still writing would race with that answer.
+        int over = WorkerHttpServer.MAX_REQUEST_BODY_BYTES + 1;
+        String[][] declared = {
+            {"POST", "/connectors", Integer.toString(over)}, {"POST", "/connectors", Integer.toString(2 * 1024 * 1024)},
+            {"PUT", "/connectors/" + VICTIM + "/config", "99999999999"}, {"PATCH", "/connectors/" + VICTIM + "/config",
+                Integer.toString(over)}, {"PATCH", "/connectors/" + VICTIM + "/offsets", Integer.toString(over)},
+            {"PUT", "/connector-plugins/datagen/config/validate", Integer.toString(over)},
+            {"PUT", "/admin/loggers/root", Integer.toString(over)},
+        };
+        for (String[] call : declared) {
+            cases.add(new Case(call[0] + " " + call[1] + " declaring " + call[2] + " bytes", 413, r -> r.raw((call[0] + " "
+                    + call[1] + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + call[2]
+                    + "\r\n\r\n").getBytes(US_ASCII))));
+        }
+        cases.add(new Case("chunked body over the limit", 413, r -> r.raw(chunked(over))));
+        // Malformed request lines and query strings.
+        cases.add(new Case("bad percent-encoding in the path", 400,
+                r -> r.raw("GET /connectors/%zz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(US_ASCII))));
+        cases.add(new Case("bad percent-encoding in the query", 400,
+                r -> r.raw("GET /connectors?expand=%zz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(US_ASCII))));
+        cases.add(new Case("raw ../ in the path", 404,
+                r -> r.raw("GET /connectors/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(US_ASCII))));
+        // The JDK server ends the path at the space, so this asks for connector "a", which does not exist.
+        cases.add(new Case("space in the path", 404,
+                r -> r.raw("GET /connectors/a b/status HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(US_ASCII))));
+        cases.add(new Case("restart with includeTasks=maybe", 400,
+                r -> r.send("POST", "/connectors/" + VICTIM + "/restart?includeTasks=maybe", null)));
+        cases.add(new Case("restart with onlyFailed=1", 400,
+                r -> r.send("POST", "/connectors/" + VICTIM + "/restart?onlyFailed=1&includeTasks=true", null)));
+        cases.add(new Case("restart with includeTasks empty", 400,
+                r -> r.send("POST", "/connectors/" + VICTIM + "/restart?includeTasks=", null)));
+        // Task ids that are no task.
+        for (String task : List.of("-1", "2", "999999999999", "abc", "0x0", "1.5", "%E2%91%A0")) {
+            cases.add(new Case("task " + task + " status", 404,
+                    r -> r.send("GET", "/connectors/" + VICTIM + "/tasks/" + task + "/status", null)));
+            cases.add(new Case("task " + task + " restart", 404,
+                    r -> r.send("POST", "/connectors/" + VICTIM + "/tasks/" + task + "/restart", null)));
+        }
+        // Wrong content types and methods.
+        for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+            cases.add(new Case("POST /connectors as " + type, 415, r -> r.send(HttpRequest.newBuilder(r.uri("/connectors"))
+                    .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"typed\",\"config\":" + VALID + "}")).build())));
+        }
+        String[][] wrongMethods = {
+            {"DELETE", "/connectors"}, {"PUT", "/connectors"}, {"POST", "/health"}, {"DELETE", "/"},
+            {"GET", "/connectors/" + VICTIM + "/restart"}, {"GET", "/connectors/" + VICTIM + "/pause"},
+            {"POST", "/connectors/" + VICTIM + "/config"}, {"PUT", "/connectors/" + VICTIM + "/tasks"},
+            {"POST", "/connectors/" + VICTIM + "/offsets"}, {"GET", "/connector-plugins/datagen/config/validate"},
+            {"DELETE", "/admin/loggers/root"}, {"POST", "/metrics"},
+        };
+        for (String[] call : wrongMethods) {
+            cases.add(new Case(call[0] + " " + call[1], 405, r -> r.send(call[0], call[1], null)));
+        }
+        for (String path : List.of("/connectors/" + VICTIM + "/bogus", "/connectors/" + VICTIM + "/tasks/0", "/admin",
+                "/connectors/" + VICTIM + "/tasks/0/status/x", "/etc/passwd", "/connector-plugins/datagen")) {
+            cases.add(new Case("GET " + path, 404, r -> r.send("GET", path, null)));
+        }
+        // Changes the running connector must refuse, leaving it as it is.
+        cases.add(new Case("create the victim again", 409,
+                r -> r.send("POST", "/connectors", "{\"name\":\"" + VICTIM + "\",\"config\":" + VALID + "}")));
+        cases.add(new Case("PUT an invalid victim config", 400, r -> r.send("PUT", "/connectors/" + VICTIM + "/config",
+                "{\"connector.class\":\"datagen\",\"topic\":\"t\",\"rate\":\"-1\"}")));
+        cases.add(new Case("PUT a victim config naming another", 400, r -> r.send("PUT", "/connectors/" + VICTIM + "/config",
+                "{\"name\":\"other\",\"connector.class\":\"datagen\",\"topic\":\"t\"}")));
+        cases.add(new Case("PATCH an invalid victim value", 400,
+                r -> r.send("PATCH", "/connectors/" + VICTIM + "/config", "{\"count\":\"forever\"}")));
+        cases.add(new Case("PATCH away a required key", 400,
+                r -> r.send("PATCH", "/connectors/" + VICTIM + "/config", "{\"topic\":null}")));
+        cases.add(new Case("PATCH a nested value", 400,
+                r -> r.send("PATCH", "/connectors/" + VICTIM + "/config", "{\"rate\":{\"x\":1}}")));
+        cases.add(new Case("PATCH the victim's offsets while it runs", 400, r -> r.send("PATCH", "/connectors/" + VICTIM
+                + "/offsets", "{\"offsets\":[{\"partition\":{\"datagen\":\"" + VICTIM + "\",\"task\":0},\"offset\":{\"seq\":0}}]}")));
+        cases.add(new Case("DELETE the victim's offsets while it runs", 400,
+                r -> r.send("DELETE", "/connectors/" + VICTIM + "/offsets", null)));
+        String[] badOffsets = {"{}", "{\"offsets\":[]}", "{\"offsets\":{}}", "{\"offsets\":[1]}", "{\"offsets\":[{}]}",
+            "{\"offsets\":[{\"partition\":[]}]}", "{\"offsets\":[{\"partition\":{\"a\":{}}}]}",
+            "{\"offsets\":[{\"partition\":{\"a\":1},\"offset\":\"x\"}]}", "{\"offsets\":[{\"partition\":{},\"offset\":null}]}",
+            "{\"offsets\":[{\"partition\":{\"a\":1},\"offset\":{\"n\":1e400}}]}", "{\"offsets\":[],\"extra\":1}",
+        };
+        for (String body : badOffsets) {
+            cases.add(new Case("PATCH offsets " + body, 400,
+                    r -> r.send("PATCH", "/connectors/" + VICTIM + "/offsets", body)));
+        }
+        // Plugins and loggers.
+        cases.add(new Case("validate an unknown plugin", 404,
+                r -> r.send("PUT", "/connector-plugins/..%2F..%2Fetc/config/validate", "{}")));
+        cases.add(new Case("validate with another connector.class", 400,
+                r -> r.send("PUT", "/connector-plugins/datagen/config/validate", "{\"connector.class\":\"nosuch\"}")));
+        cases.add(new Case("validate an array", 400, r -> r.send("PUT", "/connector-plugins/datagen/config/validate", "[1]")));
+        cases.add(new Case("validate a nested value", 400,
+                r -> r.send("PUT", "/connector-plugins/datagen/config/validate", "{\"rate\":[1]}")));
+        cases.add(new Case("set an unknown log level", 404,
+                r -> r.send("PUT", "/admin/loggers/dev.tributary.hostile", "{\"level\":\"LOUD\"}")));
+        cases.add(new Case("set no log level", 400, r -> r.send("PUT", "/admin/loggers/dev.tributary.hostile", "{}")));
+        cases.add(new Case("set a log level of the wrong type", 400,
+                r -> r.send("PUT", "/admin/loggers/dev.tributary.hostile", "{\"level\":[\"DEBUG\"]}")));
+        cases.add(new Case("read an unknown logger", 404, r -> r.send("GET", "/admin/loggers/no.such.logger.%00", null)));
+        return cases;
+    }
+
+    @ParameterizedTest(name = "{index}: {0}")
+    @MethodSource("cases")
+    @Order(1)
+    void eachHostileRequestGetsItsOwn4xx(Case hostile) {
+        RestCalls.Reply reply = hostile.send().apply(rest);
+
+        assertThat(reply.status()).as("%s; body %s", hostile.description(), shorten(reply.body())).isEqualTo(hostile.expected());
+        if (reply.body().startsWith("{\"error_code\"")) {
+            assertThat(reply.json().path("error_code").asInt()).isEqualTo(hostile.expected());
+            assertThat(reply.body()).doesNotContain("Exception", "\tat ");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theWorkerStillRunsAndTheConnectorLostNoData() throws Exception {
+        assertThat(cases()).hasSizeGreaterThan(200);
+        assertThat(rest.get("/health").status()).isEqualTo(200);
+        assertThat(rest.get("/connectors").body()).as("no hostile request created a connector")
+                .isEqualTo("[\"" + VICTIM + "\"]");
+        assertThat(rest.get("/connectors/" + VICTIM + "/config").json()).as("its config is unchanged").isEqualTo(victimConfig);
+        JsonNode status = rest.get("/connectors/" + VICTIM + "/status").json();
+        assertThat(status.path("connector").path("state").asText()).isEqualTo("RUNNING");
+        assertThat(status.path("tasks").findValuesAsText("state")).containsOnly("RUNNING").hasSize(TASKS);
+
+        Map<Long, Long> committedAfter = committedSeqs();
+        committedBefore.forEach((task, seq) -> assertThat(committedAfter.get(task))
+                .as("task %d's committed offset only moved forward", task).isGreaterThanOrEqualTo(seq));
+
+        List<Message<byte[]>> messages = reader.readUntil(m -> distinctIds(m).size() >= COUNT, Duration.ofSeconds(60));
+        Set<String> ids = distinctIds(messages);
+        assertThat(ids).as("every generated record reached Pulsar").hasSize(COUNT);
+        for (int task = 0; task < TASKS; task++) {
+            for (int seq = 0; seq < COUNT / TASKS; seq++) {
+                assertThat(ids).contains(task + "-" + seq);
+            }
+        }
+        long lastSeq = COUNT / TASKS - 1;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committedSeqs())
+                .as("the last record of each task is committed").containsOnly(Map.entry(0L, lastSeq), Map.entry(1L, lastSeq)));
+    }
+
+    @Test
+    @Order(3)
+    void aClientThatNeverFinishesItsRequestIsCutOff() throws Exception {
+        long millis = slowClientCutOffAfterMillis.get();
+
+        assertThat(millis).as("the server closed the half-sent request").isPositive()
+                .isLessThanOrEqualTo((WorkerHttpServer.REQUEST_READ_TIMEOUT_SECONDS + 10) * 1000L);
+    }
+
+    /** Opens a request and never finishes it; returns how long the server took to close it, or -1. */
+    private long slowClient() {
+        long begin = System.nanoTime();
+        try (Socket socket = new Socket(runtime.baseUri().getHost(), runtime.baseUri().getPort())) {
+            socket.setSoTimeout((WorkerHttpServer.REQUEST_READ_TIMEOUT_SECONDS + 20) * 1000);
+            socket.getOutputStream().write("POST /connectors HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"na"
+                    .getBytes(US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream ignored = new ByteArrayOutputStream();
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                ignored.write(b);
+            }
+            return (System.nanoTime() - begin) / 1_000_000;
+        } catch (SocketTimeoutException e) {
+            return -1;
+        } catch (java.io.IOException e) {
+            // A reset is a close too.
+            return (System.nanoTime() - begin) / 1_000_000;
+        }
+    }
+
+    /** The committed datagen sequence number of each task, read over REST. */
+    private Map<Long, Long> committedSeqs() {
+        Map<Long, Long> seqs = new HashMap<>();
+        for (JsonNode entry : rest.get("/connectors/" + VICTIM + "/offsets").json().path("offsets")) {
+            seqs.put(entry.path("partition").path("task").asLong(), entry.path("offset").path("seq").asLong());
+        }
+        return seqs;
+    }
+
+    private static Set<String> distinctIds(List<Message<byte[]>> messages) {
+        Set<String> ids = new HashSet<>();
+        messages.forEach(m -> ids.add(m.getProperty("datagen.id")));
+        return ids;
+    }
+
+    private static byte[] chunked(int size) {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(("POST /connectors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(size) + "\r\n").getBytes(US_ASCII));
+        request.writeBytes("x".repeat(size).getBytes(UTF_8));
+        request.writeBytes("\r\n0\r\n\r\n".getBytes(US_ASCII));
+        return request.toByteArray();
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 60) + "...(" + text.length() + " chars)";
+    }
+}

@@ -1,0 +1,99 @@
+package dev.tributary.runtime.rest;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.tributary.api.connector.SourceConnector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * Builds a small test plugin, the {@code vault} connector, into a plugin directory: it has a
+ * secret key ({@code vault.token}, a password that it also passes to its tasks), an enum key
+ * ({@code vault.mode}, READ or WRITE) and a required key ({@code vault.path}). Its tasks produce
+ * nothing; in WRITE mode they fail at start with an error that quotes the token, as a careless
+ * plugin might. It exists to check that secrets never leave the worker (responses, traces, log
+ * lines) and that validation offers recommended values, which the built-in datagen connector
+ * cannot show.
+ */
+public final class VaultPlugin {
+    /** The secret key. */
+    public static final String TOKEN = "vault.token";
+    /** The enum key. */
+    public static final String MODE = "vault.mode";
+    /** The required key. */
+    public static final String PATH = "vault.path";
+
+    private VaultPlugin() {
+    }
+
+    /**
+     * Compiles the connector into {@code pluginPath/vault/classes}, with its service file.
+     *
+     * @param pluginPath a directory to use as the worker's {@code plugin.path}
+     * @param work a scratch directory for the sources
+     */
+    public static void build(Path pluginPath, Path work) throws Exception {
+        Path src = work.resolve("vault-src/com/example/vault");
+        Files.createDirectories(src);
+        Path source = src.resolve("VaultConnector.java");
+        Files.writeString(source, SOURCE, UTF_8);
+        Path classes = pluginPath.resolve("vault/classes");
+        Files.createDirectories(classes.resolve("META-INF/services"));
+        String api = Paths.get(SourceConnector.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        int result = compiler.run(null, null, null, "-d", classes.toString(), "-cp", api, source.toString());
+        if (result != 0) {
+            throw new IllegalStateException("the vault test connector did not compile");
+        }
+        Files.writeString(classes.resolve("META-INF/services/dev.tributary.api.connector.SourceConnector"),
+                "com.example.vault.VaultConnector\n", UTF_8);
+    }
+
+    private static final String SOURCE = """
+            package com.example.vault;
+
+            import dev.tributary.api.config.*;
+            import dev.tributary.api.connector.*;
+            import java.time.Duration;
+            import java.util.*;
+
+            public class VaultConnector implements SourceConnector {
+                static final ConfigSchema SCHEMA = ConfigSchema.builder()
+                        .field(ConfigField.builder("vault.token", ConfigType.PASSWORD).required().group("Vault")
+                                .doc("The token.").build())
+                        .field(ConfigField.builder("vault.mode", ConfigType.ENUM).defaultValue("READ")
+                                .enumValues("READ", "WRITE").group("Vault").doc("The mode.").build())
+                        .field(ConfigField.builder("vault.path", ConfigType.STRING).required().group("Vault")
+                                .doc("The path.").build())
+                        .build();
+                private Map<String, String> config;
+
+                public String version() { return "1.0"; }
+                public ConfigSchema configSchema() { return SCHEMA; }
+                public void start(ConnectorContext context, Map<String, String> config) { this.config = Map.copyOf(config); }
+                public List<Map<String, String>> taskConfigs(int maxTasks) {
+                    // The token goes to the task under another name, as a real connector might pass credentials on.
+                    return List.of(Map.of("credentials", "token=" + config.get("vault.token"), "path", config.get("vault.path"),
+                            "mode", config.getOrDefault("vault.mode", "READ")));
+                }
+                public void stop() { }
+                public SourceTask createTask() {
+                    return new SourceTask() {
+                        public void start(SourceTaskContext context) {
+                            if ("WRITE".equals(context.config().get("mode"))) {
+                                throw new ConnectException("vault refused " + context.config().get("credentials") + " for writing");
+                            }
+                        }
+                        public List<SourceRecord> poll(Duration timeout) throws InterruptedException {
+                            Thread.sleep(Math.min(100, timeout.toMillis()));
+                            return List.of();
+                        }
+                        public void stop() { }
+                    };
+                }
+            }
+            """;
+}

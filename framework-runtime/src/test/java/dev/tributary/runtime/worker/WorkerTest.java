@@ -1,0 +1,307 @@
+package dev.tributary.runtime.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.tributary.api.config.ConfigException;
+import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.offsets.MemoryOffsetStore;
+import dev.tributary.runtime.metrics.MetricsRegistry;
+import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.rest.VaultPlugin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker's lifecycle, persistence and secret handling, with the {@code vault} test connector,
+ * whose tasks send nothing, so no Pulsar broker is needed (the client never connects).
+ */
+class WorkerTest {
+    private static final String TOKEN = "tok-very-secret-1";
+
+    @TempDir
+    static Path plugins;
+    @TempDir
+    static Path work;
+    private static PluginRegistry registry;
+
+    // One client for all tests: closing one waits about 2 s for its event loop, and this one never connects.
+    private static PulsarClient pulsar;
+
+    @TempDir
+    Path dataDir;
+    private OffsetStore offsets;
+    private Worker worker;
+
+    @BeforeAll
+    static void buildPlugins() throws Exception {
+        VaultPlugin.build(plugins, work);
+        registry = PluginRegistry.discover(List.of(plugins));
+        pulsar = PulsarClient.builder().serviceUrl("pulsar://127.0.0.1:1").build();
+    }
+
+    @AfterAll
+    static void closeClient() throws Exception {
+        pulsar.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        offsets = new MemoryOffsetStore();
+        worker = newWorker();
+    }
+
+    @AfterEach
+    void tearDown() {
+        worker.close();
+    }
+
+    private Worker newWorker() {
+        WorkerConfig config = WorkerConfig.fromMap(Map.of("data.dir", dataDir.toString(), "offset.store", "memory",
+                "task.shutdown.timeout.ms", "2000"));
+        Worker created = new Worker(new WorkerServices(config, registry, offsets, pulsar, new MetricsRegistry(),
+                Clock.systemUTC(), "test:1"), new FileConnectorConfigStore(dataDir.resolve(FileConnectorConfigStore.FILE_NAME)));
+        created.restore();
+        return created;
+    }
+
+    private Worker restartWorker() {
+        worker.close();
+        worker = newWorker();
+        return worker;
+    }
+
+    private static Map<String, String> vault(String name) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("name", name);
+        config.put("connector.class", "vault");
+        config.put("topic", "t");
+        config.put(VaultPlugin.TOKEN, TOKEN);
+        config.put(VaultPlugin.PATH, "/kv/" + name);
+        return config;
+    }
+
+    private State state(String name) {
+        return worker.connectorStatus(name).state();
+    }
+
+    @Test
+    void targetStatesChangeAndSurviveARestart() {
+        assertThat(worker.putConnectorConfig("run", vault("run"), false, TargetState.STARTED).created()).isTrue();
+        worker.putConnectorConfig("pause", vault("pause"), false, TargetState.PAUSED);
+        worker.putConnectorConfig("stop", vault("stop"), false, TargetState.STOPPED);
+        assertThat(state("run")).isEqualTo(State.RUNNING);
+        assertThat(state("pause")).isEqualTo(State.PAUSED);
+        assertThat(state("stop")).isEqualTo(State.STOPPED);
+        assertThat(worker.connectorStatus("stop").tasks()).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.connectorStatus("run").tasks().size() == 1
+                && worker.connectorStatus("run").tasks().get(0).state() == State.RUNNING);
+
+        restartWorker();
+
+        assertThat(worker.connectorNames()).containsExactly("pause", "run", "stop");
+        assertThat(state("run")).isEqualTo(State.RUNNING);
+        assertThat(state("pause")).isEqualTo(State.PAUSED);
+        assertThat(state("stop")).isEqualTo(State.STOPPED);
+
+        worker.resumeConnector("stop");
+        worker.pauseConnector("run");
+        worker.stopConnector("pause");
+        restartWorker();
+        assertThat(state("stop")).isEqualTo(State.RUNNING);
+        assertThat(state("run")).isEqualTo(State.PAUSED);
+        assertThat(state("pause")).isEqualTo(State.STOPPED);
+
+        worker.deleteConnector("run");
+        restartWorker();
+        assertThat(worker.connectorNames()).containsExactly("pause", "stop");
+        assertThatThrownBy(() -> worker.connectorInfo("run")).isInstanceOf(UnknownConnectorException.class);
+    }
+
+    @Test
+    void duplicatesAreRefusedAndReplacingKeepsTheTargetState() {
+        worker.putConnectorConfig("v", vault("v"), false, TargetState.PAUSED);
+
+        assertThatThrownBy(() -> worker.putConnectorConfig("v", vault("v"), false, TargetState.STARTED))
+                .isInstanceOf(ConnectorExistsException.class).hasMessage("Connector v already exists");
+        Map<String, String> changed = vault("v");
+        changed.put(VaultPlugin.PATH, "/kv/other");
+        Herder.Created replaced = worker.putConnectorConfig("v", changed, true, TargetState.STARTED);
+
+        assertThat(replaced.created()).isFalse();
+        assertThat(replaced.info().config()).containsEntry(VaultPlugin.PATH, "/kv/other");
+        assertThat(state("v")).isEqualTo(State.PAUSED);
+        assertThatThrownBy(() -> worker.putConnectorConfig("w", vault("v"), true, TargetState.STARTED))
+                .isInstanceOf(ConnectorStateException.class).hasMessageContaining("doesn't match connector name");
+        Map<String, String> invalid = vault("bad");
+        invalid.put(VaultPlugin.MODE, "DELETE");
+        assertThatThrownBy(() -> worker.putConnectorConfig("bad", invalid, false, TargetState.STARTED))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(VaultPlugin.MODE);
+        assertThat(worker.connectorNames()).containsExactly("v");
+    }
+
+    @Test
+    void secretsAreMaskedInInfoAndTaskConfigsAndTheMaskKeepsTheStoredSecret() throws Exception {
+        worker.putConnectorConfig("v", vault("v"), false, TargetState.STARTED);
+
+        ConnectorInfo info = worker.connectorInfo("v");
+        assertThat(info.config()).containsEntry(VaultPlugin.TOKEN, "[hidden]").containsEntry(VaultPlugin.PATH, "/kv/v");
+        assertThat(info.tasks()).hasSize(1);
+        assertThat(info.tasks().get(0).config()).containsEntry("credentials", "[hidden]").containsEntry("path", "/kv/v");
+
+        // A client sends back what it read, with one change: the secret must survive.
+        Map<String, String> readBack = new LinkedHashMap<>(info.config());
+        readBack.put(VaultPlugin.PATH, "/kv/y");
+        worker.putConnectorConfig("v", readBack, true, TargetState.STARTED);
+        worker.patchConnectorConfig("v", new LinkedHashMap<>(Map.of(VaultPlugin.TOKEN, "[hidden]", VaultPlugin.PATH, "/kv/x")));
+
+        String stored = Files.readString(dataDir.resolve(FileConnectorConfigStore.FILE_NAME));
+        assertThat(stored).contains(TOKEN).doesNotContain("[hidden]");
+        assertThat(worker.connectorInfo("v").config()).containsEntry(VaultPlugin.PATH, "/kv/x");
+        assertThat(worker.connectorInfo("v").toString()).doesNotContain(TOKEN);
+        assertThatThrownBy(() -> worker.putConnectorConfig("new", Map.of("name", "new", "connector.class", "vault",
+                "topic", "t", VaultPlugin.TOKEN, "[hidden]", VaultPlugin.PATH, "p"), false, TargetState.STARTED))
+                .isInstanceOf(ConnectorStateException.class).hasMessageContaining("no secret is stored");
+    }
+
+    @Test
+    void aPluginErrorQuotingTheSecretIsRedactedInStatusAndLogs() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.tributary");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            Map<String, String> config = vault("w");
+            config.put(VaultPlugin.MODE, "WRITE");
+            worker.putConnectorConfig("w", config, false, TargetState.STARTED);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> worker.taskStatus("w", 0).trace() != null);
+            assertThat(worker.taskStatus("w", 0).trace()).contains("vault refused token=[hidden]").doesNotContain(TOKEN);
+            assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("vault refused"));
+            assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(TOKEN));
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    @Test
+    void patchRemovesKeysGivenAsNull() {
+        Map<String, String> config = vault("v");
+        config.put(VaultPlugin.MODE, "READ");
+        worker.putConnectorConfig("v", config, false, TargetState.STARTED);
+        Map<String, String> patch = new LinkedHashMap<>();
+        patch.put(VaultPlugin.MODE, null);
+
+        ConnectorInfo patched = worker.patchConnectorConfig("v", patch);
+
+        assertThat(patched.config()).doesNotContainKey(VaultPlugin.MODE);
+        assertThatThrownBy(() -> worker.patchConnectorConfig("nope", patch)).isInstanceOf(UnknownConnectorException.class);
+    }
+
+    @Test
+    void aConnectorFromTheCommandLineTakesOverTheRestoredOneOfTheSameName() {
+        worker.putConnectorConfig("v", vault("v"), false, TargetState.PAUSED);
+        restartWorker();
+
+        ConnectorStatus claimed = worker.startConnector(vault("v"));
+
+        assertThat(claimed.state()).as("the stored target state holds").isEqualTo(State.PAUSED);
+        assertThatThrownBy(() -> worker.startConnector(vault("v")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("already running");
+        Map<String, String> other = vault("w");
+        assertThat(worker.startConnector(other).state()).isEqualTo(State.RUNNING);
+    }
+
+    @Test
+    void aStoredConnectorWhosePluginIsGoneIsShownFailedUntilFixed() throws Exception {
+        try (FileConnectorConfigStore store = new FileConnectorConfigStore(work.resolve("other/" + FileConnectorConfigStore.FILE_NAME))) {
+            store.put("gone", new StoredConnector(Map.of("name", "gone", "connector.class", "nosuch", "topic", "t",
+                    "password", "pw-123456"), TargetState.STARTED));
+        }
+        worker.close();
+        Files.copy(work.resolve("other/" + FileConnectorConfigStore.FILE_NAME), dataDir.resolve(FileConnectorConfigStore.FILE_NAME),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        worker = newWorker();
+
+        ConnectorStatus status = worker.connectorStatus("gone");
+        assertThat(status.state()).isEqualTo(State.FAILED);
+        assertThat(status.trace()).contains("nosuch").doesNotContain("pw-123456");
+        assertThat(worker.connectorInfo("gone").config()).as("without a schema every connector value is masked")
+                .containsEntry("password", "[hidden]");
+
+        worker.putConnectorConfig("gone", vault("gone"), true, TargetState.STARTED);
+        assertThat(state("gone")).isEqualTo(State.RUNNING);
+    }
+
+    @Test
+    void offsetsChangeOnlyWhileStopped() {
+        worker.putConnectorConfig("v", vault("v"), false, TargetState.STARTED);
+        SourcePartition p0 = SourcePartition.of("p", 0L);
+        SourcePartition p1 = SourcePartition.of("p", 1L);
+        offsets.write("v", Map.of(p0, SourceOffset.of("seq", 5L), p1, SourceOffset.of("seq", 9L)));
+
+        assertThat(worker.connectorOffsets("v")).hasSize(2);
+        assertThatThrownBy(() -> worker.resetConnectorOffsets("v")).isInstanceOf(ConnectorStateException.class)
+                .hasMessageContaining("'/connectors/v/stop'");
+        worker.pauseConnector("v");
+        assertThatThrownBy(() -> worker.alterConnectorOffsets("v", Map.of(), List.of(p0)))
+                .as("paused is not stopped").isInstanceOf(ConnectorStateException.class);
+
+        worker.stopConnector("v");
+        worker.alterConnectorOffsets("v", Map.of(p0, SourceOffset.of("seq", 1L)), List.of(p1));
+        assertThat(worker.connectorOffsets("v")).containsExactly(Map.entry(p0, SourceOffset.of("seq", 1L)));
+        worker.resetConnectorOffsets("v");
+        assertThat(worker.connectorOffsets("v")).isEmpty();
+    }
+
+    @Test
+    void restartsFollowIncludeTasksAndOnlyFailed() {
+        worker.putConnectorConfig("v", vault("v"), false, TargetState.STARTED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.connectorStatus("v").tasks().size() == 1);
+
+        ConnectorStatus onlyFailed = worker.restartConnectorAndTasks("v", true, true);
+        assertThat(onlyFailed.state()).as("nothing failed, nothing restarts").isEqualTo(State.RUNNING);
+        assertThat(onlyFailed.tasks()).allSatisfy(t -> assertThat(t.state()).isNotEqualTo(State.RESTARTING));
+
+        ConnectorStatus all = worker.restartConnectorAndTasks("v", false, true);
+        assertThat(all.state()).isEqualTo(State.RESTARTING);
+        assertThat(all.tasks()).allSatisfy(t -> assertThat(t.state()).isEqualTo(State.RESTARTING));
+        assertThat(state("v")).isEqualTo(State.RUNNING);
+
+        worker.restartTask("v", 0);
+        worker.restartConnector("v");
+        assertThat(worker.connectorStatus("v").tasks()).hasSize(1);
+        assertThatThrownBy(() -> worker.restartTask("v", 3)).isInstanceOf(UnknownConnectorException.class)
+                .hasMessage("Task v-3 not found");
+        assertThatThrownBy(() -> worker.taskStatus("v", 3)).isInstanceOf(UnknownConnectorException.class);
+
+        worker.stopConnector("v");
+        assertThat(worker.restartConnectorAndTasks("v", false, true).state()).as("a stopped connector stays stopped")
+                .isEqualTo(State.STOPPED);
+    }
+
+    @Test
+    void healthNeedsARestoredAndResponsiveWorker() {
+        assertThat(worker.isReady()).isTrue();
+        assertThat(worker.isResponsive(Duration.ofSeconds(5))).isTrue();
+        worker.close();
+        assertThat(worker.isReady()).isFalse();
+        assertThat(worker.isResponsive(Duration.ofSeconds(1))).isFalse();
+    }
+}
