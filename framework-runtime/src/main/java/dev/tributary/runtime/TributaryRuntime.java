@@ -62,12 +62,22 @@ public final class TributaryRuntime implements AutoCloseable {
      */
     public static TributaryRuntime start(WorkerConfig config) {
         requireNonNull(config, "config is null");
+        return start(config, PluginRegistry.discover(config.pluginPath()));
+    }
+
+    /**
+     * Builds and starts a worker with plugins already found, so that a caller that validated
+     * connector configs against them does not scan the plugin directories twice.
+     *
+     * @throws ConfigException when a setting is wrong (bad listener, unknown offset store, ...)
+     */
+    public static TributaryRuntime start(WorkerConfig config, PluginRegistry plugins) {
+        requireNonNull(config, "config is null");
+        requireNonNull(plugins, "plugins is null");
         Injector injector;
         OffsetStore store;
-        PluginRegistry plugins;
         try {
-            injector = Guice.createInjector(new WorkerModule(config));
-            plugins = injector.getInstance(PluginRegistry.class);
+            injector = Guice.createInjector(new WorkerModule(config, plugins));
             store = injector.getInstance(OffsetStore.class);
         } catch (ProvisionException e) {
             throw unwrap(e);

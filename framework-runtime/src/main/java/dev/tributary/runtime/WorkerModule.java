@@ -20,21 +20,19 @@ import org.apache.pulsar.client.api.SizeUnit;
 /** Wires a worker's shared services from its config. The composition root of the runtime. */
 final class WorkerModule extends AbstractModule {
     private final WorkerConfig config;
+    private final PluginRegistry plugins;
 
-    WorkerModule(WorkerConfig config) {
+    /** @param plugins the plugins already found (the CLI scans them to validate connector files first) */
+    WorkerModule(WorkerConfig config, PluginRegistry plugins) {
         this.config = requireNonNull(config, "config is null");
+        this.plugins = requireNonNull(plugins, "plugins is null");
     }
 
     @Override
     protected void configure() {
         bind(WorkerConfig.class).toInstance(config);
+        bind(PluginRegistry.class).toInstance(plugins);
         bind(Clock.class).toInstance(Clock.systemUTC());
-    }
-
-    @Provides
-    @Singleton
-    PluginRegistry plugins(WorkerConfig config) {
-        return PluginRegistry.discover(config.pluginPath());
     }
 
     @Provides

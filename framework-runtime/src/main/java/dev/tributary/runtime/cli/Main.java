@@ -123,7 +123,7 @@ public final class Main {
         if (!checkConnectors(connectorFiles, options.defaults, plugins, connectors)) {
             return USAGE;
         }
-        TributaryRuntime runtime = TributaryRuntime.start(config);
+        TributaryRuntime runtime = TributaryRuntime.start(config, plugins);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             out.println("Stopping: flushing records and committing offsets...");
