@@ -11,6 +11,7 @@ import dev.tributary.runtime.worker.ConnectorStatus;
 import dev.tributary.runtime.worker.ConnectorValidator;
 import dev.tributary.runtime.worker.WorkerConfig;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -39,7 +40,8 @@ public final class Main {
                   --set gives a connector key to every connector file that lacks it,
                   such as --set connector.class=kinesis --set topic=my-topic.
               validate [--worker <worker config>] [--set key=value ...] <connector config ...>
-                  Check connector configs and print every problem, one per line.
+                  Check connector configs and print every problem, one per line. Plugins come from
+                  --worker's plugin.path, or by default from the installation's config/worker.properties.
               plugins list [--worker <worker config>]
                   List the installed connectors and offset stores.
               offsets export --worker <worker config> [--connector <name>] [--out <file>]
@@ -161,7 +163,7 @@ public final class Main {
         if (options.positional.isEmpty()) {
             throw new UsageException("validate needs at least one connector config file");
         }
-        List<Path> pluginPath = options.worker == null ? List.of() : loadWorker(options.worker).pluginPath();
+        List<Path> pluginPath = pluginPath(options);
         PluginRegistry plugins = PluginRegistry.discover(pluginPath);
         List<Map<String, String>> connectors = new ArrayList<>();
         boolean ok = checkConnectors(options.positional.stream().map(Paths::get).toList(), options.defaults, plugins, connectors);
@@ -176,7 +178,7 @@ public final class Main {
         if (options.positional.size() != 1 || !options.positional.get(0).equals("list")) {
             throw new UsageException("the plugins command takes 'list'");
         }
-        List<Path> pluginPath = options.worker == null ? List.of() : loadWorker(options.worker).pluginPath();
+        List<Path> pluginPath = pluginPath(options);
         PluginRegistry plugins = PluginRegistry.discover(pluginPath);
         out.printf("%-14s %-10s %-12s %-50s %s%n", "TYPE", "ALIAS", "VERSION", "CLASS", "LOCATION");
         List<PluginDescriptor> all = new ArrayList<>(plugins.connectors());
@@ -185,6 +187,20 @@ public final class Main {
             out.printf("%-14s %-10s %-12s %-50s %s%n", d.type().displayName(), d.alias(), d.version(), d.className(), d.location());
         }
         return OK;
+    }
+
+    /**
+     * The plugin directories of {@code --worker}'s config; without it, those of the installation's
+     * own config/worker.properties (bin/connect-runtime sets tributary.home), so that
+     * {@code validate} and {@code plugins list} see the plugins that {@code start} would.
+     */
+    private List<Path> pluginPath(Options options) {
+        Path worker = options.worker;
+        String home = System.getProperty(WorkerConfig.HOME_PROPERTY);
+        if (worker == null && home != null && Files.isRegularFile(Paths.get(home, "config", "worker.properties"))) {
+            worker = Paths.get(home, "config", "worker.properties");
+        }
+        return worker == null ? List.of() : loadWorker(worker).pluginPath();
     }
 
     private WorkerConfig loadWorker(Path file) {

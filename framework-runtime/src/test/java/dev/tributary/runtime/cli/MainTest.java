@@ -82,6 +82,26 @@ class MainTest {
     }
 
     @Test
+    void validateReadsTheInstallationsWorkerConfigWhenNoneIsGiven() throws Exception {
+        Files.createDirectories(dir.resolve("config"));
+        Files.writeString(dir.resolve("config/worker.properties"), "plugin.path=missing-plugins\n");
+        Path connector = write("datagen.properties", "name=demo\nconnector.class=datagen\ntopic=t\n");
+        String before = System.getProperty("tributary.home");
+        System.setProperty("tributary.home", dir.toString());
+        try {
+            // The installation's plugin.path names a folder that does not exist, which proves it was read.
+            assertThat(run("validate", connector.toString())).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("plugin.path: " + dir.resolve("missing-plugins"));
+        } finally {
+            if (before == null) {
+                System.clearProperty("tributary.home");
+            } else {
+                System.setProperty("tributary.home", before);
+            }
+        }
+    }
+
+    @Test
     void unknownCommandsAndMissingArgumentsAreUsageErrors() {
         assertThat(run("launch")).isEqualTo(2);
         assertThat(run("start")).isEqualTo(2);

@@ -69,6 +69,12 @@ class SampleConnectorIT {
                 "offset.flush.interval.ms", "200",
                 "plugin.path", dir.resolve("plugins").toString())));
              PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
+            HttpResponse<String> plugins = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(runtime.baseUri().resolve("/connector-plugins")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(plugins.statusCode()).isEqualTo(200);
+            assertThat(plugins.body()).as("GET /connector-plugins lists the dropped-in plugin")
+                    .contains("\"class\":\"com.example.hello.HelloSourceConnector\"");
             assertThat(runtime.plugins().findConnector("hello")).hasValueSatisfying(d -> {
                 assertThat(d.className()).isEqualTo("com.example.hello.HelloSourceConnector");
                 assertThat(d.location()).endsWith("hello-source");
