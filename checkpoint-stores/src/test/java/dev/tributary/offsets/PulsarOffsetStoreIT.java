@@ -239,6 +239,23 @@ class PulsarOffsetStoreIT extends OffsetStoreConformance {
     }
 
     @Test
+    void survivesABrokerRestartWithoutBeingReopened() {
+        String shared = newTopic();
+        PulsarOffsetStore store = openExtra(shared);
+        store.write(CONNECTOR, batch(3, 1));
+
+        pulsar.restart();
+
+        // The first write may wait while the client reconnects; the store itself is never reopened.
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .untilAsserted(() -> store.write(CONNECTOR, batch(3, 2)));
+        assertThat(store.readAll(CONNECTOR)).isEqualTo(batch(3, 2));
+        try (PulsarOffsetStore reader = open(shared)) {
+            assertThat(reader.readAll(CONNECTOR)).isEqualTo(batch(3, 2));
+        }
+    }
+
+    @Test
     void writesTheDocumentedRecordsAndATombstoneOnceAConnectorHasNoOffsets() throws Exception {
         String shared = newTopic();
         String id;
