@@ -115,12 +115,16 @@ public final class KinesisMock implements KinesisService, StoppableService {
 
     @Override
     public void stop() {
-        synchronized (this) {
-            if (helperClient != null) {
-                helperClient.close();
+        try {
+            synchronized (this) {
+                if (helperClient != null) {
+                    helperClient.close();
+                }
             }
+        } finally {
+            // Even if the client cannot close (a broken class path, say), the emulator must not outlive the JVM.
+            process.stop();
         }
-        process.stop();
     }
 
     private static KinesisMock start() {

@@ -63,7 +63,8 @@ final class SharedServices {
         while (!STOPS.isEmpty()) {
             try {
                 STOPS.pop().run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // One service failing to stop must not leave the next one running after the JVM.
                 System.err.println("[test-services] could not stop a service: " + e);
             }
         }
