@@ -6,7 +6,6 @@ import dev.tributary.api.connector.SourceRecord;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.kinesis.kpl.UserRecord;
 import dev.tributary.kinesis.proxy.KinesisRecord;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,32 +42,37 @@ public final class PulsarIoRecordMapper implements RecordMapper {
     @Override
     public SourceRecord map(SourcePartition partition, String shardId, KinesisRecord record, UserRecord user,
             long millisBehindLatest) {
-        Map<String, String> props = new HashMap<>(properties.size() * 2);
+        // Built immutable in one go: SourceRecord's copy of an immutable map is the map itself, so the
+        // hot path allocates the properties once, not twice.
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] props = new Map.Entry[properties.size()];
+        int n = 0;
         if (properties.contains(ARRIVAL_TIMESTAMP) && record.arrival() != null) {
-            props.put(ARRIVAL_TIMESTAMP, record.arrival().toString());
+            props[n++] = Map.entry(ARRIVAL_TIMESTAMP, record.arrival().toString());
         }
         if (properties.contains(ENCRYPTION_TYPE) && record.encryptionType() != null) {
-            props.put(ENCRYPTION_TYPE, record.encryptionType());
+            props[n++] = Map.entry(ENCRYPTION_TYPE, record.encryptionType());
         }
         if (properties.contains(PARTITION_KEY)) {
-            props.put(PARTITION_KEY, user.partitionKey());
+            props[n++] = Map.entry(PARTITION_KEY, user.partitionKey());
         }
         if (properties.contains(SEQUENCE_NUMBER)) {
-            props.put(SEQUENCE_NUMBER, record.sequenceNumber());
+            props[n++] = Map.entry(SEQUENCE_NUMBER, record.sequenceNumber());
         }
         if (properties.contains(SUB_SEQUENCE_NUMBER)) {
-            props.put(SUB_SEQUENCE_NUMBER, Long.toString(user.subSequenceNumber()));
+            props[n++] = Map.entry(SUB_SEQUENCE_NUMBER, Long.toString(user.subSequenceNumber()));
         }
         if (properties.contains(SHARD_ID)) {
-            props.put(SHARD_ID, shardId);
+            props[n++] = Map.entry(SHARD_ID, shardId);
         }
         if (properties.contains(MILLIS_BEHIND_LATEST)) {
-            props.put(MILLIS_BEHIND_LATEST, Long.toString(millisBehindLatest));
+            props[n++] = Map.entry(MILLIS_BEHIND_LATEST, Long.toString(millisBehindLatest));
         }
         if (properties.contains(STREAM_NAME)) {
-            props.put(STREAM_NAME, partition.getString(KinesisOffsets.STREAM));
+            props[n++] = Map.entry(STREAM_NAME, partition.getString(KinesisOffsets.STREAM));
         }
         return new SourceRecord(partition, KinesisOffsets.offset(record.sequenceNumber(), user.subSequenceNumber()),
-                topic, keyIsShardId ? shardId : user.partitionKey(), user.data(), props, record.arrival());
+                topic, keyIsShardId ? shardId : user.partitionKey(), user.data(),
+                Map.ofEntries(n == props.length ? props : java.util.Arrays.copyOf(props, n)), record.arrival());
     }
 }
