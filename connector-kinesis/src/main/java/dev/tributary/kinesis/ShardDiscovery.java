@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists a stream's shards with ListShards, page by page. An expired page token starts the listing
  * again from the first page; throttling is retried after {@code backoff}.
  */
 final class ShardDiscovery {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardDiscovery.class);
     private static final int MAX_ATTEMPTS = 5;
 
     private final KinesisProxy proxy;
@@ -41,9 +44,11 @@ final class ShardDiscovery {
                             + KinesisErrors.describe(e), KinesisErrors.unwrap(e));
                 }
                 last = e;
-                if (kind != KinesisErrors.Kind.EXPIRED_TOKEN) {
-                    TimeUnit.MILLISECONDS.sleep(backoff.toMillis() * attempt);
-                }
+                long wait = kind == KinesisErrors.Kind.EXPIRED_TOKEN ? 0 : backoff.toMillis() * attempt;
+                // Without this line a connector that cannot reach Kinesis looks idle, not stuck.
+                LOG.warn("listing the shards of stream {} failed (attempt {} of {}); trying again in {} ms: {}",
+                        stream.name(), attempt, MAX_ATTEMPTS, wait, KinesisErrors.describe(e));
+                TimeUnit.MILLISECONDS.sleep(wait);
             }
         }
         throw new IllegalStateException("cannot list the shards of stream " + stream.name() + " after "
