@@ -88,7 +88,7 @@ public final class KinesisSourceTask implements SourceTask {
             case AT_TIMESTAMP -> StartPosition.atTimestamp(config.startAtTime().orElseThrow());
         };
         return new ReaderSettings(initial, config.receiveQueueSize(), config.receiveQueueBytes(),
-                config.maxRecordsPerFetch(), config.maxConcurrentFetches(), config.pollInterval(), config.backoffTime());
+                config.maxRecordsPerFetch(), config.maxConcurrentFetches(), config.pollInterval(), config.backoffTime(), config.paceShardReads());
     }
 
     @Override

@@ -60,6 +60,7 @@ public final class KinesisSourceConfig {
     public static final String KINESIS_RECORD_PROPERTIES = "kinesisRecordProperties";
     public static final String MESSAGE_KEY_MODE = "messageKeyMode";
     public static final String POLL_INTERVAL = "pollInterval";
+    public static final String PACE_SHARD_READS = "paceShardReads";
     public static final String MAX_RECORDS_PER_FETCH = "maxRecordsPerFetch";
     public static final String RECEIVE_QUEUE_BYTES = "receiveQueueBytes";
     public static final String SHARD_DISCOVERY_INTERVAL = "shardDiscoveryInterval";
@@ -307,6 +308,15 @@ public final class KinesisSourceConfig {
                     .doc("How often the connector lists the stream's shards to find new ones after a reshard.")
                     .group(READING)
                     .build())
+            .field(ConfigField.builder(PACE_SHARD_READS, ConfigType.BOOLEAN)
+                    .defaultValue("true")
+                    .doc("Whether each shard's GetRecords calls are spaced to stay within Kinesis's read limits of"
+                            + " 5 calls and 2 MB per second per shard, so that a shard that is behind is read at full"
+                            + " speed and never throttled. Turn it off only for a Kinesis-compatible endpoint without"
+                            + " those limits; against Kinesis itself, calls over the limits are throttled and wait"
+                            + " backoffTime.")
+                    .group(READING)
+                    .build())
             .field(ConfigField.builder(MAX_CONCURRENT_FETCHES, ConfigType.INT)
                     .defaultValue("16")
                     .validator(Validators.between(1, 1024))
@@ -542,6 +552,10 @@ public final class KinesisSourceConfig {
 
     public long receiveQueueBytes() {
         return config.getLong(RECEIVE_QUEUE_BYTES);
+    }
+
+    public boolean paceShardReads() {
+        return config.getBoolean(PACE_SHARD_READS);
     }
 
     public Duration pollInterval() {

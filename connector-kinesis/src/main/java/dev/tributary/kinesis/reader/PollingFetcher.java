@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * the calls run asynchronously on the SDK's threads, and at most {@code maxConcurrentFetches}
  * are in flight. There is no thread per shard, so one task serves hundreds of shards.
  *
- * <p>Per shard it keeps to Kinesis's limits (five calls a second, 2 MB a second): while behind it
- * fetches again as soon as those allow; when caught up it waits {@code pollInterval}, doubling
+ * <p>Per shard it keeps to Kinesis's limits (five calls a second, 2 MB a second), unless
+ * {@code paceShardReads} is off: while behind it fetches again as soon as those allow; when
+ * caught up it waits {@code pollInterval}, doubling
  * the wait while the shard stays idle, up to four times {@code pollInterval}. Throttling and
  * server errors back off with jitter; an expired iterator is renewed after the last record
  * fetched; a shard that no longer exists counts as ended. Fetching pauses while the
@@ -168,6 +169,9 @@ public final class PollingFetcher extends ShardFetcher {
             return nanoTime.getAsLong() + (settings.pollInterval().toNanos() << doublings);
         }
         reader.idleFetches = 0;
+        if (!settings.paceShardReads()) {
+            return callStart;
+        }
         long byteSpacing = bytes * 1_000_000_000L / ReaderSettings.SHARD_BYTES_PER_SECOND;
         return callStart + Math.max(ReaderSettings.MIN_FETCH_SPACING.toNanos(), byteSpacing);
     }

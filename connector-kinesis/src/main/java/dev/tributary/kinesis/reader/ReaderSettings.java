@@ -15,10 +15,12 @@ import java.time.Duration;
  * @param maxConcurrentFetches the most calls in flight for the task
  * @param pollInterval the wait before fetching again from a shard that is caught up
  * @param backoffTime the base of the jittered wait after throttling or a server error
+ * @param paceShardReads whether calls to a shard that is behind are spaced to stay within
+ *     {@link #MIN_FETCH_SPACING} and {@link #SHARD_BYTES_PER_SECOND}
  */
 public record ReaderSettings(
         StartPosition initialPosition, int receiveQueueSize, long receiveQueueBytes, int maxRecordsPerFetch,
-        int maxConcurrentFetches, Duration pollInterval, Duration backoffTime) {
+        int maxConcurrentFetches, Duration pollInterval, Duration backoffTime, boolean paceShardReads) {
     /** Kinesis allows five GetRecords calls per second per shard. */
     public static final Duration MIN_FETCH_SPACING = Duration.ofMillis(200);
     /** Kinesis serves at most 2 MB per second per shard. */
@@ -31,5 +33,12 @@ public record ReaderSettings(
         if (receiveQueueSize < 1 || maxRecordsPerFetch < 1 || maxConcurrentFetches < 1 || receiveQueueBytes < 1) {
             throw new IllegalArgumentException("queue sizes and limits must be positive");
         }
+    }
+
+    /** Settings that keep to Kinesis's per-shard read limits, as {@code paceShardReads} does by default. */
+    public ReaderSettings(StartPosition initialPosition, int receiveQueueSize, long receiveQueueBytes,
+            int maxRecordsPerFetch, int maxConcurrentFetches, Duration pollInterval, Duration backoffTime) {
+        this(initialPosition, receiveQueueSize, receiveQueueBytes, maxRecordsPerFetch, maxConcurrentFetches, pollInterval,
+                backoffTime, true);
     }
 }

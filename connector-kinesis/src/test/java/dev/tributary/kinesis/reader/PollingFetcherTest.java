@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -189,6 +191,38 @@ class PollingFetcherTest {
     }
 
     @Test
+    void aShardThatIsBehindWaitsForKinesisLimitsByDefault() throws Exception {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 50; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        AtomicLong frozenClock = new AtomicLong(1_000_000_000L);
+        start(settings(5), Map.of(), frozenClock::get, assign("shard-0"));
+
+        assertThat(collect(5)).hasSize(5);
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+
+        assertThat(kinesis.getRecordsCalls.get()).as("the next call waits 200 ms, and the clock stands still").isEqualTo(1);
+    }
+
+    @Test
+    void withoutPacingAShardThatIsBehindIsFetchedAgainAtOnce() throws Exception {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 50; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        AtomicLong frozenClock = new AtomicLong(1_000_000_000L);
+        ReaderSettings unpaced = new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, 5, 4,
+                Duration.ofMillis(20), Duration.ofMillis(5), false);
+        start(unpaced, Map.of(), frozenClock::get, assign("shard-0"));
+
+        List<SourceRecord> all = collect(50);
+
+        assertThat(all).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyElementsOf(range(0, 50));
+        assertThat(kinesis.getRecordsCalls.get()).isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
     void anErrorRetriesCannotFixFailsPollWithAReadableMessage() {
         kinesis.shard("shard-0");
         kinesis.put("shard-0", "k", bytes("v"));
@@ -203,8 +237,13 @@ class PollingFetcherTest {
     }
 
     private void start(ReaderSettings settings, Map<SourcePartition, SourceOffset> committed, ShardAssignment... shards) {
+        start(settings, committed, System::nanoTime, shards);
+    }
+
+    private void start(ReaderSettings settings, Map<SourcePartition, SourceOffset> committed, LongSupplier nanoTime,
+            ShardAssignment... shards) {
         fetcher = new PollingFetcher(kinesis, settings, new PulsarIoRecordMapper(false, Set.of(), null),
-                new KplDeaggregator(), List.of(shards), committed, scheduler, System::nanoTime);
+                new KplDeaggregator(), List.of(shards), committed, scheduler, nanoTime);
         fetcher.start();
     }
 
