@@ -24,6 +24,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -72,8 +73,18 @@ public final class TributaryRuntime implements AutoCloseable {
      * @throws ConfigException when a setting is wrong (bad listener, unknown offset store, ...)
      */
     public static TributaryRuntime start(WorkerConfig config, PluginRegistry plugins) {
+        return start(config, plugins, Set.of());
+    }
+
+    /**
+     * As {@link #start(WorkerConfig, PluginRegistry)}, for a caller that will then start the
+     * connectors named in {@code givenAtStart} with configs of its own: stored connectors of those
+     * names wait for those configs instead of starting with the stored ones.
+     */
+    public static TributaryRuntime start(WorkerConfig config, PluginRegistry plugins, Set<String> givenAtStart) {
         requireNonNull(config, "config is null");
         requireNonNull(plugins, "plugins is null");
+        requireNonNull(givenAtStart, "givenAtStart is null");
         Injector injector;
         OffsetStore store;
         try {
@@ -110,7 +121,7 @@ public final class TributaryRuntime implements AutoCloseable {
         }
         try {
             rest.attach(worker);
-            worker.restore();
+            worker.restore(givenAtStart);
         } catch (RuntimeException e) {
             worker.close();
             http.stop();

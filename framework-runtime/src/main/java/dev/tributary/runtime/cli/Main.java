@@ -4,6 +4,7 @@ import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.config.ConfigValidation;
 import dev.tributary.runtime.TributaryRuntime;
 import dev.tributary.runtime.cli.offsets.OffsetsCommand;
+import dev.tributary.runtime.config.ConnectorConfig;
 import dev.tributary.runtime.config.ConnectorConfigFile;
 import dev.tributary.runtime.plugin.PluginDescriptor;
 import dev.tributary.runtime.plugin.PluginRegistry;
@@ -18,7 +19,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 /**
  * {@code bin/connect-runtime}: starts a standalone worker, validates connector configs, lists
@@ -125,7 +129,9 @@ public final class Main {
         if (!checkConnectors(connectorFiles, options.defaults, plugins, connectors)) {
             return USAGE;
         }
-        TributaryRuntime runtime = TributaryRuntime.start(config, plugins);
+        Set<String> names = connectors.stream().map(c -> c.get(ConnectorConfig.NAME)).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        TributaryRuntime runtime = TributaryRuntime.start(config, plugins, names);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             out.println("Stopping: flushing records and committing offsets...");

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -105,13 +106,26 @@ public final class Worker implements Herder, AutoCloseable {
      * fixed over REST. Call once, before the worker takes requests.
      */
     public void restore() {
+        restore(Set.of());
+    }
+
+    /**
+     * As {@link #restore()}, but the connectors named in {@code givenAtStart} are only loaded:
+     * they start when {@link #startConnector} names them, with the config it gives. Otherwise a
+     * connector whose file was changed while the worker was down would first run for a while
+     * with its old config, reading from the old endpoint or writing to the old topic.
+     */
+    public void restore(Set<String> givenAtStart) {
+        requireNonNull(givenAtStart, "givenAtStart is null");
         onConnectorThread(() -> {
             Map<String, StoredConnector> stored = store.load();
             for (Map.Entry<String, StoredConnector> e : stored.entrySet()) {
                 Entry entry = new Entry(e.getKey(), e.getValue());
                 entry.awaitingClaim = true;
                 connectors.put(entry.name, entry);
-                startIfWanted(entry);
+                if (!givenAtStart.contains(entry.name)) {
+                    startIfWanted(entry);
+                }
             }
             if (!stored.isEmpty()) {
                 LOG.info("restored {} connector(s) from the store: {}", stored.size(), stored.keySet());
@@ -143,6 +157,9 @@ public final class Worker implements Herder, AutoCloseable {
                 if (!existing.stored.config().equals(flatConfig) || existing.startFailure != null) {
                     LOG.info("connector {} from the store takes the config given at start", config.name());
                     replace(existing, new StoredConnector(flatConfig, existing.stored.targetState()));
+                } else if (existing.runner == null) {
+                    // Held back by restore(givenAtStart); a STOPPED one stays stopped.
+                    startIfWanted(existing);
                 }
                 return statusOf(existing);
             }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -72,11 +73,15 @@ class WorkerTest {
     }
 
     private Worker newWorker() {
+        return newWorker(Set.of());
+    }
+
+    private Worker newWorker(Set<String> givenAtStart) {
         WorkerConfig config = WorkerConfig.fromMap(Map.of("data.dir", dataDir.toString(), "offset.store", "memory",
                 "task.shutdown.timeout.ms", "2000"));
         Worker created = new Worker(new WorkerServices(config, registry, offsets, pulsar, new MetricsRegistry(),
                 Clock.systemUTC(), "test:1"), new FileConnectorConfigStore(dataDir.resolve(FileConnectorConfigStore.FILE_NAME)));
-        created.restore();
+        created.restore(givenAtStart);
         return created;
     }
 
@@ -226,6 +231,25 @@ class WorkerTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("already running");
         Map<String, String> other = vault("w");
         assertThat(worker.startConnector(other).state()).isEqualTo(State.RUNNING);
+    }
+
+    @Test
+    void aConnectorGivenAtStartNeverRunsWithItsStoredConfig() {
+        worker.putConnectorConfig("v", vault("v"), false, TargetState.STARTED);
+        worker.putConnectorConfig("same", vault("same"), false, TargetState.STARTED);
+        worker.putConnectorConfig("other", vault("other"), false, TargetState.STARTED);
+        worker.close();
+        worker = newWorker(Set.of("v", "same"));
+
+        assertThat(state("v")).as("held back until its file's config arrives").isEqualTo(State.UNASSIGNED);
+        assertThat(state("same")).isEqualTo(State.UNASSIGNED);
+        assertThat(state("other")).as("not named at start: restored as before").isEqualTo(State.RUNNING);
+
+        Map<String, String> changed = vault("v");
+        changed.put(VaultPlugin.PATH, "/kv/changed");
+        assertThat(worker.startConnector(changed).state()).isEqualTo(State.RUNNING);
+        assertThat(worker.connectorInfo("v").config()).containsEntry(VaultPlugin.PATH, "/kv/changed");
+        assertThat(worker.startConnector(vault("same")).state()).as("an unchanged config starts too").isEqualTo(State.RUNNING);
     }
 
     @Test
