@@ -202,11 +202,13 @@ class OffsetStoreOutageIT {
         connector.putAll(outage.connectorKeys());
         Path connectorFile = KinesisItSupport.writeProperties(dir.resolve(name + "-kinesis.properties"), connector);
         List<String> traces = new ArrayList<>();
+        List<WorkerProcess> workers = new ArrayList<>();
 
         try (KinesisLoad load = new KinesisLoad(kinesis, stream, 40, 20, Duration.ofMillis(200), 16).start();
              PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
             WorkerProcess first = WorkerProcess.start(workerFile, List.of(connectorFile), Map.of(),
                     dir.resolve(name + "-first.log"));
+            workers.add(first);
             URI rest = KinesisItSupport.restAddress(first);
             reader.readUntil(m -> m.size() >= 300, Duration.ofSeconds(60));
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outage.committedSequenceByShard().size() == 4);
@@ -247,6 +249,7 @@ class OffsetStoreOutageIT {
             Map<String, String> committedAtKill = outage.committedSequenceByShard();
             WorkerProcess second = WorkerProcess.start(workerFile, List.of(connectorFile), Map.of(),
                     dir.resolve(name + "-second.log"));
+            workers.add(second);
             reader.readUntil(m -> false, Duration.ofSeconds(3));
             DeliveryAccounting accounting = load.stop();
             Map<String, String> last = load.lastSequenceByShard();
@@ -274,6 +277,13 @@ class OffsetStoreOutageIT {
             String logs = first.output() + second.output();
             for (String secret : outage.secrets()) {
                 assertThat(logs).as("no secret in the worker's log").doesNotContain(secret);
+            }
+        } finally {
+            // A failed assertion must not leave a worker running.
+            for (WorkerProcess started : workers) {
+                if (started.isAlive()) {
+                    started.kill();
+                }
             }
         }
     }

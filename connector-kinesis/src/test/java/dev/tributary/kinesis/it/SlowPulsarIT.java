@@ -86,73 +86,85 @@ class SlowPulsarIT {
             load.start();
             WorkerProcess process = WorkerProcess.start(workerFile, List.of(connectorFile), Map.of(), List.of(HEAP),
                     dir.resolve("worker.log"));
-            URI rest = KinesisItSupport.restAddress(process);
-            reader.readUntil(m -> !m.isEmpty(), Duration.ofSeconds(60));
-
-            long slowStart = System.nanoTime();
-            int deliveredAtStart = reader.messages().size();
-            long slowEnd = slowStart + SLOW.toNanos();
-            double maxHeap = 0;
-            double maxDepth = 0;
-            double maxUnacknowledged = 0;
-            boolean injected = false;
-            while (System.nanoTime() < slowEnd) {
-                reader.readUntil(m -> false, Duration.ofSeconds(1));
-                String metrics = KinesisItSupport.get(rest, "/metrics");
-                maxHeap = Math.max(maxHeap, sum(metrics, "tributary_jvm_heap_used_bytes"));
-                maxDepth = Math.max(maxDepth, sum(metrics, "tributary_task_queue_depth"));
-                maxUnacknowledged = Math.max(maxUnacknowledged, sum(metrics, "tributary_kinesis_shard_records_fetched_total")
-                        - sum(metrics, "tributary_task_records_written_total"));
-                if (!injected && System.nanoTime() - slowStart > SLOW.toNanos() / 2) {
-                    // As if the iterators had aged past their lifetime while the task was blocked.
-                    kinesisProxy.inject("GetRecords", KinesisFaultProxy.Fault.EXPIRED_ITERATOR, INJECTED_EXPIRIES);
-                    injected = true;
+            try {
+                throttleAndDrain(process, pulsar, namespace, kinesisProxy, load, reader);
+            } finally {
+                // A failed assertion must not leave a worker running.
+                if (process.isAlive()) {
+                    process.kill();
                 }
-                assertThat(process.isAlive()).as("the worker runs; see %s", dir).isTrue();
             }
-            double slowSeconds = (System.nanoTime() - slowStart) / 1e9;
-            int deliveredSlow = reader.messages().size() - deliveredAtStart;
-            long heapAfterGc = heapAfterGc(process, rest);
-            assertThat(deliveredSlow).as("Pulsar really was throttled").isLessThan(
-                    (int) (slowSeconds * THROTTLE_MSG_PER_SECOND * 1.5) + MAX_PENDING);
-            assertThat(load.written() - reader.messages().size()).as("a backlog built up in Kinesis")
-                    .isGreaterThan(2 * RECEIVE_QUEUE + MAX_PENDING);
-            assertThat(maxDepth).as("the producer's queue filled and stayed bounded")
-                    .isGreaterThanOrEqualTo(MAX_PENDING * 0.9).isLessThanOrEqualTo(MAX_PENDING + 1);
-            assertThat(maxUnacknowledged).as("fetched and not acknowledged stays within the connector's buffers")
-                    .isLessThanOrEqualTo(2 * RECEIVE_QUEUE + MAX_PENDING + FETCH);
-
-            admin(pulsar, "DELETE", "/admin/v2/namespaces/" + namespace + "/publishRate", null);
-            DeliveryAccounting accounting = load.stop();
-            int backlog = accounting.writtenCount() - reader.messages().size();
-            long drainStart = System.nanoTime();
-            // At the throttled rate the backlog would take twice this long: it must drain at full speed.
-            Duration drainBound = Duration.ofSeconds(Math.min(60, backlog / THROTTLE_MSG_PER_SECOND / 2));
-            List<Message<byte[]>> messages = reader.readUntil(m -> m.size() >= accounting.writtenCount(), drainBound);
-            double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
-            reader.readUntil(m -> false, Duration.ofSeconds(2));
-            messages = reader.messages();
-            int iteratorCalls = kinesisProxy.calls("GetShardIterator");
-            process.terminate();
-
-            DeliveryAccounting.Report report = accounting.check(messages, KinesisLoad::describe);
-            System.out.printf("[SlowPulsarIT] slow %.0f s at %d msg/s: %d delivered meanwhile; queue depth max %.0f of"
-                    + " %d; fetched-not-acknowledged max %.0f; heap max %.1f MB, %.1f MB after GC (-Xmx128m);"
-                    + " GetShardIterator %d (%d shards, %d injected expiries); backlog %d drained in %.1f s (%.0f"
-                    + " rec/s); %s%n", slowSeconds, THROTTLE_MSG_PER_SECOND, deliveredSlow, maxDepth, MAX_PENDING,
-                    maxUnacknowledged, maxHeap / (1 << 20), heapAfterGc / (double) (1 << 20), iteratorCalls, SHARDS,
-                    INJECTED_EXPIRIES, backlog, drainSeconds, backlog / drainSeconds, report);
-            assertThat(report.lost()).as("%s; see %s", report, dir).isEmpty();
-            assertThat(report.unexpected()).isEmpty();
-            assertThat(report.orderViolations()).as("%s", report).isZero();
-            assertThat(report.duplicates()).as("no restart, so no repeat: %s", report).isZero();
-            assertThat(kinesisProxy.pending()).as("the injected expiries were hit").isZero();
-            long realExpiries = SHARDS * (SLOW.toNanos() / ITERATOR_LIFETIME.toNanos() + 1);
-            assertThat(iteratorCalls).as("one iterator per shard, plus one per expiry; never a loop")
-                    .isBetween(SHARDS + INJECTED_EXPIRIES, (int) (SHARDS + INJECTED_EXPIRIES + realExpiries));
-            assertThat(heapAfterGc).as("live heap after a full GC").isLessThan(HEAP_BYTES * 3 / 4);
-            assertThat(process.output()).doesNotContain("OutOfMemoryError");
         }
+    }
+
+    private void throttleAndDrain(WorkerProcess process, PulsarStandalone pulsar, String namespace, KinesisFaultProxy kinesisProxy,
+            KinesisLoad load, PulsarTopicReader reader) throws Exception {
+        URI rest = KinesisItSupport.restAddress(process);
+        reader.readUntil(m -> !m.isEmpty(), Duration.ofSeconds(60));
+
+        long slowStart = System.nanoTime();
+        int deliveredAtStart = reader.messages().size();
+        long slowEnd = slowStart + SLOW.toNanos();
+        double maxHeap = 0;
+        double maxDepth = 0;
+        double maxUnacknowledged = 0;
+        boolean injected = false;
+        while (System.nanoTime() < slowEnd) {
+            reader.readUntil(m -> false, Duration.ofSeconds(1));
+            String metrics = KinesisItSupport.get(rest, "/metrics");
+            maxHeap = Math.max(maxHeap, sum(metrics, "tributary_jvm_heap_used_bytes"));
+            maxDepth = Math.max(maxDepth, sum(metrics, "tributary_task_queue_depth"));
+            maxUnacknowledged = Math.max(maxUnacknowledged, sum(metrics, "tributary_kinesis_shard_records_fetched_total")
+                    - sum(metrics, "tributary_task_records_written_total"));
+            if (!injected && System.nanoTime() - slowStart > SLOW.toNanos() / 2) {
+                // As if the iterators had aged past their lifetime while the task was blocked.
+                kinesisProxy.inject("GetRecords", KinesisFaultProxy.Fault.EXPIRED_ITERATOR, INJECTED_EXPIRIES);
+                injected = true;
+            }
+            assertThat(process.isAlive()).as("the worker runs; see %s", dir).isTrue();
+        }
+        double slowSeconds = (System.nanoTime() - slowStart) / 1e9;
+        int deliveredSlow = reader.messages().size() - deliveredAtStart;
+        long heapAfterGc = heapAfterGc(process, rest);
+        assertThat(deliveredSlow).as("Pulsar really was throttled").isLessThan(
+                (int) (slowSeconds * THROTTLE_MSG_PER_SECOND * 1.5) + MAX_PENDING);
+        assertThat(load.written() - reader.messages().size()).as("a backlog built up in Kinesis")
+                .isGreaterThan(2 * RECEIVE_QUEUE + MAX_PENDING);
+        assertThat(maxDepth).as("the producer's queue filled and stayed bounded")
+                .isGreaterThanOrEqualTo(MAX_PENDING * 0.9).isLessThanOrEqualTo(MAX_PENDING + 1);
+        assertThat(maxUnacknowledged).as("fetched and not acknowledged stays within the connector's buffers")
+                .isLessThanOrEqualTo(2 * RECEIVE_QUEUE + MAX_PENDING + FETCH);
+
+        admin(pulsar, "DELETE", "/admin/v2/namespaces/" + namespace + "/publishRate", null);
+        DeliveryAccounting accounting = load.stop();
+        int backlog = accounting.writtenCount() - reader.messages().size();
+        long drainStart = System.nanoTime();
+        // At the throttled rate the backlog would take twice this long: it must drain at full speed.
+        Duration drainBound = Duration.ofSeconds(Math.min(60, backlog / THROTTLE_MSG_PER_SECOND / 2));
+        List<Message<byte[]>> messages = reader.readUntil(m -> m.size() >= accounting.writtenCount(), drainBound);
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+        reader.readUntil(m -> false, Duration.ofSeconds(2));
+        messages = reader.messages();
+        int iteratorCalls = kinesisProxy.calls("GetShardIterator");
+        process.terminate();
+
+        DeliveryAccounting.Report report = accounting.check(messages, KinesisLoad::describe);
+        System.out.printf("[SlowPulsarIT] slow %.0f s at %d msg/s: %d delivered meanwhile; queue depth max %.0f of"
+                + " %d; fetched-not-acknowledged max %.0f; heap max %.1f MB, %.1f MB after GC (-Xmx128m);"
+                + " GetShardIterator %d (%d shards, %d injected expiries); backlog %d drained in %.1f s (%.0f"
+                + " rec/s); %s%n", slowSeconds, THROTTLE_MSG_PER_SECOND, deliveredSlow, maxDepth, MAX_PENDING,
+                maxUnacknowledged, maxHeap / (1 << 20), heapAfterGc / (double) (1 << 20), iteratorCalls, SHARDS,
+                INJECTED_EXPIRIES, backlog, drainSeconds, backlog / drainSeconds, report);
+        assertThat(report.lost()).as("%s; see %s", report, dir).isEmpty();
+        assertThat(report.unexpected()).isEmpty();
+        assertThat(report.orderViolations()).as("%s", report).isZero();
+        assertThat(report.duplicates()).as("no restart, so no repeat: %s", report).isZero();
+        assertThat(kinesisProxy.pending()).as("the injected expiries were hit").isZero();
+        long realExpiries = SHARDS * (SLOW.toNanos() / ITERATOR_LIFETIME.toNanos() + 1);
+        assertThat(iteratorCalls).as("one iterator per shard, plus one per expiry; never a loop")
+                .isBetween(SHARDS + INJECTED_EXPIRIES, (int) (SHARDS + INJECTED_EXPIRIES + realExpiries));
+        assertThat(heapAfterGc).as("live heap after a full GC").isLessThan(HEAP_BYTES * 3 / 4);
+        assertThat(process.output()).doesNotContain("OutOfMemoryError");
     }
 
     /** Forces a full GC in the worker with jcmd, then reads the heap in use from its metrics. */
