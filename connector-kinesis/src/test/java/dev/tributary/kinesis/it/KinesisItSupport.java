@@ -1,15 +1,67 @@
 package dev.tributary.kinesis.it;
 
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.reader.KinesisOffsets;
 import dev.tributary.runtime.TributaryRuntime;
 import dev.tributary.runtime.worker.WorkerConfig;
 import dev.tributary.testing.services.KinesisMock;
+import dev.tributary.testing.services.WorkerProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /** Shared set-up for the Kinesis connector's integration tests. */
 final class KinesisItSupport {
+    private static final Pattern LISTENING = Pattern.compile("REST and metrics on (http://127\\.0\\.0\\.1:\\d+)");
+    /** The machine's PostgreSQL, trust authentication, database {@code test}. */
+    static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     private KinesisItSupport() {
+    }
+
+    /** Writes {@code config} as a properties file, escaping backslashes. */
+    static Path writeProperties(Path file, Map<String, String> config) throws IOException {
+        StringBuilder text = new StringBuilder();
+        config.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        return Files.writeString(file, text.toString());
+    }
+
+    /** The REST address that a worker process prints once it listens. */
+    static URI restAddress(WorkerProcess worker) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> LISTENING.matcher(worker.output()).find());
+        try {
+            Matcher m = LISTENING.matcher(worker.output());
+            m.find();
+            return URI.create(m.group(1));
+        } catch (IOException e) {
+            throw new AssertionError("could not read the worker's log", e);
+        }
+    }
+
+    /** GET {@code path} on a worker; the body of a 200, or an AssertionError naming the status. */
+    static String get(URI worker, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(worker.resolve(path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     /** A worker in this JVM, writing to {@code pulsarUrl}, with a file offset store under {@code dataDir}. */
@@ -42,5 +94,24 @@ final class KinesisItSupport {
 
     static String topic(String prefix) {
         return "persistent://public/default/" + prefix + "-" + System.nanoTime();
+    }
+
+    /** A connection to the machine's PostgreSQL as {@code postgres}; fails with the fix when it is not there. */
+    static Connection postgres() {
+        try {
+            return DriverManager.getConnection(POSTGRES_URL, "postgres", "");
+        } catch (SQLException e) {
+            throw new AssertionError("PostgreSQL is not reachable at " + POSTGRES_URL + " as postgres ("
+                    + e.getMessage() + "); this test needs it there with trust authentication and a database"
+                    + " 'test' (on this machine kind it is started before each session)", e);
+        }
+    }
+
+    /** Kinesis offsets as the sequence number of each shard. */
+    static Map<String, String> sequenceByShard(Map<SourcePartition, SourceOffset> offsets) {
+        Map<String, String> result = new HashMap<>();
+        offsets.forEach((partition, offset) -> result.put(partition.getString(KinesisOffsets.SHARD),
+                offset.getString(KinesisOffsets.SEQUENCE_NUMBER)));
+        return result;
     }
 }

@@ -21,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +50,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 class KinesisSharedOffsetStoresIT {
     private static final int COUNT = 2000;
     private static final String CONNECTOR = "kinesis-shared-store";
-    private static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
     @TempDir
     Path dir;
@@ -68,13 +65,13 @@ class KinesisSharedOffsetStoresIT {
     @Test
     void sigkillMidStreamLosesNothingWithTheJdbcStore(PulsarStandalone pulsar, KinesisMock kinesis) throws Exception {
         String table = "offsets_kinesis_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        Map<String, String> store = Map.of("url", POSTGRES_URL, "user", "postgres", "table", table);
+        Map<String, String> store = Map.of("url", KinesisItSupport.POSTGRES_URL, "user", "postgres", "table", table);
         // Fails at once, with the fix, when PostgreSQL is down: a skipped test would hide it.
-        postgres().close();
+        KinesisItSupport.postgres().close();
         try {
             sigkillAndRestart(pulsar, kinesis, "jdbc", store, () -> new JdbcOffsetStoreProvider().open(store, dir));
         } finally {
-            try (Connection connection = postgres(); Statement statement = connection.createStatement()) {
+            try (Connection connection = KinesisItSupport.postgres(); Statement statement = connection.createStatement()) {
                 statement.execute("DROP TABLE IF EXISTS " + table);
                 statement.execute("DROP TABLE IF EXISTS " + table + "_schema_version");
             }
@@ -104,7 +101,7 @@ class KinesisSharedOffsetStoresIT {
             first.kill();
             Map<String, String> committedAtKill;
             try (OffsetStore store = reader.get()) {
-                committedAtKill = sequenceByShard(store.readAll(CONNECTOR));
+                committedAtKill = KinesisItSupport.sequenceByShard(store.readAll(CONNECTOR));
             }
             assertThat(ids(records.messages())).as("killed mid-stream; see %s", dir).hasSizeLessThan(COUNT);
 
@@ -161,7 +158,7 @@ class KinesisSharedOffsetStoresIT {
             try (OffsetStore imported = new PulsarOffsetStoreProvider().open(pulsarStore, dir)) {
                 assertThat(imported.readAll(CONNECTOR)).isEqualTo(exported);
             }
-            Map<String, String> committed = sequenceByShard(exported);
+            Map<String, String> committed = KinesisItSupport.sequenceByShard(exported);
 
             WorkerProcess second = WorkerProcess.start(pulsarWorker, List.of(connector), Map.of(),
                     dir.resolve("pulsar.log"));
@@ -233,22 +230,7 @@ class KinesisSharedOffsetStoresIT {
                 Files.readString(log)).isZero();
     }
 
-    private static Connection postgres() {
-        try {
-            return DriverManager.getConnection(POSTGRES_URL, "postgres", "");
-        } catch (SQLException e) {
-            throw new AssertionError("PostgreSQL is not reachable at " + POSTGRES_URL + " as postgres ("
-                    + e.getMessage() + "); this test needs it there with trust authentication and a database"
-                    + " 'test' (on this machine kind it is started before each session)", e);
-        }
-    }
 
-    private static Map<String, String> sequenceByShard(Map<SourcePartition, SourceOffset> offsets) {
-        Map<String, String> result = new HashMap<>();
-        offsets.forEach((partition, offset) -> result.put(partition.getString(KinesisOffsets.SHARD),
-                offset.getString(KinesisOffsets.SEQUENCE_NUMBER)));
-        return result;
-    }
 
     private static String value(Message<byte[]> message) {
         return new String(message.getValue(), StandardCharsets.UTF_8);

@@ -68,6 +68,7 @@ public final class KinesisFaultProxy implements AutoCloseable {
     private final URI upstream;
     private final Map<String, ConcurrentLinkedQueue<Fault>> planned = new ConcurrentHashMap<>();
     private final Map<Fault, AtomicInteger> injected = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private volatile Duration stall = Duration.ofSeconds(10);
 
     private KinesisFaultProxy(HttpServer server, ExecutorService executor, URI upstream) {
@@ -121,6 +122,12 @@ public final class KinesisFaultProxy implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** Calls of {@code operation} (such as {@code GetShardIterator}) received so far, faulted or not. */
+    public int calls(String operation) {
+        AtomicInteger count = calls.get(operation);
+        return count == null ? 0 : count.get();
+    }
+
     /** Faults planned and not yet injected, for all operations. */
     public int pending() {
         return planned.values().stream().mapToInt(ConcurrentLinkedQueue::size).sum();
@@ -134,6 +141,7 @@ public final class KinesisFaultProxy implements AutoCloseable {
             }
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : "";
+            calls.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
             ConcurrentLinkedQueue<Fault> queue = planned.get(operation);
             Fault fault = queue == null ? null : queue.poll();
             if (fault != null) {

@@ -25,10 +25,16 @@ public final class WorkerProcess {
 
     public static WorkerProcess start(Path workerConfig, List<Path> connectorConfigs, Map<String, String> env, Path log)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
+        return start(workerConfig, connectorConfigs, env, List.of("-Xmx256m"), log);
+    }
+
+    /** As {@link #start(Path, List, Map, Path)}, with {@code jvmOptions} (such as a smaller {@code -Xmx}) instead of {@code -Xmx256m}. */
+    public static WorkerProcess start(Path workerConfig, List<Path> connectorConfigs, Map<String, String> env,
+            List<String> jvmOptions, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.tributary.runtime.cli.Main", "start", workerConfig.toString()));
         connectorConfigs.forEach(p -> command.add(p.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -52,6 +58,11 @@ public final class WorkerProcess {
             throw new AssertionError("the worker did not stop within 60 s of SIGTERM; see " + log);
         }
         return process.exitValue();
+    }
+
+    /** The worker's process id, for tools such as {@code jcmd}. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

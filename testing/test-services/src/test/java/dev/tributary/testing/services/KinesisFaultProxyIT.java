@@ -55,6 +55,9 @@ class KinesisFaultProxyIT {
             assertThat(records).singleElement().satisfies(r -> assertThat(r.data().asUtf8String()).isEqualTo("through"));
             assertThat(proxy.pending()).isZero();
             assertThat(proxy.injected(KinesisFaultProxy.Fault.THROTTLE)).isEqualTo(1);
+            assertThat(proxy.calls("GetRecords")).as("faulted calls count too").isEqualTo(5);
+            assertThat(proxy.calls("GetShardIterator")).isEqualTo(1);
+            assertThat(proxy.calls("ListShards")).isEqualTo(1);
         }
     }
 }
