@@ -54,10 +54,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Built on the JDK's HTTP server, whose dispatcher thread accepts connections and reads request
  * heads while a fixed pool of {@link ReplayConfig#threads()} threads builds and writes responses.
+ * Loading this class sets {@code sun.net.httpserver.nodelay=true} unless it is set: without it
+ * every small call waits 40 ms for a delayed ACK; it takes effect only if no JDK HTTP server was
+ * started in this JVM before.
  * Thread-safe; {@link #close()} stops it at once.
  */
 public final class ReplayServer implements AutoCloseable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        // The JDK server writes a response's head and body apart; with Nagle's algorithm the body then
+        // waits for the client's delayed ACK (40 ms on Linux) and small calls crawl. The JDK reads this
+        // once, when the first HttpServer of the JVM starts.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService workers;

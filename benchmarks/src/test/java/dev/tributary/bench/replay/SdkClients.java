@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -22,6 +23,11 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 final class SdkClients {
     private static final String CBOR_PROPERTY = "aws.cborEnabled";
+    /**
+     * Shared by every test client and never closed (its threads are daemons): a client that owns its
+     * event loops takes two seconds to close them.
+     */
+    private static final SdkEventLoopGroup EVENT_LOOPS = SdkEventLoopGroup.builder().numberOfThreads(2).build();
 
     private SdkClients() {
     }
@@ -44,7 +50,7 @@ final class SdkClients {
                     .endpointOverride(endpoint)
                     .region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test-key", "test-secret")))
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).eventLoopGroup(EVENT_LOOPS))
                     .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                             .addExecutionInterceptor(contentTypes))
                     .build();
