@@ -1,0 +1,89 @@
+package dev.tributary.bench.replay;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * Real SDK clients for the replay server, as the connector builds them: Netty, HTTP/1.1, static
+ * fake keys, no retries (so a throttled call shows). The SDK reads {@code aws.cborEnabled} when a
+ * client is built, so each client gets its wire format by setting the property just for the build.
+ */
+final class SdkClients {
+    private static final String CBOR_PROPERTY = "aws.cborEnabled";
+    /**
+     * Shared by every test client and never closed (its threads are daemons): a client that owns its
+     * event loops takes two seconds to close them.
+     */
+    private static final SdkEventLoopGroup EVENT_LOOPS = SdkEventLoopGroup.builder().numberOfThreads(2).build();
+
+    private SdkClients() {
+    }
+
+    /** The Content-Type of every request a client sent, to prove which wire format it spoke. */
+    static final class ContentTypes implements ExecutionInterceptor {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            seen.add(context.httpRequest().firstMatchingHeader("Content-Type").orElse("(none)"));
+        }
+    }
+
+    static synchronized KinesisAsyncClient async(URI endpoint, boolean cbor, ContentTypes contentTypes) {
+        String previous = System.getProperty(CBOR_PROPERTY);
+        System.setProperty(CBOR_PROPERTY, Boolean.toString(cbor));
+        try {
+            return KinesisAsyncClient.builder()
+                    .endpointOverride(endpoint)
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test-key", "test-secret")))
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).eventLoopGroup(EVENT_LOOPS))
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                            .addExecutionInterceptor(contentTypes))
+                    .build();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    static KinesisAsyncClient async(URI endpoint) {
+        return async(endpoint, true, new ContentTypes());
+    }
+
+    /** A synchronous client on the SDK's default blocking HTTP client (Apache 5). */
+    static synchronized KinesisClient sync(URI endpoint, boolean cbor) {
+        String previous = System.getProperty(CBOR_PROPERTY);
+        System.setProperty(CBOR_PROPERTY, Boolean.toString(cbor));
+        try {
+            return KinesisClient.builder()
+                    .endpointOverride(endpoint)
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test-key", "test-secret")))
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                    .build();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    private static void restore(String previous) {
+        if (previous == null) {
+            System.clearProperty(CBOR_PROPERTY);
+        } else {
+            System.setProperty(CBOR_PROPERTY, previous);
+        }
+    }
+}
