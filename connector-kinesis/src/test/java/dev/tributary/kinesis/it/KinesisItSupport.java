@@ -1,11 +1,23 @@
 package dev.tributary.kinesis.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.reader.KinesisOffsets;
+import dev.tributary.offsets.OffsetCodec;
 import dev.tributary.runtime.TributaryRuntime;
 import dev.tributary.runtime.worker.WorkerConfig;
+import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.KinesisMock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.pulsar.client.api.Message;
 
 /** Shared set-up for the Kinesis connector's integration tests. */
 final class KinesisItSupport {
@@ -42,5 +54,46 @@ final class KinesisItSupport {
 
     static String topic(String prefix) {
         return "persistent://public/default/" + prefix + "-" + System.nanoTime();
+    }
+
+    /** The committed sequence number of each shard of {@code connector} in a file store's state file. */
+    static Map<String, String> fileStoreSequences(Path offsetsFile, String connector) throws Exception {
+        Map<String, Map<SourcePartition, SourceOffset>> state =
+                new OffsetCodec().decodeState(Files.readAllBytes(offsetsFile), offsetsFile.toString());
+        return sequenceByShard(state.getOrDefault(connector, Map.of()));
+    }
+
+    /** The sequence number of each shard in a connector's committed offsets. */
+    static Map<String, String> sequenceByShard(Map<SourcePartition, SourceOffset> offsets) {
+        Map<String, String> result = new HashMap<>();
+        offsets.forEach((partition, offset) -> result.put(partition.getString(KinesisOffsets.SHARD),
+                offset.getString(KinesisOffsets.SEQUENCE_NUMBER)));
+        return result;
+    }
+
+    /** Every copy, first one included, of each id that {@code report} found delivered more than once. */
+    static List<Message<byte[]>> repeats(Report report, List<Message<byte[]>> messages) {
+        return messages.stream().filter(m -> report.duplicateIds().contains(AccountedProducer.delivered(m).id()))
+                .toList();
+    }
+
+    /**
+     * Asserts that each of {@code repeats}, messages read again after a restart, lies after the
+     * sequence number its shard had committed before that restart: the restart resumes after the
+     * commit, so a repeat at or before it would mean an offset committed ahead of Pulsar or moved
+     * back. A shard with no commit yet is read again from its start, so any of its records may repeat.
+     */
+    static void assertRepeatsFollowCommits(List<Message<byte[]>> repeats, Map<String, String> committedByShard,
+            String when) {
+        for (Message<byte[]> m : repeats) {
+            String committed = committedByShard.get(m.getProperty("kinesis.shard.id"));
+            if (committed != null) {
+                assertThat(KinesisOffsets.compare(m.getProperty("kinesis.sequence.number"), committed))
+                        .as("%s: repeat %s (shard %s, sequence %s) lies after the committed sequence number %s", when,
+                                new String(m.getValue(), StandardCharsets.UTF_8), m.getProperty("kinesis.shard.id"),
+                                m.getProperty("kinesis.sequence.number"), committed)
+                        .isPositive();
+            }
+        }
     }
 }
