@@ -9,15 +9,12 @@ import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
 import dev.tributary.testing.services.WorkerProcess;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.pulsar.client.api.Message;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -52,13 +49,11 @@ class KinesisCrashRecoveryIT {
         Path worker = write("worker.properties", "pulsar.service.url=" + pulsar.serviceUrl() + "\n"
                 + "listeners=http://127.0.0.1:0\n"
                 + "data.dir=" + dir.resolve("data") + "\n");
-        StringBuilder connector = new StringBuilder();
         Map<String, String> config = KinesisItSupport.connector(CONNECTOR, kinesis, stream, topic);
         // Small fetches keep the read slow enough to be killed in the middle.
         config.put("maxRecordsPerFetch", "40");
         config.put("checkpointInterval", "300");
-        config.forEach((k, v) -> connector.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-        Path connectorFile = write("kinesis.properties", connector.toString());
+        Path connectorFile = KinesisItSupport.writeProperties(dir.resolve("kinesis.properties"), config);
         Path offsets = dir.resolve("data/offsets.json");
 
         try (PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
@@ -72,7 +67,7 @@ class KinesisCrashRecoveryIT {
             assertThat(committedAtKill).isNotEmpty();
 
             WorkerProcess second = WorkerProcess.start(worker, List.of(connectorFile), Map.of(), dir.resolve("second.log"));
-            reader.readUntil(m -> m.size() >= COUNT && ids(m).size() >= COUNT, Duration.ofSeconds(180));
+            reader.readUntil(KinesisItSupport.everyRecordRead(COUNT), Duration.ofSeconds(180));
             second.terminate();
             List<Message<byte[]>> messages = reader.readToEnd(Duration.ofSeconds(30));
             Report report = accounting.check(messages, AccountedProducer::delivered);
@@ -83,12 +78,6 @@ class KinesisCrashRecoveryIT {
             KinesisItSupport.assertRepeatsFollowCommits(KinesisItSupport.repeats(report, messages), committedAtKill,
                     "after the kill");
         }
-    }
-
-    private static Set<String> ids(List<Message<byte[]>> messages) {
-        Set<String> ids = new HashSet<>();
-        messages.forEach(m -> ids.add(new String(m.getValue(), StandardCharsets.UTF_8)));
-        return ids;
     }
 
     private Path write(String name, String text) throws Exception {

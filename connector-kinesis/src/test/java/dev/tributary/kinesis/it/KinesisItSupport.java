@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.pulsar.client.api.Message;
 
 /** Shared set-up for the Kinesis connector's integration tests. */
@@ -52,6 +53,15 @@ final class KinesisItSupport {
         return config;
     }
 
+    /** Writes {@code config} as a properties file, for a worker run as its own JVM; returns the file. */
+    static Path writeProperties(Path file, Map<String, String> config) throws Exception {
+        StringBuilder text = new StringBuilder();
+        // A backslash is an escape in a properties file.
+        config.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, text.toString());
+        return file;
+    }
+
     static String topic(String prefix) {
         return "persistent://public/default/" + prefix + "-" + System.nanoTime();
     }
@@ -69,6 +79,15 @@ final class KinesisItSupport {
         offsets.forEach((partition, offset) -> result.put(partition.getString(KinesisOffsets.SHARD),
                 offset.getString(KinesisOffsets.SEQUENCE_NUMBER)));
         return result;
+    }
+
+    /**
+     * Holds once {@code count} different records were read: a cheap count of messages first, since
+     * a reader tests it after every message.
+     */
+    static Predicate<List<Message<byte[]>>> everyRecordRead(int count) {
+        return messages -> messages.size() >= count && messages.stream()
+                .map(m -> AccountedProducer.delivered(m).id()).distinct().count() >= count;
     }
 
     /** Every copy, first one included, of each id that {@code report} found delivered more than once. */

@@ -28,7 +28,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,7 +108,7 @@ class KinesisSharedOffsetStoresIT {
             assertThat(readBeforeKill).as("killed mid-stream; see %s", dir).isLessThan(COUNT);
 
             WorkerProcess second = WorkerProcess.start(worker, List.of(connector), Map.of(), dir.resolve("second.log"));
-            records.readUntil(m -> m.size() >= COUNT && ids(m).size() >= COUNT, Duration.ofSeconds(60));
+            records.readUntil(KinesisItSupport.everyRecordRead(COUNT), Duration.ofSeconds(60));
             second.terminate();
             List<Message<byte[]>> messages = records.readToEnd(Duration.ofSeconds(30));
             Report report = accounting.check(messages, AccountedProducer::delivered);
@@ -162,7 +161,7 @@ class KinesisSharedOffsetStoresIT {
 
             WorkerProcess second = WorkerProcess.start(pulsarWorker, List.of(connector), Map.of(),
                     dir.resolve("pulsar.log"));
-            records.readUntil(m -> m.size() >= COUNT && ids(m).size() >= COUNT, Duration.ofSeconds(60));
+            records.readUntil(KinesisItSupport.everyRecordRead(COUNT), Duration.ofSeconds(60));
             second.terminate();
             List<Message<byte[]>> messages = records.readToEnd(Duration.ofSeconds(30));
             Report report = accounting.check(messages, AccountedProducer::delivered);
@@ -218,9 +217,7 @@ class KinesisSharedOffsetStoresIT {
         // Small fetches keep the read slow enough to be stopped in the middle.
         config.put("maxRecordsPerFetch", "40");
         config.put("checkpointInterval", "300");
-        StringBuilder text = new StringBuilder();
-        config.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-        return write("kinesis-" + stream + ".properties", text.toString());
+        return KinesisItSupport.writeProperties(dir.resolve("kinesis-" + stream + ".properties"), config);
     }
 
     /** Runs {@code connect-runtime <args>} as its own JVM, as an operator would, and checks that it succeeded. */
@@ -250,12 +247,6 @@ class KinesisSharedOffsetStoresIT {
 
     private static String value(Message<byte[]> message) {
         return new String(message.getValue(), StandardCharsets.UTF_8);
-    }
-
-    private static Set<String> ids(List<Message<byte[]>> messages) {
-        Set<String> ids = new HashSet<>();
-        messages.forEach(m -> ids.add(value(m)));
-        return ids;
     }
 
     private Path write(String name, String text) throws Exception {
