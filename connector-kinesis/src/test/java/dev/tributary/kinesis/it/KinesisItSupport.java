@@ -1,10 +1,14 @@
 package dev.tributary.kinesis.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.kinesis.reader.KinesisOffsets;
+import dev.tributary.offsets.OffsetCodec;
 import dev.tributary.runtime.TributaryRuntime;
 import dev.tributary.runtime.worker.WorkerConfig;
+import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.KinesisMock;
 import dev.tributary.testing.services.WorkerProcess;
 import java.io.IOException;
@@ -12,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,9 +25,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.pulsar.client.api.Message;
 import org.awaitility.Awaitility;
 
 /** Shared set-up for the Kinesis connector's integration tests. */
@@ -92,6 +100,15 @@ final class KinesisItSupport {
         return config;
     }
 
+    /** Writes {@code config} as a properties file, for a worker run as its own JVM; returns the file. */
+    static Path writeProperties(Path file, Map<String, String> config) throws Exception {
+        StringBuilder text = new StringBuilder();
+        // A backslash is an escape in a properties file.
+        config.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, text.toString());
+        return file;
+    }
+
     static String topic(String prefix) {
         return "persistent://public/default/" + prefix + "-" + System.nanoTime();
     }
@@ -107,11 +124,53 @@ final class KinesisItSupport {
         }
     }
 
-    /** Kinesis offsets as the sequence number of each shard. */
+    /** The committed sequence number of each shard of {@code connector} in a file store's state file. */
+    static Map<String, String> fileStoreSequences(Path offsetsFile, String connector) throws Exception {
+        Map<String, Map<SourcePartition, SourceOffset>> state =
+                new OffsetCodec().decodeState(Files.readAllBytes(offsetsFile), offsetsFile.toString());
+        return sequenceByShard(state.getOrDefault(connector, Map.of()));
+    }
+
+    /** The sequence number of each shard in a connector's committed offsets. */
     static Map<String, String> sequenceByShard(Map<SourcePartition, SourceOffset> offsets) {
         Map<String, String> result = new HashMap<>();
         offsets.forEach((partition, offset) -> result.put(partition.getString(KinesisOffsets.SHARD),
                 offset.getString(KinesisOffsets.SEQUENCE_NUMBER)));
         return result;
+    }
+
+    /**
+     * Holds once {@code count} different records were read: a cheap count of messages first, since
+     * a reader tests it after every message.
+     */
+    static Predicate<List<Message<byte[]>>> everyRecordRead(int count) {
+        return messages -> messages.size() >= count && messages.stream()
+                .map(m -> AccountedProducer.delivered(m).id()).distinct().count() >= count;
+    }
+
+    /** Every copy, first one included, of each id that {@code report} found delivered more than once. */
+    static List<Message<byte[]>> repeats(Report report, List<Message<byte[]>> messages) {
+        return messages.stream().filter(m -> report.duplicateIds().contains(AccountedProducer.delivered(m).id()))
+                .toList();
+    }
+
+    /**
+     * Asserts that each of {@code repeats}, messages read again after a restart, lies after the
+     * sequence number its shard had committed before that restart: the restart resumes after the
+     * commit, so a repeat at or before it would mean an offset committed ahead of Pulsar or moved
+     * back. A shard with no commit yet is read again from its start, so any of its records may repeat.
+     */
+    static void assertRepeatsFollowCommits(List<Message<byte[]>> repeats, Map<String, String> committedByShard,
+            String when) {
+        for (Message<byte[]> m : repeats) {
+            String committed = committedByShard.get(m.getProperty("kinesis.shard.id"));
+            if (committed != null) {
+                assertThat(KinesisOffsets.compare(m.getProperty("kinesis.sequence.number"), committed))
+                        .as("%s: repeat %s (shard %s, sequence %s) lies after the committed sequence number %s", when,
+                                new String(m.getValue(), StandardCharsets.UTF_8), m.getProperty("kinesis.shard.id"),
+                                m.getProperty("kinesis.sequence.number"), committed)
+                        .isPositive();
+            }
+        }
     }
 }

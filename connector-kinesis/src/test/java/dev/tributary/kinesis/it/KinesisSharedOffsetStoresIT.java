@@ -11,6 +11,8 @@ import dev.tributary.offsets.FileOffsetStore;
 import dev.tributary.offsets.JdbcOffsetStoreProvider;
 import dev.tributary.offsets.OffsetCodec;
 import dev.tributary.offsets.PulsarOffsetStoreProvider;
+import dev.tributary.testing.services.DeliveryAccounting;
+import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.KinesisMock;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
@@ -24,8 +26,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +37,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * The Kinesis connector on the shared offset stores, with workers run as their own JVMs: a
@@ -87,7 +85,7 @@ class KinesisSharedOffsetStoresIT {
             Map<String, String> storeKeys, Supplier<OffsetStore> reader) throws Exception {
         String stream = storeName + "-crash-" + System.nanoTime();
         String topic = KinesisItSupport.topic(storeName + "-crash");
-        fillStream(kinesis, stream);
+        DeliveryAccounting accounting = fillStream(kinesis, stream);
         Path worker = workerConfig("worker.properties", pulsar, storeName, storeKeys);
         Path connector = connectorConfig(kinesis, stream, topic);
 
@@ -103,23 +101,21 @@ class KinesisSharedOffsetStoresIT {
             try (OffsetStore store = reader.get()) {
                 committedAtKill = KinesisItSupport.sequenceByShard(store.readAll(CONNECTOR));
             }
-            assertThat(ids(records.messages())).as("killed mid-stream; see %s", dir).hasSizeLessThan(COUNT);
+            int readBeforeKill = records.readToEnd(Duration.ofSeconds(30)).size();
+            assertThat(readBeforeKill).as("killed mid-stream; see %s", dir).isLessThan(COUNT);
 
             WorkerProcess second = WorkerProcess.start(worker, List.of(connector), Map.of(), dir.resolve("second.log"));
-            List<Message<byte[]>> messages = records.readUntil(m -> ids(m).size() >= COUNT, Duration.ofSeconds(60));
+            records.readUntil(KinesisItSupport.everyRecordRead(COUNT), Duration.ofSeconds(60));
             second.terminate();
+            List<Message<byte[]>> messages = records.readToEnd(Duration.ofSeconds(30));
+            Report report = accounting.check(messages, AccountedProducer::delivered);
+            System.out.println("KinesisSharedOffsetStoresIT (" + storeName + " store, SIGKILL): " + report + "; "
+                    + readBeforeKill + " read before the kill");
 
-            assertThat(ids(messages)).as("every record reached Pulsar; see %s", dir).hasSize(COUNT);
-            Map<String, Integer> copies = copies(messages);
-            for (Message<byte[]> m : messages) {
-                if (copies.get(value(m)) > 1) {
-                    String committed = committedAtKill.get(m.getProperty("kinesis.shard.id"));
-                    assertThat(committed).as("a duplicate comes from a shard with a commit").isNotNull();
-                    assertThat(KinesisOffsets.compare(m.getProperty("kinesis.sequence.number"), committed))
-                            .as("duplicate %s lies after the committed sequence number", value(m))
-                            .isPositive();
-                }
-            }
+            assertThat(report.exact()).as("every record reached Pulsar, in order per key: %s; see %s", report, dir)
+                    .isTrue();
+            KinesisItSupport.assertRepeatsFollowCommits(KinesisItSupport.repeats(report, messages), committedAtKill,
+                    "after the kill (" + storeName + " store)");
         }
     }
 
@@ -135,7 +131,7 @@ class KinesisSharedOffsetStoresIT {
         String topic = KinesisItSupport.topic("migrate");
         String offsetTopic = "persistent://public/default/offsets-migrate-" + UUID.randomUUID();
         Map<String, String> pulsarStore = Map.of("service.url", pulsar.serviceUrl(), "topic", offsetTopic);
-        fillStream(kinesis, stream);
+        DeliveryAccounting accounting = fillStream(kinesis, stream);
         Path fileWorker = workerConfig("file-worker.properties", pulsar, "file", Map.of());
         Path pulsarWorker = workerConfig("pulsar-worker.properties", pulsar, "pulsar", pulsarStore);
         Path connector = connectorConfig(kinesis, stream, topic);
@@ -162,17 +158,21 @@ class KinesisSharedOffsetStoresIT {
 
             WorkerProcess second = WorkerProcess.start(pulsarWorker, List.of(connector), Map.of(),
                     dir.resolve("pulsar.log"));
-            List<Message<byte[]>> messages = records.readUntil(m -> ids(m).size() >= COUNT, Duration.ofSeconds(60));
+            records.readUntil(KinesisItSupport.everyRecordRead(COUNT), Duration.ofSeconds(60));
             second.terminate();
+            List<Message<byte[]>> messages = records.readToEnd(Duration.ofSeconds(30));
+            Report report = accounting.check(messages, AccountedProducer::delivered);
+            System.out.println("KinesisSharedOffsetStoresIT (file store exported, imported into pulsar): " + report);
 
-            assertThat(ids(messages)).as("no record was skipped; see %s", dir).hasSize(COUNT);
-            Map<String, Integer> copies = copies(messages);
+            assertThat(report.exact()).as("no record was skipped, and every key kept its order: %s; see %s", report, dir)
+                    .isTrue();
+            Set<String> repeated = report.duplicateIds();
             int afterTheImport = 0;
             for (Message<byte[]> m : messages) {
                 String at = committed.get(m.getProperty("kinesis.shard.id"));
                 if (at != null && KinesisOffsets.compare(m.getProperty("kinesis.sequence.number"), at) <= 0) {
-                    assertThat(copies.get(value(m))).as("%s, at or before the imported offset of its shard, was read"
-                            + " once only", value(m)).isEqualTo(1);
+                    assertThat(repeated).as("%s, at or before the imported offset of its shard, was read once only",
+                            value(m)).doesNotContain(value(m));
                 } else {
                     afterTheImport++;
                 }
@@ -182,14 +182,18 @@ class KinesisSharedOffsetStoresIT {
         }
     }
 
-    private static void fillStream(KinesisMock kinesis, String stream) {
+    /** Fills a new 4-shard stream with {@link #COUNT} records on 40 keys; returns them, registered. */
+    private static DeliveryAccounting fillStream(KinesisMock kinesis, String stream) {
         kinesis.createStream(stream, 4);
-        List<PutRecordsRequestEntry> entries = new ArrayList<>();
+        DeliveryAccounting accounting = new DeliveryAccounting();
+        List<String> ids = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         for (int i = 0; i < COUNT; i++) {
-            entries.add(PutRecordsRequestEntry.builder().partitionKey("pk-" + (i % 40))
-                    .data(SdkBytes.fromUtf8String("id-" + i)).build());
+            ids.add("id-" + i);
+            keys.add("pk-" + (i % 40));
         }
-        kinesis.putRecords(stream, entries);
+        new AccountedProducer(kinesis, stream, accounting).put(ids, keys);
+        return accounting;
     }
 
     private Path workerConfig(String name, PulsarStandalone pulsar, String store, Map<String, String> storeKeys)
@@ -210,9 +214,7 @@ class KinesisSharedOffsetStoresIT {
         // Small fetches keep the read slow enough to be stopped in the middle.
         config.put("maxRecordsPerFetch", "40");
         config.put("checkpointInterval", "300");
-        StringBuilder text = new StringBuilder();
-        config.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-        return write("kinesis-" + stream + ".properties", text.toString());
+        return KinesisItSupport.writeProperties(dir.resolve("kinesis-" + stream + ".properties"), config);
     }
 
     /** Runs {@code connect-runtime <args>} as its own JVM, as an operator would, and checks that it succeeded. */
@@ -230,22 +232,8 @@ class KinesisSharedOffsetStoresIT {
                 Files.readString(log)).isZero();
     }
 
-
-
     private static String value(Message<byte[]> message) {
         return new String(message.getValue(), StandardCharsets.UTF_8);
-    }
-
-    private static Set<String> ids(List<Message<byte[]>> messages) {
-        Set<String> ids = new HashSet<>();
-        messages.forEach(m -> ids.add(value(m)));
-        return ids;
-    }
-
-    private static Map<String, Integer> copies(List<Message<byte[]>> messages) {
-        Map<String, Integer> copies = new HashMap<>();
-        messages.forEach(m -> copies.merge(value(m), 1, Integer::sum));
-        return copies;
     }
 
     private Path write(String name, String text) throws Exception {

@@ -3,27 +3,23 @@ package dev.tributary.kinesis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.runtime.TributaryRuntime;
+import dev.tributary.testing.services.DeliveryAccounting;
+import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.KinesisMock;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pulsar.client.api.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -45,22 +41,22 @@ class ReshardingIT {
         String stream = "reshard-" + System.nanoTime();
         kinesis.createStream(stream, 3);
         String topic = KinesisItSupport.topic("reshard");
-        Map<String, Integer> written = new LinkedHashMap<>();
-        AtomicInteger counter = new AtomicInteger();
+        DeliveryAccounting accounting = new DeliveryAccounting();
+        AccountedProducer producer = new AccountedProducer(kinesis, stream, accounting);
+        int counter = 0;
 
         try (TributaryRuntime runtime = KinesisItSupport.runtime(pulsar.serviceUrl(), dir.resolve("data"));
              PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic);
              KinesisAsyncClient admin = kinesis.newAsyncClient()) {
             runtime.worker().startConnector(KinesisItSupport.connector("reshard", kinesis, stream, topic));
             for (int batch = 0; batch < BATCHES; batch++) {
-                List<PutRecordsRequestEntry> entries = new ArrayList<>();
-                for (int i = 0; i < PER_BATCH; i++) {
-                    String key = "key-" + (counter.getAndIncrement() % KEYS);
-                    int n = written.merge(key, 1, Integer::sum) - 1;
-                    entries.add(PutRecordsRequestEntry.builder().partitionKey(key)
-                            .data(SdkBytes.fromUtf8String(key + ":" + n)).build());
+                List<String> ids = new ArrayList<>();
+                List<String> keys = new ArrayList<>();
+                for (int i = 0; i < PER_BATCH; i++, counter++) {
+                    ids.add("id-" + counter);
+                    keys.add("key-" + (counter % KEYS));
                 }
-                kinesis.putRecords(stream, entries);
+                producer.put(ids, keys);
                 if (batch == BATCHES / 3) {
                     split(admin, stream);
                     kinesis.awaitActive(admin, stream, Duration.ofSeconds(30));
@@ -71,24 +67,17 @@ class ReshardingIT {
                 }
             }
             int total = BATCHES * PER_BATCH;
-            List<Message<byte[]>> messages = reader.readUntil(m -> m.size() >= total, Duration.ofSeconds(180));
-            reader.readUntil(m -> false, Duration.ofSeconds(2));
+            reader.readUntil(m -> m.size() >= total, Duration.ofSeconds(180));
+            // A moment more, so that a repeat behind the last record is counted too.
+            List<Message<byte[]>> messages = reader.readUntil(m -> false, Duration.ofSeconds(2));
+            Report report = accounting.check(messages, AccountedProducer::delivered);
+            System.out.println("ReshardingIT: " + report);
 
             assertThat(admin.listShards(b -> b.streamName(stream)).join().shards())
                     .as("the stream was resharded: 3 original + 2 split children + 1 merge child").hasSize(6);
-            Map<String, List<Integer>> byKey = new LinkedHashMap<>();
-            for (Message<byte[]> m : reader.messages()) {
-                String[] parts = new String(m.getValue(), StandardCharsets.UTF_8).split(":");
-                byKey.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
-            }
-            assertThat(messages.size()).isEqualTo(total);
-            written.forEach((key, count) -> {
-                List<Integer> expected = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    expected.add(i);
-                }
-                assertThat(byKey.get(key)).as("records of %s, in the order written", key).isEqualTo(expected);
-            });
+            assertThat(accounting.writtenCount()).isEqualTo(total);
+            assertThat(report.exact()).as("nothing lost, and every key in the order written: %s", report).isTrue();
+            assertThat(report.duplicates()).as("a worker that never stops repeats nothing: %s", report).isZero();
         }
     }
 

@@ -7,10 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.client.api.TopicMessageId;
 
 /** Reads a topic from its start, for tests that check what a worker wrote. Acknowledges what it reads. */
 public final class PulsarTopicReader implements AutoCloseable {
@@ -39,6 +41,36 @@ public final class PulsarTopicReader implements AutoCloseable {
             }
         }
         return List.copyOf(messages);
+    }
+
+    /**
+     * Reads until it has every message that the topic held when called: once the only writer has
+     * stopped, what was read is all it wrote, so a test can tell apart what each writer wrote.
+     *
+     * @throws IllegalStateException when the topic's last message has not arrived within {@code timeout}
+     */
+    public List<Message<byte[]>> readToEnd(Duration timeout) throws PulsarClientException {
+        List<TopicMessageId> ends = consumer.getLastMessageIds();
+        MessageIdAdv end = ends.isEmpty() ? null : (MessageIdAdv) ends.get(0);
+        if (end == null || end.getEntryId() < 0) {
+            return List.copyOf(messages);
+        }
+        readUntil(m -> !m.isEmpty() && !before((MessageIdAdv) m.get(m.size() - 1).getMessageId(), end), timeout);
+        if (messages.isEmpty() || before((MessageIdAdv) messages.get(messages.size() - 1).getMessageId(), end)) {
+            throw new IllegalStateException("the topic's last message " + end + " did not arrive within " + timeout);
+        }
+        return List.copyOf(messages);
+    }
+
+    /** Whether {@code id} lies before {@code end} in the topic; a message outside a batch has batch index -1. */
+    private static boolean before(MessageIdAdv id, MessageIdAdv end) {
+        if (id.getLedgerId() != end.getLedgerId()) {
+            return id.getLedgerId() < end.getLedgerId();
+        }
+        if (id.getEntryId() != end.getEntryId()) {
+            return id.getEntryId() < end.getEntryId();
+        }
+        return id.getBatchIndex() < end.getBatchIndex();
     }
 
     public List<Message<byte[]>> messages() {
