@@ -136,6 +136,10 @@ public final class JdbcOffsetStore implements OffsetStore {
         config.setAutoCommit(false);
         config.setPoolName("tributary-offsets-" + settings.table());
         config.setConnectionTimeout(10_000);
+        // A connection that goes silent (a cut network, a frozen server) fails the commit after 30 s instead of
+        // blocking the committer for good; parameters in offset.jdbc.url take precedence over these.
+        config.addDataSourceProperty("socketTimeout", "30");
+        config.addDataSourceProperty("connectTimeout", "10");
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);

@@ -195,7 +195,7 @@ final class ConnectorRunner {
         OffsetCommitPolicy policy = commitPolicy;
         int retries = policy == null ? 0 : policy.retries();
         for (int attempt = 0; attempt < retries; attempt++) {
-            if (tryCommit(false)) {
+            if (tryCommit()) {
                 return;
             }
             try {
@@ -205,10 +205,14 @@ final class ConnectorRunner {
                 return;
             }
         }
-        tryCommit(true);
+        tryCommit();
     }
 
-    private boolean tryCommit(boolean lastAttempt) {
+    /**
+     * One attempt. A failure shows in the status at once, not only after the policy's last retry:
+     * against a store that is down, the retries alone can take most of a minute.
+     */
+    private boolean tryCommit() {
         long begin = System.nanoTime();
         try {
             int written = offsets.commit().size();
@@ -222,9 +226,6 @@ final class ConnectorRunner {
             return true;
         } catch (RuntimeException e) {
             recordCommit(System.nanoTime() - begin, false);
-            if (!lastAttempt) {
-                return false;
-            }
             String summary = "offset commit failed, will retry: " + masking.redact(ErrorSummary.of(e));
             if (!summary.equals(commitError)) {
                 LOG.warn("connector {}: {}", config.name(), summary);
