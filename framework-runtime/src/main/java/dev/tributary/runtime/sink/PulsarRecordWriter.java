@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pulsar.client.api.CompressionType;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
@@ -32,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PulsarRecordWriter implements RecordWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PulsarRecordWriter.class);
+    private static final Pattern SIZES = Pattern.compile("with (\\d+) bytes(?: metadata)? that exceeds (\\d+) bytes");
 
     private final PulsarClient client;
     private final ProducerSettings settings;
@@ -56,7 +60,8 @@ public final class PulsarRecordWriter implements RecordWriter {
      * Hands {@code record} to its topic's producer; blocks while that producer's queue is full.
      *
      * @return completes with the message id once the broker has persisted the message, or
-     *     exceptionally when the send failed
+     *     exceptionally when the send failed: with {@link RecordTooLargeException} when the record
+     *     is larger than the broker's maximum message size
      * @throws PulsarClientException when the producer cannot be created
      */
     @Override
@@ -73,7 +78,36 @@ public final class PulsarRecordWriter implements RecordWriter {
         if (record.eventTime() != null) {
             message.eventTime(record.eventTime().toEpochMilli());
         }
-        return message.sendAsync();
+        CompletableFuture<MessageId> result = new CompletableFuture<>();
+        message.sendAsync().whenComplete((id, error) -> {
+            if (error == null) {
+                result.complete(id);
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                result.completeExceptionally(tooLarge(cause, topic, record));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * {@code error} as a {@link RecordTooLargeException} when it says the message exceeds the
+     * broker's limit, else unchanged. The client says so only in words, with the sizes it measured
+     * (pulsar-client 4.0: "... sends a message with N bytes that exceeds M bytes"); when they
+     * cannot be read, the record's value size stands in and the limit is unknown.
+     */
+    static Throwable tooLarge(Throwable error, String topic, SourceRecord record) {
+        if (!(error instanceof PulsarClientException.InvalidMessageException) || error.getMessage() == null
+                || !error.getMessage().contains("exceeds")) {
+            return error;
+        }
+        Matcher sizes = SIZES.matcher(error.getMessage());
+        if (sizes.find()) {
+            return new RecordTooLargeException(topic, Long.parseLong(sizes.group(1)), Long.parseLong(sizes.group(2)),
+                    error);
+        }
+        return new RecordTooLargeException(topic, record.value().length, -1, error);
     }
 
     /** Sends everything batched so far without waiting for the batch delay. */
@@ -100,6 +134,7 @@ public final class PulsarRecordWriter implements RecordWriter {
                 .producerName(producerNamePrefix + "-" + producers.size() + "-" + Long.toHexString(System.nanoTime()))
                 .accessMode(ProducerAccessMode.Shared)
                 .enableBatching(settings.batching())
+                .enableChunking(settings.chunking())
                 .batchingMaxPublishDelay(Math.max(1, settings.batchDelay().toMillis()), TimeUnit.MILLISECONDS)
                 .batchingMaxMessages(settings.batchMaxMessages())
                 .compressionType(CompressionType.valueOf(settings.compression()))
