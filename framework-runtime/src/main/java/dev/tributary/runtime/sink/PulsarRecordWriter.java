@@ -3,6 +3,7 @@ package dev.tributary.runtime.sink;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.connector.SourceRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PulsarRecordWriter implements RecordWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PulsarRecordWriter.class);
-    private static final Pattern SIZES = Pattern.compile("with (\\d+) bytes(?: metadata)? that exceeds (\\d+) bytes");
+    private static final Pattern TOO_LARGE = Pattern.compile(
+            "(?:with (\\d+) bytes(?: metadata)? that exceeds|Message size (?:(\\d+) )?is bigger than) (\\d+) bytes");
 
     private final PulsarClient client;
     private final ProducerSettings settings;
@@ -92,22 +94,43 @@ public final class PulsarRecordWriter implements RecordWriter {
     }
 
     /**
-     * {@code error} as a {@link RecordTooLargeException} when it says the message exceeds the
-     * broker's limit, else unchanged. The client says so only in words, with the sizes it measured
-     * (pulsar-client 4.0: "... sends a message with N bytes that exceeds M bytes"); when they
-     * cannot be read, the record's value size stands in and the limit is unknown.
+     * {@code error} as a {@link RecordTooLargeException} when it says that {@code record} is larger
+     * than the broker's limit, else unchanged. The client says so only in words, with the limit
+     * (pulsar-client 4.0: "... sends a message with N bytes that exceeds M bytes" unbatched,
+     * "Message size [N ]is bigger than M bytes" for a batch). A batch over the limit fails every
+     * record in it, so only a record whose own key, value and properties exceed the limit counts
+     * as too large; any other stays an ordinary send failure, which fails the task and loses
+     * nothing.
      */
     static Throwable tooLarge(Throwable error, String topic, SourceRecord record) {
-        if (!(error instanceof PulsarClientException.InvalidMessageException) || error.getMessage() == null
-                || !error.getMessage().contains("exceeds")) {
+        if (!(error instanceof PulsarClientException.InvalidMessageException) || error.getMessage() == null) {
             return error;
         }
-        Matcher sizes = SIZES.matcher(error.getMessage());
-        if (sizes.find()) {
-            return new RecordTooLargeException(topic, Long.parseLong(sizes.group(1)), Long.parseLong(sizes.group(2)),
-                    error);
+        Matcher words = TOO_LARGE.matcher(error.getMessage());
+        if (!words.find()) {
+            return error;
         }
-        return new RecordTooLargeException(topic, record.value().length, -1, error);
+        long limit = Long.parseLong(words.group(3));
+        long own = ownSize(record);
+        if (own <= limit) {
+            return error;
+        }
+        // An unbatched message's size is the record's own; a batch's may hold others too.
+        long size = words.group(1) != null ? Math.max(own, Long.parseLong(words.group(1))) : own;
+        return new RecordTooLargeException(topic, size, limit, error);
+    }
+
+    /** The bytes of a record's key, value and properties: a lower bound of its message's size. */
+    static long ownSize(SourceRecord record) {
+        long size = record.value().length;
+        if (record.key() != null) {
+            size += record.key().getBytes(StandardCharsets.UTF_8).length;
+        }
+        for (Map.Entry<String, String> property : record.properties().entrySet()) {
+            size += property.getKey().getBytes(StandardCharsets.UTF_8).length
+                    + property.getValue().getBytes(StandardCharsets.UTF_8).length;
+        }
+        return size;
     }
 
     /** Sends everything batched so far without waiting for the batch delay. */
