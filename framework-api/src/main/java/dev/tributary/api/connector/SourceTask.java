@@ -42,7 +42,9 @@ public interface SourceTask {
 
     /**
      * Pulsar has acknowledged {@code record}. The default does nothing. Acknowledgements of one
-     * partition arrive in the order the records were returned.
+     * partition arrive in the order the records were returned. A record that the connector's
+     * {@code errors.record.too.large} policy skipped or sent to a dead-letter topic gets no call;
+     * its offset is committed as usual.
      */
     default void onRecordAcked(SourceRecord record) {
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tributary.api.config.Config;
 import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.config.ConfigField;
+import dev.tributary.api.config.ConfigRule;
 import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.config.ConfigType;
 import dev.tributary.api.config.Validators;
@@ -15,8 +16,9 @@ import java.util.Set;
 
 /**
  * A connector's config as the runtime sees it: the runtime's own keys ({@value #NAME},
- * {@value #CONNECTOR_CLASS}, {@value #TASKS_MAX}, {@value #TOPIC}), read and checked, and the
- * connector's own keys, passed on to the connector unchanged.
+ * {@value #CONNECTOR_CLASS}, {@value #TASKS_MAX}, {@value #TOPIC}, {@value #ERRORS_RECORD_TOO_LARGE},
+ * {@value #ERRORS_DEAD_LETTER_TOPIC}), read and checked, and the connector's own keys, passed on to
+ * the connector unchanged.
  *
  * <p>{@link #toString()} shows the connector's keys but not their values, which may be secrets.
  *
@@ -24,10 +26,11 @@ import java.util.Set;
  * @param connectorClass the connector's alias, such as {@code kinesis}, or its class name
  * @param tasksMax the most tasks the connector may run, at least 1
  * @param topic the destination Pulsar topic: a short name or {@code persistent://tenant/namespace/topic}
+ * @param recordTooLarge what the tasks do with a record larger than Pulsar's maximum message size
  * @param connectorProps the connector's own keys, without the runtime's; copied, in the order given
  */
 public record ConnectorConfig(String name, String connectorClass, int tasksMax, String topic,
-        Map<String, String> connectorProps) {
+        RecordTooLargePolicy recordTooLarge, Map<String, String> connectorProps) {
 
     /** The connector's name. */
     public static final String NAME = "name";
@@ -37,11 +40,21 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
     public static final String TASKS_MAX = "tasks.max";
     /** The destination Pulsar topic. */
     public static final String TOPIC = "topic";
+    /** What to do with a record larger than Pulsar's maximum message size. */
+    public static final String ERRORS_RECORD_TOO_LARGE = "errors.record.too.large";
+    /** Where {@code errors.record.too.large=dead-letter} sends such records. */
+    public static final String ERRORS_DEAD_LETTER_TOPIC = "errors.dead.letter.topic";
 
     /** The keys that belong to the runtime rather than to the connector. */
-    public static final Set<String> RUNTIME_KEYS = Set.of(NAME, CONNECTOR_CLASS, TASKS_MAX, TOPIC);
+    public static final Set<String> RUNTIME_KEYS = Set.of(NAME, CONNECTOR_CLASS, TASKS_MAX, TOPIC,
+            ERRORS_RECORD_TOO_LARGE, ERRORS_DEAD_LETTER_TOPIC);
 
     private static final String GROUP = "Connector";
+    private static final String ERRORS_GROUP = "Errors";
+    private static final String TOPIC_PATTERN =
+            "(?:persistent|non-persistent)://[^/\\s]+/[^/\\s]+/[^/\\s]+|(?!.*://)[^/\\s]+";
+    private static final String TOPIC_WORDS =
+            "a Pulsar topic: a short name such as orders, or persistent://tenant/namespace/topic";
 
     /** The runtime's keys of every connector config, declared as data; the docs are generated from it. */
     public static final ConfigSchema RUNTIME_SCHEMA = ConfigSchema.builder()
@@ -72,19 +85,77 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
                     .build())
             .field(ConfigField.builder(TOPIC, ConfigType.STRING)
                     .required()
-                    .validator(Validators.matches(
-                            "(?:persistent|non-persistent)://[^/\\s]+/[^/\\s]+/[^/\\s]+|(?!.*://)[^/\\s]+",
-                            "a Pulsar topic: a short name such as orders, or persistent://tenant/namespace/topic"))
+                    .validator(Validators.matches(TOPIC_PATTERN, TOPIC_WORDS))
                     .doc("The Pulsar topic that records are written to, unless a record names its own. A short"
                             + " name such as orders means persistent://public/default/orders.")
                     .group(GROUP)
                     .build())
+            .field(ConfigField.builder(ERRORS_RECORD_TOO_LARGE, ConfigType.ENUM)
+                    .defaultValue(RecordTooLargePolicy.Action.FAIL.word())
+                    .enumValues(RecordTooLargePolicy.Action.words().toArray(String[]::new))
+                    .doc("What a task does with a record larger than the broker's maxMessageSize, which Pulsar"
+                            + " refuses. fail: the task fails, naming the record, and restarts; the connector"
+                            + " stops at that record until this policy changes. skip: the record is dropped with"
+                            + " a WARN line (partition, offset, size, never the payload) and counted in"
+                            + " tributary_task_records_skipped_total; the offset moves past it. dead-letter: the"
+                            + " record is written unchanged, with properties saying where it came from, to"
+                            + " errors.dead.letter.topic by a chunking producer; its offset counts once that topic"
+                            + " has it, and a failure there fails the task.")
+                    .group(ERRORS_GROUP)
+                    .build())
+            .field(ConfigField.builder(ERRORS_DEAD_LETTER_TOPIC, ConfigType.STRING)
+                    .validator(Validators.matches(TOPIC_PATTERN, TOPIC_WORDS))
+                    .doc("The Pulsar topic that takes the records too large for topic, when"
+                            + " errors.record.too.large is dead-letter; required then, ignored otherwise. It must"
+                            + " differ from topic. Its consumers must accept chunked messages, which Pulsar"
+                            + " consumers do by default.")
+                    .group(ERRORS_GROUP)
+                    .build())
+            .rule(ConnectorConfig::checkDeadLetterTopic)
             .build();
+
+    /** A dead-letter policy needs its own topic, else the records it saves would have nowhere to go. */
+    private static void checkDeadLetterTopic(Config config, ConfigRule.Problems problems) {
+        String action = config.getString(ERRORS_RECORD_TOO_LARGE);
+        if (action == null || RecordTooLargePolicy.Action.of(action) != RecordTooLargePolicy.Action.DEAD_LETTER) {
+            return;
+        }
+        String deadLetter = config.getString(ERRORS_DEAD_LETTER_TOPIC);
+        if (deadLetter == null) {
+            problems.add(ERRORS_DEAD_LETTER_TOPIC, "is required when " + ERRORS_RECORD_TOO_LARGE + " is dead-letter;"
+                    + " set it to a topic for records too large for Pulsar, such as orders-too-large, or set "
+                    + ERRORS_RECORD_TOO_LARGE + " to fail or skip");
+            return;
+        }
+        String topic = config.getString(TOPIC);
+        if (topic != null && fullTopicName(topic).equals(fullTopicName(deadLetter))) {
+            problems.add(ERRORS_DEAD_LETTER_TOPIC, "is the same topic as " + TOPIC + "; give the records too large"
+                    + " for Pulsar a topic of their own, such as " + shortName(topic) + "-too-large");
+        }
+    }
+
+    /** A short topic name as Pulsar reads it, in public/default. */
+    private static String fullTopicName(String topic) {
+        String trimmed = topic.trim();
+        return trimmed.contains("://") ? trimmed : "persistent://public/default/" + trimmed;
+    }
+
+    private static String shortName(String topic) {
+        String trimmed = topic.trim();
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    }
+
+    /** A config whose tasks fail on a record too large for Pulsar, the default. */
+    public ConnectorConfig(String name, String connectorClass, int tasksMax, String topic,
+            Map<String, String> connectorProps) {
+        this(name, connectorClass, tasksMax, topic, RecordTooLargePolicy.FAIL, connectorProps);
+    }
 
     public ConnectorConfig {
         requireNonNull(name, "name is null");
         requireNonNull(connectorClass, "connectorClass is null");
         requireNonNull(topic, "topic is null");
+        requireNonNull(recordTooLarge, "recordTooLarge is null");
         requireNonNull(connectorProps, "connectorProps is null");
         if (tasksMax < 1) {
             throw new IllegalArgumentException("tasksMax must be at least 1, not " + tasksMax);
@@ -117,8 +188,10 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
             }
         });
         Config config = RUNTIME_SCHEMA.parse(runtime);
+        RecordTooLargePolicy.Action action = RecordTooLargePolicy.Action.of(config.getString(ERRORS_RECORD_TOO_LARGE));
         return new ConnectorConfig(config.getString(NAME), config.getString(CONNECTOR_CLASS),
-                config.getInt(TASKS_MAX), config.getString(TOPIC), connector);
+                config.getInt(TASKS_MAX), config.getString(TOPIC),
+                new RecordTooLargePolicy(action, config.getString(ERRORS_DEAD_LETTER_TOPIC)), connector);
     }
 
     /** The runtime's keys followed by the connector's, as text; {@link #fromFlat} reads it back. */
@@ -128,6 +201,13 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
         flat.put(CONNECTOR_CLASS, connectorClass);
         flat.put(TASKS_MAX, Integer.toString(tasksMax));
         flat.put(TOPIC, topic);
+        // The default is left out, so that configs written before these keys existed read back the same.
+        if (recordTooLarge.action() != RecordTooLargePolicy.Action.FAIL) {
+            flat.put(ERRORS_RECORD_TOO_LARGE, recordTooLarge.action().word());
+        }
+        if (recordTooLarge.deadLetterTopic() != null) {
+            flat.put(ERRORS_DEAD_LETTER_TOPIC, recordTooLarge.deadLetterTopic());
+        }
         flat.putAll(connectorProps);
         return Collections.unmodifiableMap(flat);
     }
@@ -136,6 +216,7 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
     @Override
     public String toString() {
         return "ConnectorConfig[name=" + name + ", connectorClass=" + connectorClass + ", tasksMax=" + tasksMax
-                + ", topic=" + topic + ", connectorKeys=" + connectorProps.keySet() + "]";
+                + ", topic=" + topic + ", recordTooLarge=" + recordTooLarge
+                + ", connectorKeys=" + connectorProps.keySet() + "]";
     }
 }

@@ -331,7 +331,9 @@ public final class ConnectorConfigFiles {
                 return;
             }
             configs.properties().forEach(e -> {
-                if (ConnectorConfig.RUNTIME_KEYS.contains(e.getKey())) {
+                // Pulsar IO has its own top-level names for these; the runtime's other keys, which it
+                // lacks (such as errors.record.too.large), go inside configs with the connector's.
+                if (PULSAR_NAMES.containsKey(e.getKey())) {
                     problem("configs." + e.getKey() + " is a runtime key; set it at the top level as "
                             + PULSAR_NAMES.get(e.getKey()));
                 } else {

@@ -12,12 +12,16 @@ final class DatagenConfig {
     static final String KEY_CARDINALITY = "key.cardinality";
     static final String COUNT = "count";
     static final String BATCH_SIZE = "batch.size";
+    static final String LARGE_RECORD_EVERY = "large.record.every";
+    static final String LARGE_RECORD_SIZE = "large.record.size";
     static final String TASK_INDEX = "task.index";
 
     /** The smallest value that still holds the longest id, {@code "2147483647-9223372036854775807"}, and more. */
     static final int MIN_RECORD_SIZE = 32;
     /** Below Pulsar's default 5 MiB message limit, which also counts the key and properties. */
     static final int MAX_RECORD_SIZE = 4 * 1024 * 1024;
+    /** Above Pulsar's default limit on purpose, yet small enough to keep a batch of them in memory. */
+    static final int MAX_LARGE_RECORD_SIZE = 16 * 1024 * 1024;
 
     private static final String GROUP = "Datagen";
 
@@ -58,6 +62,21 @@ final class DatagenConfig {
                     .validator(Validators.atLeast(1))
                     .doc("The most records a task returns from one poll, which bounds the records it holds in"
                             + " memory at once.")
+                    .group(GROUP)
+                    .build())
+            .field(ConfigField.builder(LARGE_RECORD_EVERY, ConfigType.LONG)
+                    .defaultValue("0")
+                    .validator(Validators.atLeast(0))
+                    .doc("Makes every n-th record of a task (sequence numbers n-1, 2n-1, ...) large.record.size"
+                            + " bytes instead of record.size, to try how records too large for Pulsar are handled"
+                            + " (errors.record.too.large); 0 means none.")
+                    .group(GROUP)
+                    .build())
+            .field(ConfigField.builder(LARGE_RECORD_SIZE, ConfigType.INT)
+                    .defaultValue("1048576")
+                    .validator(Validators.between(MIN_RECORD_SIZE, MAX_LARGE_RECORD_SIZE))
+                    .doc("The value size in bytes of the records that large.record.every picks; at most 16 MiB,"
+                            + " which may be above Pulsar's message size limit on purpose.")
                     .group(GROUP)
                     .build())
             .build();

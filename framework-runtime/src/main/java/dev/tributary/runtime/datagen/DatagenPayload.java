@@ -22,8 +22,12 @@ public final class DatagenPayload {
     private DatagenPayload() {
     }
 
-    /** A value of exactly {@code size} bytes holding {@code id}, which is ASCII and at most {@code size} long. */
-    static byte[] encode(String id, int size) {
+    /**
+     * A value of exactly {@code size} bytes holding {@code id}, which is ASCII and at most
+     * {@code size} long; the same id and size always give the same bytes, so tests can check a
+     * delivered value byte for byte.
+     */
+    public static byte[] encode(String id, int size) {
         byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
         if (idBytes.length > size) {
             throw new IllegalArgumentException("id " + id + " does not fit in " + size + " bytes");

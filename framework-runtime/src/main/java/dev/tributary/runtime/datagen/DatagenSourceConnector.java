@@ -75,6 +75,8 @@ public final class DatagenSourceConnector implements SourceConnector {
             task.put(DatagenConfig.KEY_CARDINALITY, config.getInt(DatagenConfig.KEY_CARDINALITY).toString());
             task.put(DatagenConfig.COUNT, Long.toString(count == 0 ? 0 : share(count, tasks, i)));
             task.put(DatagenConfig.BATCH_SIZE, config.getInt(DatagenConfig.BATCH_SIZE).toString());
+            task.put(DatagenConfig.LARGE_RECORD_EVERY, config.getLong(DatagenConfig.LARGE_RECORD_EVERY).toString());
+            task.put(DatagenConfig.LARGE_RECORD_SIZE, config.getInt(DatagenConfig.LARGE_RECORD_SIZE).toString());
             task.put(DatagenConfig.TASK_INDEX, Integer.toString(i));
             configs.add(Map.copyOf(task));
         }

@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * <ul>
  *   <li>the id {@code "t-seq"}, such as {@code "3-17"}, unique in the connector;</li>
  *   <li>the key {@code "key-" + (seq % key.cardinality)};</li>
- *   <li>a value of exactly {@code record.size} ASCII bytes that starts with the id:
+ *   <li>a value of exactly {@code record.size} ASCII bytes ({@code large.record.size} for every
+ *       {@code large.record.every}-th record) that starts with the id:
  *       {@code {"id":"3-17","pad":"xxxx…"}}, closed after the padding, or, when an id is too long
  *       for that, the bare id followed by spaces; {@link DatagenPayload#idOf} reads the id back;</li>
  *   <li>the properties {@code datagen.id} (the id), {@code datagen.task} ({@code t}) and
@@ -62,6 +63,8 @@ public final class DatagenSourceTask implements SourceTask {
     private SourcePartition partition;
     private String taskText;
     private int recordSize;
+    private long largeEvery;
+    private int largeSize;
     private int keyCardinality;
     private int batchSize;
     private long countShare;
@@ -99,6 +102,8 @@ public final class DatagenSourceTask implements SourceTask {
         int taskIndex = config.getInt(DatagenConfig.TASK_INDEX);
         taskText = Integer.toString(taskIndex);
         recordSize = config.getInt(DatagenConfig.RECORD_SIZE);
+        largeEvery = config.getLong(DatagenConfig.LARGE_RECORD_EVERY);
+        largeSize = config.getInt(DatagenConfig.LARGE_RECORD_SIZE);
         keyCardinality = config.getInt(DatagenConfig.KEY_CARDINALITY);
         batchSize = config.getInt(DatagenConfig.BATCH_SIZE);
         countShare = config.getLong(DatagenConfig.COUNT);
@@ -173,10 +178,15 @@ public final class DatagenSourceTask implements SourceTask {
             String seqText = Long.toString(seq);
             String id = taskText + "-" + seqText;
             records.add(new SourceRecord(partition, SourceOffset.of(OFFSET_SEQ, seq), null,
-                    "key-" + (seq % keyCardinality), DatagenPayload.encode(id, recordSize),
+                    "key-" + (seq % keyCardinality), DatagenPayload.encode(id, sizeOf(seq)),
                     Map.of(PROPERTY_ID, id, PROPERTY_TASK, taskText, PROPERTY_SEQ, seqText), now));
         }
         return records;
+    }
+
+    /** The value size of record {@code seq}: large for every {@code large.record.every}-th. */
+    private int sizeOf(long seq) {
+        return largeEvery > 0 && (seq + 1) % largeEvery == 0 ? largeSize : recordSize;
     }
 
     private long nanosSinceRunStart(Instant now) {

@@ -35,15 +35,18 @@ public final class TaskMetrics {
     static final String RECORDS_WRITTEN = "tributary_task_records_written_total";
     static final String BYTES_WRITTEN = "tributary_task_bytes_written_total";
     static final String SEND_FAILURES = "tributary_task_send_failures_total";
+    static final String RECORDS_SKIPPED = "tributary_task_records_skipped_total";
+    static final String RECORDS_DEAD_LETTERED = "tributary_task_records_dead_lettered_total";
     static final String SEND_ACK_LATENCY = "tributary_task_send_ack_latency_seconds";
     static final String COMMIT_LATENCY = "tributary_task_offset_commit_latency_seconds";
     static final String COMMITS = "tributary_task_offset_commits_total";
     static final String QUEUE_DEPTH = "tributary_task_queue_depth";
+    private static final String REASON_TOO_LARGE = "too_large";
 
     /** Every sample name a task emits, so that ad-hoc metrics cannot collide with them. */
     static final Set<String> SAMPLE_NAMES = Set.of(POLL_CALLS, POLL_RECORDS, POLL_RATE, RECORDS_WRITTEN,
-            BYTES_WRITTEN, SEND_FAILURES, SEND_ACK_LATENCY, SEND_ACK_LATENCY + "_count",
-            SEND_ACK_LATENCY + "_sum", SEND_ACK_LATENCY + "_max", COMMIT_LATENCY, COMMIT_LATENCY + "_count",
+            BYTES_WRITTEN, SEND_FAILURES, RECORDS_SKIPPED, RECORDS_DEAD_LETTERED, SEND_ACK_LATENCY,
+            SEND_ACK_LATENCY + "_count", SEND_ACK_LATENCY + "_sum", SEND_ACK_LATENCY + "_max", COMMIT_LATENCY, COMMIT_LATENCY + "_count",
             COMMIT_LATENCY + "_sum", COMMIT_LATENCY + "_max", COMMITS, QUEUE_DEPTH);
 
     private static final Logger log = LoggerFactory.getLogger(TaskMetrics.class);
@@ -57,6 +60,8 @@ public final class TaskMetrics {
     private final LongAdder recordsWritten = new LongAdder();
     private final LongAdder bytesWritten = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder skippedTooLarge = new LongAdder();
+    private final LongAdder deadLetteredTooLarge = new LongAdder();
     private final LatencyWindow sendToAck;
     private final LatencyWindow commitLatency;
     private final LongAdder commitSuccesses = new LongAdder();
@@ -108,6 +113,16 @@ public final class TaskMetrics {
         sendFailures.increment();
     }
 
+    /** One record was larger than Pulsar's maximum message size and was skipped, by the connector's policy. */
+    public void recordSkippedTooLarge() {
+        skippedTooLarge.increment();
+    }
+
+    /** One record too large for Pulsar's main topic was acknowledged by the dead-letter topic. */
+    public void recordDeadLetteredTooLarge() {
+        deadLetteredTooLarge.increment();
+    }
+
     /** One offset commit, which took {@code nanos} and succeeded or failed; both count in the latency. */
     public void recordCommit(long nanos, boolean success) {
         commitLatency.record(nanos);
@@ -136,6 +151,11 @@ public final class TaskMetrics {
         counter(out, RECORDS_WRITTEN, "Records acknowledged by Pulsar.", recordsWritten.sum());
         counter(out, BYTES_WRITTEN, "Payload bytes of the records acknowledged by Pulsar.", bytesWritten.sum());
         counter(out, SEND_FAILURES, "Records that Pulsar failed to take.", sendFailures.sum());
+        out.add(RECORDS_SKIPPED, MetricType.COUNTER, "Records dropped by the connector's error policy, by reason.",
+                RECORDS_SKIPPED, ExpositionWriter.withLabel(labels, "reason", REASON_TOO_LARGE), skippedTooLarge.sum());
+        out.add(RECORDS_DEAD_LETTERED, MetricType.COUNTER,
+                "Records written to the dead-letter topic instead of their own, by reason.", RECORDS_DEAD_LETTERED,
+                ExpositionWriter.withLabel(labels, "reason", REASON_TOO_LARGE), deadLetteredTooLarge.sum());
         summary(out, SEND_ACK_LATENCY,
                 "Seconds from handing a record to the Pulsar producer until the broker acknowledged it.",
                 sendToAck.snapshot());

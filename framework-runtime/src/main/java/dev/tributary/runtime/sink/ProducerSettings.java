@@ -14,19 +14,33 @@ import java.time.Duration;
  * @param compression NONE, LZ4, ZLIB, ZSTD or SNAPPY
  * @param maxPendingMessages the most messages in flight per producer; sends block beyond it
  * @param sendTimeout how long a send may wait for the broker; zero waits for ever
+ * @param chunking whether a message above the broker's maximum size is split into chunks; Pulsar
+ *     allows it only without batching
  */
 public record ProducerSettings(
         boolean batching, Duration batchDelay, int batchMaxMessages, String compression,
-        int maxPendingMessages, Duration sendTimeout) {
+        int maxPendingMessages, Duration sendTimeout, boolean chunking) {
     public ProducerSettings {
         requireNonNull(batchDelay, "batchDelay is null");
         requireNonNull(compression, "compression is null");
         requireNonNull(sendTimeout, "sendTimeout is null");
+        if (chunking && batching) {
+            throw new IllegalArgumentException("Pulsar producers cannot chunk and batch at once");
+        }
     }
 
     public static ProducerSettings from(WorkerConfig config) {
         return new ProducerSettings(config.producerBatching(), config.producerBatchDelay(),
                 config.producerBatchMessages(), config.producerCompression(), config.producerMaxPending(),
-                config.producerSendTimeout());
+                config.producerSendTimeout(), false);
+    }
+
+    /**
+     * These settings for a dead-letter producer: chunking on and batching off, so that a record
+     * larger than the broker's maximum message size fits, as several chunks.
+     */
+    public ProducerSettings forDeadLetters() {
+        return new ProducerSettings(false, batchDelay, batchMaxMessages, compression, maxPendingMessages,
+                sendTimeout, true);
     }
 }

@@ -3,12 +3,16 @@ package dev.tributary.runtime.sink;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.connector.SourceRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pulsar.client.api.CompressionType;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
@@ -32,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PulsarRecordWriter implements RecordWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PulsarRecordWriter.class);
+    private static final Pattern TOO_LARGE = Pattern.compile(
+            "(?:with (\\d+) bytes(?: metadata)? that exceeds|Message size (?:(\\d+) )?is bigger than) (\\d+) bytes");
 
     private final PulsarClient client;
     private final ProducerSettings settings;
@@ -56,7 +62,8 @@ public final class PulsarRecordWriter implements RecordWriter {
      * Hands {@code record} to its topic's producer; blocks while that producer's queue is full.
      *
      * @return completes with the message id once the broker has persisted the message, or
-     *     exceptionally when the send failed
+     *     exceptionally when the send failed: with {@link RecordTooLargeException} when the record
+     *     is larger than the broker's maximum message size
      * @throws PulsarClientException when the producer cannot be created
      */
     @Override
@@ -73,7 +80,57 @@ public final class PulsarRecordWriter implements RecordWriter {
         if (record.eventTime() != null) {
             message.eventTime(record.eventTime().toEpochMilli());
         }
-        return message.sendAsync();
+        CompletableFuture<MessageId> result = new CompletableFuture<>();
+        message.sendAsync().whenComplete((id, error) -> {
+            if (error == null) {
+                result.complete(id);
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                result.completeExceptionally(tooLarge(cause, topic, record));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * {@code error} as a {@link RecordTooLargeException} when it says that {@code record} is larger
+     * than the broker's limit, else unchanged. The client says so only in words, with the limit
+     * (pulsar-client 4.0: "... sends a message with N bytes that exceeds M bytes" unbatched,
+     * "Message size [N ]is bigger than M bytes" for a batch). A batch over the limit fails every
+     * record in it, so only a record whose own key, value and properties exceed the limit counts
+     * as too large; any other stays an ordinary send failure, which fails the task and loses
+     * nothing.
+     */
+    static Throwable tooLarge(Throwable error, String topic, SourceRecord record) {
+        if (!(error instanceof PulsarClientException.InvalidMessageException) || error.getMessage() == null) {
+            return error;
+        }
+        Matcher words = TOO_LARGE.matcher(error.getMessage());
+        if (!words.find()) {
+            return error;
+        }
+        long limit = Long.parseLong(words.group(3));
+        long own = ownSize(record);
+        if (own <= limit) {
+            return error;
+        }
+        // An unbatched message's size is the record's own; a batch's may hold others too.
+        long size = words.group(1) != null ? Math.max(own, Long.parseLong(words.group(1))) : own;
+        return new RecordTooLargeException(topic, size, limit, error);
+    }
+
+    /** The bytes of a record's key, value and properties: a lower bound of its message's size. */
+    static long ownSize(SourceRecord record) {
+        long size = record.value().length;
+        if (record.key() != null) {
+            size += record.key().getBytes(StandardCharsets.UTF_8).length;
+        }
+        for (Map.Entry<String, String> property : record.properties().entrySet()) {
+            size += property.getKey().getBytes(StandardCharsets.UTF_8).length
+                    + property.getValue().getBytes(StandardCharsets.UTF_8).length;
+        }
+        return size;
     }
 
     /** Sends everything batched so far without waiting for the batch delay. */
@@ -100,6 +157,7 @@ public final class PulsarRecordWriter implements RecordWriter {
                 .producerName(producerNamePrefix + "-" + producers.size() + "-" + Long.toHexString(System.nanoTime()))
                 .accessMode(ProducerAccessMode.Shared)
                 .enableBatching(settings.batching())
+                .enableChunking(settings.chunking())
                 .batchingMaxPublishDelay(Math.max(1, settings.batchDelay().toMillis()), TimeUnit.MILLISECONDS)
                 .batchingMaxMessages(settings.batchMaxMessages())
                 .compressionType(CompressionType.valueOf(settings.compression()))

@@ -8,6 +8,7 @@ import dev.tributary.api.connector.OffsetCommitPolicy;
 import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.api.offset.OffsetReader;
 import dev.tributary.runtime.config.ConnectorConfig;
+import dev.tributary.runtime.config.RecordTooLargePolicy;
 import dev.tributary.runtime.offsets.ConnectorOffsets;
 import dev.tributary.runtime.sink.ProducerSettings;
 import dev.tributary.runtime.sink.PulsarRecordWriter;
@@ -263,11 +264,16 @@ final class ConnectorRunner {
 
     private TaskRunner newTask(int taskId, Map<String, String> taskConfig) {
         ProducerSettings producerSettings = ProducerSettings.from(services.config());
-        TaskRunner task = new TaskRunner(config.name(), taskId, taskConfig, plugin,
+        RecordTooLargePolicy tooLarge = config.recordTooLarge();
+        TaskOutput output = new TaskOutput(
                 () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
                         config.name() + "-" + taskId),
-                offsets, services.metrics(), RestartPolicy.from(services.config()),
-                services.config().shutdownTimeout(), services.clock(), services.workerId(), masking::redact);
+                tooLarge,
+                () -> new PulsarRecordWriter(services.pulsar(), producerSettings.forDeadLetters(),
+                        tooLarge.deadLetterTopic(), config.name() + "-" + taskId + "-dead-letter"));
+        TaskRunner task = new TaskRunner(config.name(), taskId, taskConfig, plugin, output, offsets,
+                services.metrics(), RestartPolicy.from(services.config()), services.config().shutdownTimeout(),
+                services.clock(), services.workerId(), masking::redact);
         if (paused) {
             task.pause();
         }

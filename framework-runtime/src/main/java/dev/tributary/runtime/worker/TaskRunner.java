@@ -16,12 +16,16 @@ import dev.tributary.runtime.metrics.TaskMetrics;
 import dev.tributary.runtime.metrics.TaskPluginMetrics;
 import dev.tributary.runtime.offsets.ConnectorOffsets;
 import dev.tributary.runtime.offsets.OffsetTracker;
+import dev.tributary.runtime.config.ConnectorConfig;
+import dev.tributary.runtime.config.RecordTooLargePolicy;
+import dev.tributary.runtime.sink.RecordTooLargeException;
 import dev.tributary.runtime.sink.RecordWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * Runs one task on a worker thread: polls it, hands each record to Pulsar, tracks
  * acknowledgements for the committer, and restarts the task with backoff when it fails.
  *
+ * <p>A record larger than Pulsar's maximum message size is handled as the connector's
+ * {@code errors.record.too.large} says: fail (the task fails and its offset stays before the
+ * record), skip (counted as acknowledged without being written) or dead-letter (counted as
+ * acknowledged once the dead-letter topic has it; a failure there fails the task). Records after
+ * it may be acknowledged first, but the {@link OffsetTracker} commits only the contiguous
+ * acknowledged prefix, so no committed offset passes a record still being handled.
+ *
  * <p>Threads: {@link #run()} on a worker-pool thread; {@link #stop}, {@link #pause},
  * {@link #resume} and {@link #status} from any thread. Pulsar acknowledgements arrive on Pulsar's
  * I/O threads.
@@ -42,12 +53,22 @@ import org.slf4j.LoggerFactory;
 final class TaskRunner implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /** Properties added to a record sent to the dead-letter topic, saying why and where from. */
+    static final String ERROR_REASON = "tributary.error.reason";
+    static final String ERROR_TOPIC = "tributary.error.topic";
+    static final String ERROR_PARTITION = "tributary.error.partition";
+    static final String ERROR_OFFSET = "tributary.error.offset";
+    static final String ERROR_CONNECTOR = "tributary.error.connector";
+    static final String ERROR_TASK = "tributary.error.task";
+    static final String ERROR_SIZE = "tributary.error.size.bytes";
+    static final String ERROR_LIMIT = "tributary.error.limit.bytes";
+    static final String REASON_TOO_LARGE = "too_large";
 
     private final String connector;
     private final int id;
     private final Map<String, String> taskConfig;
     private final SourceConnector plugin;
-    private final Supplier<RecordWriter> writers;
+    private final TaskOutput output;
     private final ConnectorOffsets offsets;
     private final TaskMetrics metrics;
     private final MetricsRegistry metricsRegistry;
@@ -68,16 +89,17 @@ final class TaskRunner implements Runnable {
     TaskRunner(String connector, int id, Map<String, String> taskConfig, SourceConnector plugin,
             Supplier<RecordWriter> writers, ConnectorOffsets offsets, MetricsRegistry metricsRegistry,
             RestartPolicy restartPolicy, Duration shutdownTimeout, Clock clock, String workerId) {
-        this(connector, id, taskConfig, plugin, writers, offsets, metricsRegistry, restartPolicy, shutdownTimeout, clock,
-                workerId, UnaryOperator.identity());
+        this(connector, id, taskConfig, plugin, TaskOutput.failingOnTooLarge(writers), offsets, metricsRegistry,
+                restartPolicy, shutdownTimeout, clock, workerId, UnaryOperator.identity());
     }
 
     /**
+     * @param output the task's writers and its policy for records too large for Pulsar
      * @param redact hides the connector's secrets in error summaries before they are logged or
      *     shown, in case a plugin's exception message holds one
      */
     TaskRunner(String connector, int id, Map<String, String> taskConfig, SourceConnector plugin,
-            Supplier<RecordWriter> writers, ConnectorOffsets offsets, MetricsRegistry metricsRegistry,
+            TaskOutput output, ConnectorOffsets offsets, MetricsRegistry metricsRegistry,
             RestartPolicy restartPolicy, Duration shutdownTimeout, Clock clock, String workerId,
             UnaryOperator<String> redact) {
         this.redact = requireNonNull(redact, "redact is null");
@@ -85,7 +107,7 @@ final class TaskRunner implements Runnable {
         this.id = id;
         this.taskConfig = Map.copyOf(taskConfig);
         this.plugin = requireNonNull(plugin, "plugin is null");
-        this.writers = requireNonNull(writers, "writers is null");
+        this.output = requireNonNull(output, "output is null");
         this.offsets = requireNonNull(offsets, "offsets is null");
         this.metricsRegistry = requireNonNull(metricsRegistry, "metricsRegistry is null");
         this.metrics = metricsRegistry.task(connector, id);
@@ -161,9 +183,10 @@ final class TaskRunner implements Runnable {
         Context context = new Context(offsets, new TaskPluginMetrics(metricsRegistry, connector, id));
         Consumer<Map<SourcePartition, SourceOffset>> committed = task::onOffsetsCommitted;
         RecordWriter writer = null;
+        TooLargeRecords tooLarge = new TooLargeRecords(sendFailure);
         boolean started = false;
         try {
-            writer = writers.get();
+            writer = output.writers().get();
             offsets.register(tracker);
             offsets.addCommitListener(committed);
             metrics.setQueueDepth(tracker::inFlight);
@@ -171,6 +194,7 @@ final class TaskRunner implements Runnable {
             started = true;
             setState(paused ? State.PAUSED : State.RUNNING, null);
             while (!stopRequested) {
+                tooLarge.handlePending();
                 Throwable failed = sendFailure.get();
                 if (failed != null) {
                     return failed;
@@ -192,7 +216,7 @@ final class TaskRunner implements Runnable {
                 metrics.recordPoll(records == null ? 0 : records.size());
                 if (records != null) {
                     for (SourceRecord record : records) {
-                        send(task, writer, tracker, record, sendFailure);
+                        send(task, writer, tracker, record, sendFailure, tooLarge);
                     }
                 }
                 // Offsets without a record go behind this poll's records, so they never pass one of them.
@@ -208,7 +232,7 @@ final class TaskRunner implements Runnable {
         } catch (Throwable e) {
             return e;
         } finally {
-            shutDown(task, started, writer, tracker);
+            shutDown(task, started, writer, tracker, tooLarge);
             offsets.removeCommitListener(committed);
             context.pluginMetrics.removeAll();
             current = null;
@@ -216,11 +240,17 @@ final class TaskRunner implements Runnable {
     }
 
     private void send(SourceTask task, RecordWriter writer, OffsetTracker tracker, SourceRecord record,
-            AtomicReference<Throwable> sendFailure) throws Exception {
+            AtomicReference<Throwable> sendFailure, TooLargeRecords tooLarge) throws Exception {
         OffsetTracker.Tracked tracked = tracker.track(record.partition(), record.offset());
         long handedOff = System.nanoTime();
         writer.send(record).whenComplete((messageId, error) -> {
             if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof RecordTooLargeException e) {
+                    tooLarge.add(record, tracked, e);
+                    return;
+                }
                 metrics.recordSendFailure();
                 sendFailure.compareAndSet(null, error);
                 return;
@@ -237,7 +267,8 @@ final class TaskRunner implements Runnable {
     }
 
     /** Stops the task, lets in-flight records finish, and hands acknowledged offsets to the committer. */
-    private void shutDown(SourceTask task, boolean started, RecordWriter writer, OffsetTracker tracker) {
+    private void shutDown(SourceTask task, boolean started, RecordWriter writer, OffsetTracker tracker,
+            TooLargeRecords tooLarge) {
         if (started) {
             try {
                 task.stop();
@@ -249,6 +280,9 @@ final class TaskRunner implements Runnable {
             writer.flush();
             long deadline = System.nanoTime() + shutdownTimeout.toNanos();
             while (tracker.inFlight() > 0 && System.nanoTime() < deadline) {
+                // Records too large for Pulsar that arrive now are skipped or dead-lettered still;
+                // under fail they stay unacknowledged and are read again at the next start.
+                tooLarge.handlePending();
                 try {
                     Thread.sleep(10);
                 } catch (InterruptedException e) {
@@ -262,6 +296,7 @@ final class TaskRunner implements Runnable {
             }
             writer.close();
         }
+        tooLarge.close();
         offsets.unregister(tracker);
         metrics.setQueueDepth(() -> 0L);
     }
@@ -324,6 +359,118 @@ final class TaskRunner implements Runnable {
                 trace = null;
             }
         }
+    }
+
+    /**
+     * The records of one life of the task that Pulsar refused as too large, and what the
+     * connector's policy does with them. Refusals arrive on any thread; they are handled on the
+     * task thread, which alone may block on a producer or create one.
+     */
+    private final class TooLargeRecords implements AutoCloseable {
+        private record Refused(SourceRecord record, OffsetTracker.Tracked tracked, RecordTooLargeException error) {
+        }
+
+        private final java.util.Queue<Refused> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final AtomicReference<Throwable> sendFailure;
+        private RecordWriter deadLetters;
+
+        TooLargeRecords(AtomicReference<Throwable> sendFailure) {
+            this.sendFailure = sendFailure;
+        }
+
+        void add(SourceRecord record, OffsetTracker.Tracked tracked, RecordTooLargeException error) {
+            pending.add(new Refused(record, tracked, error));
+        }
+
+        /** Handles every refusal so far; task thread only. */
+        void handlePending() {
+            for (Refused refused = pending.poll(); refused != null; refused = pending.poll()) {
+                try {
+                    handle(refused);
+                } catch (Exception e) {
+                    metrics.recordSendFailure();
+                    sendFailure.compareAndSet(null, e);
+                }
+            }
+        }
+
+        private void handle(Refused refused) throws Exception {
+            SourceRecord record = refused.record();
+            RecordTooLargeException error = refused.error();
+            RecordTooLargePolicy policy = output.recordTooLarge();
+            switch (policy.action()) {
+                case FAIL -> {
+                    metrics.recordSendFailure();
+                    sendFailure.compareAndSet(null, new RecordTooLargeException(failureLine(record, error), error));
+                }
+                case SKIP -> {
+                    LOG.warn("task {}-{} skipped a record too large for Pulsar ({}=skip): partition {} offset {},"
+                            + " {} bytes, limit {}", connector, id, ConnectorConfig.ERRORS_RECORD_TOO_LARGE,
+                            record.partition(), record.offset(), error.sizeBytes(), limitWords(error));
+                    metrics.recordSkippedTooLarge();
+                    refused.tracked().ack();
+                }
+                case DEAD_LETTER -> {
+                    if (deadLetters == null) {
+                        deadLetters = output.deadLetterWriters().get();
+                    }
+                    deadLetters.send(deadLetter(record, error, policy.deadLetterTopic())).whenComplete((id, failed) -> {
+                        if (failed != null) {
+                            metrics.recordSendFailure();
+                            sendFailure.compareAndSet(null, new IllegalStateException("the dead-letter topic "
+                                    + policy.deadLetterTopic() + " did not take the record at partition "
+                                    + record.partition() + " offset " + record.offset() + " (" + error.sizeBytes()
+                                    + " bytes); its offset stays before it", failed));
+                            return;
+                        }
+                        refused.tracked().ack();
+                        metrics.recordDeadLetteredTooLarge();
+                    });
+                    LOG.warn("task {}-{} sent a record too large for Pulsar to {} ({}=dead-letter): partition {}"
+                            + " offset {}, {} bytes, limit {}", connector, id, policy.deadLetterTopic(),
+                            ConnectorConfig.ERRORS_RECORD_TOO_LARGE, record.partition(), record.offset(),
+                            error.sizeBytes(), limitWords(error));
+                }
+            }
+        }
+
+        /** The whole record, unchanged, with properties that say why it is here and where it came from. */
+        private SourceRecord deadLetter(SourceRecord record, RecordTooLargeException error, String topic) {
+            Map<String, String> properties = new java.util.LinkedHashMap<>(record.properties());
+            properties.put(ERROR_REASON, REASON_TOO_LARGE);
+            properties.put(ERROR_TOPIC, error.topic());
+            properties.put(ERROR_PARTITION, record.partition().toString());
+            properties.put(ERROR_OFFSET, record.offset().toString());
+            properties.put(ERROR_CONNECTOR, connector);
+            properties.put(ERROR_TASK, Integer.toString(id));
+            properties.put(ERROR_SIZE, Long.toString(error.sizeBytes()));
+            if (error.limitBytes() >= 0) {
+                properties.put(ERROR_LIMIT, Long.toString(error.limitBytes()));
+            }
+            return new SourceRecord(record.partition(), record.offset(), topic, record.key(), record.value(),
+                    properties, record.eventTime());
+        }
+
+        @Override
+        public void close() {
+            if (deadLetters != null) {
+                deadLetters.flush();
+                deadLetters.close();
+                deadLetters = null;
+            }
+        }
+    }
+
+    /** The one line a task fails with under {@code errors.record.too.large=fail}: the record, the sizes, the fix. */
+    static String failureLine(SourceRecord record, RecordTooLargeException error) {
+        return "the record at partition " + record.partition() + " offset " + record.offset() + " for topic "
+                + error.topic() + " is " + error.sizeBytes() + " bytes, more than " + error.limitText() + "; set "
+                + ConnectorConfig.ERRORS_RECORD_TOO_LARGE + " to skip, or to dead-letter with "
+                + ConnectorConfig.ERRORS_DEAD_LETTER_TOPIC + ", to go past it, or raise the broker's maxMessageSize";
+    }
+
+    private static String limitWords(RecordTooLargeException error) {
+        return error.limitBytes() < 0 ? "unknown" : error.limitBytes() + " bytes";
     }
 
     private final class Context implements SourceTaskContext {

@@ -117,6 +117,55 @@ class ConnectorConfigTest {
     }
 
     @Test
+    void recordsTooLargeFailTheTaskByDefault() {
+        ConnectorConfig config = ConnectorConfig.fromFlat(flat("name", "a", "connector.class", "datagen", "topic", "t"));
+
+        assertThat(config.recordTooLarge()).isEqualTo(RecordTooLargePolicy.FAIL);
+        assertThat(config.toFlat()).doesNotContainKeys("errors.record.too.large", "errors.dead.letter.topic");
+    }
+
+    @Test
+    void aDeadLetterPolicyReadsBackWithItsTopic() {
+        ConnectorConfig config = ConnectorConfig.fromFlat(flat("name", "a", "connector.class", "datagen", "topic", "t",
+                "errors.record.too.large", "Dead-Letter", "errors.dead.letter.topic", "t-too-large", "rate", "5"));
+
+        assertThat(config.recordTooLarge()).isEqualTo(
+                new RecordTooLargePolicy(RecordTooLargePolicy.Action.DEAD_LETTER, "t-too-large"));
+        assertThat(config.connectorProps()).containsOnlyKeys("rate");
+        assertThat(config.toFlat()).containsEntry("errors.record.too.large", "dead-letter")
+                .containsEntry("errors.dead.letter.topic", "t-too-large");
+        assertThat(ConnectorConfig.fromFlat(config.toFlat())).isEqualTo(config);
+    }
+
+    @Test
+    void aBadRecordTooLargePolicyGetsOneLineNamingTheFieldAndTheFix() {
+        ConfigException unknown = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.fromFlat(flat(
+                "name", "a", "connector.class", "datagen", "topic", "t", "errors.record.too.large", "drop")));
+        assertThat(unknown.problems()).containsExactly(
+                "errors.record.too.large: 'drop' is not one of fail, skip, dead-letter");
+
+        ConfigException noTopic = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.fromFlat(flat(
+                "name", "a", "connector.class", "datagen", "topic", "t", "errors.record.too.large", "dead-letter")));
+        assertThat(noTopic.problems()).containsExactly("errors.dead.letter.topic: is required when"
+                + " errors.record.too.large is dead-letter; set it to a topic for records too large for Pulsar, such"
+                + " as orders-too-large, or set errors.record.too.large to fail or skip");
+
+        ConfigException sameTopic = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.fromFlat(flat(
+                "name", "a", "connector.class", "datagen", "topic", "orders", "errors.record.too.large", "dead-letter",
+                "errors.dead.letter.topic", "persistent://public/default/orders")));
+        assertThat(sameTopic.problems()).containsExactly("errors.dead.letter.topic: is the same topic as topic; give"
+                + " the records too large for Pulsar a topic of their own, such as orders-too-large");
+    }
+
+    @Test
+    void aDeadLetterTopicUnderAnotherPolicyIsIgnored() {
+        ConnectorConfig config = ConnectorConfig.fromFlat(flat("name", "a", "connector.class", "datagen", "topic", "t",
+                "errors.record.too.large", "skip", "errors.dead.letter.topic", "t-too-large"));
+
+        assertThat(config.recordTooLarge()).isEqualTo(new RecordTooLargePolicy(RecordTooLargePolicy.Action.SKIP, null));
+    }
+
+    @Test
     void connectorPropsCannotHoldRuntimeKeys() {
         assertThatThrownBy(() -> new ConnectorConfig("a", "datagen", 1, "t", Map.of("tasks.max", "2")))
                 .isInstanceOf(IllegalArgumentException.class)

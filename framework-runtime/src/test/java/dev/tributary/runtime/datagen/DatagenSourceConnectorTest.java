@@ -67,12 +67,14 @@ class DatagenSourceConnectorTest {
     @Test
     void everyTaskConfigPassesTheTaskSchema() {
         List<Map<String, String>> configs = taskConfigs(Map.of("rate", "7", "record.size", "64",
-                "key.cardinality", "5", "count", "100", "batch.size", "9"), 2);
+                "key.cardinality", "5", "count", "100", "batch.size", "9", "large.record.every", "4",
+                "large.record.size", "200000"), 2);
 
         assertThat(configs).allSatisfy(c -> {
             assertThat(DatagenConfig.TASK_SCHEMA.validate(c).isValid()).isTrue();
             assertThat(c).containsEntry("record.size", "64").containsEntry("key.cardinality", "5")
-                    .containsEntry("batch.size", "9");
+                    .containsEntry("batch.size", "9").containsEntry("large.record.every", "4")
+                    .containsEntry("large.record.size", "200000");
         });
     }
 
@@ -96,7 +98,7 @@ class DatagenSourceConnectorTest {
 
     @Test
     void everyKeyIsDocumentedInTheDatagenGroup() {
-        assertThat(new DatagenSourceConnector().configSchema().fields()).hasSize(5).allSatisfy(field -> {
+        assertThat(new DatagenSourceConnector().configSchema().fields()).hasSize(7).allSatisfy(field -> {
             assertThat(field.group()).isEqualTo("Datagen");
             assertThat(field.documentation()).isNotBlank();
             assertThat(field.defaultValue()).isNotNull();

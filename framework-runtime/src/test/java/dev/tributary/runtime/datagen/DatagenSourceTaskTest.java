@@ -74,6 +74,20 @@ class DatagenSourceTaskTest {
     }
 
     @Test
+    void everyNthRecordIsLargeWhenAskedTo() throws Exception {
+        DatagenSourceTask task = started("record.size", "64", "large.record.every", "3", "large.record.size", "5000");
+
+        List<SourceRecord> records = task.poll(Duration.ZERO);
+
+        assertThat(records).hasSize(50);
+        for (int seq = 0; seq < records.size(); seq++) {
+            SourceRecord record = records.get(seq);
+            assertThat(record.value()).as("seq " + seq).hasSize(seq % 3 == 2 ? 5000 : 64);
+            assertThat(DatagenPayload.idOf(record.value())).isEqualTo("2-" + seq);
+        }
+    }
+
+    @Test
     void rateZeroReturnsAFullBatchAtOnce() throws Exception {
         DatagenSourceTask task = started("batch.size", "7");
 

@@ -106,6 +106,8 @@ class MetricsRegistryTest {
                         "tributary_task_records_written_total",
                         "tributary_task_bytes_written_total",
                         "tributary_task_send_failures_total",
+                        "tributary_task_records_skipped_total",
+                        "tributary_task_records_dead_lettered_total",
                         "tributary_task_send_ack_latency_seconds",
                         "tributary_task_send_ack_latency_seconds_max",
                         "tributary_task_offset_commit_latency_seconds",

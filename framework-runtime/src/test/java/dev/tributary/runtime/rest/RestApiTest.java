@@ -352,6 +352,21 @@ class RestApiTest {
     }
 
     @Test
+    void validateReportsADeadLetterPolicyWithoutItsTopicOnTheTopicKey() throws Exception {
+        Reply reply = send("PUT", "/connector-plugins/vault/config/validate",
+                "{\"name\":\"v\",\"topic\":\"t\",\"vault.token\":\"tok-123\",\"vault.mode\":\"READ\","
+                        + "\"errors.record.too.large\":\"dead-letter\"}");
+
+        assertThat(reply.status).isEqualTo(200);
+        Map<String, JsonNode> values = new java.util.LinkedHashMap<>();
+        reply.json().path("configs").forEach(c -> values.put(c.path("value").path("name").asText(), c));
+        assertThat(values.get("errors.record.too.large").path("value").path("recommended_values").toString())
+                .isEqualTo("[\"fail\",\"skip\",\"dead-letter\"]");
+        assertThat(values.get("errors.dead.letter.topic").path("value").path("errors").get(0).asText())
+                .startsWith("is required when errors.record.too.large is dead-letter; set it to a topic");
+    }
+
+    @Test
     void validateReportsEveryFieldWithErrorsRecommendedValuesAndHiddenSecrets() throws Exception {
         Reply reply = send("PUT", "/connector-plugins/vault/config/validate",
                 "{\"name\":\"v\",\"topic\":\"t\",\"vault.token\":\"tok-123\",\"vault.mode\":\"DELETE\",\"typo\":\"x\"}");
@@ -360,7 +375,7 @@ class RestApiTest {
         JsonNode result = reply.json();
         assertThat(result.path("name").asText()).isEqualTo("com.example.vault.VaultConnector");
         assertThat(result.path("error_count").asInt()).isEqualTo(3);
-        assertThat(result.path("groups").toString()).isEqualTo("[\"Connector\",\"Vault\"]");
+        assertThat(result.path("groups").toString()).isEqualTo("[\"Connector\",\"Errors\",\"Vault\"]");
         Map<String, JsonNode> values = new java.util.LinkedHashMap<>();
         result.path("configs").forEach(c -> values.put(c.path("value").path("name").asText(), c));
         assertThat(values).containsKeys("name", "connector.class", "tasks.max", "topic", "vault.token", "vault.mode",

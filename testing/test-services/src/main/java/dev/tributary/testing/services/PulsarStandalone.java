@@ -46,7 +46,22 @@ public final class PulsarStandalone implements StoppableService {
 
     /** The broker for this JVM, started on first call. Fails in one line if it cannot start. */
     public static PulsarStandalone get() {
-        return SharedServices.get(NAME, PulsarStandalone::start);
+        return SharedServices.get(NAME, () -> start("pulsar", Map.of()));
+    }
+
+    /**
+     * A broker of the caller's own, apart from the shared one, for a test that needs broker
+     * settings the others must not see, such as a small {@code maxMessageSize}. The caller stops it.
+     *
+     * @param name names its work directory, {@code target/services/pulsar-<name>}
+     * @param brokerSettings keys of {@code standalone.conf} to set, over the test defaults
+     */
+    public static PulsarStandalone startDedicated(String name, Map<String, String> brokerSettings) {
+        long begin = System.nanoTime();
+        PulsarStandalone pulsar = start("pulsar-" + name, Map.copyOf(brokerSettings));
+        SharedServices.log("%s %s ready in %.1f s with %s: %s", NAME, name, SharedServices.seconds(begin),
+                brokerSettings, pulsar.describe());
+        return pulsar;
     }
 
     /** The binary protocol URL, for {@code PulsarClient.builder().serviceUrl(...)}. */
@@ -77,18 +92,18 @@ public final class PulsarStandalone implements StoppableService {
         process.stop();
     }
 
-    private static PulsarStandalone start() {
+    private static PulsarStandalone start(String workName, Map<String, String> brokerSettings) {
         Path home = SharedServices.locate("tributary.pulsar.home", "pulsar/apache-pulsar-4.0.8")
                 .filter(p -> Files.isRegularFile(p.resolve("bin/pulsar")))
                 .orElseThrow(() -> new ServiceStartException("Pulsar distribution not found: run the build"
                         + " (./mvnw verify) so that it unpacks org.apache.pulsar:pulsar-server-distribution,"
                         + " or set -Dtributary.pulsar.home to an unpacked apache-pulsar folder"));
-        Path work = SharedServices.freshWorkDir("pulsar");
+        Path work = SharedServices.freshWorkDir(workName);
         List<Integer> ports = FreePorts.allocate(3);
         int brokerPort = ports.get(0);
         int webPort = ports.get(1);
         int bookiePort = ports.get(2);
-        Path config = writeConfig(home, work, brokerPort, webPort);
+        Path config = writeConfig(home, work, brokerPort, webPort, brokerSettings);
         Path log = work.resolve("pulsar.log");
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -142,7 +157,8 @@ public final class PulsarStandalone implements StoppableService {
         }
     }
 
-    private static Path writeConfig(Path home, Path work, int brokerPort, int webPort) {
+    private static Path writeConfig(Path home, Path work, int brokerPort, int webPort,
+            Map<String, String> brokerSettings) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("bindAddress", "127.0.0.1");
         overrides.put("advertisedAddress", "127.0.0.1");
@@ -155,6 +171,7 @@ public final class PulsarStandalone implements StoppableService {
         overrides.put("dbStorage_writeCacheMaxSizeMb", "32");
         overrides.put("dbStorage_readAheadCacheMaxSizeMb", "32");
         overrides.put("dbStorage_rocksDB_blockCacheSize", "33554432");
+        overrides.putAll(brokerSettings);
         try {
             String template = Files.readString(home.resolve("conf/standalone.conf"), StandardCharsets.UTF_8);
             Path config = work.resolve("standalone.conf");
