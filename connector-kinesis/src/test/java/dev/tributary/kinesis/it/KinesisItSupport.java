@@ -100,15 +100,6 @@ final class KinesisItSupport {
         return config;
     }
 
-    /** Writes {@code config} as a properties file, for a worker run as its own JVM; returns the file. */
-    static Path writeProperties(Path file, Map<String, String> config) throws Exception {
-        StringBuilder text = new StringBuilder();
-        // A backslash is an escape in a properties file.
-        config.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-        Files.writeString(file, text.toString());
-        return file;
-    }
-
     static String topic(String prefix) {
         return "persistent://public/default/" + prefix + "-" + System.nanoTime();
     }
