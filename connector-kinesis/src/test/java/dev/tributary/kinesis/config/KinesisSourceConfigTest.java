@@ -124,7 +124,6 @@ class KinesisSourceConfigTest {
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofMillis(60_000));
         assertThat(config.backoffTime()).isEqualTo(Duration.ofMillis(3_000));
         assertThat(config.numRetries()).isEqualTo(3);
-        assertThat(config.receiveQueueSize()).isEqualTo(1000);
         assertThat(config.initialPositionInStream()).isEqualTo(InitialPositionInStream.LATEST);
         assertThat(config.applicationName()).isEqualTo("Pulsar IO connector");
         assertThat(config.startAtTime()).isEmpty();
@@ -138,7 +137,6 @@ class KinesisSourceConfigTest {
                 "checkpointInterval", "60000",
                 "backoffTime", "3000",
                 "numRetries", "3",
-                "receiveQueueSize", "1000",
                 "initialPositionInStream", "LATEST",
                 "applicationName", "Pulsar IO connector",
                 "awsCredentialPluginName", "");
@@ -157,6 +155,10 @@ class KinesisSourceConfigTest {
         KinesisSourceConfig config = KinesisSourceConfig.from(minimal());
 
         assertThat(config.useEnhancedFanOut()).isFalse();
+        // Pulsar IO's 1000 sits on top of the KCL's own prefetch; here it bounds every fetched record, and at
+        // 1000 one fetch fills it (docs/kinesis.md, migration table; BENCHMARKS.md for the figures).
+        assertThat(config.receiveQueueSize()).isEqualTo(10_000);
+        assertThat(config.receiveQueueBytes()).isEqualTo(64L << 20);
         assertThat(config.httpProtocol()).isEqualTo(HttpProtocol.HTTP1_1);
         assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.maxRecordsPerFetch()).isEqualTo(1000);
