@@ -1,0 +1,157 @@
+package dev.tributary.bench.harness;
+
+import dev.tributary.testing.services.PulsarStandalone;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the benchmark and writes the report; {@code bin/benchmark} is its launcher.
+ *
+ * <p>Options: {@code --quick} (about ten times shorter, to try the harness), {@code --only
+ * throughput,shards,idle,latency,pulsar-perf,jmh}, {@code --report <file>} (default
+ * BENCHMARKS.md in the working directory), {@code --latency-rate <records/s>} (default: half of
+ * Tributary's maximum at 1 KiB, measured in the same run; 10,000 when that scenario is left out),
+ * {@code --set key=value} (a Kinesis connector key for every Tributary run, for experiments; the
+ * report lists it), {@code --profile} (each subject JVM writes a Flight Recorder profile,
+ * {@code subject.jfr}, into its run directory under benchmarks/target/benchmark-runs).
+ * A scenario that fails is reported as such, and the others still run.
+ */
+public final class BenchmarkMain {
+    private static final List<String> ALL = List.of("pulsar-perf", "throughput", "shards", "idle", "latency", "jmh");
+
+    private BenchmarkMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Scenarios.Scale scale = Scenarios.Scale.FULL;
+        Set<String> only = new LinkedHashSet<>(ALL);
+        Path reportFile = Paths.get("BENCHMARKS.md");
+        Double latencyRate = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> scale = Scenarios.Scale.QUICK;
+                case "--profile" -> System.setProperty(Subject.PROFILE_PROPERTY, "true");
+                case "--only" -> only = new LinkedHashSet<>(List.of(value(args, ++i, "--only").split(",")));
+                case "--report" -> reportFile = Paths.get(value(args, ++i, "--report"));
+                case "--latency-rate" -> latencyRate = Double.parseDouble(value(args, ++i, "--latency-rate"));
+                case "--set" -> {
+                    String pair = value(args, ++i, "--set");
+                    int eq = pair.indexOf('=');
+                    if (eq <= 0) {
+                        usage("--set takes key=value, a Kinesis connector key such as receiveQueueSize=4000");
+                    }
+                    overrides.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+                default -> usage("unknown option " + args[i]);
+            }
+        }
+        for (String name : only) {
+            if (!ALL.contains(name)) {
+                usage("unknown scenario " + name + "; the scenarios are " + String.join(",", ALL));
+            }
+        }
+        long began = System.nanoTime();
+        Path work = Files.createDirectories(Paths.get("benchmarks", "target", "benchmark-runs").toAbsolutePath());
+        PulsarStandalone pulsar = PulsarStandalone.get();
+        Scenarios.log("Pulsar standalone: %s", pulsar.describe());
+        Scenarios scenarios = new Scenarios(pulsar.serviceUrl(), pulsar.adminUrl(), work, scale, overrides);
+        Report report = new Report(overrides);
+        Duration perfTime = scale == Scenarios.Scale.FULL ? Duration.ofSeconds(30) : Duration.ofSeconds(10);
+
+        for (int size : new int[] {1024, 100}) {
+            if (only.contains("pulsar-perf")) {
+                run(report, "pulsar-perf " + size + " B", () -> {
+                    PulsarPerf.Result r = PulsarPerf.produce(pulsar.home(), pulsar.serviceUrl(), size, perfTime, work);
+                    Scenarios.log("pulsar-perf produce, %d B: %,.0f msg/s, %.1f MB/s", size, r.messagesPerSecond(),
+                            r.megabytesPerSecond());
+                    report.pulsarPerf(size, r);
+                });
+            }
+            if (only.contains("throughput")) {
+                run(report, "throughput " + size + " B", () -> report.throughput(size, scenarios.maxThroughput(size)));
+            }
+        }
+        if (only.contains("shards")) {
+            run(report, "256 shards", () -> report.manyShards(256, 100_000, scenarios.manyShards(256, 100_000, 1024)));
+        }
+        if (only.contains("idle")) {
+            run(report, "1000 idle shards", () -> report.idle(1000, scenarios.idleShards(1000)));
+        }
+        if (only.contains("latency")) {
+            double rate = latencyRate != null ? latencyRate : report.halfOfTributaryMaximum(1024).orElse(10_000.0);
+            run(report, "latency", () -> report.latency(rate, scenarios.latency(rate, 1024)));
+        }
+        if (only.contains("jmh")) {
+            Scenarios.Scale jmhScale = scale;
+            run(report, "JMH", () -> report.jmh(jmh(work, jmhScale)));
+        }
+
+        String previous = Report.read(reportFile);
+        String command = "bin/benchmark" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        String text = report.render(Machine.describe(pulsarVersion(pulsar.home())), command, took, previous);
+        Files.writeString(reportFile, text, StandardCharsets.UTF_8);
+        Scenarios.log("report written to %s in %d min", reportFile.toAbsolutePath(), took.toMinutes());
+        pulsar.stop();
+        System.exit(0);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void run(Report report, String name, Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            Scenarios.log("%s failed: %s", name, e);
+            report.failed(name, e);
+        }
+    }
+
+    /** Runs the JMH suite in its own JVM, as JMH wants, and returns its JSON results. */
+    private static Path jmh(Path work, Scenarios.Scale scale) throws Exception {
+        Path json = work.resolve("jmh.json");
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.tributary.bench.jmh.JmhMain", json.toString()));
+        if (scale == Scenarios.Scale.QUICK) {
+            command.add("--quick");
+        }
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the JMH suite did not finish cleanly (exit "
+                    + (process.isAlive() ? "none" : process.exitValue()) + ")");
+        }
+        return json;
+    }
+
+    private static String pulsarVersion(Path home) {
+        return home.getFileName().toString().replace("apache-pulsar-", "") + " standalone (official server distribution)";
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            usage(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void usage(String problem) {
+        System.err.println("bin/benchmark: " + problem);
+        System.err.println("usage: bin/benchmark [--quick] [--only " + String.join(",", ALL)
+                + "] [--report FILE] [--latency-rate RECORDS_PER_SECOND] [--set connectorKey=value]... [--profile]");
+        System.exit(2);
+    }
+}

@@ -1,0 +1,339 @@
+package dev.tributary.bench.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Writes BENCHMARKS.md from a run's figures: the machine, the versions, every figure, the ratios
+ * of Tributary to raw, and each target with whether it was met and by how much it was missed.
+ *
+ * <p>The part between {@value #NOTES_BEGIN} and {@value #NOTES_END} is written by people (what a
+ * profile showed, what was changed) and is kept from the previous report.
+ */
+final class Report {
+    static final String NOTES_BEGIN = "<!-- notes:begin -->";
+    static final String NOTES_END = "<!-- notes:end -->";
+
+    /** One target line of the summary. */
+    record Target(String name, String figure, String goal, boolean met, String verdict) {
+    }
+
+    private final Map<String, String> overrides;
+    private final Map<Integer, List<Figures>> throughput = new LinkedHashMap<>();
+    private final Map<Integer, PulsarPerf.Result> pulsarPerf = new LinkedHashMap<>();
+    private List<Figures> manyShards;
+    private int manyShardsCount;
+    private long manyShardsBytesPerShard;
+    private List<Figures> idle;
+    private int idleShards;
+    private List<Figures> latency;
+    private double latencyRate;
+    private Path jmhJson;
+    private final List<String> failures = new ArrayList<>();
+    private final List<Target> targets = new ArrayList<>();
+
+    Report(Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    void throughput(int recordBytes, List<Figures> figures) {
+        throughput.put(recordBytes, figures);
+    }
+
+    void pulsarPerf(int recordBytes, PulsarPerf.Result result) {
+        pulsarPerf.put(recordBytes, result);
+    }
+
+    void manyShards(int shards, long bytesPerShard, List<Figures> figures) {
+        manyShardsCount = shards;
+        manyShardsBytesPerShard = bytesPerShard;
+        manyShards = figures;
+    }
+
+    void idle(int shards, List<Figures> figures) {
+        idleShards = shards;
+        idle = figures;
+    }
+
+    void latency(double recordsPerSecond, List<Figures> figures) {
+        latencyRate = recordsPerSecond;
+        latency = figures;
+    }
+
+    /** Half of the records per second Tributary reached at {@code recordBytes}, when that was measured. */
+    java.util.Optional<Double> halfOfTributaryMaximum(int recordBytes) {
+        List<Figures> figures = throughput.get(recordBytes);
+        Figures trib = figures == null ? null : of(figures, Subject.Kind.TRIBUTARY);
+        return trib == null ? java.util.Optional.empty() : java.util.Optional.of(Math.floor(trib.recordsPerSecond() / 2));
+    }
+
+    void jmh(Path json) {
+        jmhJson = json;
+    }
+
+    void failed(String scenario, Exception e) {
+        failures.add(scenario + ": " + e);
+    }
+
+    String render(Machine machine, String command, Duration took, String previousReport) throws IOException {
+        targets.clear();
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n")
+                .append("Tributary against the thinnest pipeline we can write on the same machine, in the same run. ")
+                .append("This file is written by the benchmark (`bin/benchmark`); only the notes section at the end is ")
+                .append("written by hand, and a new run keeps it.\n\n");
+        md.append("## How to reproduce\n\n```bash\n").append(command).append("\n```\n\n")
+                .append("`bin/benchmark` builds what it needs, starts a Pulsar standalone from the official distribution and the ")
+                .append("Kinesis replay endpoint of the `benchmarks` module, runs every scenario for both subjects one after ")
+                .append("the other, runs `pulsar-perf produce` and the JMH suite, and rewrites this file. ")
+                .append("`bin/benchmark --quick` runs everything about ten times shorter, to try the harness; its figures are ")
+                .append("not for this report. `bin/benchmark --only latency,idle` runs some scenarios. ")
+                .append("It is not part of `./mvnw verify`.\n\n");
+        md.append("This run: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .append(", ").append(took.toMinutes()).append(" min.\n\n");
+        md.append(machine.markdown()).append('\n');
+        if (!overrides.isEmpty()) {
+            md.append("**Not the defaults:** every Tributary run in this report set ").append(overrides)
+                    .append(" on the connector.\n\n");
+        }
+        md.append(method());
+
+        StringBuilder body = new StringBuilder();
+        throughputSection(body);
+        manyShardsSection(body);
+        idleSection(body);
+        latencySection(body);
+        jmhSection(body);
+
+        md.append("## Targets\n\n| Target | Figure | Goal | Result |\n|---|---|---|---|\n");
+        for (Target t : targets) {
+            md.append("| ").append(t.name()).append(" | ").append(t.figure()).append(" | ").append(t.goal()).append(" | ")
+                    .append(t.met() ? "met" : "**missed**: " + t.verdict()).append(" |\n");
+        }
+        if (!failures.isEmpty()) {
+            md.append("\nScenarios that did not complete in this run:\n\n");
+            failures.forEach(f -> md.append("- ").append(f).append('\n'));
+        }
+        md.append('\n').append(body);
+        md.append("## Notes\n\n").append(NOTES_BEGIN).append('\n').append(notes(previousReport)).append(NOTES_END).append('\n');
+        return md.toString();
+    }
+
+    private static String method() {
+        return """
+                ## Method
+
+                - **Subjects.** *Tributary*: `connect-runtime start` with the Kinesis connector at its defaults (one task, \
+                polling, `maxRecordsPerFetch` 1000, `receiveQueueSize` 1000, `pollInterval` 1s) but one, \
+                `paceShardReads=false`: the endpoint has no per-shard limits and the raw loop keeps to none, while \
+                by default the connector spaces calls to stay within Kinesis's 2 MB/s and 5 calls/s per shard \
+                (which alone would cap 8 shards at 16 MB/s). The worker runs with its default producer settings. *raw*: `RawPipeline`, a hand-written loop that calls GetRecords with the same \
+                SDK client and passes each record to `Producer.sendAsync`, with the same producer settings and the same \
+                message (key, value bytes, event time, the six default `kinesis.*` properties), and no framework: no \
+                offsets, no buffer, no retries. Each runs in its own JVM with `-Xmx1g -XX:+UseG1GC` (above the 512 MiB target, so that the heap figure is what the subject needs, not what it was allowed), one after the \
+                other, against the same broker, each into a fresh topic.
+                - **Source.** A Kinesis-compatible replay endpoint (`dev.tributary.bench.replay`) serves records \
+                generated in memory, in CBOR as the SDK asks for them, on loopback. kinesis-mock cannot serve more than \
+                about 10k records/s, so it is not used here.
+                - **Figures.** Throughput counts the messages the broker took in (its topic stats), over a window that \
+                leaves out start-up: from 10% to 95% of a backlog, or after a warm-up for timed runs. CPU, heap and \
+                threads come from a sampler inside each subject JVM (process CPU time; heap in use right after each \
+                collection, an upper bound of the live set; live threads), every 250 ms. CPU-s/GB is the subject's CPU seconds in the \
+                window per 10^9 bytes of payload moved. GetRecords calls are counted by the endpoint. Latency: the \
+                endpoint writes `System.nanoTime()` into the first 8 bytes of each payload as it builds the response \
+                (the end of the fetch, but for the transfer on loopback); a consumer in the harness subtracts it from \
+                its own clock on receipt (HdrHistogram, microseconds). It includes the broker's dispatch to the \
+                consumer, which is the same for both subjects; the connector's added latency is Tributary's figure \
+                minus raw's.
+                - **The machine is shared.** Pulsar's broker, the endpoint, the harness and the subject share its cores, \
+                so absolute figures are lower than on a dedicated host; the ratios are the point.
+
+                """;
+    }
+
+    private void throughputSection(StringBuilder md) {
+        if (throughput.isEmpty()) {
+            return;
+        }
+        md.append("## 1. Maximum throughput, 8 shards\n\n")
+                .append("| Record size | Subject | Records/s | MB/s | CPU-s/GB | Cores used | Heap after GC, peak | Threads peak |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        for (var e : throughput.entrySet()) {
+            int size = e.getKey();
+            Figures raw = of(e.getValue(), Subject.Kind.RAW);
+            Figures trib = of(e.getValue(), Subject.Kind.TRIBUTARY);
+            for (Figures f : e.getValue()) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %.2f | %d MiB | %d |%n", size(size),
+                        f.kind().label, f.recordsPerSecond(), f.megabytesPerSecond(), f.cpuSecondsPerGigabyte(), f.cores(),
+                        f.peakLiveHeap() >> 20, f.peakThreads()));
+            }
+            PulsarPerf.Result perf = pulsarPerf.get(size);
+            if (perf != null) {
+                md.append(String.format(Locale.ROOT, "| %s | `pulsar-perf produce` | %,.0f | %.1f | %.1f | | | |%n", size(size),
+                        perf.messagesPerSecond(), perf.megabytesPerSecond(),
+                        perf.cpuSeconds() / (perf.messages() * (double) size / 1e9)));
+            }
+            if (raw != null && trib != null) {
+                double ratio = trib.recordsPerSecond() / raw.recordsPerSecond();
+                double cpuRatio = trib.cpuSecondsPerGigabyte() / raw.cpuSecondsPerGigabyte();
+                md.append(String.format(Locale.ROOT, "| %s | **Tributary / raw** | **%.2f×** | | **%.2f×** | | | |%n",
+                        size(size), ratio, cpuRatio));
+                targets.add(new Target("Throughput at " + size(size), String.format(Locale.ROOT, "%.2f × raw", ratio),
+                        "≥ 0.9 × raw", ratio >= 0.9, String.format(Locale.ROOT, "short by %.0f%% of raw", (0.9 - ratio) * 100)));
+                targets.add(new Target("CPU-s/GB at " + size(size), String.format(Locale.ROOT, "%.2f × raw", cpuRatio),
+                        "≤ 1.15 × raw", cpuRatio <= 1.15,
+                        String.format(Locale.ROOT, "over by %.0f%% of raw", (cpuRatio - 1.15) * 100)));
+            }
+        }
+        md.append("\n`pulsar-perf produce` runs alone with the same batching (1,000 messages or 5 ms) and 1,000 pending ")
+                .append("messages, with no Kinesis at all: the ceiling of this machine for producing to this broker. Its ")
+                .append("CPU-s/GB counts its whole JVM, start-up included.\n\n");
+    }
+
+    private void manyShardsSection(StringBuilder md) {
+        if (manyShards == null) {
+            return;
+        }
+        double offered = manyShardsCount * manyShardsBytesPerShard / 1e6;
+        md.append("## 2. ").append(manyShardsCount).append(" shards at ").append(manyShardsBytesPerShard / 1000)
+                .append(" KB/s each\n\n")
+                .append(String.format(Locale.ROOT, "Offered: %.1f MB/s in all, 1 KiB records, with the default queue sizes.%n%n", offered))
+                .append("| Subject | Delivered MB/s | Records/s | Cores used | Heap after GC, peak | Heap in use peak | Threads peak |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (Figures f : manyShards) {
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %,.0f | %.2f | %d MiB | %d MiB | %d |%n", f.kind().label,
+                    f.megabytesPerSecond(), f.recordsPerSecond(), f.cores(), f.peakLiveHeap() >> 20, f.peakHeapUsed() >> 20,
+                    f.peakThreads()));
+        }
+        Figures trib = of(manyShards, Subject.Kind.TRIBUTARY);
+        Figures raw = of(manyShards, Subject.Kind.RAW);
+        if (trib != null && raw != null) {
+            md.append(String.format(Locale.ROOT, "| **Tributary / raw** | **%.2f×** | | **%.2f×** | | | |%n",
+                    trib.megabytesPerSecond() / raw.megabytesPerSecond(), trib.cores() / raw.cores()));
+        }
+        md.append('\n');
+        if (trib != null) {
+            long mib = trib.peakLiveHeap() >> 20;
+            targets.add(new Target(manyShardsCount + " shards: heap", mib + " MiB after GC ("
+                    + (trib.peakHeapUsed() >> 20) + " MiB in use, garbage included, with -Xmx" + Subject.HEAP + ")",
+                    "≤ 512 MiB", trib.peakLiveHeap() <= 512L << 20, "over by " + (mib - 512) + " MiB"));
+            targets.add(new Target(manyShardsCount + " shards: threads", trib.peakThreads() + " threads",
+                    "reported; no thread per shard", trib.peakThreads() < manyShardsCount,
+                    trib.peakThreads() + " threads for " + manyShardsCount + " shards"));
+        }
+    }
+
+    private void idleSection(StringBuilder md) {
+        if (idle == null) {
+            return;
+        }
+        md.append("## 3. ").append(idleShards).append(" idle shards\n\n")
+                .append("| Subject | GetRecords/s in all | GetRecords/s per shard | Share of one core | Heap after GC, peak | Threads peak |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (Figures f : idle) {
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.1f%% | %d MiB | %d |%n", f.kind().label,
+                    f.getRecordsCalls() / f.seconds(), f.getRecordsPerShardPerSecond(), f.cores() * 100,
+                    f.peakLiveHeap() >> 20, f.peakThreads()));
+        }
+        md.append('\n');
+        Figures trib = of(idle, Subject.Kind.TRIBUTARY);
+        if (trib != null && trib.seconds() > 0) {
+            targets.add(new Target(idleShards + " idle shards: calls",
+                    String.format(Locale.ROOT, "%.2f GetRecords/s per shard", trib.getRecordsPerShardPerSecond()), "≤ 1",
+                    trib.getRecordsPerShardPerSecond() <= 1.0,
+                    String.format(Locale.ROOT, "%.0f%% too many", (trib.getRecordsPerShardPerSecond() - 1) * 100)));
+            targets.add(new Target(idleShards + " idle shards: CPU",
+                    String.format(Locale.ROOT, "%.1f%% of one core", trib.cores() * 100), "< 10%", trib.cores() < 0.10,
+                    String.format(Locale.ROOT, "over by %.1f points", (trib.cores() - 0.10) * 100)));
+        }
+    }
+
+    private void latencySection(StringBuilder md) {
+        if (latency == null) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "## 4. Latency at half load: %,.0f records/s of 1 KiB on 8 shards%n%n", latencyRate))
+                .append("From the end of the fetch to the consumer, in milliseconds.\n\n")
+                .append("| Subject | Records/s delivered | p50 | p99 | p999 | max | Samples |\n|---|---|---|---|---|---|---|\n");
+        for (Figures f : latency) {
+            Histogram h = f.latencyMicros();
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %,d |%n", f.kind().label,
+                    f.recordsPerSecond(), ms(h, 50), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1000.0, h.getTotalCount()));
+        }
+        Figures trib = of(latency, Subject.Kind.TRIBUTARY);
+        Figures raw = of(latency, Subject.Kind.RAW);
+        if (trib != null && raw != null && trib.latencyMicros().getTotalCount() > 0
+                && raw.latencyMicros().getTotalCount() > 0) {
+            Histogram t = trib.latencyMicros();
+            Histogram r = raw.latencyMicros();
+            double added99 = ms(t, 99) - ms(r, 99);
+            md.append(String.format(Locale.ROOT, "| **Tributary − raw** | | **%+.2f** | **%+.2f** | **%+.2f** | | |%n",
+                    ms(t, 50) - ms(r, 50), added99, ms(t, 99.9) - ms(r, 99.9)));
+            targets.add(new Target("Latency added at half load, p99",
+                    String.format(Locale.ROOT, "%+.2f ms (Tributary %.2f ms, raw %.2f ms)", added99, ms(t, 99), ms(r, 99)),
+                    "≤ 20 ms", added99 <= 20, String.format(Locale.ROOT, "over by %.1f ms", added99 - 20)));
+        }
+        md.append('\n');
+    }
+
+    private void jmhSection(StringBuilder md) throws IOException {
+        if (jmhJson == null || !Files.exists(jmhJson)) {
+            return;
+        }
+        md.append("## Hot paths (JMH)\n\n")
+                .append("One fork, short warm-up and measurement on a shared 2-core machine: read the error column.\n\n")
+                .append("| Benchmark | Parameters | Score | Error (99.9%) | Unit |\n|---|---|---|---|---|\n");
+        JsonNode results = new ObjectMapper().readTree(jmhJson.toFile());
+        for (JsonNode r : results) {
+            String name = r.path("benchmark").asText();
+            name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            StringBuilder params = new StringBuilder();
+            r.path("params").properties().forEach(p -> params.append(params.isEmpty() ? "" : ", ")
+                    .append(p.getKey()).append('=').append(p.getValue().asText()));
+            JsonNode metric = r.path("primaryMetric");
+            md.append(String.format(Locale.ROOT, "| `%s` | %s | %,.1f | %,.1f | %s |%n", name, params,
+                    metric.path("score").asDouble(), metric.path("scoreError").asDouble(), metric.path("scoreUnit").asText()));
+        }
+        md.append('\n');
+    }
+
+    private static String notes(String previous) {
+        if (previous != null) {
+            int begin = previous.indexOf(NOTES_BEGIN);
+            int end = previous.indexOf(NOTES_END);
+            if (begin >= 0 && end > begin) {
+                return previous.substring(begin + NOTES_BEGIN.length(), end).strip() + "\n";
+            }
+        }
+        return "(none yet)\n";
+    }
+
+    private static Figures of(List<Figures> figures, Subject.Kind kind) {
+        return figures.stream().filter(f -> f.kind() == kind).findFirst().orElse(null);
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private static String size(int bytes) {
+        return bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " B";
+    }
+
+    static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+    }
+}

@@ -1,0 +1,262 @@
+package dev.tributary.bench.harness;
+
+import dev.tributary.bench.replay.ReplayConfig;
+import dev.tributary.bench.replay.ReplayServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The four scenarios of the benchmark, each run for both subjects in turn against a fresh topic.
+ *
+ * <p>Every figure comes from outside the pipeline under test or from the same sampler inside
+ * both subjects: throughput from the broker's topic stats, GetRecords calls from the replay
+ * endpoint, CPU, heap and threads from each subject JVM's {@link SubjectMain.Sampler}, latency
+ * from a consumer reading stamps that the endpoint put in the payloads.
+ */
+final class Scenarios {
+    private static final String STREAM = "bench";
+    private static final long TICK_MS = 250;
+
+    private final String pulsarUrl;
+    private final String adminUrl;
+    private final Path workDir;
+    private final Scale scale;
+
+    /** How long each scenario runs: {@link #FULL} for the report, {@link #QUICK} to try the harness. */
+    enum Scale {
+        FULL(1.0, 1.0), QUICK(0.2, 0.1);
+
+        final double timeFactor;
+        final double recordFactor;
+
+        Scale(double timeFactor, double recordFactor) {
+            this.timeFactor = timeFactor;
+            this.recordFactor = recordFactor;
+        }
+
+        Duration seconds(long full) {
+            return Duration.ofSeconds(Math.max(3, Math.round(full * timeFactor)));
+        }
+
+        int records(int full) {
+            return (int) Math.max(1000, Math.round(full * recordFactor));
+        }
+    }
+
+    private final Map<String, String> connectorOverrides;
+
+    /**
+     * @param connectorOverrides Kinesis connector keys that every Tributary run sets, for
+     *     experiments (the report lists them); empty for the defaults
+     */
+    Scenarios(String pulsarUrl, String adminUrl, Path workDir, Scale scale, Map<String, String> connectorOverrides) {
+        this.pulsarUrl = pulsarUrl;
+        this.adminUrl = adminUrl;
+        this.workDir = workDir;
+        this.scale = scale;
+        this.connectorOverrides = Map.copyOf(connectorOverrides);
+    }
+
+    /** Scenario 1: a backlog on 8 shards read as fast as each subject can, at one record size. */
+    List<Figures> maxThroughput(int recordBytes) throws Exception {
+        int perShard = scale.records(recordBytes >= 1024 ? 100_000 : 300_000);
+        List<Figures> figures = new ArrayList<>();
+        try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
+                .stream(STREAM, 8, perShard, recordBytes)
+                .port(0)
+                .build())) {
+            for (Subject.Kind kind : Subject.Kind.values()) {
+                figures.add(runUntilDrained("throughput-" + recordBytes, kind, server, 8, recordBytes, 8L * perShard,
+                        scale.seconds(240)));
+            }
+        }
+        return figures;
+    }
+
+    /** Scenario 2: 256 shards, each receiving {@code bytesPerShard} bytes a second, for a fixed time. */
+    List<Figures> manyShards(int shards, long bytesPerShard, int recordBytes) throws Exception {
+        Duration run = scale.seconds(75);
+        Duration warmup = scale.seconds(15);
+        int perShard = (int) (bytesPerShard / recordBytes * (run.toSeconds() + 30));
+        List<Figures> figures = new ArrayList<>();
+        for (Subject.Kind kind : Subject.Kind.values()) {
+            try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
+                    .stream(STREAM, shards, perShard, recordBytes)
+                    .perShardBytesPerSecond(bytesPerShard)
+                    .deferArrivals(true)
+                    .port(0)
+                    .build())) {
+                figures.add(runTimed("shards-" + shards, kind, server, shards, recordBytes, run, warmup, false,
+                        () -> server.startArrivals()));
+            }
+        }
+        return figures;
+    }
+
+    /** Scenario 3: shards with nothing in them; what it costs to watch them. */
+    List<Figures> idleShards(int shards) throws Exception {
+        // A long warm-up: with 1,000 shards the JIT is still compiling the SDK's request path a minute in.
+        Duration run = scale.seconds(150);
+        Duration warmup = scale.seconds(60);
+        List<Figures> figures = new ArrayList<>();
+        try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
+                .stream(STREAM, shards, 0, 1024)
+                .port(0)
+                .build())) {
+            for (Subject.Kind kind : Subject.Kind.values()) {
+                figures.add(runTimed("idle-" + shards, kind, server, shards, 1024, run, warmup, false, () -> { }));
+            }
+        }
+        return figures;
+    }
+
+    /** Scenario 4: 8 shards receiving {@code recordsPerSecond} in all, latency measured per message. */
+    List<Figures> latency(double recordsPerSecond, int recordBytes) throws Exception {
+        Duration run = scale.seconds(75);
+        Duration warmup = scale.seconds(15);
+        long bytesPerShard = Math.round(recordsPerSecond * recordBytes / 8);
+        int perShard = (int) (recordsPerSecond / 8 * (run.toSeconds() + 30));
+        List<Figures> figures = new ArrayList<>();
+        for (Subject.Kind kind : Subject.Kind.values()) {
+            try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
+                    .stream(STREAM, 8, perShard, recordBytes)
+                    .perShardBytesPerSecond(bytesPerShard)
+                    .deferArrivals(true)
+                    .stampPayloads(true)
+                    .port(0)
+                    .build())) {
+                figures.add(runTimed("latency", kind, server, 8, recordBytes, run, warmup, true,
+                        () -> server.startArrivals()));
+            }
+        }
+        return figures;
+    }
+
+    /** Runs until the topic holds {@code expected} messages; the window is from 10% to 95% of them. */
+    private Figures runUntilDrained(String scenario, Subject.Kind kind, ReplayServer server, int shards, int recordBytes,
+            long expected, Duration limit) throws Exception {
+        String topic = topic(scenario, kind);
+        Path dir = runDir(scenario, kind);
+        TopicCounter counter = new TopicCounter(adminUrl, topic);
+        List<long[]> ticks = new ArrayList<>(); // {wall ms, messages, GetRecords calls}
+        log("%s: %s reading %,d records of %d B from %d shards", scenario, kind.label, expected, recordBytes, shards);
+        try (Subject subject = Subject.start(kind, dir, pulsarUrl, server.endpoint(), STREAM, topic, connectorOverrides)) {
+            long deadline = System.currentTimeMillis() + limit.toMillis();
+            long count = 0;
+            while (count < expected && System.currentTimeMillis() < deadline) {
+                requireAlive(subject);
+                TimeUnit.MILLISECONDS.sleep(TICK_MS);
+                count = counter.messagesIn();
+                ticks.add(new long[] {System.currentTimeMillis(), count, server.stats().getRecordsCalls()});
+            }
+            if (count < expected) {
+                log("%s: %s moved only %,d of %,d records in %d s; the figures cover what it moved", scenario, kind.label,
+                        count, expected, limit.toSeconds());
+            }
+            long[] from = firstAtLeast(ticks, Math.max(1, expected / 10));
+            long[] to = firstAtLeast(ticks, Math.min(count, expected * 95 / 100));
+            if (from == null || to == null || to[0] <= from[0]) {
+                from = ticks.get(0);
+                to = ticks.get(ticks.size() - 1);
+            }
+            return figures(kind, subject, from, to, recordBytes, shards, null);
+        }
+    }
+
+    /** Runs for {@code run}; the window is everything after {@code warmup}. */
+    private Figures runTimed(String scenario, Subject.Kind kind, ReplayServer server, int shards, int recordBytes,
+            Duration run, Duration warmup, boolean measureLatency, Runnable arrivals)
+            throws Exception {
+        String topic = topic(scenario, kind);
+        Path dir = runDir(scenario, kind);
+        TopicCounter counter = new TopicCounter(adminUrl, topic);
+        log("%s: %s on %d shards for %d s", scenario, kind.label, shards, run.toSeconds());
+        LatencyProbe probe = measureLatency ? new LatencyProbe(pulsarUrl, topic) : null;
+        try (Subject subject = Subject.start(kind, dir, pulsarUrl, server.endpoint(), STREAM, topic, connectorOverrides)) {
+            arrivals.run();
+            long start = System.currentTimeMillis();
+            long warm = start + warmup.toMillis();
+            long end = start + run.toMillis();
+            long[] from = null;
+            long[] last = null;
+            while (System.currentTimeMillis() < end) {
+                requireAlive(subject);
+                TimeUnit.MILLISECONDS.sleep(TICK_MS);
+                last = new long[] {System.currentTimeMillis(), counter.messagesIn(), server.stats().getRecordsCalls()};
+                if (from == null && last[0] >= warm) {
+                    from = last;
+                    if (probe != null) {
+                        probe.startRecording();
+                    }
+                }
+            }
+            if (from == null || last == null || last[0] <= from[0]) {
+                throw new IllegalStateException(scenario + ": the run of " + run.toSeconds() + " s ended before its "
+                        + warmup.toSeconds() + " s warm-up did");
+            }
+            return figures(kind, subject, from, last, recordBytes, shards, probe == null ? null : probe.histogram());
+        } finally {
+            if (probe != null) {
+                probe.close();
+            }
+        }
+    }
+
+    private static Figures figures(Subject.Kind kind, Subject subject, long[] from, long[] to, int recordBytes, int shards,
+            org.HdrHistogram.Histogram latency) {
+        List<Sample> samples = subject.samples();
+        double seconds = (to[0] - from[0]) / 1000.0;
+        double cpu = Sample.cpuSecondsBetween(samples, from[0], to[0]);
+        long liveHeap = samples.stream().mapToLong(Sample::heapAfterGc).max().orElse(0);
+        long usedHeap = samples.stream().mapToLong(Sample::heapUsed).max().orElse(0);
+        int threads = samples.stream().mapToInt(Sample::threads).max().orElse(0);
+        Figures f = new Figures(kind, seconds, to[1] - from[1], recordBytes, cpu, liveHeap, usedHeap, threads,
+                to[2] - from[2], shards, latency);
+        log("  %s: %,.0f records/s, %.1f MB/s, %.2f cores, %.1f CPU-s/GB, live heap %d MiB, %d threads, %.2f GetRecords/s/shard",
+                kind.label, f.recordsPerSecond(), f.megabytesPerSecond(), f.cores(), f.cpuSecondsPerGigabyte(),
+                liveHeap >> 20, threads, f.getRecordsPerShardPerSecond());
+        return f;
+    }
+
+    private static long[] firstAtLeast(List<long[]> ticks, long count) {
+        for (long[] tick : ticks) {
+            if (tick[1] >= count) {
+                return tick;
+            }
+        }
+        return null;
+    }
+
+    private static void requireAlive(Subject subject) throws IOException {
+        if (!subject.isAlive()) {
+            throw new IOException(subject.kind().label + " stopped on its own; see " + subject.log());
+        }
+    }
+
+    /** An empty directory for one run: a worker must not restore the connectors or offsets of an earlier run. */
+    private Path runDir(String scenario, Subject.Kind kind) throws IOException {
+        Path dir = workDir.resolve(scenario + "-" + kind.name().toLowerCase());
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    private static String topic(String scenario, Subject.Kind kind) {
+        return "persistent://public/default/bench-" + scenario + "-" + kind.name().toLowerCase() + "-" + System.nanoTime();
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("[benchmark] " + format + "%n", args);
+    }
+}

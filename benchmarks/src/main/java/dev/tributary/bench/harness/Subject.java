@@ -1,0 +1,147 @@
+package dev.tributary.bench.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A measured JVM running one subject: Tributary's worker with the Kinesis connector, or the raw
+ * loop. Both get the same JVM options (heap capped at {@value #HEAP}, G1) so that their memory
+ * and CPU figures compare.
+ */
+final class Subject implements AutoCloseable {
+    /** Above the 512 MiB target, so that the figure is what the subject needs, not what it was allowed. */
+    static final String HEAP = "1g";
+    /** Set by {@code bin/benchmark --profile}: each subject JVM records a flight recording in its run directory. */
+    static final String PROFILE_PROPERTY = "tributary.bench.profile";
+
+    enum Kind {
+        RAW("raw"), TRIBUTARY("Tributary");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    private final Kind kind;
+    private final Process process;
+    private final Path stats;
+    private final Path log;
+
+    private Subject(Kind kind, Process process, Path stats, Path log) {
+        this.kind = kind;
+        this.process = process;
+        this.stats = stats;
+        this.log = log;
+    }
+
+    /**
+     * Starts a subject reading {@code stream} at {@code endpoint} from TRIM_HORIZON into {@code topic}.
+     *
+     * @param connectorOverrides Kinesis connector keys to change from their defaults (Tributary only)
+     */
+    static Subject start(Kind kind, Path dir, String pulsarUrl, URI endpoint, String stream, String topic,
+            Map<String, String> connectorOverrides) throws IOException {
+        Files.createDirectories(dir);
+        Path stats = dir.resolve("stats.tsv");
+        Path log = dir.resolve("subject.log");
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + HEAP, "-XX:+UseG1GC"));
+        if (Boolean.getBoolean(PROFILE_PROPERTY)) {
+            // Java Flight Recorder's sampling profile, for the report's notes: jfr print --events jdk.ExecutionSample
+            command.add("-XX:StartFlightRecording=filename=" + dir.resolve("subject.jfr") + ",settings=profile");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SubjectMain.class.getName(), stats.toString()));
+        if (kind == Kind.RAW) {
+            Map<String, String> raw = new LinkedHashMap<>();
+            raw.put("endpoint", endpoint.toString());
+            raw.put("stream", stream);
+            raw.put("pulsar.url", pulsarUrl);
+            raw.put("topic", topic);
+            raw.put("limit", connectorOverrides.getOrDefault("maxRecordsPerFetch", "1000"));
+            raw.put("poll.interval.ms", "1000");
+            command.add("raw");
+            command.add(write(dir.resolve("raw.properties"), raw).toString());
+        } else {
+            Map<String, String> worker = new LinkedHashMap<>();
+            worker.put("pulsar.service.url", pulsarUrl);
+            worker.put("listeners", "http://127.0.0.1:0");
+            worker.put("data.dir", dir.resolve("data").toString());
+            Map<String, String> connector = new LinkedHashMap<>();
+            connector.put("name", "bench");
+            connector.put("connector.class", "kinesis");
+            connector.put("topic", topic);
+            connector.put("awsEndpoint", endpoint.toString());
+            connector.put("awsRegion", "us-east-1");
+            connector.put("awsKinesisStreamName", stream);
+            connector.put("awsCredentialPluginParam", "{\"accessKey\":\"bench\",\"secretKey\":\"bench\"}");
+            connector.put("initialPositionInStream", "TRIM_HORIZON");
+            // The replay endpoint has no per-shard limits, and the raw loop keeps to none either.
+            connector.put("paceShardReads", "false");
+            connector.putAll(connectorOverrides);
+            command.add("tributary");
+            command.add(write(dir.resolve("worker.properties"), worker).toString());
+            command.add(write(dir.resolve("connector.properties"), connector).toString());
+        }
+        // In its run directory, so that what the worker writes relative to where it runs (its logs/) stays there.
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                .start();
+        return new Subject(kind, process, stats, log);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    List<Sample> samples() {
+        try {
+            return Sample.read(stats);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGTERM, so that the subject flushes; SIGKILL if it takes longer than 30 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path write(Path file, Map<String, String> entries) throws IOException {
+        StringBuilder text = new StringBuilder();
+        entries.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+}
