@@ -144,6 +144,9 @@ public final class KinesisMock implements KinesisService, StoppableService {
         env.put("SHOULD_PERSIST_DATA", "false");
         env.put("PERSIST_PATH", work.resolve("data").toString());
         env.put("LOG_LEVEL", "WARN");
+        // All the integration tests of a module share one emulator and each makes its own streams; the default
+        // account limit of 50 open shards is reached after a dozen tests.
+        env.put("SHARD_LIMIT", "1000");
         // The larger young generation makes GetRecords about 2.5 times faster (see the test-services notes).
         List<String> command = List.of(node, "--max-semi-space-size=512", "--max-old-space-size=4096",
                 home.resolve("main.js").toString());
