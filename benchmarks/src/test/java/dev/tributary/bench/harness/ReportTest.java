@@ -1,0 +1,55 @@
+package dev.tributary.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+    private static final Machine MACHINE = new Machine("a CPU", 2, 24 * 1024, "Linux", "a JDK", "0.1.0", "2.x", "4.0.8",
+            "4.0.8 standalone");
+
+    /** A run of 10 s at {@code recordsPerSecond} records of 1 KiB using {@code cores}. */
+    private static Figures run(Subject.Kind kind, long recordsPerSecond, double cores) {
+        return new Figures(kind, 10, recordsPerSecond * 10, 1024, cores * 10, 64L << 20, 200L << 20, 30, 0, 8, null);
+    }
+
+    @Test
+    void throughputTargetsAreJudgedOnTheRatioToRaw() throws Exception {
+        Report report = new Report(Map.of());
+        report.throughput(1024, List.of(run(Subject.Kind.RAW, 40_000, 1.0), run(Subject.Kind.TRIBUTARY, 38_000, 1.1)));
+        report.throughput(100, List.of(run(Subject.Kind.RAW, 100_000, 1.0), run(Subject.Kind.TRIBUTARY, 80_000, 1.0)));
+
+        String md = report.render(MACHINE, "bin/benchmark", Duration.ofMinutes(20), null);
+
+        assertThat(md).contains("| Throughput at 1 KiB | 0.95 × raw | ≥ 0.9 × raw | met |");
+        // 1.1 cores for 0.95 of the bytes: 1.16 x raw's CPU per GB.
+        assertThat(md).contains("| CPU-s/GB at 1 KiB | 1.16 × raw | ≤ 1.15 × raw | **missed**: over by 1% of raw |");
+        assertThat(md).contains("| Throughput at 100 B | 0.80 × raw | ≥ 0.9 × raw | **missed**: short by 10% of raw |");
+    }
+
+    @Test
+    void latencyWithoutSamplesIsNotCountedAsMet() throws Exception {
+        Report report = new Report(Map.of());
+        Histogram empty = new Histogram(3);
+        report.latency(20_000, List.of(
+                new Figures(Subject.Kind.RAW, 10, 0, 1024, 1, 0, 0, 30, 0, 8, empty),
+                new Figures(Subject.Kind.TRIBUTARY, 10, 0, 1024, 1, 0, 0, 30, 0, 8, empty)));
+
+        assertThat(report.render(MACHINE, "bin/benchmark", Duration.ZERO, null)).doesNotContain("Latency added");
+    }
+
+    @Test
+    void theNotesWrittenByHandSurviveANewRun() throws Exception {
+        String previous = "# Benchmarks\nold figures\n" + Report.NOTES_BEGIN + "\nThe profile shows X.\n" + Report.NOTES_END + "\n";
+
+        String md = new Report(Map.of("receiveQueueSize", "5000")).render(MACHINE, "bin/benchmark", Duration.ZERO, previous);
+
+        assertThat(md).contains(Report.NOTES_BEGIN + "\nThe profile shows X.\n" + Report.NOTES_END)
+                .doesNotContain("old figures")
+                .contains("**Not the defaults:**").contains("receiveQueueSize=5000");
+    }
+}
