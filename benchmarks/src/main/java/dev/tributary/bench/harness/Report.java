@@ -137,7 +137,7 @@ final class Report {
                 ## Method
 
                 - **Subjects.** *Tributary*: `connect-runtime start` with the Kinesis connector at its defaults (one task, \
-                polling, `maxRecordsPerFetch` 1000, `receiveQueueSize` 1000, `pollInterval` 1s) but one, \
+                polling, `maxRecordsPerFetch` 1000, `receiveQueueSize` 10000, `pollInterval` 1s) but one, \
                 `paceShardReads=false`: the endpoint has no per-shard limits and the raw loop keeps to none, while \
                 by default the connector spaces calls to stay within Kinesis's 2 MB/s and 5 calls/s per shard \
                 (which alone would cap 8 shards at 16 MB/s). The worker runs with its default producer settings. *raw*: `RawPipeline`, a hand-written loop that calls GetRecords with the same \
@@ -151,12 +151,14 @@ final class Report {
                 - **Figures.** Throughput counts the messages the broker took in (its topic stats), over a window that \
                 leaves out start-up: from 10% to 95% of a backlog, or after a warm-up for timed runs. CPU, heap and \
                 threads come from a sampler inside each subject JVM (process CPU time; heap in use right after each \
-                collection, an upper bound of the live set; live threads), every 250 ms. CPU-s/GB is the subject's CPU seconds in the \
+                collection; live threads), every 250 ms. Heap after GC is an upper bound of the live set: G1 leaves \
+                old-generation garbage alone until it fills 45% of the heap, so with `-Xmx1g` a figure near 460 MiB \
+                means G1 had not needed to clean up yet, not that the subject held that much. CPU-s/GB is the subject's CPU seconds in the \
                 window per 10^9 bytes of payload moved. GetRecords calls are counted by the endpoint. Latency: the \
                 endpoint writes `System.nanoTime()` into the first 8 bytes of each payload as it builds the response \
-                (the end of the fetch, but for the transfer on loopback); a consumer in the harness subtracts it from \
+                (the end of the fetch, but for the transfer on loopback); a reader in the harness subtracts it from \
                 its own clock on receipt (HdrHistogram, microseconds). It includes the broker's dispatch to the \
-                consumer, which is the same for both subjects; the connector's added latency is Tributary's figure \
+                reader, which is the same for both subjects; the connector's added latency is Tributary's figure \
                 minus raw's.
                 - **The machine is shared.** Pulsar's broker, the endpoint, the harness and the subject share its cores, \
                 so absolute figures are lower than on a dedicated host; the ratios are the point.
@@ -266,7 +268,7 @@ final class Report {
             return;
         }
         md.append(String.format(Locale.ROOT, "## 4. Latency at half load: %,.0f records/s of 1 KiB on 8 shards%n%n", latencyRate))
-                .append("From the end of the fetch to the consumer, in milliseconds.\n\n")
+                .append("From the end of the fetch to a reader of the topic, in milliseconds.\n\n")
                 .append("| Subject | Records/s delivered | p50 | p99 | p999 | max | Samples |\n|---|---|---|---|---|---|---|\n");
         for (Figures f : latency) {
             Histogram h = f.latencyMicros();
