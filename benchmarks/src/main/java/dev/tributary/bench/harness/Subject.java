@@ -1,9 +1,9 @@
 package dev.tributary.bench.harness;
 
+import dev.tributary.testing.services.PropertiesFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -73,7 +73,7 @@ final class Subject implements AutoCloseable {
             raw.put("limit", connectorOverrides.getOrDefault("maxRecordsPerFetch", "1000"));
             raw.put("poll.interval.ms", "1000");
             command.add("raw");
-            command.add(write(dir.resolve("raw.properties"), raw).toString());
+            command.add(PropertiesFiles.write(dir.resolve("raw.properties"), raw).toString());
         } else {
             Map<String, String> worker = new LinkedHashMap<>();
             worker.put("pulsar.service.url", pulsarUrl);
@@ -92,8 +92,8 @@ final class Subject implements AutoCloseable {
             connector.put("paceShardReads", "false");
             connector.putAll(connectorOverrides);
             command.add("tributary");
-            command.add(write(dir.resolve("worker.properties"), worker).toString());
-            command.add(write(dir.resolve("connector.properties"), connector).toString());
+            command.add(PropertiesFiles.write(dir.resolve("worker.properties"), worker).toString());
+            command.add(PropertiesFiles.write(dir.resolve("connector.properties"), connector).toString());
         }
         // In its run directory, so that what the worker writes relative to where it runs (its logs/) stays there.
         Process process = new ProcessBuilder(command)
@@ -138,10 +138,4 @@ final class Subject implements AutoCloseable {
         }
     }
 
-    private static Path write(Path file, Map<String, String> entries) throws IOException {
-        StringBuilder text = new StringBuilder();
-        entries.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        return file;
-    }
 }

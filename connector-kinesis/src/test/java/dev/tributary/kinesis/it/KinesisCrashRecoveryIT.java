@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tributary.testing.services.DeliveryAccounting;
 import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.KinesisMock;
+import dev.tributary.testing.services.PropertiesFiles;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
@@ -53,7 +54,7 @@ class KinesisCrashRecoveryIT {
         // Small fetches keep the read slow enough to be killed in the middle.
         config.put("maxRecordsPerFetch", "40");
         config.put("checkpointInterval", "300");
-        Path connectorFile = KinesisItSupport.writeProperties(dir.resolve("kinesis.properties"), config);
+        Path connectorFile = PropertiesFiles.write(dir.resolve("kinesis.properties"), config);
         Path offsets = dir.resolve("data/offsets.json");
 
         try (PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {

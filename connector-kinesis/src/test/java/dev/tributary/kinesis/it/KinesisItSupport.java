@@ -43,13 +43,6 @@ final class KinesisItSupport {
     private KinesisItSupport() {
     }
 
-    /** Writes {@code config} as a properties file, escaping backslashes. */
-    static Path writeProperties(Path file, Map<String, String> config) throws IOException {
-        StringBuilder text = new StringBuilder();
-        config.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-        return Files.writeString(file, text.toString());
-    }
-
     /** The REST address that a worker process prints once it listens. */
     static URI restAddress(WorkerProcess worker) {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> LISTENING.matcher(worker.output()).find());

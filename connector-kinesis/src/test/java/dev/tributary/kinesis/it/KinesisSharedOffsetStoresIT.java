@@ -14,6 +14,7 @@ import dev.tributary.offsets.PulsarOffsetStoreProvider;
 import dev.tributary.testing.services.DeliveryAccounting;
 import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.KinesisMock;
+import dev.tributary.testing.services.PropertiesFiles;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
@@ -214,7 +215,7 @@ class KinesisSharedOffsetStoresIT {
         // Small fetches keep the read slow enough to be stopped in the middle.
         config.put("maxRecordsPerFetch", "40");
         config.put("checkpointInterval", "300");
-        return KinesisItSupport.writeProperties(dir.resolve("kinesis-" + stream + ".properties"), config);
+        return PropertiesFiles.write(dir.resolve("kinesis-" + stream + ".properties"), config);
     }
 
     /** Runs {@code connect-runtime <args>} as its own JVM, as an operator would, and checks that it succeeded. */

@@ -10,6 +10,7 @@ import dev.tributary.offsets.JdbcOffsetStoreProvider;
 import dev.tributary.offsets.OffsetCodec;
 import dev.tributary.testing.services.DeliveryAccounting;
 import dev.tributary.testing.services.KinesisMock;
+import dev.tributary.testing.services.PropertiesFiles;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TcpFaultProxy;
@@ -195,11 +196,11 @@ class OffsetStoreOutageIT {
                 "listeners", "http://127.0.0.1:0", "data.dir", dir.resolve("data-" + name).toString(),
                 "offset.flush.interval.ms", "300"));
         worker.putAll(outage.workerKeys());
-        Path workerFile = KinesisItSupport.writeProperties(dir.resolve(name + "-worker.properties"), worker);
+        Path workerFile = PropertiesFiles.write(dir.resolve(name + "-worker.properties"), worker);
         Map<String, String> connector = KinesisItSupport.connector(CONNECTOR, kinesis, stream, topic);
         connector.put("checkpointInterval", "300");
         connector.putAll(outage.connectorKeys());
-        Path connectorFile = KinesisItSupport.writeProperties(dir.resolve(name + "-kinesis.properties"), connector);
+        Path connectorFile = PropertiesFiles.write(dir.resolve(name + "-kinesis.properties"), connector);
         List<String> traces = new ArrayList<>();
         List<WorkerProcess> workers = new ArrayList<>();
 

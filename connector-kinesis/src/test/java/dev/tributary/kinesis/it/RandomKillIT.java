@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tributary.testing.services.DeliveryAccounting;
 import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.KinesisMock;
+import dev.tributary.testing.services.PropertiesFiles;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
@@ -173,7 +174,7 @@ class RandomKillIT {
         Map<String, String> config = KinesisItSupport.connector(CONNECTOR, kinesis, stream, topic);
         config.put("maxRecordsPerFetch", "100");
         config.put("checkpointInterval", "300");
-        return KinesisItSupport.writeProperties(dir.resolve("kinesis.properties"), config);
+        return PropertiesFiles.write(dir.resolve("kinesis.properties"), config);
     }
 
     private Path write(String name, String text) throws Exception {

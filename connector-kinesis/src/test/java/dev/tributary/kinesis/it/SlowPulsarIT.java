@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tributary.testing.services.DeliveryAccounting;
 import dev.tributary.testing.services.KinesisFaultProxy;
 import dev.tributary.testing.services.KinesisMock;
+import dev.tributary.testing.services.PropertiesFiles;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
@@ -69,7 +70,7 @@ class SlowPulsarIT {
                 // One message per publish, so that the broker's message rate is the records' rate.
                 "pulsar.producer.batching.enabled", "false",
                 "pulsar.producer.max.pending.messages", Integer.toString(MAX_PENDING)));
-        Path workerFile = KinesisItSupport.writeProperties(dir.resolve("worker.properties"), worker);
+        Path workerFile = PropertiesFiles.write(dir.resolve("worker.properties"), worker);
 
         try (KinesisFaultProxy kinesisProxy = KinesisFaultProxy.start(kinesis.endpoint());
              KinesisLoad load = new KinesisLoad(kinesis, stream, 20, 20, Duration.ofMillis(200), 512);
@@ -79,7 +80,7 @@ class SlowPulsarIT {
             connector.put("tasks.max", "1");
             connector.put("receiveQueueSize", Integer.toString(RECEIVE_QUEUE));
             connector.put("maxRecordsPerFetch", Integer.toString(FETCH));
-            Path connectorFile = KinesisItSupport.writeProperties(dir.resolve("kinesis.properties"), connector);
+            Path connectorFile = PropertiesFiles.write(dir.resolve("kinesis.properties"), connector);
 
             admin(pulsar, "POST", "/admin/v2/namespaces/" + namespace + "/publishRate",
                     "{\"publishThrottlingRateInMsg\":" + THROTTLE_MSG_PER_SECOND + ",\"publishThrottlingRateInByte\":-1}");
