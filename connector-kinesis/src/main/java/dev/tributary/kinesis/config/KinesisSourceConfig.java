@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tributary.api.config.Config;
 import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.config.ConfigField;
+import dev.tributary.api.config.ConfigField.Reach;
 import dev.tributary.api.config.ConfigRule;
 import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.config.ConfigType;
@@ -166,12 +167,14 @@ public final class KinesisSourceConfig {
                     .build())
             // AWS
             .field(ConfigField.builder(AWS_ENDPOINT, ConfigType.STRING)
+                    .reach(Reach.ENDPOINT)
                     .validator(httpUrl())
                     .doc("The Kinesis endpoint URL, such as a VPC endpoint or a local emulator. Empty means the"
                             + " SDK's endpoint for awsRegion.")
                     .group(AWS)
                     .build())
             .field(ConfigField.builder(AWS_REGION, ConfigType.STRING)
+                    .reach(Reach.DESTINATION)
                     .validator(Validators.matches(REGION_REGEX, "an AWS region such as us-east-1"))
                     .doc("The stream's AWS region, such as us-east-1. Required unless awsEndpoint is set; with only"
                             + " awsEndpoint set, requests are signed for " + REGION_FOR_ENDPOINT + ".")
@@ -203,6 +206,7 @@ public final class KinesisSourceConfig {
                     .group(CREDENTIALS)
                     .build())
             .field(ConfigField.builder(AWS_CREDENTIAL_PLUGIN_PARAM, ConfigType.PASSWORD)
+                    .reach(Reach.DESTINATION)
                     .sensitive()
                     .validator(credentialPluginParam())
                     .doc("Credentials as Pulsar IO takes them, a JSON object: {\"accessKey\":\"...\",\"secretKey\":\"...\"}"
@@ -212,6 +216,7 @@ public final class KinesisSourceConfig {
                     .group(CREDENTIALS)
                     .build())
             .field(ConfigField.builder(CREDENTIALS_TYPE, ConfigType.ENUM)
+                    .reach(Reach.DESTINATION)
                     .enumValues(CredentialsType.class)
                     .doc("How the connector gets AWS credentials. Empty means inferred: STATIC when"
                             + " awsCredentialPluginParam holds accessKey and secretKey, ASSUME_ROLE when it holds"
@@ -237,10 +242,12 @@ public final class KinesisSourceConfig {
                     .group(CREDENTIALS)
                     .build())
             .field(ConfigField.builder(AWS_PROFILE_NAME, ConfigType.STRING)
+                    .reach(Reach.DESTINATION)
                     .doc("The profile of the shared AWS config and credentials files, for credentialsType PROFILE.")
                     .group(CREDENTIALS)
                     .build())
             .field(ConfigField.builder(ROLE_ARN, ConfigType.STRING)
+                    .reach(Reach.DESTINATION)
                     .validator(Validators.matches(CredentialPluginParam.ROLE_ARN_PATTERN.pattern(),
                             CredentialPluginParam.ROLE_ARN_DESCRIPTION))
                     .doc("The IAM role to assume, for credentialsType ASSUME_ROLE or WEB_IDENTITY, such as"
@@ -261,6 +268,7 @@ public final class KinesisSourceConfig {
                     .group(CREDENTIALS)
                     .build())
             .field(ConfigField.builder(WEB_IDENTITY_TOKEN_FILE, ConfigType.STRING)
+                    .reach(Reach.FILE)
                     .validator(Validators.custom("a file path", v -> isPath(v.toString()), "is not a valid file path"))
                     .doc("The file holding the web identity token, read again at every refresh, for credentialsType"
                             + " WEB_IDENTITY. Give it with roleArn, or leave both empty to take them from"
@@ -268,6 +276,7 @@ public final class KinesisSourceConfig {
                     .group(CREDENTIALS)
                     .build())
             .field(ConfigField.builder(STS_ENDPOINT, ConfigType.STRING)
+                    .reach(Reach.ENDPOINT)
                     .validator(httpUrl())
                     .doc("The STS endpoint URL for credentialsType ASSUME_ROLE or WEB_IDENTITY, such as a local"
                             + " emulator's. Empty means the SDK's STS endpoint for awsRegion; awsEndpoint is not used"
@@ -392,11 +401,13 @@ public final class KinesisSourceConfig {
                     .group(HTTP)
                     .build())
             .field(ConfigField.builder(PROXY_HOST, ConfigType.STRING)
+                    .reach(Reach.ENDPOINT)
                     .validator(Validators.matches("[^\\s/:]+", "a host name or address, without scheme or port"))
                     .doc("The HTTP proxy's host for calls to Kinesis. Empty means no proxy.")
                     .group(HTTP)
                     .build())
             .field(ConfigField.builder(PROXY_PORT, ConfigType.INT)
+                    .reach(Reach.DESTINATION)
                     .validator(Validators.between(1, 65_535))
                     .doc("The HTTP proxy's port; required with proxyHost.")
                     .group(HTTP)
@@ -411,6 +422,7 @@ public final class KinesisSourceConfig {
                     .group(HTTP)
                     .build())
             .field(ConfigField.builder(TRUST_ALL_CERTIFICATES, ConfigType.BOOLEAN)
+                    .reach(Reach.DESTINATION)
                     .defaultValue("false")
                     .doc("For tests only, against an emulator with a self-signed certificate: accept any TLS"
                             + " certificate. Never set it in production, where it lets anyone in the network path"

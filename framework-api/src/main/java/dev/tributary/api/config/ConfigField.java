@@ -19,6 +19,10 @@ import java.util.Objects;
  * @param group the section of the docs it belongs to, such as {@code "AWS"}
  * @param sensitive whether the value is a secret, masked everywhere it could be shown
  * @param enumValues the allowed words, for {@link ConfigType#ENUM}; empty otherwise
+ * @param reach what outside the worker the value points the worker at: an endpoint it connects
+ *     to, a file it reads, or where or as whom credentials are used; {@link Reach#NONE} for most
+ *     fields. The worker checks values that reach something against the operator's policy, and
+ *     keeps stored secrets from following a change of them.
  */
 @Stable
 public record ConfigField(
@@ -30,7 +34,43 @@ public record ConfigField(
         String documentation,
         String group,
         boolean sensitive,
-        List<String> enumValues) {
+        List<String> enumValues,
+        Reach reach) {
+
+    /**
+     * What a field's value points the worker at. A plugin declares it so that the runtime can hold
+     * a change of it to the operator's policy (which endpoint hosts and file paths a REST caller
+     * may name) and so that secrets already stored are never sent to a destination that someone
+     * changed without knowing them.
+     *
+     * <p>New constants may be added in later versions; treat an unknown one as {@link #DESTINATION}.
+     */
+    public enum Reach {
+        /** Nothing outside the worker: a name, a size, a duration. */
+        NONE,
+        /**
+         * A URL, or a host name or address, that the worker connects to, such as an API endpoint or
+         * a proxy host. The runtime reads the host from a URL ({@code https://host:port/path}) and
+         * takes any other value as a host name.
+         */
+        ENDPOINT,
+        /** A path on the worker's machine that the worker reads, such as a token or key file. */
+        FILE,
+        /**
+         * Changes where or as whom credentials are used without naming a host itself: a proxy
+         * port, a role to assume, a region, the type of credentials, a profile name.
+         */
+        DESTINATION
+    }
+
+    /**
+     * The declaration without a {@link Reach}, as before the field had one: it reaches nothing.
+     */
+    public ConfigField(String name, ConfigType type, String defaultValue, boolean required,
+            List<Validator> validators, String documentation, String group, boolean sensitive,
+            List<String> enumValues) {
+        this(name, type, defaultValue, required, validators, documentation, group, sensitive, enumValues, Reach.NONE);
+    }
 
     public ConfigField {
         Objects.requireNonNull(name, "name is null");
@@ -39,6 +79,7 @@ public record ConfigField(
         documentation = Objects.requireNonNullElse(documentation, "");
         group = Objects.requireNonNullElse(group, "");
         enumValues = List.copyOf(Objects.requireNonNull(enumValues, "enumValues is null"));
+        reach = Objects.requireNonNullElse(reach, Reach.NONE);
         if (name.isBlank()) {
             throw new IllegalArgumentException("a config field needs a name");
         }
@@ -52,7 +93,7 @@ public record ConfigField(
         if (defaultValue != null) {
             // A default that its own field would reject is a bug in the connector, found at once.
             ConfigValues.read(new ConfigField(name, type, null, false, validators, documentation, group,
-                    sensitive, enumValues), defaultValue).ifError(problem -> {
+                    sensitive, enumValues, reach), defaultValue).ifError(problem -> {
                         throw new IllegalArgumentException(name + ": default '" + defaultValue + "' " + problem);
                     });
         }
@@ -87,6 +128,7 @@ public record ConfigField(
         private String group = "";
         private boolean sensitive;
         private List<String> enumValues = List.of();
+        private Reach reach = Reach.NONE;
 
         private Builder(String name, ConfigType type) {
             this.name = name;
@@ -138,9 +180,18 @@ public record ConfigField(
             return this;
         }
 
+        /**
+         * What the value points the worker at; {@link Reach#NONE} unless set. Declare it for every
+         * endpoint, file path and credential destination, so that the operator's policy applies.
+         */
+        public Builder reach(Reach reach) {
+            this.reach = Objects.requireNonNull(reach, "reach is null");
+            return this;
+        }
+
         public ConfigField build() {
             return new ConfigField(name, type, defaultValue, required, validators, documentation, group,
-                    sensitive, enumValues);
+                    sensitive, enumValues, reach);
         }
     }
 }

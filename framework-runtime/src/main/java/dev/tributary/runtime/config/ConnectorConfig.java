@@ -70,6 +70,8 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
                     .build())
             .field(ConfigField.builder(CONNECTOR_CLASS, ConfigType.STRING)
                     .required()
+                    // Another plugin would get the stored secrets.
+                    .reach(ConfigField.Reach.DESTINATION)
                     .validator(Validators.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*",
                             "a connector alias such as kinesis or datagen, or a fully qualified class name"))
                     .doc("Which connector to run: its alias, such as kinesis or datagen, or the fully qualified"

@@ -63,7 +63,12 @@ public final class ConfigReference {
                 .append("Values are text: numbers may be written as strings (`\"30000\"`), durations as `500ms`, `30s`, ")
                 .append("`5m`, `1h`, `PT30S` or a number of milliseconds, timestamps in ISO-8601 or epoch milliseconds, ")
                 .append("and lists as comma-separated text. A blank value counts as unset. Secret values are masked in ")
-                .append("every message, log line and response.\n\n");
+                .append("every message, log line and response.\n\n")
+                .append("A type marked *endpoint* (a host the worker connects to) or *file* (a path the worker reads) ")
+                .append("is held to the worker's `connector.policy.*` keys when a REST caller sets it; a change of such ")
+                .append("a key, or of one marked *destination* (where or as whom credentials are used), must carry the ")
+                .append("connector's stored secrets again. See operations.md, \"What REST callers may point the worker ")
+                .append("at\".\n\n");
         for (Section section : sections) {
             md.append("- [").append(section.title()).append("](#").append(anchor(section.title())).append(")\n");
         }
@@ -84,7 +89,7 @@ public final class ConfigReference {
                 md.append("\n| Key | Type | Default | Valid values | Description |\n|---|---|---|---|---|\n");
                 for (ConfigField f : group.getValue()) {
                     md.append("| `").append(section.keyPrefix()).append(f.name()).append("` | ")
-                            .append(f.type().displayName()).append(f.sensitive() ? " (secret)" : "").append(" | ")
+                            .append(f.type().displayName()).append(marks(f)).append(" | ")
                             .append(defaultText(f)).append(" | ")
                             .append(cell(validText(f))).append(" | ")
                             .append(cell(f.documentation())).append(" |\n");
@@ -92,6 +97,22 @@ public final class ConfigReference {
             }
         }
         return md.toString();
+    }
+
+    /** Such as {@code " (secret, destination)"}: whether the value is a secret and what it reaches. */
+    private static String marks(ConfigField f) {
+        List<String> marks = new ArrayList<>();
+        if (f.sensitive()) {
+            marks.add("secret");
+        }
+        switch (f.reach()) {
+            case ENDPOINT -> marks.add("endpoint");
+            case FILE -> marks.add("file");
+            case DESTINATION -> marks.add("destination");
+            case NONE -> {
+            }
+        }
+        return marks.isEmpty() ? "" : " (" + String.join(", ", marks) + ")";
     }
 
     private static String defaultText(ConfigField f) {
