@@ -208,6 +208,7 @@ public final class Worker implements Herder, AutoCloseable {
             }
             Map<String, String> stored = existing == null ? Map.of() : existing.stored.config();
             Map<String, String> full = SecretMasking.restoreHidden(config, stored, schemaOf(config));
+            SecretMasking.requireSecretsResent(config, stored, full, schemaOf(full));
             ConnectorConfig parsed = validator.parse(full);
             if (!parsed.name().equals(name)) {
                 throw new ConnectorStateException("Connector name configuration (" + parsed.name()
@@ -237,6 +238,7 @@ public final class Worker implements Herder, AutoCloseable {
                 }
             });
             Map<String, String> full = SecretMasking.restoreHidden(merged, entry.stored.config(), schemaOf(merged));
+            SecretMasking.requireSecretsResent(patch, entry.stored.config(), full, schemaOf(full));
             ConnectorConfig parsed = validator.parse(full);
             if (!parsed.name().equals(name)) {
                 throw new ConnectorStateException("Connector name configuration (" + parsed.name()
