@@ -120,7 +120,7 @@ public final class TributaryRuntime implements AutoCloseable {
             throw e;
         }
         try {
-            rest.attach(worker);
+            rest.attach(worker, config.connectorPolicy());
             worker.restore(givenAtStart);
         } catch (RuntimeException e) {
             worker.close();

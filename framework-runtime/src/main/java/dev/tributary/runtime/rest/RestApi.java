@@ -2,9 +2,12 @@ package dev.tributary.runtime.rest;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.api.config.ConfigSchema;
+import dev.tributary.runtime.config.ConnectorConfigPolicy;
 import dev.tributary.runtime.http.WorkerHttpServer;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.worker.Herder;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RestApi {
     private final WorkerHttpServer server;
+    private final PluginRegistry plugins;
     private final RouteGuard guard = new RouteGuard();
     private final AtomicReference<Herder> herder = new AtomicReference<>();
 
@@ -30,23 +34,43 @@ public final class RestApi {
      */
     public RestApi(WorkerHttpServer server, PluginRegistry plugins, String version) {
         this.server = requireNonNull(server, "server is null");
-        requireNonNull(plugins, "plugins is null");
+        this.plugins = requireNonNull(plugins, "plugins is null");
         new RootResource(herder::get, version).register(server, guard);
         new ConnectorPluginsResource(plugins).register(server, guard);
         LoggersResource.forThisJvm().register(server, guard);
     }
 
     /**
-     * Adds the {@code /connectors} routes, served by {@code worker}.
+     * Adds the {@code /connectors} routes, served by {@code worker} under the default
+     * {@link ConnectorConfigPolicy}.
      *
      * @throws IllegalStateException when a worker is attached already
      */
     public void attach(Herder worker) {
+        attach(worker, ConnectorConfigPolicy.DEFAULT);
+    }
+
+    /**
+     * Adds the {@code /connectors} routes, served by {@code worker}; every config change that
+     * arrives over REST is first held to {@code policy}.
+     *
+     * @throws IllegalStateException when a worker is attached already
+     */
+    public void attach(Herder worker, ConnectorConfigPolicy policy) {
         requireNonNull(worker, "worker is null");
+        requireNonNull(policy, "policy is null");
         if (!herder.compareAndSet(null, worker)) {
             throw new IllegalStateException("a worker is attached to the REST API already");
         }
-        new ConnectorsResource(worker).register(server, guard);
-        new ConnectorOffsetsResource(worker).register(server, guard);
+        Herder checked = new PolicyCheckedHerder(worker, policy, this::schemaOf);
+        new ConnectorsResource(checked).register(server, guard);
+        new ConnectorOffsetsResource(checked).register(server, guard);
+    }
+
+    private Optional<ConfigSchema> schemaOf(String connectorClass) {
+        if (plugins.findConnector(connectorClass).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(plugins.newConnector(connectorClass).configSchema());
     }
 }

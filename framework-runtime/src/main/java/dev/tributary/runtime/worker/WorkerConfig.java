@@ -12,6 +12,7 @@ import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.config.ConfigType;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.config.Validators;
+import dev.tributary.runtime.config.ConnectorConfigPolicy;
 import dev.tributary.runtime.http.TlsKeystore;
 import java.io.IOException;
 import java.io.Reader;
@@ -154,6 +155,23 @@ public final class WorkerConfig {
             .field(ConfigField.builder(REST_SSL_KEY_PASSWORD, ConfigType.PASSWORD)
                     .group("REST").doc("The password of the private key in the key store; when unset, the key "
                             + "store's password.").build())
+            // What a REST caller may point the worker at (ConnectorConfigPolicy).
+            .field(ConfigField.builder(ConnectorConfigPolicy.ALLOWED_HOSTS, ConfigType.LIST)
+                    .defaultValue(String.join(",", ConnectorConfigPolicy.DEFAULT_ALLOWED_HOSTS))
+                    .group("Connector policy").doc("The hosts that endpoint keys of a connector config sent over REST "
+                            + "may name (such as the Kinesis connector's awsEndpoint, stsEndpoint and proxyHost): host "
+                            + "names or addresses, *.example.com for every host under a domain, or * for any host. "
+                            + "Only values that differ from the stored ones are checked; connector files given at "
+                            + "start are not. Add a VPC endpoint's host, or 127.0.0.1 for a local emulator.").build())
+            .field(ConfigField.builder(ConnectorConfigPolicy.ALLOWED_PATHS, ConfigType.LIST).defaultValue("")
+                    .group("Connector policy").doc("The directories under which file keys of a connector config sent "
+                            + "over REST may point (such as the Kinesis connector's webIdentityTokenFile). Empty: no "
+                            + "file path from REST. Relative entries resolve like data.dir.").build())
+            .field(ConfigField.builder(ConnectorConfigPolicy.LOCKED_KEYS, ConfigType.LIST)
+                    .defaultValue(String.join(",", ConnectorConfigPolicy.DEFAULT_LOCKED_KEYS.stream().sorted().toList()))
+                    .group("Connector policy").doc("Connector keys that a REST caller may not change from their stored "
+                            + "value (or, for a new connector, from their default). Only connector files given at start "
+                            + "set them.").build())
             .rule((config, problems) -> {
                 String listener = config.getString(LISTENERS);
                 String keystore = config.getString(REST_SSL_KEYSTORE_LOCATION);
@@ -365,6 +383,13 @@ public final class WorkerConfig {
         Password keyPassword = Optional.ofNullable(config.getPassword(REST_SSL_KEY_PASSWORD)).orElse(password);
         return Optional.of(new TlsKeystore(baseDir.resolve(location.trim()), config.getString(REST_SSL_KEYSTORE_TYPE),
                 password, keyPassword));
+    }
+
+    /** What a REST caller may point the worker at: {@code connector.policy.*}. */
+    public ConnectorConfigPolicy connectorPolicy() {
+        return new ConnectorConfigPolicy(config.getList(ConnectorConfigPolicy.ALLOWED_HOSTS),
+                config.getList(ConnectorConfigPolicy.ALLOWED_PATHS).stream().map(p -> baseDir.resolve(p.trim())).toList(),
+                java.util.Set.copyOf(config.getList(ConnectorConfigPolicy.LOCKED_KEYS)));
     }
 
     /** The settings with secrets masked, safe to log. */
