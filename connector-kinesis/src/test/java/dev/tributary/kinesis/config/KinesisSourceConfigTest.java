@@ -252,6 +252,32 @@ class KinesisSourceConfigTest {
                 .startsWith("awsRegion: 'Frankfurt' must be an AWS region");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"us-east-1.evil.example", "evil.example/us-east-1", "us-east-1@evil.example",
+            "us-east-1\nHost: evil.example", "us-east-1#", "eu-west-1.amazonaws.com"})
+    void aRegionCannotCarryAHostIntoTheEndpointsItNames(String region) {
+        assertThat(errors(with(minimal(), "awsRegion", region))).singleElement().asString()
+                .startsWith("awsRegion: ").contains("must be an AWS region");
+    }
+
+    @Test
+    void everyKeyThatPointsOutsideTheWorkerSaysSo() {
+        Map<String, ConfigField.Reach> reach = new HashMap<>();
+        KinesisSourceConfig.SCHEMA.fields().forEach(f -> reach.put(f.name(), f.reach()));
+
+        assertThat(reach).containsEntry("awsEndpoint", ConfigField.Reach.ENDPOINT)
+                .containsEntry("stsEndpoint", ConfigField.Reach.ENDPOINT)
+                .containsEntry("proxyHost", ConfigField.Reach.ENDPOINT)
+                .containsEntry("webIdentityTokenFile", ConfigField.Reach.FILE)
+                .containsEntry("proxyPort", ConfigField.Reach.DESTINATION)
+                .containsEntry("roleArn", ConfigField.Reach.DESTINATION)
+                .containsEntry("awsRegion", ConfigField.Reach.DESTINATION)
+                .containsEntry("credentialsType", ConfigField.Reach.DESTINATION)
+                .containsEntry("awsProfileName", ConfigField.Reach.DESTINATION)
+                .containsEntry("awsCredentialPluginParam", ConfigField.Reach.DESTINATION)
+                .containsEntry("awsKinesisStreamName", ConfigField.Reach.NONE);
+    }
+
     @Test
     void noStreamNamesTheThreeOptions() {
         assertThat(errors(with(minimal(), "awsKinesisStreamName", null))).containsExactly("awsKinesisStreamName:"
