@@ -1,5 +1,6 @@
 package dev.tributary.api.config;
 
+import dev.tributary.api.annotation.Evolving;
 import dev.tributary.api.annotation.Stable;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,7 @@ public record ConfigField(
      *
      * <p>New constants may be added in later versions; treat an unknown one as {@link #DESTINATION}.
      */
+    @Evolving
     public enum Reach {
         /** Nothing outside the worker: a name, a size, a duration. */
         NONE,

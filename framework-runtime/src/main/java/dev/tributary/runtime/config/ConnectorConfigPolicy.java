@@ -41,12 +41,20 @@ public final class ConnectorConfigPolicy {
     /** The worker key that lists the connector keys a REST caller may not change. */
     public static final String LOCKED_KEYS = "connector.policy.locked.keys";
 
-    /** AWS's own endpoints, in every partition that has a public suffix. */
-    public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of("*.amazonaws.com", "*.amazonaws.com.cn", "*.api.aws");
+    /**
+     * The Kinesis and STS endpoints of AWS, their FIPS and dual-stack forms and their VPC endpoints.
+     * Not all of {@code *.amazonaws.com}: anyone can own a host there (an API Gateway at
+     * {@code <id>.execute-api.<region>.amazonaws.com}) and read the signed requests sent to it.
+     */
+    public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of(
+            "kinesis.*.amazonaws.com", "kinesis-fips.*.amazonaws.com", "*.kinesis.*.vpce.amazonaws.com",
+            "sts.amazonaws.com", "sts.*.amazonaws.com", "sts-fips.*.amazonaws.com", "*.sts.*.vpce.amazonaws.com",
+            "kinesis.*.amazonaws.com.cn", "sts.*.amazonaws.com.cn", "*.kinesis.*.vpce.amazonaws.com.cn",
+            "*.sts.*.vpce.amazonaws.com.cn", "kinesis.*.api.aws", "kinesis-fips.*.api.aws", "sts.*.api.aws");
     /** Keys that weaken what protects the credentials in transit. */
     public static final Set<String> DEFAULT_LOCKED_KEYS = Set.of("trustAllCertificates");
 
-    /** The operator's defaults: AWS endpoints only, no file paths, trustAllCertificates locked. */
+    /** The operator's defaults: AWS's Kinesis and STS endpoints only, no file paths, trustAllCertificates locked. */
     public static final ConnectorConfigPolicy DEFAULT =
             new ConnectorConfigPolicy(DEFAULT_ALLOWED_HOSTS, List.of(), DEFAULT_LOCKED_KEYS);
 
@@ -57,8 +65,9 @@ public final class ConnectorConfigPolicy {
     private final Set<String> lockedKeys;
 
     /**
-     * @param allowedHosts host names or addresses, {@code *.suffix} for every host under a domain,
-     *     or {@code *} for any host
+     * @param allowedHosts host names or addresses, where a {@code *} label stands for one label
+     *     ({@code kinesis.*.amazonaws.com}) and a leading {@code *.} for one or more
+     *     ({@code *.corp.example}); {@code *} alone allows any host
      * @param allowedPaths absolute directories (or files) under which file keys may point
      * @param lockedKeys connector keys that a REST caller may not change
      */
@@ -162,12 +171,35 @@ public final class ConnectorConfigPolicy {
     /** Whether {@code host}, lower case and without brackets, is on the allow-list. */
     boolean hostAllowed(String host) {
         for (String allowed : allowedHosts) {
-            if (allowed.equals("*") || allowed.equals(host)
-                    || (allowed.startsWith("*.") && host.endsWith(allowed.substring(1)))) {
+            if (allowed.equals("*") || allowed.equals(host) || matches(allowed, host)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A {@code *} label stands for exactly one label of the host, except a leading {@code *.},
+     * which stands for one or more: {@code *.corp.example} is every host under corp.example,
+     * {@code kinesis.*.amazonaws.com} is kinesis.us-east-1.amazonaws.com but not
+     * kinesis.x.y.amazonaws.com.
+     */
+    private static boolean matches(String pattern, String host) {
+        List<String> want = List.of(pattern.split("\\.", -1));
+        List<String> have = List.of(host.split("\\.", -1));
+        boolean anyDepth = want.size() > 1 && want.get(0).equals("*");
+        List<String> tail = anyDepth ? want.subList(1, want.size()) : want;
+        if (anyDepth ? have.size() <= tail.size() : have.size() != tail.size()) {
+            return false;
+        }
+        List<String> end = have.subList(have.size() - tail.size(), have.size());
+        for (int i = 0; i < tail.size(); i++) {
+            String label = end.get(i);
+            if (label.isEmpty() || !(tail.get(i).equals("*") || tail.get(i).equals(label))) {
+                return false;
+            }
+        }
+        return have.subList(0, have.size() - tail.size()).stream().noneMatch(String::isEmpty);
     }
 
     private boolean pathAllowed(Path normalized) {

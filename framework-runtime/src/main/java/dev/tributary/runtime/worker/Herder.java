@@ -15,7 +15,11 @@ import java.util.Map;
  *
  * <p>Nothing returned holds a secret: configs come back with every sensitive value shown as
  * {@code [hidden]}, and a {@code [hidden]} sent back for a sensitive key keeps the secret already
- * stored.
+ * stored, unless the change touches a key whose {@link dev.tributary.api.config.ConfigField#reach()
+ * reach} is not {@code NONE} (an endpoint, a file, a proxy, a role, {@code connector.class}): then
+ * every stored secret that stays must be sent in clear, or the change is refused with
+ * {@link ConnectorStateException}, so that secrets never follow a destination that someone changed
+ * without knowing them.
  *
  * <p>Threads: every method may be called from any thread; changes are applied one at a time and
  * each call returns once its change is done (and, for configs and target states, durable).

@@ -41,19 +41,26 @@ class ConnectorConfigPolicyTest {
     }
 
     @Test
-    void byDefaultOnlyAwsEndpointsAreAllowed() {
+    void byDefaultOnlyTheKinesisAndStsEndpointsOfAwsAreAllowed() {
         ConnectorConfigPolicy policy = ConnectorConfigPolicy.DEFAULT;
 
-        assertThatCode(() -> policy.check(Map.of(), Map.of("awsEndpoint", "https://kinesis.us-east-1.amazonaws.com",
-                "proxyHost", "vpce-0a1.kinesis.cn-north-1.amazonaws.com.cn"), SCHEMA)).doesNotThrowAnyException();
+        for (String aws : List.of("https://kinesis.us-east-1.amazonaws.com", "https://kinesis-fips.us-gov-west-1.amazonaws.com",
+                "https://vpce-0a1b-c2d3.kinesis.eu-west-1.vpce.amazonaws.com",
+                "https://vpce-0a1b-c2d3-eu-west-1a.kinesis.eu-west-1.vpce.amazonaws.com", "https://sts.amazonaws.com",
+                "https://sts.ap-south-1.amazonaws.com", "https://kinesis.cn-north-1.amazonaws.com.cn",
+                "https://kinesis.us-east-1.api.aws", "kinesis.eu-central-1.amazonaws.com")) {
+            assertThatCode(() -> policy.check(Map.of(), Map.of("awsEndpoint", aws), SCHEMA)).as(aws).doesNotThrowAnyException();
+        }
         assertThat(refusal(policy, Map.of(), Map.of("awsEndpoint", "http://127.0.0.1:4567")).problems())
-                .containsExactly("awsEndpoint: host '127.0.0.1' is not allowed for configs sent over REST (allowed:"
-                        + " *.amazonaws.com, *.amazonaws.com.cn, *.api.aws); to allow it, the operator adds it to"
-                        + " connector.policy.allowed.hosts in worker.properties");
+                .singleElement().asString()
+                .startsWith("awsEndpoint: host '127.0.0.1' is not allowed for configs sent over REST (allowed: kinesis.*.amazonaws.com,")
+                .endsWith("); to allow it, the operator adds it to connector.policy.allowed.hosts in worker.properties");
         for (String sneaky : List.of("https://evilamazonaws.com", "https://kinesis.amazonaws.com.evil.example",
-                "https://evil.example#.amazonaws.com", "http://169.254.169.254/latest", "https://[::1]:443")) {
+                "https://evil.example#.amazonaws.com", "http://169.254.169.254/latest", "https://[::1]:443",
+                "https://a1b2c3.execute-api.us-east-1.amazonaws.com", "https://kinesis.s3.us-east-1.amazonaws.com",
+                "https://my-bucket.s3.amazonaws.com", "https://kinesis..amazonaws.com")) {
             assertThat(refusal(policy, Map.of(), Map.of("awsEndpoint", sneaky)).problems()).as(sneaky)
-                    .singleElement().asString().startsWith("awsEndpoint: host '");
+                    .singleElement().asString().startsWith("awsEndpoint: ").contains("connector.policy.allowed.hosts");
         }
         assertThat(refusal(policy, Map.of(), Map.of("proxyHost", "attacker.example")).problems())
                 .singleElement().asString().startsWith("proxyHost: host 'attacker.example' is not allowed");
@@ -61,11 +68,16 @@ class ConnectorConfigPolicyTest {
 
     @Test
     void hostsAreMatchedExactlyOrBySuffixAndStarAllowsAny() {
-        ConnectorConfigPolicy loopback = new ConnectorConfigPolicy(List.of("127.0.0.1", "*.corp.example"), List.of(), Set.of());
+        ConnectorConfigPolicy loopback = new ConnectorConfigPolicy(List.of("127.0.0.1", "*.corp.example", "api.*.example"),
+                List.of(), Set.of());
         assertThat(loopback.hostAllowed("127.0.0.1")).isTrue();
         assertThat(loopback.hostAllowed("proxy.corp.example")).isTrue();
+        assertThat(loopback.hostAllowed("a.b.corp.example")).as("a leading *. is any depth").isTrue();
         assertThat(loopback.hostAllowed("corp.example")).isFalse();
         assertThat(loopback.hostAllowed("127.0.0.2")).isFalse();
+        assertThat(loopback.hostAllowed("api.eu.example")).isTrue();
+        assertThat(loopback.hostAllowed("api.x.y.example")).as("an inner * is one label").isFalse();
+        assertThat(loopback.hostAllowed("api..example")).isFalse();
         assertThat(ConnectorConfigPolicy.hostOf("HTTP://Kinesis.US-East-1.amazonaws.com.:443/x")).contains("kinesis.us-east-1.amazonaws.com");
         assertThat(ConnectorConfigPolicy.hostOf("http://[::1]:80")).contains("::1");
         assertThat(ConnectorConfigPolicy.hostOf("http://under_score:80")).isEmpty();
