@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
@@ -74,7 +75,7 @@ class RestDestinationPolicyIT {
 
             // The default chain would sign with the worker's own keys: its access key id would go to the endpoint.
             Map<String, String> defaultChain = new LinkedHashMap<>(webIdentity);
-            defaultChain.keySet().removeAll(java.util.List.of("credentialsType", "roleArn", "webIdentityTokenFile",
+            defaultChain.keySet().removeAll(List.of("credentialsType", "roleArn", "webIdentityTokenFile",
                     "stsEndpoint"));
             defaultChain.put("name", "chain");
             defaultChain.put("awsEndpoint", attacker.url());
