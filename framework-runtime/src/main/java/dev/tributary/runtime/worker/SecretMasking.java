@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Hides one connector's secrets: the values of the keys its schema declares
@@ -222,7 +224,7 @@ public final class SecretMasking {
         if (stored.isEmpty()) {
             return;
         }
-        java.util.Set<String> keys = new java.util.TreeSet<>(stored.keySet());
+        Set<String> keys = new TreeSet<>(stored.keySet());
         keys.addAll(result.keySet());
         List<String> changed = keys.stream()
                 .filter(key -> reachOf(schema, key) != ConfigField.Reach.NONE)
