@@ -239,6 +239,7 @@ public final class Main {
     private boolean checkConnectors(List<Path> files, Map<String, String> defaults, PluginRegistry plugins,
             List<Map<String, String>> result) {
         ConnectorValidator validator = new ConnectorValidator(plugins);
+        List<String> installed = plugins.connectors().stream().map(PluginDescriptor::alias).toList();
         boolean ok = true;
         for (Path file : files) {
             try {
@@ -247,7 +248,7 @@ public final class Main {
                 ConfigValidation validation = validator.validate(parsed.config());
                 if (!validation.isValid()) {
                     err.println("Invalid connector config " + file + ":");
-                    validation.errorLines().forEach(line -> err.println("  - " + line));
+                    parsed.explain(validation.errorLines(), installed).forEach(line -> err.println("  - " + line));
                     ok = false;
                 } else {
                     result.add(parsed.config());
