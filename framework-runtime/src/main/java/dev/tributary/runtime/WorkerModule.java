@@ -56,7 +56,8 @@ final class WorkerModule extends AbstractModule {
     /**
      * A client for the worker's Pulsar. Building one does not connect: the first producer does.
      *
-     * @throws ConfigException naming {@code pulsar.service.url} when the client cannot be built
+     * @throws ConfigException naming {@code pulsar.auth.plugin} when the authentication plugin cannot
+     *         be loaded with its params, else {@code pulsar.service.url} when the client cannot be built
      */
     static PulsarClient newPulsarClient(WorkerConfig config) {
         try {
