@@ -3,6 +3,7 @@ package dev.tributary.offsets;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.config.Config;
+import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.config.ConfigField;
 import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.config.ConfigType;
@@ -32,11 +33,14 @@ public final class PulsarOffsetStoreProvider implements OffsetStoreProvider {
     private static final String GROUP = "Offset store: pulsar";
 
     private static final ConfigSchema SCHEMA = ConfigSchema.builder()
-            .field(ConfigField.builder(SERVICE_URL, ConfigType.STRING).required()
-                    .validator(Validators.matches("pulsar(\\+ssl)?://.+", "a pulsar:// or pulsar+ssl:// URL"))
+            .field(ConfigField.builder(SERVICE_URL, ConfigType.STRING).defaultValue("")
+                    .validator(Validators.custom("empty, or a pulsar:// or pulsar+ssl:// URL",
+                            v -> v.toString().isBlank() || v.toString().matches("pulsar(\\+ssl)?://.+"),
+                            "must be a pulsar:// or pulsar+ssl:// URL, such as pulsar://127.0.0.1:6650"))
                     .group(GROUP)
-                    .doc("Set offset.pulsar.service.url to the Pulsar cluster that keeps the offsets, such as"
-                            + " pulsar://127.0.0.1:6650. It is usually the worker's own pulsar.service.url.")
+                    .doc("The Pulsar cluster that keeps the offsets, such as pulsar://127.0.0.1:6650. When empty,"
+                            + " a worker gives the store its own pulsar.service.url, with its pulsar.auth.plugin and"
+                            + " pulsar.auth.params unless offset.pulsar.auth.plugin is set.")
                     .build())
             .field(ConfigField.builder(TOPIC, ConfigType.STRING)
                     .defaultValue("persistent://public/default/__tributary_offsets")
@@ -94,13 +98,18 @@ public final class PulsarOffsetStoreProvider implements OffsetStoreProvider {
     /**
      * Connects to Pulsar and reads the topic to its end. {@code dataDir} is not used.
      *
-     * @throws dev.tributary.api.config.ConfigException when a key is invalid
+     * @throws ConfigException when a key is invalid, or {@code service.url} is empty
      * @throws dev.tributary.api.offset.OffsetStoreException when the broker cannot be reached or the
      *         topic cannot be read
      */
     @Override
     public OffsetStore open(Map<String, String> config, Path dataDir) {
         Config parsed = SCHEMA.parse(requireNonNull(config, "config is null"));
+        if (parsed.getString(SERVICE_URL).isBlank()) {
+            // A worker always fills it in; only a host that passes the keys as they are gets here.
+            throw new ConfigException(SERVICE_URL + ": is required; set it to the Pulsar cluster that keeps the"
+                    + " offsets, such as pulsar://127.0.0.1:6650");
+        }
         PulsarOffsetStore.Settings settings = new PulsarOffsetStore.Settings(
                 parsed.getString(SERVICE_URL),
                 parsed.getString(TOPIC),

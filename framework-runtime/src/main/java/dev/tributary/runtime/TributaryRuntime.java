@@ -136,7 +136,7 @@ public final class TributaryRuntime implements AutoCloseable {
     }
 
     /** TLS and basic authentication of the listener, both off unless configured. */
-    private static ListenerSecurity security(WorkerConfig config) {
+    static ListenerSecurity security(WorkerConfig config) {
         ListenerAddress listener = ListenerAddress.parse(config.listeners());
         Optional<SSLContext> tls = listener.isHttps()
                 ? config.restKeystore().map(TlsKeystore::sslContext) : Optional.empty();

@@ -6,11 +6,10 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.tributary.api.config.ConfigException;
-import dev.tributary.api.config.ConfigValidation;
 import dev.tributary.api.offset.OffsetStore;
-import dev.tributary.api.offset.OffsetStoreProvider;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.worker.ChosenOffsetStore;
 import dev.tributary.runtime.worker.WorkerConfig;
 import java.time.Clock;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -45,18 +44,22 @@ final class WorkerModule extends AbstractModule {
     @Provides
     @Singleton
     OffsetStore offsetStore(WorkerConfig config, PluginRegistry plugins) {
-        OffsetStoreProvider provider = plugins.newOffsetStoreProvider(config.offsetStore());
-        ConfigValidation validation = provider.configSchema().validate(config.offsetStoreConfig());
-        if (!validation.isValid()) {
-            String prefix = "offset." + config.offsetStore() + ".";
-            throw new ConfigException(validation.errorLines().stream().map(line -> prefix + line).toList());
-        }
-        return provider.open(config.offsetStoreConfig(), config.dataDir());
+        return ChosenOffsetStore.of(config, plugins).open();
     }
 
     @Provides
     @Singleton
     PulsarClient pulsar(WorkerConfig config) {
+        return newPulsarClient(config);
+    }
+
+    /**
+     * A client for the worker's Pulsar. Building one does not connect: the first producer does.
+     *
+     * @throws ConfigException naming {@code pulsar.auth.plugin} when the authentication plugin cannot
+     *         be loaded with its params, else {@code pulsar.service.url} when the client cannot be built
+     */
+    static PulsarClient newPulsarClient(WorkerConfig config) {
         try {
             var builder = PulsarClient.builder()
                     .serviceUrl(config.pulsarServiceUrl())
@@ -66,6 +69,12 @@ final class WorkerModule extends AbstractModule {
                 builder.authentication(config.pulsarAuthPlugin(), params);
             }
             return builder.build();
+        } catch (PulsarClientException.UnsupportedAuthenticationException e) {
+            // Its message may echo the params; the plugin's class name is no secret.
+            throw new ConfigException(WorkerConfig.PULSAR_AUTH_PLUGIN + ": cannot load the authentication plugin '"
+                    + config.pulsarAuthPlugin() + "' with its " + WorkerConfig.PULSAR_AUTH_PARAMS
+                    + "; check the class name (such as org.apache.pulsar.client.impl.auth.AuthenticationToken)"
+                    + " and the params' format");
         } catch (PulsarClientException e) {
             // The client's message may echo auth params, so only the URL and the kind of problem are shown.
             throw new ConfigException(WorkerConfig.PULSAR_SERVICE_URL + ": cannot create a Pulsar client for '"

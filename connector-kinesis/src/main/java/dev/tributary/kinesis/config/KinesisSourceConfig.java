@@ -336,10 +336,11 @@ public final class KinesisSourceConfig {
                     .doc("The most GetRecords calls that one task has in flight at once, across its shards.")
                     .group(READING)
                     .build())
-            .field(ConfigField.builder(BACKOFF_TIME, ConfigType.LONG)
+            .field(ConfigField.builder(BACKOFF_TIME, ConfigType.DURATION)
                     .defaultValue("3000")
-                    .validator(Validators.atLeast(0))
-                    .doc("How long to wait, in milliseconds, before calling Kinesis again after it throttled a call.")
+                    .validator(Validators.atLeast(Duration.ZERO))
+                    .doc("How long to wait before calling Kinesis again after it throttled a call, such as 3s; a"
+                            + " bare number is milliseconds, as Pulsar IO writes it.")
                     .group(READING)
                     .build())
             // Enhanced fan-out
@@ -430,11 +431,12 @@ public final class KinesisSourceConfig {
                     .group(HTTP)
                     .build())
             // Offsets
-            .field(ConfigField.builder(CHECKPOINT_INTERVAL, ConfigType.LONG)
+            .field(ConfigField.builder(CHECKPOINT_INTERVAL, ConfigType.DURATION)
                     .defaultValue("60000")
-                    .validator(Validators.atLeast(1))
-                    .doc("How often, in milliseconds, the connector checkpoints: stores the position it has reached"
-                            + " in each shard, from which it resumes after a restart.")
+                    .validator(Validators.atLeast(Duration.ofMillis(1)))
+                    .doc("How often the connector checkpoints: stores the position it has reached in each shard,"
+                            + " from which it resumes after a restart. Such as 30s; a bare number is milliseconds,"
+                            + " as Pulsar IO writes it.")
                     .group(OFFSETS)
                     .build())
             .field(ConfigField.builder(NUM_RETRIES, ConfigType.INT)
@@ -548,14 +550,14 @@ public final class KinesisSourceConfig {
         return Optional.ofNullable(config.getTimestamp(START_AT_TIME));
     }
 
-    /** {@code checkpointInterval}, given in milliseconds. */
+    /** {@code checkpointInterval}: a duration, or milliseconds when written as a bare number. */
     public Duration checkpointInterval() {
-        return Duration.ofMillis(config.getLong(CHECKPOINT_INTERVAL));
+        return config.getDuration(CHECKPOINT_INTERVAL);
     }
 
-    /** {@code backoffTime}, given in milliseconds. */
+    /** {@code backoffTime}: a duration, or milliseconds when written as a bare number. */
     public Duration backoffTime() {
-        return Duration.ofMillis(config.getLong(BACKOFF_TIME));
+        return config.getDuration(BACKOFF_TIME);
     }
 
     public int numRetries() {

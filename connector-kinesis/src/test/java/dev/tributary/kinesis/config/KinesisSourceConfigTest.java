@@ -198,9 +198,9 @@ class KinesisSourceConfigTest {
                 Arguments.of("applicationName", "two\nlines", "without line breaks"),
                 Arguments.of("initialPositionInStream", "EARLIEST", "LATEST, TRIM_HORIZON, AT_TIMESTAMP"),
                 Arguments.of("startAtTime", "yesterday", "ISO-8601"),
-                Arguments.of("checkpointInterval", "0", "at least 1"),
-                Arguments.of("checkpointInterval", "30s", "whole number"),
-                Arguments.of("backoffTime", "-1", "at least 0"),
+                Arguments.of("checkpointInterval", "0", "at least 1ms"),
+                Arguments.of("checkpointInterval", "soon", "is not a duration; write it as 500ms, 30s"),
+                Arguments.of("backoffTime", "-1", "is not a duration"),
                 Arguments.of("numRetries", "three", "whole number"),
                 Arguments.of("numRetries", "-1", "at least 0"),
                 Arguments.of("receiveQueueSize", "0", "at least 1"));

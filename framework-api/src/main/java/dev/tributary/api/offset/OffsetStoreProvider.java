@@ -17,7 +17,10 @@ public interface OffsetStoreProvider {
     /**
      * The store's own keys. Operators write them in the worker config as {@code offset.<name>.<key>}
      * (such as {@code offset.jdbc.url}); the worker passes them with that prefix removed, and
-     * validates them against this schema first.
+     * validates them against this schema first. A store that keeps offsets in Pulsar may declare
+     * {@code service.url}, {@code auth.plugin} and {@code auth.params}: when {@code service.url} is
+     * left unset, the worker passes its own {@code pulsar.service.url} there, with its
+     * authentication unless the operator set {@code auth.plugin}.
      */
     ConfigSchema configSchema();
 

@@ -3,6 +3,7 @@ package dev.tributary.runtime.cli;
 import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.config.ConfigValidation;
 import dev.tributary.runtime.TributaryRuntime;
+import dev.tributary.runtime.WorkerConfigCheck;
 import dev.tributary.runtime.cli.offsets.OffsetsCommand;
 import dev.tributary.runtime.config.ConnectorConfig;
 import dev.tributary.runtime.config.ConnectorConfigFile;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -122,10 +124,12 @@ public final class Main {
         if (options.positional.isEmpty()) {
             throw new UsageException("start needs a worker config file");
         }
-        WorkerConfig config = loadWorker(Paths.get(options.positional.get(0)));
+        Path workerFile = Paths.get(options.positional.get(0));
+        WorkerConfig config = loadWorker(workerFile);
         List<Path> connectorFiles = options.positional.subList(1, options.positional.size()).stream().map(Paths::get).toList();
         List<Map<String, String>> connectors = new ArrayList<>();
         PluginRegistry plugins = PluginRegistry.discover(config.pluginPath());
+        checkWorker(workerFile, config, plugins);
         if (!checkConnectors(connectorFiles, options.defaults, plugins, connectors)) {
             return USAGE;
         }
@@ -169,8 +173,11 @@ public final class Main {
         if (options.positional.isEmpty()) {
             throw new UsageException("validate needs at least one connector config file");
         }
-        List<Path> pluginPath = pluginPath(options);
-        PluginRegistry plugins = PluginRegistry.discover(pluginPath);
+        Optional<Path> workerFile = workerFile(options);
+        Optional<WorkerConfig> worker = workerFile.map(this::loadWorker);
+        PluginRegistry plugins = PluginRegistry.discover(worker.map(WorkerConfig::pluginPath).orElse(List.of()));
+        // The same checks as start, short of connecting, so that OK means start will accept the worker config too.
+        worker.ifPresent(config -> checkWorker(workerFile.get(), config, plugins));
         List<Map<String, String>> connectors = new ArrayList<>();
         boolean ok = checkConnectors(options.positional.stream().map(Paths::get).toList(), options.defaults, plugins, connectors);
         if (ok) {
@@ -184,7 +191,7 @@ public final class Main {
         if (options.positional.size() != 1 || !options.positional.get(0).equals("list")) {
             throw new UsageException("the plugins command takes 'list'");
         }
-        List<Path> pluginPath = pluginPath(options);
+        List<Path> pluginPath = workerFile(options).map(this::loadWorker).map(WorkerConfig::pluginPath).orElse(List.of());
         PluginRegistry plugins = PluginRegistry.discover(pluginPath);
         out.printf("%-14s %-10s %-12s %-50s %s%n", "TYPE", "ALIAS", "VERSION", "CLASS", "LOCATION");
         List<PluginDescriptor> all = new ArrayList<>(plugins.connectors());
@@ -196,17 +203,27 @@ public final class Main {
     }
 
     /**
-     * The plugin directories of {@code --worker}'s config; without it, those of the installation's
-     * own config/worker.properties (bin/connect-runtime sets tributary.home), so that
-     * {@code validate} and {@code plugins list} see the plugins that {@code start} would.
+     * {@code --worker}'s file; without it, the installation's own config/worker.properties
+     * (bin/connect-runtime sets tributary.home), so that {@code validate} and {@code plugins list}
+     * see the plugins that {@code start} would.
      */
-    private List<Path> pluginPath(Options options) {
+    private static Optional<Path> workerFile(Options options) {
         Path worker = options.worker;
         String home = System.getProperty(WorkerConfig.HOME_PROPERTY);
         if (worker == null && home != null && Files.isRegularFile(Paths.get(home, "config", "worker.properties"))) {
             worker = Paths.get(home, "config", "worker.properties");
         }
-        return worker == null ? List.of() : loadWorker(worker).pluginPath();
+        return Optional.ofNullable(worker);
+    }
+
+    /** What start would reject in a worker config, short of connecting; every problem at once. */
+    private void checkWorker(Path file, WorkerConfig config, PluginRegistry plugins) {
+        try {
+            WorkerConfigCheck.check(config, plugins);
+        } catch (ConfigException e) {
+            err.println("Invalid worker config " + file + ":");
+            throw e;
+        }
     }
 
     private WorkerConfig loadWorker(Path file) {
@@ -222,6 +239,7 @@ public final class Main {
     private boolean checkConnectors(List<Path> files, Map<String, String> defaults, PluginRegistry plugins,
             List<Map<String, String>> result) {
         ConnectorValidator validator = new ConnectorValidator(plugins);
+        List<String> installed = plugins.connectors().stream().map(PluginDescriptor::alias).toList();
         boolean ok = true;
         for (Path file : files) {
             try {
@@ -230,7 +248,7 @@ public final class Main {
                 ConfigValidation validation = validator.validate(parsed.config());
                 if (!validation.isValid()) {
                     err.println("Invalid connector config " + file + ":");
-                    validation.errorLines().forEach(line -> err.println("  - " + line));
+                    parsed.explain(validation.errorLines(), installed).forEach(line -> err.println("  - " + line));
                     ok = false;
                 } else {
                     result.add(parsed.config());

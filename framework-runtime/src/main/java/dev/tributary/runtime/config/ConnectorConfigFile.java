@@ -75,6 +75,48 @@ public record ConnectorConfigFile(Path source, Format format, Map<String, String
         }
     }
 
+    /**
+     * The validation's lines for this file, with how to give a missing {@code connector.class} or
+     * {@code topic}: in the file, under the name its layout uses (a Pulsar IO config's
+     * {@code className} and {@code topicName}), or on the command line with {@code --set}.
+     *
+     * @param errorLines what validating {@link #config()} returned, one line per problem
+     * @param installedConnectors aliases of the installed connectors, offered as values of connector.class
+     */
+    public List<String> explain(List<String> errorLines, List<String> installedConnectors) {
+        requireNonNull(errorLines, "errorLines is null");
+        requireNonNull(installedConnectors, "installedConnectors is null");
+        return errorLines.stream().map(line -> {
+            if (line.startsWith(ConnectorConfig.CONNECTOR_CLASS + ": is required")) {
+                return line + "; " + connectorClassHint(installedConnectors);
+            }
+            if (line.startsWith(ConnectorConfig.TOPIC + ": is required")) {
+                return line + "; " + topicHint();
+            }
+            return line;
+        }).toList();
+    }
+
+    private String connectorClassHint(List<String> installed) {
+        if (format == Format.PULSAR_IO) {
+            String alias = ConnectorConfigFiles.pulsarIoAliases().stream().filter(installed::contains).findFirst()
+                    .orElse("<connector>");
+            return "a Pulsar IO config names it in className, which this file lacks: add className, or run with"
+                    + " --set connector.class=" + alias + " (or the connector's class name)";
+        }
+        String example = installed.size() == 1 ? installed.get(0) : "<connector>";
+        return "add connector.class to the file, or run with --set connector.class=" + example
+                + " (an alias or a class name" + (installed.isEmpty() ? "" : "; installed: "
+                + String.join(", ", installed.stream().sorted().toList())) + ")";
+    }
+
+    private String topicHint() {
+        String set = "--set topic=persistent://public/default/my-topic";
+        return format == Format.PULSAR_IO
+                ? "a Pulsar IO config names it in topicName, which this file lacks: add topicName, or run with " + set
+                : "add topic to the file, or run with " + set;
+    }
+
     /** Shows the keys without their values, which may be secrets. */
     @Override
     public String toString() {

@@ -182,6 +182,11 @@ public final class ConnectorConfigFiles {
         return new ConnectorConfigFile(file, format, config, reading.notices);
     }
 
+    /** The aliases of Tributary's connectors for the Pulsar IO sources it runs, such as {@code kinesis}. */
+    static List<String> pulsarIoAliases() {
+        return PULSAR_IO_CLASSES.values().stream().sorted().toList();
+    }
+
     private static boolean isBlank(String value) {
         return value == null || value.isBlank();
     }

@@ -122,7 +122,9 @@ public final class WorkerConfig {
                             + "for a free thread.").build())
             .field(ConfigField.builder(PLUGIN_PATH, ConfigType.LIST).defaultValue("")
                     .group("Worker").doc("Comma-separated directories of plugins. Each sub-directory or jar in them "
-                            + "is one plugin with its own class loader. Relative paths resolve like data.dir.").build())
+                            + "is one plugin with its own class loader. Relative paths resolve like data.dir. When "
+                            + "empty, the installation's plugins/ directory when run by bin/connect-runtime, else none.")
+                    .build())
             .field(ConfigField.builder(RESTART_BACKOFF_INITIAL, ConfigType.LONG).defaultValue("1000")
                     .validator(Validators.atLeast(0))
                     .group("Worker").doc("The wait, in milliseconds, before a failed task's first restart; it "
@@ -188,14 +190,29 @@ public final class WorkerConfig {
     /** Set by bin/connect-runtime to the installation, against which relative paths resolve. */
     public static final String HOME_PROPERTY = "tributary.home";
 
+    /** The installation's directory of plugins, used when {@code plugin.path} is empty. */
+    public static final String INSTALLATION_PLUGINS = "plugins";
+
+    /**
+     * A store's keys that, when the store declares them and {@value #STORE_SERVICE_URL} is unset,
+     * take the worker's own Pulsar connection: a store that keeps offsets in Pulsar uses the
+     * worker's Pulsar unless told otherwise.
+     */
+    public static final String STORE_SERVICE_URL = "service.url";
+    public static final String STORE_AUTH_PLUGIN = "auth.plugin";
+    public static final String STORE_AUTH_PARAMS = "auth.params";
+
     private final Config config;
     private final Map<String, Map<String, String>> storeConfigs;
     private final Path baseDir;
+    private final Optional<Path> home;
 
-    private WorkerConfig(Config config, Map<String, Map<String, String>> storeConfigs, Path baseDir) {
+    private WorkerConfig(Config config, Map<String, Map<String, String>> storeConfigs, Path baseDir,
+            Optional<Path> home) {
         this.config = config;
         this.storeConfigs = storeConfigs;
         this.baseDir = baseDir;
+        this.home = home;
     }
 
     /** Reads a worker config file, then applies environment overrides. */
@@ -214,8 +231,17 @@ public final class WorkerConfig {
         return fromMap(flat);
     }
 
-    /** Validates a flat map of keys; every problem is reported at once. */
+    /**
+     * Validates a flat map of keys; every problem is reported at once. Relative paths resolve
+     * against the installation named by the {@value #HOME_PROPERTY} system property, if set.
+     */
     public static WorkerConfig fromMap(Map<String, String> flat) {
+        String home = System.getProperty(HOME_PROPERTY);
+        return fromMap(flat, home == null || home.isBlank() ? Optional.empty() : Optional.of(Paths.get(home)));
+    }
+
+    /** As {@link #fromMap(Map)}, run from the installation {@code home}, or from none. */
+    static WorkerConfig fromMap(Map<String, String> flat, Optional<Path> home) {
         Map<String, String> own = new LinkedHashMap<>();
         Map<String, Map<String, String>> stores = new LinkedHashMap<>();
         String chosenStore = flat.getOrDefault(OFFSET_STORE, "file").trim();
@@ -231,9 +257,8 @@ public final class WorkerConfig {
                 own.put(key, e.getValue());
             }
         }
-        String home = System.getProperty(HOME_PROPERTY);
-        Path base = home == null || home.isBlank() ? Paths.get("").toAbsolutePath() : Paths.get(home);
-        return new WorkerConfig(SCHEMA.parse(own), stores, base);
+        Path base = home.orElseGet(() -> Paths.get("").toAbsolutePath());
+        return new WorkerConfig(SCHEMA.parse(own), stores, base, home);
     }
 
     /** {@code pulsar.service.url} becomes {@code TRIBUTARY_PULSAR_SERVICE_URL}. */
@@ -336,6 +361,34 @@ public final class WorkerConfig {
         return Map.copyOf(storeConfigs.getOrDefault(offsetStore(), Map.of()));
     }
 
+    /**
+     * The offset store's own keys, completed for a store of this schema: when it declares
+     * {@value #STORE_SERVICE_URL} and the operator left it unset, the worker's
+     * {@code pulsar.service.url}, and with it the worker's authentication unless
+     * {@code offset.<store>.auth.plugin} is set.
+     */
+    public Map<String, String> offsetStoreConfig(ConfigSchema storeSchema) {
+        requireNonNull(storeSchema, "storeSchema is null");
+        Map<String, String> result = new LinkedHashMap<>(offsetStoreConfig());
+        if (storeSchema.field(STORE_SERVICE_URL).isEmpty() || !isBlank(result.get(STORE_SERVICE_URL))) {
+            return Map.copyOf(result);
+        }
+        result.put(STORE_SERVICE_URL, pulsarServiceUrl());
+        // The worker's credentials belong to the worker's Pulsar: they follow its URL, never another one.
+        if (storeSchema.field(STORE_AUTH_PLUGIN).isPresent() && isBlank(result.get(STORE_AUTH_PLUGIN))
+                && !pulsarAuthPlugin().isBlank()) {
+            result.put(STORE_AUTH_PLUGIN, pulsarAuthPlugin());
+            if (storeSchema.field(STORE_AUTH_PARAMS).isPresent() && pulsarAuthParams() != null) {
+                result.put(STORE_AUTH_PARAMS, pulsarAuthParams().value());
+            }
+        }
+        return Map.copyOf(result);
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
     /** {@code data.dir}, resolved against the installation (or the working directory) when relative. */
     public Path dataDir() {
         return baseDir.resolve(config.getString(DATA_DIR));
@@ -349,8 +402,17 @@ public final class WorkerConfig {
         return config.getInt(WORKER_THREADS);
     }
 
+    /**
+     * {@code plugin.path}, resolved like {@code data.dir}; when empty, the installation's
+     * {@code plugins/} directory if run from an installation that has one, else no directory.
+     */
     public List<Path> pluginPath() {
-        return config.getList(PLUGIN_PATH).stream().map(baseDir::resolve).toList();
+        List<String> configured = config.getList(PLUGIN_PATH).stream().filter(p -> !p.isBlank()).toList();
+        if (!configured.isEmpty()) {
+            return configured.stream().map(p -> baseDir.resolve(p.trim())).toList();
+        }
+        return home.map(h -> h.resolve(INSTALLATION_PLUGINS)).filter(Files::isDirectory).map(List::of)
+                .orElse(List.of());
     }
 
     public Duration restartBackoffInitial() {

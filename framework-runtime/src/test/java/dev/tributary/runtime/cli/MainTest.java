@@ -120,6 +120,16 @@ class MainTest {
                 "datagen", "memory", "file");
     }
 
+    @Test
+    void aPulsarIoFileWithoutClassNameIsToldToSetConnectorClass() throws Exception {
+        Path file = write("kinesis-source.yaml", "configs:\n  awsRegion: us-east-1\n");
+
+        assertThat(run("validate", file.toString())).isEqualTo(2);
+
+        assertThat(errLines()).anySatisfy(line -> assertThat(line).startsWith("  - connector.class: is required")
+                .contains("add className, or run with --set connector.class="));
+    }
+
     private int run(String... args) {
         return new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 Map.of()).run(args, false);

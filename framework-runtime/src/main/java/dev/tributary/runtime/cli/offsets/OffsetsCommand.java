@@ -3,12 +3,11 @@ package dev.tributary.runtime.cli.offsets;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.config.ConfigException;
-import dev.tributary.api.config.ConfigValidation;
 import dev.tributary.api.offset.OffsetStore;
-import dev.tributary.api.offset.OffsetStoreProvider;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.worker.ChosenOffsetStore;
 import dev.tributary.runtime.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -149,14 +148,14 @@ public final class OffsetsCommand {
     /** Opens the worker's offset store as the worker would, after validating its keys. */
     private OffsetStore open(WorkerConfig config) {
         PluginRegistry plugins = PluginRegistry.discover(config.pluginPath());
-        OffsetStoreProvider provider = plugins.newOffsetStoreProvider(config.offsetStore());
-        ConfigValidation validation = provider.configSchema().validate(config.offsetStoreConfig());
-        if (!validation.isValid()) {
-            String prefix = "offset." + config.offsetStore() + ".";
+        ChosenOffsetStore store;
+        try {
+            store = ChosenOffsetStore.of(config, plugins);
+        } catch (ConfigException e) {
             err.println("Invalid offset store config:");
-            throw new ConfigException(validation.errorLines().stream().map(line -> prefix + line).toList());
+            throw e;
         }
-        return provider.open(config.offsetStoreConfig(), config.dataDir());
+        return store.open();
     }
 
     private static void writeAtomically(Path file, byte[] json) {
