@@ -19,15 +19,15 @@ import javax.tools.ToolProvider;
  * is told apart from the test through files because its class loader shares nothing else with
  * the test.
  */
-final class StallPlugin {
+public final class StallPlugin {
     /** The directory of the marker files. */
-    static final String DIR = "stall.dir";
+    public static final String DIR = "stall.dir";
 
     private StallPlugin() {
     }
 
     /** Compiles the connector into {@code pluginPath/stall/classes}, with its service file. */
-    static void build(Path pluginPath, Path work) throws Exception {
+    public static void build(Path pluginPath, Path work) throws Exception {
         Path src = work.resolve("stall-src/com/example/stall");
         Files.createDirectories(src);
         Path source = src.resolve("StallConnector.java");
