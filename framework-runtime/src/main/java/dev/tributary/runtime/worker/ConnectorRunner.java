@@ -58,6 +58,8 @@ final class ConnectorRunner {
     // Guarded by this: once set, no task is started any more.
     private boolean stopping;
     private volatile Thread starting;
+    // Connector thread only: a plugin stopped before its start was called gets no stop either.
+    private boolean startCalled;
     private final ConnectorOffsets offsets;
     private final SecretMasking masking;
     private final List<TaskRunner> tasks = new CopyOnWriteArrayList<>();
@@ -161,7 +163,14 @@ final class ConnectorRunner {
     }
 
     private void startPlugin() {
-        starting = Thread.currentThread();
+        synchronized (this) {
+            if (stopping) {
+                started.complete(null);
+                return;
+            }
+            starting = Thread.currentThread();
+        }
+        startCalled = true;
         try {
             plugin.start(new Context(), config.connectorProps());
             commitPolicy = plugin.offsetCommitPolicy().orElse(new OffsetCommitPolicy(
@@ -217,6 +226,9 @@ final class ConnectorRunner {
         Future<?> pluginStopped;
         try {
             pluginStopped = connectorThread.submit(() -> {
+                if (!startCalled) {
+                    return;
+                }
                 try {
                     plugin.stop();
                 } catch (RuntimeException e) {
