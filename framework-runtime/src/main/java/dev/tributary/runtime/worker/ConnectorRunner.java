@@ -173,6 +173,9 @@ final class ConnectorRunner {
         startCalled = true;
         try {
             plugin.start(new Context(), config.connectorProps());
+            if (isStopping()) {
+                return;
+            }
             commitPolicy = plugin.offsetCommitPolicy().orElse(new OffsetCommitPolicy(
                     services.config().offsetFlushInterval(), 0, Duration.ZERO));
             List<Map<String, String>> configs = plugin.taskConfigs(config.tasksMax());

@@ -13,8 +13,8 @@ import javax.tools.ToolProvider;
  * Builds a test plugin, the {@code stall} connector, into a plugin directory. Its {@code start}
  * writes {@code <stall.dir>/<name>.started} (holding the calling thread's name), then blocks until
  * {@code <stall.dir>/<name>.release} exists, ignoring interrupts, as a plugin stuck in a
- * non-interruptible SDK call would. Its {@code stop} writes {@code <name>.stopped} (the thread's
- * name). Its {@code taskConfigs} sizes its list by {@code maxTasks}, as a careless plugin might, so
+ * non-interruptible SDK call would. Its {@code taskConfigs} and {@code stop} write
+ * {@code <name>.configs} and {@code <name>.stopped} (the thread's name). Its {@code taskConfigs} sizes its list by {@code maxTasks}, as a careless plugin might, so
  * a huge {@code tasks.max} throws {@link OutOfMemoryError}. Its tasks produce nothing. The plugin
  * is told apart from the test through files because its class loader shares nothing else with
  * the test.
@@ -84,6 +84,7 @@ public final class StallPlugin {
                 }
 
                 public List<Map<String, String>> taskConfigs(int maxTasks) {
+                    write(name + ".configs");
                     List<Map<String, String>> configs = new ArrayList<>(maxTasks);
                     configs.add(Map.of());
                     return configs;

@@ -376,6 +376,8 @@ class WorkerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dataDir.resolve("stuck.stopped")));
         assertThat(Files.readString(dataDir.resolve("stuck.stopped"))).as("start and stop on one thread")
                 .isEqualTo("connector-stuck");
+        assertThat(dataDir.resolve("stuck.configs")).as("an abandoned instance is asked for no task configs")
+                .doesNotExist();
     }
 
     @Test
@@ -391,6 +393,9 @@ class WorkerTest {
 
         assertThat(state("s")).isEqualTo(State.RUNNING);
         assertThat(worker.connectorInfo("s").config()).containsEntry(StallPlugin.DIR, elsewhere.toString());
+        assertThat(Files.readString(elsewhere.resolve("s.started"))).as("SourceConnector's thread promise")
+                .isEqualTo("connector-s");
+        assertThat(Files.readString(elsewhere.resolve("s.configs"))).isEqualTo("connector-s");
         release("s");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dataDir.resolve("s.stopped")));
         assertThat(state("s")).as("the abandoned instance does not touch the new one").isEqualTo(State.RUNNING);
