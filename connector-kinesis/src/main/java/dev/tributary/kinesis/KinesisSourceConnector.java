@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * <p>The connector lists the shards, spreads those still to read over the tasks, and lists them
  * again every {@code shardDiscoveryInterval}; when new shards appear (after a split or a merge)
  * it asks the runtime to reconfigure the tasks.
+ *
+ * <p>{@link #start} lists the shards and, with enhanced fan-out, registers the consumer and waits
+ * up to 2 minutes for it to become ACTIVE. It runs on the connector's own thread, so that holds up
+ * no other connector, and every wait in it ends when the runtime interrupts the thread to stop
+ * the connector.
  */
 public final class KinesisSourceConnector implements SourceConnector {
     /** The task-config key that carries a task's shards. */
@@ -177,9 +182,9 @@ public final class KinesisSourceConnector implements SourceConnector {
         try {
             for (Map.Entry<StreamRef, List<ShardInfo>> e : shards.entrySet()) {
                 StreamRef stream = e.getKey();
-                String streamArn = proxy.streamArn(stream).join();
+                String streamArn = ShardDiscovery.await(proxy.streamArn(stream));
                 resolved.put(stream.withArn(streamArn), e.getValue());
-                FanOutConsumer consumer = proxy.registerConsumer(streamArn, config.consumerName()).join();
+                FanOutConsumer consumer = ShardDiscovery.await(proxy.registerConsumer(streamArn, config.consumerName()));
                 long deadline = System.nanoTime() + CONSUMER_ACTIVE_TIMEOUT.toNanos();
                 while (!consumer.isActive()) {
                     if (System.nanoTime() > deadline) {
@@ -188,7 +193,7 @@ public final class KinesisSourceConnector implements SourceConnector {
                                 + " minutes");
                     }
                     TimeUnit.MILLISECONDS.sleep(250);
-                    consumer = proxy.describeConsumer(streamArn, config.consumerName()).join();
+                    consumer = ShardDiscovery.await(proxy.describeConsumer(streamArn, config.consumerName()));
                 }
                 LOG.info("connector {}: fan-out consumer {} of stream {} is ACTIVE", context.connectorName(),
                         config.consumerName(), stream.name());

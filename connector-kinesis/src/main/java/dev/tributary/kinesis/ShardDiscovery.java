@@ -10,7 +10,9 @@ import dev.tributary.kinesis.proxy.StreamRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,11 +57,27 @@ final class ShardDiscovery {
                 + MAX_ATTEMPTS + " attempts: " + KinesisErrors.describe(last), last);
     }
 
-    private List<ShardInfo> listAll(StreamRef stream) {
+    /**
+     * As {@link CompletableFuture#join}, but an interrupt ends the wait (and the request): the
+     * runtime interrupts a connector's start when the connector is stopped or deleted, and join
+     * would keep the start, and so the abandoned instance, waiting for the SDK's own timeouts.
+     */
+    static <T> T await(CompletableFuture<T> future) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        }
+    }
+
+    private List<ShardInfo> listAll(StreamRef stream) throws InterruptedException {
         List<ShardInfo> shards = new ArrayList<>();
         String token = null;
         do {
-            ShardPage page = proxy.listShards(stream, token).join();
+            ShardPage page = await(proxy.listShards(stream, token));
             shards.addAll(page.shards());
             token = page.nextToken();
         } while (token != null);

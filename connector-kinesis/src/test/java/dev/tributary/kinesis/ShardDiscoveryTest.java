@@ -59,10 +59,35 @@ class ShardDiscoveryTest {
                 .hasMessage("cannot list the shards of stream orders: AccessDeniedException: not authorized to perform kinesis:ListShards");
     }
 
+    @Test
+    void anInterruptEndsAListingThatKinesisNeverAnswersAndCancelsTheRequest() throws Exception {
+        PagedKinesis kinesis = new PagedKinesis(1);
+        kinesis.hanging = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread starting = new Thread(() -> {
+            try {
+                new ShardDiscovery(kinesis, Duration.ofMillis(1)).shards(STREAM);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        starting.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !kinesis.tokens.isEmpty());
+
+        starting.interrupt();
+        starting.join();
+
+        assertThat(thrown.get()).as("as when the runtime stops a connector in its start")
+                .isInstanceOf(InterruptedException.class);
+        assertThat(kinesis.hanging).isCancelled();
+    }
+
     /** A stream of {@code pages} one-shard pages; queued failures come before the next page. */
     private static final class PagedKinesis implements KinesisProxy {
-        final List<String> tokens = new ArrayList<>();
+        final List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Deque<Throwable> failures = new ArrayDeque<>();
+        // When set, every listing waits on it, as a call to an endpoint that never answers does.
+        volatile CompletableFuture<ShardPage> hanging;
         private final int pages;
 
         PagedKinesis(int pages) {
@@ -72,6 +97,9 @@ class ShardDiscoveryTest {
         @Override
         public CompletableFuture<ShardPage> listShards(StreamRef stream, String nextToken) {
             tokens.add(nextToken);
+            if (hanging != null) {
+                return hanging;
+            }
             Throwable failure = failures.poll();
             if (failure != null) {
                 return CompletableFuture.failedFuture(failure);

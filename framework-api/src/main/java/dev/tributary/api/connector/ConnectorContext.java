@@ -10,8 +10,9 @@ public interface ConnectorContext {
     String connectorName();
 
     /**
-     * Asks the runtime to call {@link SourceConnector#taskConfigs(int)} again and restart the
-     * tasks if their configs changed, for example when a stream gained shards. Returns at once.
+     * Asks the runtime to call {@link SourceConnector#taskConfigs(int)} again, on the connector's
+     * own thread, and restart the tasks if their configs changed, for example when a stream gained
+     * shards. Returns at once.
      */
     void requestTaskReconfiguration();
 

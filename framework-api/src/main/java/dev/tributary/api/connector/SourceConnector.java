@@ -18,13 +18,20 @@ import java.util.Optional;
  * case ({@code KinesisSourceConnector} is {@code kinesis}).
  *
  * <p>Threads: the runtime creates one instance per running connector and calls
- * {@link #start}, {@link #taskConfigs} and {@link #stop} from one connector thread, never at
- * the same time. {@link #version}, {@link #configSchema} and {@link #validate} may be called on
+ * {@link #start}, {@link #taskConfigs}, {@link #offsetCommitPolicy} and {@link #stop} from that
+ * instance's own connector thread, one at a time, so a slow {@link #start} (listing shards,
+ * registering a consumer) holds up no other connector. When the connector is stopped, deleted or
+ * reconfigured while {@link #start} is still running, the runtime interrupts that thread and waits
+ * for it briefly; if {@link #start} has not returned by then, the instance is abandoned: it gets
+ * no tasks, its {@link #stop} is called on the same thread once {@link #start} returns, and a new
+ * instance may meanwhile start for the same connector. So return promptly from {@link #start}
+ * when interrupted. {@link #version}, {@link #configSchema} and {@link #validate} may be called on
  * a separate instance that is never started, from any thread. The runtime sets the thread's
  * context class loader to the plugin's own class loader around every call.
  *
- * <p>Errors: an exception from {@link #start} or {@link #taskConfigs} marks the connector
- * FAILED, with the exception's message as its status. Messages must not contain secrets.
+ * <p>Errors: an exception from {@link #start} or {@link #taskConfigs}, or an {@link Error} such
+ * as {@link OutOfMemoryError}, marks the connector FAILED, with the exception's message as its
+ * status; the worker and its other connectors go on. Messages must not contain secrets.
  */
 @Stable
 public interface SourceConnector {

@@ -17,9 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,18 +33,33 @@ import org.slf4j.LoggerFactory;
  * Runs one connector: starts the plugin, asks it for task configs, runs a {@link TaskRunner} per
  * config on the worker's task pool, and owns the connector's {@link ConnectorOffsets}.
  *
- * <p>Lifecycle calls ({@link #start}, {@link #stop}, {@link #reconfigure}, {@link #restartTask})
- * come from the worker's single connector thread, one at a time. {@link #status} and
- * {@link #taskConfigs} may be called from any thread.
+ * <p>Threads: every call into the plugin instance ({@code start}, {@code taskConfigs},
+ * {@code stop}) runs on this runner's own connector thread, one at a time, so a plugin that
+ * blocks in {@code start} (listing shards of an unreachable stream, say) holds up this connector
+ * only. {@link #start} returns at once; {@link #stop} interrupts a start still under way and waits
+ * for it at most {@link #ABANDON_START_AFTER}, after which the instance is abandoned: its
+ * {@code stop} runs on its thread when its {@code start} returns, and it never starts tasks.
+ * {@link #start}, {@link #stop}, {@link #restartTask}, {@link #pause} and {@link #resume} come from
+ * the worker's lifecycle thread; {@link #status}, {@link #taskConfigs} and
+ * {@link #awaitStarted} may be called from any thread.
  */
 final class ConnectorRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorRunner.class);
+    /** How long a stop waits for a plugin still in {@code start} before it abandons the instance. */
+    static final Duration ABANDON_START_AFTER = Duration.ofMillis(500);
 
     private final ConnectorConfig config;
     private final SourceConnector plugin;
     private final WorkerServices services;
     private final ExecutorService taskPool;
+    // This instance's plugin calls, in order; its one thread ends after the plugin's stop.
     private final ExecutorService connectorThread;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    // Guarded by this: once set, no task is started any more.
+    private boolean stopping;
+    private volatile Thread starting;
+    // Connector thread only: a plugin stopped before its start was called gets no stop either.
+    private boolean startCalled;
     private final ConnectorOffsets offsets;
     private final SecretMasking masking;
     private final List<TaskRunner> tasks = new CopyOnWriteArrayList<>();
@@ -51,12 +72,17 @@ final class ConnectorRunner {
     private volatile long lastCommitNanos = System.nanoTime();
 
     ConnectorRunner(ConnectorConfig config, SourceConnector plugin, WorkerServices services,
-            ExecutorService taskPool, ExecutorService connectorThread) {
+            ExecutorService taskPool) {
         this.config = requireNonNull(config, "config is null");
         this.plugin = requireNonNull(plugin, "plugin is null");
         this.services = requireNonNull(services, "services is null");
         this.taskPool = requireNonNull(taskPool, "taskPool is null");
-        this.connectorThread = requireNonNull(connectorThread, "connectorThread is null");
+        this.connectorThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "connector-" + config.name());
+            // A plugin that never returns from start must not keep the JVM from exiting.
+            t.setDaemon(true);
+            return t;
+        });
         this.offsets = new ConnectorOffsets(config.name(), services.offsetStore());
         this.masking = SecretMasking.of(schemaOf(plugin), config.connectorProps());
     }
@@ -93,8 +119,8 @@ final class ConnectorRunner {
      *
      * @return false when there is no such task
      */
-    boolean restartTask(int id) {
-        if (id < 0 || id >= tasks.size()) {
+    synchronized boolean restartTask(int id) {
+        if (stopping || id < 0 || id >= tasks.size()) {
             return false;
         }
         TaskRunner old = tasks.get(id);
@@ -107,61 +133,166 @@ final class ConnectorRunner {
         return true;
     }
 
-    /** Starts the plugin and its tasks. A failure marks the connector FAILED with a readable trace. */
+    /**
+     * Starts the plugin and then its tasks on this connector's own thread, and returns at once;
+     * the connector is UNASSIGNED until the plugin's {@code start} and {@code taskConfigs} return.
+     * A failure marks the connector FAILED with a readable trace.
+     */
     void start() {
         try {
-            plugin.start(new Context(), config.connectorProps());
-            commitPolicy = plugin.offsetCommitPolicy().orElse(new OffsetCommitPolicy(
-                    services.config().offsetFlushInterval(), 0, Duration.ZERO));
-            state = paused ? State.PAUSED : State.RUNNING;
-            trace = null;
-            startTasks(plugin.taskConfigs(config.tasksMax()));
-            LOG.info("connector {} started with {} task(s)", config.name(), tasks.size());
-        } catch (RuntimeException e) {
-            fail(e);
+            connectorThread.execute(this::startPlugin);
+        } catch (RejectedExecutionException e) {
+            started.complete(null);
         }
     }
 
-    /** Stops the tasks (which hand their offsets over), commits once more, then stops the plugin. */
-    void stop(Duration timeout) {
-        stopTasks(timeout);
-        commitOffsets();
+    /**
+     * Waits until the plugin's start has finished (started, failed or abandoned); false on timeout.
+     * Only to answer a request with the state after the start; nothing depends on it.
+     */
+    boolean awaitStarted(Duration timeout) {
         try {
-            plugin.stop();
-        } catch (RuntimeException e) {
-            LOG.warn("connector {} stop threw: {}", config.name(), masking.redact(ErrorSummary.of(e)));
+            started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    private void startPlugin() {
+        synchronized (this) {
+            if (stopping) {
+                started.complete(null);
+                return;
+            }
+            starting = Thread.currentThread();
+        }
+        startCalled = true;
+        try {
+            plugin.start(new Context(), config.connectorProps());
+            if (isStopping()) {
+                return;
+            }
+            commitPolicy = plugin.offsetCommitPolicy().orElse(new OffsetCommitPolicy(
+                    services.config().offsetFlushInterval(), 0, Duration.ZERO));
+            List<Map<String, String>> configs = plugin.taskConfigs(config.tasksMax());
+            synchronized (this) {
+                starting = null;
+                if (stopping) {
+                    return;
+                }
+                state = paused ? State.PAUSED : State.RUNNING;
+                trace = null;
+                startTasks(configs);
+            }
+            LOG.info("connector {} started with {} task(s)", config.name(), tasks.size());
+        } catch (Throwable e) {
+            // Errors too: a plugin sizing a list by a huge tasks.max throws OutOfMemoryError, and
+            // the connector, not the worker, must show it.
+            starting = null;
+            if (isStopping()) {
+                LOG.info("connector {} was stopped during its start, which ended with: {}", config.name(),
+                        masking.redact(ErrorSummary.of(e)));
+            } else {
+                fail(e);
+            }
+        } finally {
+            // A stop during start interrupted this thread; the plugin's stop, queued next, must not see that.
+            Thread.interrupted();
+            started.complete(null);
+        }
+    }
+
+    private synchronized boolean isStopping() {
+        return stopping;
+    }
+
+    /**
+     * Stops the tasks (which hand their offsets over), commits once more, then stops the plugin
+     * on its own thread. Waits for the plugin's stop at most {@code timeout}, and for a plugin
+     * still in {@code start} at most {@link #ABANDON_START_AFTER}; see the class comment.
+     */
+    void stop(Duration timeout) {
+        Thread inStart;
+        synchronized (this) {
+            stopping = true;
+            inStart = starting;
+            stopTasks(timeout);
+        }
+        if (inStart != null) {
+            inStart.interrupt();
+        }
+        commitOffsets();
+        Future<?> pluginStopped;
+        try {
+            pluginStopped = connectorThread.submit(() -> {
+                if (!startCalled) {
+                    return;
+                }
+                try {
+                    plugin.stop();
+                } catch (RuntimeException e) {
+                    LOG.warn("connector {} stop threw: {}", config.name(), masking.redact(ErrorSummary.of(e)));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pluginStopped = CompletableFuture.completedFuture(null);
+        }
+        connectorThread.shutdown();
+        Duration wait = started.isDone() ? timeout : ABANDON_START_AFTER;
+        try {
+            pluginStopped.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("connector {} did not {} within {} ms; it is abandoned, and its stop runs when its start returns",
+                    config.name(), started.isDone() ? "stop" : "return from its start", wait.toMillis());
+        } catch (ExecutionException e) {
+            LOG.warn("connector {} stop failed: {}", config.name(), masking.redact(ErrorSummary.of(e.getCause())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (state != State.FAILED) {
             state = State.STOPPED;
         }
     }
 
-    /** Asks every task to stop, without waiting; {@link #stop} waits. */
+    /** Asks every task to stop, and a plugin still in its start to give up, without waiting; {@link #stop} waits. */
     void requestStop() {
+        Thread inStart = starting;
+        if (inStart != null) {
+            inStart.interrupt();
+        }
         tasks.forEach(TaskRunner::stop);
     }
 
-    /** Asks the plugin for task configs again and restarts the tasks if they changed. */
-    void reconfigure() {
-        if (state == State.FAILED || state == State.STOPPED) {
+    /** Asks the plugin for task configs again and restarts the tasks if they changed. Connector thread only. */
+    private void reconfigure() {
+        if (state == State.FAILED || state == State.STOPPED || isStopping()) {
             return;
         }
         try {
             List<Map<String, String>> configs = plugin.taskConfigs(config.tasksMax());
-            List<Map<String, String>> current = tasks.stream().map(TaskRunner::taskConfig).toList();
-            if (configs.equals(current)) {
-                return;
+            synchronized (this) {
+                if (stopping) {
+                    return;
+                }
+                List<Map<String, String>> current = tasks.stream().map(TaskRunner::taskConfig).toList();
+                if (configs.equals(current)) {
+                    return;
+                }
+                LOG.info("connector {} reconfigures its tasks: {} -> {}", config.name(), current.size(), configs.size());
+                stopTasks(services.config().shutdownTimeout());
+                commitOffsets();
+                startTasks(configs);
             }
-            LOG.info("connector {} reconfigures its tasks: {} -> {}", config.name(), current.size(), configs.size());
-            stopTasks(services.config().shutdownTimeout());
-            commitOffsets();
-            startTasks(configs);
         } catch (RuntimeException e) {
             fail(e);
         }
     }
 
-    void pause() {
+    synchronized void pause() {
         paused = true;
         tasks.forEach(TaskRunner::pause);
         if (state == State.RUNNING) {
@@ -169,7 +300,7 @@ final class ConnectorRunner {
         }
     }
 
-    void resume() {
+    synchronized void resume() {
         paused = false;
         tasks.forEach(TaskRunner::resume);
         if (state == State.PAUSED) {
@@ -315,12 +446,21 @@ final class ConnectorRunner {
         taskFutures.clear();
     }
 
-    private void fail(Throwable error) {
+    private synchronized void fail(Throwable error) {
         String summary = masking.redact(ErrorSummary.of(error));
         LOG.error("connector {} failed: {}", config.name(), summary);
         state = State.FAILED;
         trace = summary;
         stopTasks(services.config().shutdownTimeout());
+    }
+
+    /** Runs on this connector's thread; nothing when the connector is being stopped. */
+    private void onConnectorThread(Runnable action) {
+        try {
+            connectorThread.execute(action);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("connector {} is stopping; a request of its plugin is dropped", config.name());
+        }
     }
 
     private final class Context implements ConnectorContext {
@@ -331,12 +471,16 @@ final class ConnectorRunner {
 
         @Override
         public void requestTaskReconfiguration() {
-            connectorThread.execute(ConnectorRunner.this::reconfigure);
+            onConnectorThread(ConnectorRunner.this::reconfigure);
         }
 
         @Override
         public void raiseError(Throwable error) {
-            connectorThread.execute(() -> fail(error));
+            onConnectorThread(() -> {
+                if (!isStopping()) {
+                    fail(error);
+                }
+            });
         }
 
         @Override

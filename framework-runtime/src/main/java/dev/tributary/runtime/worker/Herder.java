@@ -22,12 +22,15 @@ import java.util.Map;
  * without knowing them.
  *
  * <p>Threads: every method may be called from any thread; changes are applied one at a time and
- * each call returns once its change is done (and, for configs and target states, durable).
+ * each call returns once its change is done (and, for configs and target states, durable). A
+ * connector whose plugin takes long to start is answered while it is still starting (UNASSIGNED),
+ * and holds up no other connector's change.
  *
  * <p>Errors: {@link UnknownConnectorException} for an unknown connector or task,
  * {@link ConnectorExistsException} for a name that is taken, {@link ConfigException} with one line
  * per problem for an invalid config, {@link ConnectorStateException} for a request that does not
- * fit the connector's state, and {@link WorkerTimeoutException} when a change takes too long.
+ * fit the connector's state, and {@link WorkerTimeoutException} when a change waited too long to
+ * begin; such a change is never applied.
  */
 public interface Herder {
     /** The names of every connector, sorted. */

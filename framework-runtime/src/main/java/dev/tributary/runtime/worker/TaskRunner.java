@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -79,6 +80,8 @@ final class TaskRunner implements Runnable {
     private final UnaryOperator<String> redact;
 
     private final CountDownLatch finished = new CountDownLatch(1);
+    // Whoever sets it first owns the task's one life: run() to run it, stop() to end it before it ran.
+    private final AtomicBoolean claimed = new AtomicBoolean();
     private final Object stateLock = new Object();
     private volatile boolean stopRequested;
     private volatile boolean paused;
@@ -133,6 +136,9 @@ final class TaskRunner implements Runnable {
 
     @Override
     public void run() {
+        if (!claimed.compareAndSet(false, true)) {
+            return;
+        }
         String threadName = Thread.currentThread().getName();
         Thread.currentThread().setName("task-" + connector + "-" + id);
         try {
@@ -305,9 +311,17 @@ final class TaskRunner implements Runnable {
         return redact.apply(ErrorSummary.of(error));
     }
 
-    /** Asks the task to stop; returns at once. */
+    /**
+     * Asks the task to stop; returns at once. A task that never got a pool thread is stopped
+     * here and then, so that {@link #awaitStopped} does not wait for a run that will not come.
+     */
     void stop() {
         stopRequested = true;
+        if (claimed.compareAndSet(false, true)) {
+            setState(State.STOPPED, null);
+            finished.countDown();
+            return;
+        }
         SourceTask task = current;
         if (task != null) {
             try {

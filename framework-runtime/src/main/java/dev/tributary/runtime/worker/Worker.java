@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +38,15 @@ import org.slf4j.LoggerFactory;
  * target state in a {@link ConnectorConfigStore}, so that {@link #restore} brings them back after a
  * restart.
  *
- * <p>Connector lifecycle changes run one at a time on a single connector thread; the public
- * methods may be called from any thread and wait for the change to finish. Reads (status, info,
- * offsets) do not wait for changes.
+ * <p>Connector lifecycle changes run one at a time on a single lifecycle thread, so changes to one
+ * connector apply in the order they came; the public methods may be called from any thread and
+ * wait for the change to finish. The slow part of a start, the plugin's {@code start} and
+ * {@code taskConfigs}, runs on the connector's own thread (see {@link ConnectorRunner}), so a
+ * plugin stuck in its start delays no other connector's change: a change waits for it at most
+ * {@link #START_WAIT} before it answers with the connector still UNASSIGNED, and a stop waits for
+ * it at most half a second, then abandons that plugin instance. A change that waited longer than the
+ * change timeout behind others is withdrawn, never applied later; one already under way is waited
+ * for and answered. Reads (status, info, offsets) do not wait for changes.
  *
  * <p>Secrets: configs are kept in clear text for the plugins, and every config, task config and
  * trace that leaves the worker through {@link Herder} is masked with the connector's
@@ -47,6 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker implements Herder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    /** How long a change waits for the starts it began before it answers; they go on after. */
+    static final Duration START_WAIT = Duration.ofSeconds(5);
 
     private final WorkerServices services;
     private final ConnectorConfigStore store;
@@ -56,6 +65,9 @@ public final class Worker implements Herder, AutoCloseable {
     private final ScheduledExecutorService committer;
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
     private final Map<String, Optional<ConfigSchema>> schemas = new ConcurrentHashMap<>();
+    private final Duration changeTimeout;
+    // The runners the change under way started, for its caller to wait for. Connector thread only.
+    private List<ConnectorRunner> startedByChange;
     private volatile boolean closed;
     private volatile boolean ready;
 
@@ -85,6 +97,15 @@ public final class Worker implements Herder, AutoCloseable {
      * @param store where connector configs and target states are kept; the worker closes it
      */
     public Worker(WorkerServices services, ConnectorConfigStore store) {
+        this(services, store, services.config().shutdownTimeout().plus(Duration.ofSeconds(60)));
+    }
+
+    /**
+     * @param changeTimeout how long a change may wait for the lifecycle thread before it is
+     *     withdrawn and answered with {@link WorkerTimeoutException}
+     */
+    Worker(WorkerServices services, ConnectorConfigStore store, Duration changeTimeout) {
+        this.changeTimeout = requireNonNull(changeTimeout, "changeTimeout is null");
         this.services = requireNonNull(services, "services is null");
         this.store = requireNonNull(store, "store is null");
         this.validator = new ConnectorValidator(services.plugins());
@@ -101,9 +122,11 @@ public final class Worker implements Herder, AutoCloseable {
     }
 
     /**
-     * Starts every connector of the store in its target state. A connector that cannot be started
-     * (its plugin is gone, its config no longer valid) is kept and shown FAILED, so that it can be
-     * fixed over REST. Call once, before the worker takes requests.
+     * Starts every connector of the store in its target state, waiting for their starts at most
+     * {@link #START_WAIT}. A connector that cannot be started (its plugin is gone, its config no
+     * longer valid, its start throws, even an {@link Error}) is kept and shown FAILED with the
+     * reason, so that it can be fixed or deleted over REST; the worker starts all the same. Call
+     * once, before the worker takes requests.
      */
     public void restore() {
         restore(Set.of());
@@ -146,7 +169,7 @@ public final class Worker implements Herder, AutoCloseable {
      */
     public ConnectorStatus startConnector(Map<String, String> flatConfig) {
         ConnectorConfig config = validator.parse(flatConfig);
-        return onConnectorThread(() -> {
+        return fresh(onConnectorThread(() -> {
             ensureOpen();
             Entry existing = connectors.get(config.name());
             if (existing != null) {
@@ -164,7 +187,7 @@ public final class Worker implements Herder, AutoCloseable {
                 return statusOf(existing);
             }
             return statusOf(create(config.name(), new StoredConnector(flatConfig, TargetState.STARTED)));
-        });
+        }));
     }
 
     /** The status of a connector, if the worker knows it. */
@@ -200,7 +223,7 @@ public final class Worker implements Herder, AutoCloseable {
         requireNonNull(name, "name is null");
         requireNonNull(config, "config is null");
         requireNonNull(initialState, "initialState is null");
-        return onConnectorThread(() -> {
+        return fresh(onConnectorThread(() -> {
             ensureOpen();
             Entry existing = connectors.get(name);
             if (existing != null && !allowReplace) {
@@ -220,13 +243,13 @@ public final class Worker implements Herder, AutoCloseable {
             existing.awaitingClaim = false;
             replace(existing, new StoredConnector(full, existing.stored.targetState()));
             return new Created(false, infoOf(existing));
-        });
+        }));
     }
 
     @Override
     public ConnectorInfo patchConnectorConfig(String name, Map<String, String> patch) {
         requireNonNull(patch, "patch is null");
-        return onConnectorThread(() -> {
+        return fresh(onConnectorThread(() -> {
             ensureOpen();
             Entry entry = require(name);
             Map<String, String> merged = new LinkedHashMap<>(entry.stored.config());
@@ -247,7 +270,7 @@ public final class Worker implements Herder, AutoCloseable {
             entry.awaitingClaim = false;
             replace(entry, new StoredConnector(full, entry.stored.targetState()));
             return infoOf(entry);
-        });
+        }));
     }
 
     @Override
@@ -459,13 +482,14 @@ public final class Worker implements Herder, AutoCloseable {
         try {
             ConnectorConfig config = validator.parse(entry.stored.config());
             SourceConnector plugin = services.plugins().newConnector(config.connectorClass());
-            runner = new ConnectorRunner(config, plugin, services, taskPool, connectorThread);
+            runner = new ConnectorRunner(config, plugin, services, taskPool);
         } catch (ConfigException e) {
             // A stored config that no longer fits (its plugin removed, say) stays, FAILED, to be fixed.
             entry.startFailure = masking(entry.stored.config()).redact(String.join("; ", e.problems()));
             LOG.error("connector {} cannot start: {}", entry.name, entry.startFailure);
             return;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Errors too (a plugin class that no longer links, say): one connector, not the worker, fails.
             entry.startFailure = masking(entry.stored.config()).redact(ErrorSummary.of(e));
             LOG.error("connector {} cannot start: {}", entry.name, entry.startFailure);
             return;
@@ -475,6 +499,9 @@ public final class Worker implements Herder, AutoCloseable {
         }
         entry.runner = runner;
         runner.start();
+        if (startedByChange != null) {
+            startedByChange.add(runner);
+        }
     }
 
     /** Connector thread only: stops the runner, committing its offsets. */
@@ -623,16 +650,46 @@ public final class Worker implements Herder, AutoCloseable {
         }
     }
 
-    private <T> T onConnectorThread(Callable<T> action) {
-        Future<T> future;
+    /**
+     * Runs a change on the lifecycle thread and returns its result once the connectors it started
+     * have started, or {@link #START_WAIT} has passed. A change still queued after the change
+     * timeout is withdrawn, so it is never applied; one already running is waited for.
+     *
+     * <p>Package-private so that tests can hold the lifecycle thread.
+     */
+    <T> T onConnectorThread(Callable<T> action) {
+        // Claimed once: by the lifecycle thread to run the change, or by the timeout to withdraw it.
+        AtomicBoolean claimed = new AtomicBoolean();
+        Future<Applied<T>> future;
         try {
-            future = connectorThread.submit(action);
+            future = connectorThread.submit(() -> {
+                if (!claimed.compareAndSet(false, true)) {
+                    return null;
+                }
+                startedByChange = new ArrayList<>();
+                try {
+                    return new Applied<>(action.call(), List.copyOf(startedByChange));
+                } finally {
+                    startedByChange = null;
+                }
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new IllegalStateException("the worker is shutting down", e);
         }
+        Applied<T> applied;
         try {
-            return future.get(services.config().shutdownTimeout().toMillis() + Duration.ofSeconds(60).toMillis(),
-                    TimeUnit.MILLISECONDS);
+            try {
+                applied = future.get(changeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (claimed.compareAndSet(false, true)) {
+                    future.cancel(false);
+                    throw new WorkerTimeoutException("the worker did not get to this change within "
+                            + words(changeTimeout) + ", as other changes were under way; it was not applied,"
+                            + " and will not be: try again", e);
+                }
+                // Under way: its bounded steps (a stop waits at most task.shutdown.timeout.ms) finish it.
+                applied = future.get();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -641,9 +698,33 @@ public final class Worker implements Herder, AutoCloseable {
                 throw re;
             }
             throw new IllegalStateException(ErrorSummary.of(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new WorkerTimeoutException("the connector change did not finish in time", e);
         }
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        for (ConnectorRunner runner : applied.started()) {
+            runner.awaitStarted(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        return applied.result();
+    }
+
+    private static String words(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
+    /** A change's result, and the connectors it started. */
+    private record Applied<T>(T result, List<ConnectorRunner> started) {
+    }
+
+    /** The answer again, taken after the starts the change began have finished. */
+    private Created fresh(Created created) {
+        return new Created(created.created(), fresh(created.info()));
+    }
+
+    private ConnectorInfo fresh(ConnectorInfo info) {
+        return find(info.name()).map(this::infoOf).orElse(info);
+    }
+
+    private ConnectorStatus fresh(ConnectorStatus status) {
+        return find(status.name()).map(this::statusOf).orElse(status);
     }
 
     private static ThreadFactory named(String prefix) {

@@ -307,6 +307,40 @@ class TaskRunnerTest {
                 .orElseThrow(() -> new AssertionError("no sample " + sample));
     }
 
+    @Test
+    void aTaskStoppedBeforeItGotAThreadIsStoppedAtOnceAndNeverStarts() throws Exception {
+        ExecutorService onePool = Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        try {
+            onePool.submit(() -> {
+                busy.await();
+                return null;
+            });
+            AtomicInteger starts = new AtomicInteger();
+            CountingTask task = new CountingTask(0) {
+                @Override
+                public void start(SourceTaskContext context) {
+                    starts.incrementAndGet();
+                }
+            };
+            TaskRunner runner = runner(task, new RestartPolicy(Duration.ZERO, Duration.ZERO, 0));
+            java.util.concurrent.Future<?> queued = onePool.submit(runner);
+            assertThat(runner.status().state()).isEqualTo(State.UNASSIGNED);
+
+            runner.stop();
+
+            assertThat(runner.awaitStopped(Duration.ZERO)).as("stopped without waiting for a thread").isTrue();
+            assertThat(runner.status().state()).isEqualTo(State.STOPPED);
+            busy.countDown();
+            queued.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(starts.get()).as("the pool thread that comes later does not start it").isZero();
+            assertThat(runner.status().state()).isEqualTo(State.STOPPED);
+        } finally {
+            busy.countDown();
+            onePool.shutdownNow();
+        }
+    }
+
     private TaskRunner runner(SourceTask task, RestartPolicy policy) {
         return runner(task, policy, RecordTooLargePolicy.FAIL);
     }

@@ -52,6 +52,7 @@ class WorkerTest {
     @BeforeAll
     static void buildPlugins() throws Exception {
         VaultPlugin.build(plugins, work);
+        StallPlugin.build(plugins, work);
         registry = PluginRegistry.discover(List.of(plugins));
         pulsar = PulsarClient.builder().serviceUrl("pulsar://127.0.0.1:1").build();
     }
@@ -77,10 +78,15 @@ class WorkerTest {
     }
 
     private Worker newWorker(Set<String> givenAtStart) {
+        return newWorker(givenAtStart, Duration.ofSeconds(62));
+    }
+
+    private Worker newWorker(Set<String> givenAtStart, Duration changeTimeout) {
         WorkerConfig config = WorkerConfig.fromMap(Map.of("data.dir", dataDir.toString(), "offset.store", "memory",
                 "task.shutdown.timeout.ms", "2000"));
         Worker created = new Worker(new WorkerServices(config, registry, offsets, pulsar, new MetricsRegistry(),
-                Clock.systemUTC(), "test:1"), new FileConnectorConfigStore(dataDir.resolve(FileConnectorConfigStore.FILE_NAME)));
+                Clock.systemUTC(), "test:1"), new FileConnectorConfigStore(dataDir.resolve(FileConnectorConfigStore.FILE_NAME)),
+                changeTimeout);
         created.restore(givenAtStart);
         return created;
     }
@@ -99,6 +105,19 @@ class WorkerTest {
         config.put(VaultPlugin.TOKEN, TOKEN);
         config.put(VaultPlugin.PATH, "/kv/" + name);
         return config;
+    }
+
+    private Map<String, String> stall(String name) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("name", name);
+        config.put("connector.class", "stall");
+        config.put("topic", "t");
+        config.put(StallPlugin.DIR, dataDir.toString());
+        return config;
+    }
+
+    private void release(String name) throws Exception {
+        Files.writeString(dataDir.resolve(name + ".release"), "");
     }
 
     private State state(String name) {
@@ -327,5 +346,119 @@ class WorkerTest {
         worker.close();
         assertThat(worker.isReady()).isFalse();
         assertThat(worker.isResponsive(Duration.ofSeconds(1))).isFalse();
+    }
+
+    @Test
+    void aConnectorStuckInStartDelaysNoOtherConnectorAndCanBeDeleted() throws Exception {
+        worker.close();
+        // A short change timeout: a change held up by the stuck start fails the test quickly.
+        worker = newWorker(Set.of(), Duration.ofSeconds(10));
+
+        Herder.Created stuck = worker.putConnectorConfig("stuck", stall("stuck"), false, TargetState.STARTED);
+
+        assertThat(stuck.created()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dataDir.resolve("stuck.started")));
+        assertThat(Files.readString(dataDir.resolve("stuck.started"))).as("the plugin's own connector thread")
+                .isEqualTo("connector-stuck");
+        assertThat(state("stuck")).as("still in start").isEqualTo(State.UNASSIGNED);
+        assertThat(worker.isResponsive(Duration.ofSeconds(1))).isTrue();
+        assertThat(worker.putConnectorConfig("other", vault("other"), false, TargetState.STARTED).created()).isTrue();
+        assertThat(state("other")).isEqualTo(State.RUNNING);
+        worker.pauseConnector("other");
+        worker.deleteConnector("other");
+        assertThat(worker.connectorNames()).containsExactly("stuck");
+
+        worker.deleteConnector("stuck");
+
+        assertThat(worker.connectorNames()).isEmpty();
+        assertThat(dataDir.resolve("stuck.stopped")).as("stop waits for start to return").doesNotExist();
+        release("stuck");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dataDir.resolve("stuck.stopped")));
+        assertThat(Files.readString(dataDir.resolve("stuck.stopped"))).as("start and stop on one thread")
+                .isEqualTo("connector-stuck");
+        assertThat(dataDir.resolve("stuck.configs")).as("an abandoned instance is asked for no task configs")
+                .doesNotExist();
+    }
+
+    @Test
+    void aConnectorStuckInStartCanBeReconfiguredAndRunsWithTheNewConfig() throws Exception {
+        worker.putConnectorConfig("s", stall("s"), false, TargetState.STARTED);
+        assertThat(state("s")).isEqualTo(State.UNASSIGNED);
+
+        Map<String, String> fixed = stall("s");
+        Path elsewhere = Files.createDirectories(dataDir.resolve("elsewhere"));
+        fixed.put(StallPlugin.DIR, elsewhere.toString());
+        Files.writeString(elsewhere.resolve("s.release"), "");
+        worker.putConnectorConfig("s", fixed, true, TargetState.STARTED);
+
+        assertThat(state("s")).isEqualTo(State.RUNNING);
+        assertThat(worker.connectorInfo("s").config()).containsEntry(StallPlugin.DIR, elsewhere.toString());
+        assertThat(Files.readString(elsewhere.resolve("s.started"))).as("SourceConnector's thread promise")
+                .isEqualTo("connector-s");
+        assertThat(Files.readString(elsewhere.resolve("s.configs"))).isEqualTo("connector-s");
+        release("s");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dataDir.resolve("s.stopped")));
+        assertThat(state("s")).as("the abandoned instance does not touch the new one").isEqualTo(State.RUNNING);
+    }
+
+    @Test
+    void aChangeThatTimedOutWaitingIsNeverAppliedLater() throws Exception {
+        worker.close();
+        worker = newWorker(Set.of(), Duration.ofMillis(200));
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> worker.onConnectorThread(() -> {
+            holding.countDown();
+            hold.await();
+            return null;
+        }));
+        holder.start();
+        holding.await();
+
+        assertThatThrownBy(() -> worker.putConnectorConfig("late", vault("late"), false, TargetState.STARTED))
+                .isInstanceOf(WorkerTimeoutException.class).hasMessageContaining("not applied");
+        hold.countDown();
+        holder.join();
+
+        assertThat(worker.isResponsive(Duration.ofSeconds(5))).as("every change queued before has run").isTrue();
+        assertThat(worker.connectorNames()).doesNotContain("late");
+        Path stored = dataDir.resolve(FileConnectorConfigStore.FILE_NAME);
+        assertThat(Files.exists(stored) ? Files.readString(stored) : "").doesNotContain("late");
+        assertThat(worker.putConnectorConfig("late", vault("late"), false, TargetState.STARTED).created())
+                .as("a retry is a fresh change").isTrue();
+    }
+
+    @Test
+    void aWorkerRestartedWithStoredConfigsThatCannotStartRunsAndShowsThemFailed() throws Exception {
+        worker.putConnectorConfig("good", vault("good"), false, TargetState.STARTED);
+        worker.close();
+        release("huge");
+        try (FileConnectorConfigStore store = new FileConnectorConfigStore(dataDir.resolve(FileConnectorConfigStore.FILE_NAME))) {
+            Map<String, String> huge = stall("huge");
+            huge.put("tasks.max", "2147483647");
+            store.put("huge", new StoredConnector(huge, TargetState.STARTED));
+            Map<String, String> invalid = vault("invalid");
+            invalid.put(VaultPlugin.MODE, "DELETE");
+            store.put("invalid", new StoredConnector(invalid, TargetState.STARTED));
+        }
+
+        worker = newWorker();
+
+        assertThat(worker.isReady()).isTrue();
+        assertThat(state("good")).isEqualTo(State.RUNNING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> state("huge") == State.FAILED);
+        assertThat(worker.connectorStatus("huge").trace()).as("its reason, whichever check refuses it first")
+                .containsAnyOf("tasks.max", "OutOfMemoryError");
+        ConnectorStatus invalid = worker.connectorStatus("invalid");
+        assertThat(invalid.state()).isEqualTo(State.FAILED);
+        assertThat(invalid.trace()).contains(VaultPlugin.MODE).doesNotContain(TOKEN);
+
+        worker.deleteConnector("huge");
+        Map<String, String> fixed = vault("invalid");
+        worker.putConnectorConfig("invalid", fixed, true, TargetState.STARTED);
+        assertThat(state("invalid")).isEqualTo(State.RUNNING);
+        restartWorker();
+        assertThat(worker.connectorNames()).containsExactly("good", "invalid");
+        assertThat(state("invalid")).isEqualTo(State.RUNNING);
     }
 }
