@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * <p>The connector lists the shards, spreads those still to read over the tasks, and lists them
  * again every {@code shardDiscoveryInterval}; when new shards appear (after a split or a merge)
  * it asks the runtime to reconfigure the tasks.
+ *
+ * <p>A stream deleted and created again under the same name has shards with the old shards' ids.
+ * The connector tells them apart by the stream's creation time, which every offset records
+ * ({@link KinesisOffsets#STREAM_CREATED_AT}): offsets of another creation time are of the old
+ * stream, so they are ignored (with a WARN) and the new stream's shards are read from their start.
+ * When a listing finds a stream's creation time changed, the tasks are reconfigured.
  */
 public final class KinesisSourceConnector implements SourceConnector {
     /** The task-config key that carries a task's shards. */
@@ -56,6 +62,8 @@ public final class KinesisSourceConnector implements SourceConnector {
     private Map<String, String> props;
     private ScheduledExecutorService discoveryThread;
     private volatile Map<StreamRef, List<ShardInfo>> shards = Map.of();
+    /** Each stream's creation time in epoch millis, by name, as last listed. */
+    private volatile Map<String, Long> createdAt = Map.of();
     private volatile Set<String> assigned = Set.of();
     private String consumers = "";
 
@@ -77,7 +85,10 @@ public final class KinesisSourceConnector implements SourceConnector {
         this.config = KinesisSourceConfig.from(props);
         this.client = SharedClients.acquire(props, config);
         this.proxy = client.proxy();
-        shards = discover();
+        Listing listing = discover();
+        shards = listing.shards();
+        createdAt = listing.createdAt();
+        warnAboutOffsetsOfEarlierStreams(Set.copyOf(createdAt.keySet()));
         if (config.useEnhancedFanOut()) {
             consumers = registerConsumers();
         }
@@ -97,7 +108,7 @@ public final class KinesisSourceConnector implements SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<List<ShardAssignment>> perTask = ShardAssigner.assign(shards, finishedShards(), maxTasks);
+        List<List<ShardAssignment>> perTask = ShardAssigner.assign(shards, createdAt, finishedShards(), maxTasks);
         Set<String> nowAssigned = new HashSet<>();
         List<Map<String, String>> configs = new ArrayList<>();
         for (List<ShardAssignment> assignments : perTask) {
@@ -131,8 +142,24 @@ public final class KinesisSourceConnector implements SourceConnector {
     /** Lists again; new shards (children of a reshard) mean the tasks must be reconfigured. */
     private void rediscover() {
         try {
-            Map<StreamRef, List<ShardInfo>> listed = discover();
+            Listing listing = discover();
+            Map<StreamRef, List<ShardInfo>> listed = listing.shards();
+            Set<String> recreated = new HashSet<>();
+            listing.createdAt().forEach((stream, created) -> {
+                Long before = createdAt.get(stream);
+                if (before != null && !before.equals(created)) {
+                    recreated.add(stream);
+                }
+            });
             shards = listed;
+            createdAt = listing.createdAt();
+            if (!recreated.isEmpty()) {
+                warnAboutOffsetsOfEarlierStreams(recreated);
+                LOG.warn("connector {}: streams {} were deleted and created again; reassigning their shards to tasks, to"
+                        + " be read from their start", context.connectorName(), recreated);
+                context.requestTaskReconfiguration();
+                return;
+            }
             Set<String> finished = finishedShards();
             Set<String> unassigned = new HashSet<>();
             listed.forEach((stream, list) -> list.forEach(s -> {
@@ -150,12 +177,19 @@ public final class KinesisSourceConnector implements SourceConnector {
         }
     }
 
-    private Map<StreamRef, List<ShardInfo>> discover() {
+    /** What a listing found: each stream's shards, and each stream's creation time by name. */
+    private record Listing(Map<StreamRef, List<ShardInfo>> shards, Map<String, Long> createdAt) {
+    }
+
+    private Listing discover() {
         ShardDiscovery discovery = new ShardDiscovery(proxy, config.backoffTime());
         Map<StreamRef, List<ShardInfo>> listed = new LinkedHashMap<>();
+        Map<String, Long> created = new LinkedHashMap<>();
         try {
             for (KinesisStreamRef ref : config.streams()) {
                 StreamRef stream = new StreamRef(ref.name(), ref.arn().orElse(knownArn(ref.name())));
+                // Before the listing: shards listed after a recreation then never pass for the old stream's.
+                created.put(stream.name(), discovery.creationTime(stream));
                 listed.put(stream, discovery.shards(stream));
             }
         } catch (InterruptedException e) {
@@ -164,7 +198,7 @@ public final class KinesisSourceConnector implements SourceConnector {
         } catch (IllegalStateException e) {
             throw new ConnectException(e.getMessage(), e.getCause());
         }
-        return listed;
+        return new Listing(listed, Map.copyOf(created));
     }
 
     /**
@@ -206,15 +240,36 @@ public final class KinesisSourceConnector implements SourceConnector {
         return String.join(";", pairs);
     }
 
+    /** Logs, once per stream, that committed offsets of these streams belong to an earlier stream of the same name. */
+    private void warnAboutOffsetsOfEarlierStreams(Set<String> streams) {
+        Map<String, Long> created = createdAt;
+        Map<String, Integer> stale = new LinkedHashMap<>();
+        for (Map.Entry<SourcePartition, SourceOffset> e : context.offsetReader().allOffsets().entrySet()) {
+            String stream = e.getKey().getString(KinesisOffsets.STREAM);
+            if (streams.contains(stream) && KinesisOffsets.isOfAnotherStream(e.getValue(),
+                    created.getOrDefault(stream, KinesisOffsets.UNKNOWN_CREATION))) {
+                stale.merge(stream, 1, Integer::sum);
+            }
+        }
+        stale.forEach((stream, count) -> LOG.warn("connector {}: {} committed offsets of stream {} belong to an earlier"
+                + " stream of that name, deleted since; the stream now there (created at {}) is read from its start"
+                + " (TRIM_HORIZON), and its commits replace those offsets", context.connectorName(), count, stream,
+                java.time.Instant.ofEpochMilli(created.get(stream))));
+    }
+
     private String knownArn(String streamName) {
         return shards.keySet().stream().filter(s -> s.name().equals(streamName)).map(StreamRef::arn)
                 .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
+    /** The shards whose end is committed, as {@code stream/shardId}; ends of an earlier stream of the same name do not count. */
     private Set<String> finishedShards() {
+        Map<String, Long> created = createdAt;
         Set<String> finished = new HashSet<>();
         for (Map.Entry<SourcePartition, SourceOffset> e : context.offsetReader().allOffsets().entrySet()) {
-            if (KinesisOffsets.isShardEnd(e.getValue())) {
+            String stream = e.getKey().getString(KinesisOffsets.STREAM);
+            long streamCreated = created.getOrDefault(stream, KinesisOffsets.UNKNOWN_CREATION);
+            if (KinesisOffsets.isShardEnd(e.getValue()) && !KinesisOffsets.isOfAnotherStream(e.getValue(), streamCreated)) {
                 finished.add(e.getKey().getString(KinesisOffsets.STREAM) + "/" + e.getKey().getString(KinesisOffsets.SHARD));
             }
         }

@@ -14,8 +14,12 @@ import java.util.List;
  * @param shardId the shard
  * @param child whether the shard came from a reshard; a child with no committed offset starts at TRIM_HORIZON
  * @param waitFor parents that must be finished, and their ends committed, before this shard is read
+ * @param streamCreatedAt when the stream was created, in epoch millis, or
+ *     {@link KinesisOffsets#UNKNOWN_CREATION}; committed offsets of another creation time are of a
+ *     deleted stream of the same name, and are not resumed from
  */
-public record ShardAssignment(String stream, String streamArn, String shardId, boolean child, List<String> waitFor) {
+public record ShardAssignment(String stream, String streamArn, String shardId, boolean child, List<String> waitFor,
+        long streamCreatedAt) {
     private static final String ENTRY = ";";
     private static final String FIELD = ",";
     private static final String PARENT = " ";
@@ -27,12 +31,17 @@ public record ShardAssignment(String stream, String streamArn, String shardId, b
         waitFor = List.copyOf(waitFor);
     }
 
+    /** An assignment in a stream whose creation time is not known. */
+    public ShardAssignment(String stream, String streamArn, String shardId, boolean child, List<String> waitFor) {
+        this(stream, streamArn, shardId, child, waitFor, KinesisOffsets.UNKNOWN_CREATION);
+    }
+
     /** Encodes assignments for a task config; stream names, ARNs and shard ids hold no ',', ';' or ' '. */
     public static String encode(List<ShardAssignment> assignments) {
         List<String> entries = new ArrayList<>();
         for (ShardAssignment a : assignments) {
             entries.add(String.join(FIELD, a.stream, a.streamArn, a.shardId, a.child ? "1" : "0",
-                    String.join(PARENT, a.waitFor)));
+                    String.join(PARENT, a.waitFor), Long.toString(a.streamCreatedAt)));
         }
         return String.join(ENTRY, entries);
     }
@@ -44,11 +53,13 @@ public record ShardAssignment(String stream, String streamArn, String shardId, b
         }
         for (String entry : text.split(ENTRY)) {
             String[] f = entry.split(FIELD, -1);
-            if (f.length != 5) {
+            // Five fields: written before the stream's creation time was part of an assignment.
+            if (f.length != 5 && f.length != 6) {
                 throw new IllegalArgumentException("bad shard assignment: " + entry);
             }
             List<String> parents = f[4].isBlank() ? List.of() : Arrays.asList(f[4].split(PARENT));
-            result.add(new ShardAssignment(f[0], f[1], f[2], f[3].equals("1"), parents));
+            long created = f.length == 6 ? Long.parseLong(f[5]) : KinesisOffsets.UNKNOWN_CREATION;
+            result.add(new ShardAssignment(f[0], f[1], f[2], f[3].equals("1"), parents, created));
         }
         return result;
     }

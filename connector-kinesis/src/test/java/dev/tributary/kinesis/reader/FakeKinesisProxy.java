@@ -35,6 +35,8 @@ final class FakeKinesisProxy implements KinesisProxy {
     final List<StartPosition> iteratorRequests = new CopyOnWriteArrayList<>();
     final AtomicInteger getRecordsCalls = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
+    /** When the stream was created; {@link #recreate} moves it on. */
+    volatile Instant created = Instant.parse("2026-01-01T00:00:00Z");
     private long nextSequence = 1000;
 
     /** Adds an open shard. */
@@ -58,6 +60,17 @@ final class FakeKinesisProxy implements KinesisProxy {
         return record;
     }
 
+    /**
+     * Deletes the stream and creates it again under the same name: the shards keep their ids but
+     * lose their records, and the creation time moves on.
+     */
+    synchronized void recreate() {
+        shards.replaceAll((id, records) -> new ArrayList<>());
+        shardInfos.replaceAll((id, s) -> new ShardInfo(id, s.parentShardId(), s.adjacentParentShardId(), null));
+        created = created.plusSeconds(3600);
+        generation.incrementAndGet();
+    }
+
     /** Every iterator handed out so far stops working, as after five minutes. */
     void expireIterators() {
         generation.incrementAndGet();
@@ -66,6 +79,11 @@ final class FakeKinesisProxy implements KinesisProxy {
     @Override
     public CompletableFuture<String> streamArn(StreamRef stream) {
         return CompletableFuture.completedFuture("arn:aws:kinesis:us-east-1:000000000000:stream/" + stream.name());
+    }
+
+    @Override
+    public CompletableFuture<Instant> streamCreationTime(StreamRef stream) {
+        return CompletableFuture.completedFuture(created);
     }
 
     @Override
