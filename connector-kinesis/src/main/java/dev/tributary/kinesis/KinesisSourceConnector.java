@@ -65,7 +65,8 @@ public final class KinesisSourceConnector implements SourceConnector {
     /** Each stream's creation time in epoch millis, by name, as last listed. */
     private volatile Map<String, Long> createdAt = Map.of();
     private volatile Set<String> assigned = Set.of();
-    private String consumers = "";
+    /** Written by the discovery thread after a recreated stream's consumer is registered, read by taskConfigs. */
+    private volatile String consumers = "";
 
     @Override
     public String version() {
@@ -152,6 +153,10 @@ public final class KinesisSourceConnector implements SourceConnector {
                 }
             });
             shards = listed;
+            if (!recreated.isEmpty() && config.useEnhancedFanOut()) {
+                // Deleting a stream deletes its consumers. Before the new creation time is kept, so a failure is retried.
+                consumers = registerConsumers();
+            }
             createdAt = listing.createdAt();
             if (!recreated.isEmpty()) {
                 warnAboutOffsetsOfEarlierStreams(recreated);

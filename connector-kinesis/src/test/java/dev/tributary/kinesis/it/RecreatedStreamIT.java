@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.apache.pulsar.client.api.Message;
-import org.junit.jupiter.api.Test;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -25,7 +27,8 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 /**
  * A stream is deleted, while the connector reads it, and created again under the same name: its
  * new shards have the old shards' ids, which the old offsets mark as read to their end. The
- * connector tells the new stream by its creation time and reads all of it.
+ * connector tells the new stream by its creation time and reads all of it, by polling and by
+ * enhanced fan-out, whose consumer went with the deleted stream.
  */
 @ExtendWith(TestServices.class)
 class RecreatedStreamIT {
@@ -35,8 +38,9 @@ class RecreatedStreamIT {
     @TempDir
     Path dir;
 
-    @Test
-    void everyRecordOfTheRecreatedStreamIsRead(PulsarStandalone pulsar, KinesisMock kinesis) throws Exception {
+    @ParameterizedTest(name = "useEnhancedFanOut={0}")
+    @ValueSource(booleans = {false, true})
+    void everyRecordOfTheRecreatedStreamIsRead(boolean fanOut, PulsarStandalone pulsar, KinesisMock kinesis) throws Exception {
         String stream = "recreated-" + System.nanoTime();
         kinesis.createStream(stream, 2);
         String topic = KinesisItSupport.topic("recreated");
@@ -46,7 +50,10 @@ class RecreatedStreamIT {
         try (TributaryRuntime runtime = KinesisItSupport.runtime(pulsar.serviceUrl(), dir.resolve("data"));
              PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic);
              KinesisAsyncClient admin = kinesis.newAsyncClient()) {
-            runtime.worker().startConnector(KinesisItSupport.connector("recreated", kinesis, stream, topic));
+            Map<String, String> config = KinesisItSupport.connector("recreated", kinesis, stream, topic);
+            config.put("useEnhancedFanOut", Boolean.toString(fanOut));
+            config.put("consumerName", "recreated-it");
+            runtime.worker().startConnector(config);
             put(producer, 0);
             reader.readUntil(m -> m.size() >= PER_PHASE, Duration.ofSeconds(60));
             Instant firstCreated = created(admin, stream);
@@ -63,7 +70,7 @@ class RecreatedStreamIT {
             // A moment more, so that a repeat behind the last record is counted too.
             List<Message<byte[]>> messages = reader.readUntil(m -> false, Duration.ofSeconds(2));
             Report report = accounting.check(messages, AccountedProducer::delivered);
-            System.out.println("RecreatedStreamIT: " + report);
+            System.out.println("RecreatedStreamIT (useEnhancedFanOut=" + fanOut + "): " + report);
 
             assertThat(accounting.writtenCount()).isEqualTo(2 * PER_PHASE);
             assertThat(report.exact()).as("every record of both streams, each key in order: %s", report).isTrue();
