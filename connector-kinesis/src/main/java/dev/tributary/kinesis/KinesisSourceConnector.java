@@ -147,8 +147,10 @@ public final class KinesisSourceConnector implements SourceConnector {
             Map<StreamRef, List<ShardInfo>> listed = listing.shards();
             Set<String> recreated = new HashSet<>();
             listing.createdAt().forEach((stream, created) -> {
-                Long before = createdAt.get(stream);
-                if (before != null && !before.equals(created)) {
+                long before = createdAt.getOrDefault(stream, KinesisOffsets.UNKNOWN_CREATION);
+                // A time that was or is unknown (no kinesis:DescribeStreamSummary) tells nothing.
+                if (before != KinesisOffsets.UNKNOWN_CREATION && created != KinesisOffsets.UNKNOWN_CREATION
+                        && before != created) {
                     recreated.add(stream);
                 }
             });
@@ -193,7 +195,8 @@ public final class KinesisSourceConnector implements SourceConnector {
         try {
             for (KinesisStreamRef ref : config.streams()) {
                 StreamRef stream = new StreamRef(ref.name(), ref.arn().orElse(knownArn(ref.name())));
-                // Before the listing: shards listed after a recreation then never pass for the old stream's.
+                // A recreation between the two calls stamps the new shards' first offsets with the old time; the next
+                // listing sees the new time, and the shards are read again from their start: repeats, never a loss.
                 created.put(stream.name(), discovery.creationTime(stream));
                 listed.put(stream, discovery.shards(stream));
             }
