@@ -102,6 +102,16 @@ final class OffsetTopicDecoder {
         return decoded;
     }
 
+    /**
+     * Logs, once per record, that a record of a newer format version was left out of a listing;
+     * reading its connector refuses it with {@code refusal}'s message.
+     */
+    void warnLeftOut(String key, byte[] raw, OffsetStoreException refusal) {
+        if (warned.put(key, raw) != raw) {
+            LOG.warn("{}; its connector is left out of the list of connectors with offsets", refusal.getMessage());
+        }
+    }
+
     /** How many undecodable records were skipped, counting each once. */
     long skipped() {
         return skipped.get();

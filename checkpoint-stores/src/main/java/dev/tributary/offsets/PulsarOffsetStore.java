@@ -266,7 +266,7 @@ public final class PulsarOffsetStore implements OffsetStore {
                 owner = decoder.owner(record.getKey(), record.getValue());
             } catch (OffsetStoreException e) {
                 // A newer Tributary's record: reading that connector says so; the others are listed.
-                LOG.warn("{}; connector '{}' is left out of the list", e.getMessage(), connector);
+                decoder.warnLeftOut(record.getKey(), record.getValue(), e);
                 continue;
             }
             // Offsets are never written empty (a tombstone takes their place), so a record means offsets.

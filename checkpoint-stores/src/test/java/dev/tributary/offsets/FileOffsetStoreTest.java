@@ -309,19 +309,24 @@ class FileOffsetStoreTest extends OffsetStoreConformance {
 
     @ParameterizedTest
     @EnumSource(FileDamage.class)
-    void aDamagedFileIsRecoveredFromItsPreviousCopyWhichTheNextCommitKeeps(FileDamage damage) throws IOException {
+    void aDamagedFileIsRecoveredFromItsPreviousCopyWhichTheNextCommitKeeps(FileDamage damage) throws Exception {
         try (OffsetStore store = open()) {
             store.write(CONNECTOR, batch(3, 1));
             store.write(CONNECTOR, batch(3, 2));
         }
         damage.apply(file());
 
-        try (OffsetStore store = open()) {
-            assertThat(store.readAll(CONNECTOR)).isEqualTo(batch(3, 1));
-            store.write(CONNECTOR, batch(3, 3));
-            // The damaged file is replaced, not kept as the previous copy.
-            assertThat(decode(previousCopy())).isEqualTo(batch(3, 1));
-        }
+        String log = StandardErrorCapture.during(() -> {
+            try (OffsetStore store = open()) {
+                assertThat(store.readAll(CONNECTOR)).isEqualTo(batch(3, 1));
+                store.write(CONNECTOR, batch(3, 3));
+                // The damaged file is replaced, not kept as the previous copy.
+                assertThat(decode(previousCopy())).isEqualTo(batch(3, 1));
+            }
+        });
+
+        assertThat(log).contains("WARN", "offset file " + file() + " is damaged (",
+                "using its previous copy " + previousCopy() + " instead");
 
         try (OffsetStore store = open()) {
             assertThat(store.readAll(CONNECTOR)).isEqualTo(batch(3, 3));

@@ -85,6 +85,39 @@ class OffsetTopicDecoderTest {
     }
 
     @Test
+    void theWarningNamesTheKeyTopicAndSizeButNeverTheContent() throws Exception {
+        byte[] garbage = bytes("{\"version\":\"token=s3cr3t-value\",\"owner\":\"s3cr3t-value\"}");
+
+        String log = StandardErrorCapture.during(() -> {
+            decoder.owner(OWNER_KEY, garbage);
+            decoder.offsets(CONNECTOR, OFFSETS_KEY, bytes("s3cr3t-value is not json"));
+        });
+
+        assertThat(log).contains("WARN", "offset record '" + OWNER_KEY + "' in topic " + TOPIC + " (" + garbage.length
+                + " bytes) does not decode as an owner record, so it is ignored",
+                "offset record '" + OFFSETS_KEY + "' in topic " + TOPIC + " (24 bytes) does not decode as an offsets record")
+                .doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void aNewerRecordLeftOutOfAListingIsWarnedAboutOnce() throws Exception {
+        byte[] newer = bytes("{\"version\":9,\"owner\":\"x\"}");
+
+        String log = StandardErrorCapture.during(() -> {
+            for (int i = 0; i < 3; i++) {
+                try {
+                    decoder.owner(OWNER_KEY, newer);
+                } catch (OffsetStoreException e) {
+                    decoder.warnLeftOut(OWNER_KEY, newer, e);
+                }
+            }
+        });
+
+        assertThat(log.split("has format version 9", -1)).hasSize(2);
+        assertThat(log).contains("its connector is left out of the list of connectors with offsets");
+    }
+
+    @Test
     void aRecordOfANewerVersionIsRefusedNotSkipped() {
         assertThatThrownBy(() -> decoder.owner(OWNER_KEY, bytes("{\"version\":9,\"owner\":\"x\"}")))
                 .isInstanceOf(OffsetStoreException.class)
