@@ -55,6 +55,14 @@ public final class KinesisSourceConnector implements SourceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSourceConnector.class);
 
+    /** Hands out the Kinesis client of a config: the shared SDK client, or in tests a fake. */
+    @FunctionalInterface
+    interface Clients {
+        SharedClients.Lease acquire(Map<String, String> props, KinesisSourceConfig config);
+    }
+
+    private final Clients clients;
+
     private KinesisSourceConfig config;
     private SharedClients.Lease client;
     private KinesisProxy proxy;
@@ -67,6 +75,15 @@ public final class KinesisSourceConnector implements SourceConnector {
     private volatile Set<String> assigned = Set.of();
     /** Written by the discovery thread after a recreated stream's consumer is registered, read by taskConfigs. */
     private volatile String consumers = "";
+
+    /** The connector, for ServiceLoader. */
+    public KinesisSourceConnector() {
+        this(SharedClients::acquire);
+    }
+
+    KinesisSourceConnector(Clients clients) {
+        this.clients = java.util.Objects.requireNonNull(clients, "clients is null");
+    }
 
     @Override
     public String version() {
@@ -84,7 +101,7 @@ public final class KinesisSourceConnector implements SourceConnector {
         this.context = context;
         this.props = Map.copyOf(props);
         this.config = KinesisSourceConfig.from(props);
-        this.client = SharedClients.acquire(props, config);
+        this.client = clients.acquire(props, config);
         this.proxy = client.proxy();
         Listing listing = discover();
         shards = listing.shards();
@@ -140,8 +157,11 @@ public final class KinesisSourceConnector implements SourceConnector {
         }
     }
 
-    /** Lists again; new shards (children of a reshard) mean the tasks must be reconfigured. */
-    private void rediscover() {
+    /**
+     * Lists again; new shards (children of a reshard) or a stream created again mean the tasks
+     * must be reconfigured. Runs on the discovery thread (tests call it directly).
+     */
+    void rediscover() {
         try {
             Listing listing = discover();
             Map<StreamRef, List<ShardInfo>> listed = listing.shards();
