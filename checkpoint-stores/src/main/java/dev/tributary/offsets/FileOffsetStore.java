@@ -82,7 +82,7 @@ public final class FileOffsetStore implements OffsetStore {
      * empty when the file does not exist yet.
      *
      * @throws OffsetStoreException when the file is in use by another store, cannot be read, is
-     *         damaged, or was written by a newer Tributary
+     *         damaged (or missing) with no whole previous copy, or was written by a newer Tributary
      */
     public FileOffsetStore(Path file, OffsetCodec codec) {
         this(file, codec, FileOffsetStore::writeFully);

@@ -75,7 +75,7 @@ public final class FileConnectorConfigStore implements ConnectorConfigStore {
      * Opens the store in {@code file}, creating its directory when missing.
      *
      * @throws ConfigException naming the file when it is in use by another worker, cannot be read,
-     *     is damaged, or was written by a newer Tributary
+     *     is damaged (or missing) with no whole previous copy, or was written by a newer Tributary
      */
     public FileConnectorConfigStore(Path file) {
         this.file = requireNonNull(file, "file is null").toAbsolutePath().normalize();
