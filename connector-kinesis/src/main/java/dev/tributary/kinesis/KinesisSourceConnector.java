@@ -271,18 +271,33 @@ public final class KinesisSourceConnector implements SourceConnector {
     /** Logs, once per stream, that committed offsets of these streams belong to an earlier stream of the same name. */
     private void warnAboutOffsetsOfEarlierStreams(Set<String> streams) {
         Map<String, Long> created = createdAt;
+        Set<String> open = openShards();
         Map<String, Integer> stale = new LinkedHashMap<>();
         for (Map.Entry<SourcePartition, SourceOffset> e : context.offsetReader().allOffsets().entrySet()) {
             String stream = e.getKey().getString(KinesisOffsets.STREAM);
             if (streams.contains(stream) && KinesisOffsets.isOfAnotherStream(e.getValue(),
-                    created.getOrDefault(stream, KinesisOffsets.UNKNOWN_CREATION))) {
+                    created.getOrDefault(stream, KinesisOffsets.UNKNOWN_CREATION), open.contains(shardKey(e.getKey())))) {
                 stale.merge(stream, 1, Integer::sum);
             }
         }
         stale.forEach((stream, count) -> LOG.warn("connector {}: {} committed offsets of stream {} belong to an earlier"
-                + " stream of that name, deleted since; the stream now there (created at {}) is read from its start"
-                + " (TRIM_HORIZON), and its commits replace those offsets", context.connectorName(), count, stream,
-                java.time.Instant.ofEpochMilli(created.get(stream))));
+                + " stream of that name, deleted since; the shards of the stream now there are read from their start"
+                + " (TRIM_HORIZON), and their commits replace those offsets", context.connectorName(), count, stream));
+    }
+
+    /** The shards Kinesis listed as open, as {@code stream/shardId}. */
+    private Set<String> openShards() {
+        Set<String> open = new HashSet<>();
+        shards.forEach((stream, list) -> list.forEach(s -> {
+            if (!s.isClosed()) {
+                open.add(stream.name() + "/" + s.shardId());
+            }
+        }));
+        return open;
+    }
+
+    private static String shardKey(SourcePartition partition) {
+        return partition.getString(KinesisOffsets.STREAM) + "/" + partition.getString(KinesisOffsets.SHARD);
     }
 
     private String knownArn(String streamName) {
@@ -293,12 +308,15 @@ public final class KinesisSourceConnector implements SourceConnector {
     /** The shards whose end is committed, as {@code stream/shardId}; ends of an earlier stream of the same name do not count. */
     private Set<String> finishedShards() {
         Map<String, Long> created = createdAt;
+        Set<String> open = openShards();
         Set<String> finished = new HashSet<>();
         for (Map.Entry<SourcePartition, SourceOffset> e : context.offsetReader().allOffsets().entrySet()) {
             String stream = e.getKey().getString(KinesisOffsets.STREAM);
             long streamCreated = created.getOrDefault(stream, KinesisOffsets.UNKNOWN_CREATION);
-            if (KinesisOffsets.isShardEnd(e.getValue()) && !KinesisOffsets.isOfAnotherStream(e.getValue(), streamCreated)) {
-                finished.add(e.getKey().getString(KinesisOffsets.STREAM) + "/" + e.getKey().getString(KinesisOffsets.SHARD));
+            String key = shardKey(e.getKey());
+            if (KinesisOffsets.isShardEnd(e.getValue())
+                    && !KinesisOffsets.isOfAnotherStream(e.getValue(), streamCreated, open.contains(key))) {
+                finished.add(key);
             }
         }
         return finished;

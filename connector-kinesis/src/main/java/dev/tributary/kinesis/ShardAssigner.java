@@ -22,7 +22,8 @@ final class ShardAssigner {
 
     /**
      * @param shards every stream's shards, as listed
-     * @param finished the shards whose end is committed, as {@code stream/shardId}
+     * @param finished the shards whose end is committed (of this stream, not an earlier one of the
+     *     same name), as {@code stream/shardId}
      * @param maxTasks the most tasks to use
      * @return one list of assignments per task; at least one list, which may be empty
      */
@@ -51,7 +52,8 @@ final class ShardAssigner {
                         .filter(listed::contains)
                         .filter(p -> !finished.contains(name + "/" + p))
                         .toList();
-                live.add(new ShardAssignment(name, arn, shard.shardId(), !shard.parents().isEmpty(), waitFor, created));
+                live.add(new ShardAssignment(name, arn, shard.shardId(), !shard.parents().isEmpty(), waitFor, created,
+                        !shard.isClosed()));
             }
         }
         live.sort(Comparator.comparing(ShardAssignment::stream).thenComparing(ShardAssignment::shardId));

@@ -46,14 +46,26 @@ class KinesisSourceConnectorTest {
     }
 
     @Test
-    void endsOfTheSameStreamAndEndsWithoutACreationTimeStillCount() {
+    void endsOfTheSameStreamAndEndsWithoutACreationTimeOfClosedShardsStillCount() {
         committed.put(KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.shardEnd("5", 0, kinesis.created.toEpochMilli()));
         committed.put(KinesisOffsets.partition(STREAM, "shard-1"), KinesisOffsets.shardEnd("7", 0));
+        kinesis.close("shard-1");
         kinesis.shard("shard-2");
 
         start();
 
         assertThat(assigned()).extracting(ShardAssignment::shardId).containsExactly("shard-2");
+    }
+
+    @Test
+    void anEndWithoutACreationTimeOfAShardThatIsOpenIsOfAnEarlierStream() {
+        // Written before offsets recorded the creation time; a shard ends only once closed, and never opens again.
+        committed.put(KinesisOffsets.partition(STREAM, "shard-1"), KinesisOffsets.shardEnd("7", 0));
+
+        start();
+
+        assertThat(assigned()).extracting(ShardAssignment::shardId).containsExactly("shard-0", "shard-1");
+        assertThat(assigned()).extracting(ShardAssignment::open).containsOnly(true);
     }
 
     @Test

@@ -68,10 +68,16 @@ class ShardAssignerTest {
         List<ShardAssignment> assigned = ShardAssigner.assign(Map.of(ORDERS, List.of(open("s-0"))),
                 Map.of("orders", 1_767_225_600_000L), Set.of(), 1).get(0);
 
-        assertThat(assigned).singleElement().satisfies(a -> assertThat(a.streamCreatedAt()).isEqualTo(1_767_225_600_000L));
+        assertThat(assigned).singleElement().satisfies(a -> {
+            assertThat(a.streamCreatedAt()).isEqualTo(1_767_225_600_000L);
+            assertThat(a.open()).isTrue();
+        });
         assertThat(ShardAssignment.decode(ShardAssignment.encode(assigned))).isEqualTo(assigned);
         // As written before assignments carried the creation time: unknown, so offsets are taken as they are.
-        assertThat(ShardAssignment.decode("orders,,s-0,0,").get(0).streamCreatedAt()).isEqualTo(KinesisOffsets.UNKNOWN_CREATION);
+        assertThat(ShardAssignment.decode("orders,,s-0,0,")).singleElement().satisfies(a -> {
+            assertThat(a.streamCreatedAt()).isEqualTo(KinesisOffsets.UNKNOWN_CREATION);
+            assertThat(a.open()).isFalse();
+        });
     }
 
     @Test

@@ -65,6 +65,19 @@ public final class KinesisOffsets {
         return recorded != UNKNOWN_CREATION && streamCreatedAt != UNKNOWN_CREATION && recorded != streamCreatedAt;
     }
 
+    /**
+     * As {@link #isOfAnotherStream(SourceOffset, long)}, and also true for the end of a shard that
+     * Kinesis lists as open, when the end records no creation time: a shard ends only once it is
+     * closed, and a closed shard never opens again, so such an end, written before offsets recorded
+     * the creation time, is of an earlier stream whose shard had the same id.
+     */
+    public static boolean isOfAnotherStream(SourceOffset offset, long streamCreatedAt, boolean shardOpen) {
+        if (shardOpen && isShardEnd(offset) && offset.getLong(STREAM_CREATED_AT, UNKNOWN_CREATION) == UNKNOWN_CREATION) {
+            return true;
+        }
+        return isOfAnotherStream(offset, streamCreatedAt);
+    }
+
     public static boolean isShardEnd(SourceOffset offset) {
         return offset.getBoolean(SHARD_END, false);
     }

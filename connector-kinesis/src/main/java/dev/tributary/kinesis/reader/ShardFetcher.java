@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,10 +69,17 @@ public abstract class ShardFetcher implements AutoCloseable {
         this.buffer = new RecordBuffer(settings.receiveQueueSize(), settings.receiveQueueBytes(),
                 () -> scheduler.execute(this::onSpace));
         Map<String, Long> createdAt = new HashMap<>();
-        shards.forEach(a -> createdAt.put(a.stream(), a.streamCreatedAt()));
+        Set<String> open = new HashSet<>();
+        shards.forEach(a -> {
+            createdAt.put(a.stream(), a.streamCreatedAt());
+            if (a.open()) {
+                open.add(a.stream() + "/" + a.shardId());
+            }
+        });
         committed.forEach((partition, offset) -> {
             long created = createdAt.getOrDefault(partition.getString(KinesisOffsets.STREAM), KinesisOffsets.UNKNOWN_CREATION);
-            if (KinesisOffsets.isShardEnd(offset) && !KinesisOffsets.isOfAnotherStream(offset, created)) {
+            if (KinesisOffsets.isShardEnd(offset)
+                    && !KinesisOffsets.isOfAnotherStream(offset, created, open.contains(shardKey(partition)))) {
                 finishedShards.add(shardKey(partition));
             }
         });
@@ -81,12 +89,15 @@ public abstract class ShardFetcher implements AutoCloseable {
             ShardReader reader = new ShardReader(stream, a.shardId(), partition,
                     a.waitFor().stream().map(p -> a.stream() + "/" + p).toList(), a.streamCreatedAt());
             SourceOffset offset = committed.get(partition);
-            boolean recreated = offset != null && KinesisOffsets.isOfAnotherStream(offset, a.streamCreatedAt());
+            boolean recreated = offset != null && KinesisOffsets.isOfAnotherStream(offset, a.streamCreatedAt(), a.open());
             if (recreated) {
-                LOG.warn("shard {}: its committed offset {} is of an earlier stream of that name, created at {}, not of"
-                        + " this one, created at {}; reading this stream's shard from its start (TRIM_HORIZON)", reader,
-                        offset, Instant.ofEpochMilli(offset.getLong(KinesisOffsets.STREAM_CREATED_AT, 0)),
-                        Instant.ofEpochMilli(a.streamCreatedAt()));
+                long was = offset.getLong(KinesisOffsets.STREAM_CREATED_AT, KinesisOffsets.UNKNOWN_CREATION);
+                LOG.warn("shard {}: its committed offset {} is of an earlier stream of that name ({}), not of this one"
+                        + " (created at {}); reading this stream's shard from its start (TRIM_HORIZON)", reader, offset,
+                        was == KinesisOffsets.UNKNOWN_CREATION ? "it ends a shard that is open now"
+                                : "created at " + Instant.ofEpochMilli(was),
+                        a.streamCreatedAt() == KinesisOffsets.UNKNOWN_CREATION ? "an unknown time"
+                                : Instant.ofEpochMilli(a.streamCreatedAt()));
                 offset = null;
             }
             if (offset != null && KinesisOffsets.isShardEnd(offset)) {

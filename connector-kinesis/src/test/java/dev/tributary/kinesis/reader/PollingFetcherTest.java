@@ -289,6 +289,24 @@ class PollingFetcherTest {
                 .containsExactlyInAnyOrder("a5", "a6", "a7", "a8", "a9", "b7", "b8", "b9");
     }
 
+    @Test
+    void anEndWithoutACreationTimeOfAnOpenShardIsOfAnEarlierStreamAndTheShardIsReadFromItsStart() throws Exception {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 5; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        // Written before offsets recorded the creation time: a shard of that id ended, so it was another stream's.
+        Map<SourcePartition, SourceOffset> committed = Map.of(
+                KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.shardEnd("99999999999999999999999999999", 0));
+        ShardAssignment open = new ShardAssignment(STREAM, "", "shard-0", false, List.of(), KinesisOffsets.UNKNOWN_CREATION, true);
+        start(settings(1000), committed, open);
+
+        List<SourceRecord> records = collect(5);
+
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyElementsOf(range(0, 5));
+        assertThat(kinesis.iteratorRequests).extracting(StartPosition::type).containsOnly(StartPosition.Type.TRIM_HORIZON);
+    }
+
     private static ShardAssignment assign(String shard, long streamCreatedAt) {
         return new ShardAssignment(STREAM, "", shard, false, List.of(), streamCreatedAt);
     }
