@@ -24,16 +24,27 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every connector's offsets in one JSON file (see {@link OffsetCodec} for its format).
  *
  * <p>Durability: every change writes the whole new state to a temporary file in the same
- * directory, forces it to disk, renames it atomically over the offset file and then forces the
- * directory. After a crash at any point the file holds either the state before the change or the
- * state after it, never a mix; temporary files a crash leaves behind are deleted when the store
- * opens. While open, the store holds a lock on {@code <file>.lock}, so no second worker can use
- * the same file.
+ * directory and forces it to disk; then renames the offset file to {@code <file>.prev}, renames
+ * the temporary file to the offset file, and forces the directory. Both renames are atomic, so a
+ * crash at any point leaves a whole state in the offset file or, between the two renames, in
+ * {@code <file>.prev}; never a mix. Temporary files a crash leaves behind are deleted when the
+ * store opens. While open, the store holds a lock on {@code <file>.lock}, so no second worker can
+ * use the same file.
+ *
+ * <p>Recovery: when the offset file is missing, empty, cut short or otherwise not a state
+ * document, the store opens with {@code <file>.prev}, the state of the commit before, and logs a
+ * WARN that names the file it used and what was wrong with the other. The next commit then
+ * replaces the damaged file and keeps {@code <file>.prev} as it is. When both are damaged, opening
+ * fails with a message that names both files and what to do. A file written by a newer Tributary
+ * is not damage: opening fails, as rolling back to the previous copy would lose that version's
+ * commits.
  *
  * <p>Threads: thread-safe. Changes are serialized by a lock; reads are served, without waiting,
  * from an immutable in-memory snapshot that a change replaces only once its file is in place.
@@ -42,9 +53,13 @@ import java.util.function.UnaryOperator;
  * leaves both the file and the snapshot as they were, so the worker can retry it.
  */
 public final class FileOffsetStore implements OffsetStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FileOffsetStore.class);
     private static final String TEMP_SUFFIX = ".tmp";
+    /** The name suffix of the previous copy of the offset file. */
+    public static final String PREVIOUS_SUFFIX = ".prev";
 
     private final Path file;
+    private final Path previous;
     private final Path directory;
     private final String tempPrefix;
     private final OffsetCodec codec;
@@ -52,6 +67,8 @@ public final class FileOffsetStore implements OffsetStore {
     private final FileChannel lockChannel;
     private final ReentrantLock changeLock = new ReentrantLock();
     private volatile Map<String, ConnectorOffsets> state;
+    /** Whether the offset file holds a good state, which the next write keeps as the previous copy; guarded by changeLock. */
+    private boolean fileIsGood;
     private volatile boolean closed;
 
     /** Writes a temporary file's content; tests replace it to fail part-way through. */
@@ -65,7 +82,7 @@ public final class FileOffsetStore implements OffsetStore {
      * empty when the file does not exist yet.
      *
      * @throws OffsetStoreException when the file is in use by another store, cannot be read, is
-     *         damaged, or was written by a newer Tributary
+     *         damaged (or missing) with no whole previous copy, or was written by a newer Tributary
      */
     public FileOffsetStore(Path file, OffsetCodec codec) {
         this(file, codec, FileOffsetStore::writeFully);
@@ -79,6 +96,7 @@ public final class FileOffsetStore implements OffsetStore {
             throw new OffsetStoreException("offset file " + this.file + " is a directory, not a file; name a file");
         }
         this.directory = this.file.getParent();
+        this.previous = directory.resolve(this.file.getFileName() + PREVIOUS_SUFFIX);
         this.tempPrefix = this.file.getFileName() + ".";
         try {
             Files.createDirectories(directory);
@@ -192,8 +210,13 @@ public final class FileOffsetStore implements OffsetStore {
                 // On disk before the rename makes it the offset file, or a crash could leave an empty file in its place.
                 channel.force(true);
             }
+            if (fileIsGood && Files.isRegularFile(file)) {
+                // From here to the next rename the offset file is missing, and the previous copy holds the state.
+                Files.move(file, previous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
+            fileIsGood = true;
         } catch (IOException e) {
             throw new OffsetStoreException("could not write offset file " + file + " (" + describe(e)
                     + "); check that " + directory + " is writable and has free space. The file and the offsets"
@@ -258,19 +281,67 @@ public final class FileOffsetStore implements OffsetStore {
     }
 
     private Map<String, ConnectorOffsets> load() {
+        Loaded newest = read(file, "offset file " + file);
+        if (newest.state() != null) {
+            fileIsGood = true;
+            return newest.state();
+        }
+        Loaded older = read(previous, "previous copy " + previous);
+        if (newest.missing()) {
+            if (older.missing()) {
+                return Map.of();
+            }
+            if (older.state() != null) {
+                // Only a write interrupted between its two renames leaves this, or someone who deleted the file alone.
+                LOG.warn("offset file {} is missing; using its previous copy {}, as a commit interrupted between its two"
+                        + " renames leaves them. To start every connector from its initial position instead, stop the"
+                        + " worker and delete {} too", file, previous, previous);
+                return older.state();
+            }
+            throw new OffsetStoreException("offset file " + file + " is missing and its previous copy " + previous
+                    + " is damaged (" + older.damage().problem() + "). Restore " + file + " from a backup, or delete "
+                    + previous + " so that the connectors start again from their initial positions", older.damage());
+        }
+        if (older.missing()) {
+            throw newest.damage();
+        }
+        if (older.state() == null) {
+            throw new OffsetStoreException("offset file " + file + " is damaged (" + newest.damage().problem()
+                    + ") and so is its previous copy " + previous + " (" + older.damage().problem() + "). Restore "
+                    + file + " from a backup, or delete both files so that the connectors start again from their"
+                    + " initial positions", newest.damage());
+        }
+        LOG.warn("offset file {} is damaged ({}); using its previous copy {} instead, which holds the offsets of the"
+                + " commit before the last one, so some records may be sent again. The next commit replaces the"
+                + " damaged file", file, newest.damage().problem(), previous);
+        return older.state();
+    }
+
+    /** A state file as read: its state, or the damage that kept it from decoding, or neither when it is missing. */
+    private record Loaded(Map<String, ConnectorOffsets> state, OffsetCodec.DamagedDataException damage) {
+        boolean missing() {
+            return state == null && damage == null;
+        }
+    }
+
+    private Loaded read(Path path, String origin) {
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            return Map.of();
+            return new Loaded(null, null);
         } catch (IOException e) {
-            throw new OffsetStoreException("could not read offset file " + file + " (" + describe(e)
+            throw new OffsetStoreException("could not read " + origin + " (" + describe(e)
                     + "); check that it is a file the worker may read", e);
         }
-        Map<String, ConnectorOffsets> loaded = new HashMap<>();
-        codec.decodeState(content, "offset file " + file)
-                .forEach((connector, offsets) -> loaded.put(connector, new ConnectorOffsets(offsets)));
-        return Map.copyOf(loaded);
+        try {
+            Map<String, ConnectorOffsets> loaded = new HashMap<>();
+            codec.decodeState(content, origin)
+                    .forEach((connector, offsets) -> loaded.put(connector, new ConnectorOffsets(offsets)));
+            return new Loaded(Map.copyOf(loaded), null);
+        } catch (OffsetCodec.DamagedDataException e) {
+            return new Loaded(null, e);
+        }
     }
 
     private void ensureOpen() {

@@ -29,8 +29,9 @@ public final class FileOffsetStoreProvider implements OffsetStoreProvider {
                             "is not a valid file path"))
                     .doc("The JSON file that holds every connector's committed offsets. A relative path is"
                             + " resolved against the worker's data.dir. Each commit rewrites the whole file and"
-                            + " renames it into place, so keep it on a local disk; the store also creates"
-                            + " <file>.lock next to it, so that no two workers share one file.")
+                            + " renames it into place, keeping the state before as <file>.prev, which the store"
+                            + " opens with when the file is damaged; keep it on a local disk. The store also"
+                            + " creates <file>.lock next to it, so that no two workers share one file.")
                     .group("Offset store")
                     .build())
             .build();

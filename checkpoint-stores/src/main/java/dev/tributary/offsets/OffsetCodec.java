@@ -232,6 +232,26 @@ public final class OffsetCodec {
         return out.toByteArray();
     }
 
+    /**
+     * The data is damaged (cut short, not JSON, or not in this format), as opposed to written by a
+     * newer Tributary; a store may then fall back to an older copy it keeps.
+     */
+    static final class DamagedDataException extends OffsetStoreException {
+        private static final long serialVersionUID = 1L;
+
+        private final String problem;
+
+        DamagedDataException(String message, String problem) {
+            super(message);
+            this.problem = problem;
+        }
+
+        /** What is wrong, without the origin or the fix, such as {@code it is empty}. */
+        String problem() {
+            return problem;
+        }
+    }
+
     /** One decoding, with the origin that every message names. */
     private record Reading(String origin) {
         JsonNode parse(byte[] json) {
@@ -334,9 +354,9 @@ public final class OffsetCodec {
         }
 
         OffsetStoreException damaged(String problem) {
-            return new OffsetStoreException(origin + " is damaged: " + problem
+            return new DamagedDataException(origin + " is damaged: " + problem
                     + "; restore it from a backup, or delete it so that the connectors start again from their"
-                    + " initial positions");
+                    + " initial positions", problem);
         }
 
         private static String describe(JsonProcessingException e) {

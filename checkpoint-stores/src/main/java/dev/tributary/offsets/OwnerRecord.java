@@ -59,7 +59,8 @@ record OwnerRecord(String owner, String host, String claimedAt) {
      * Reads a claim written by this or an older version.
      *
      * @param origin where it comes from, for messages
-     * @throws OffsetStoreException when the record is damaged or of a newer format version
+     * @throws OffsetStoreException when the record is of a newer format version, or, as an
+     *     {@link OffsetCodec.DamagedDataException}, when it is damaged
      */
     static OwnerRecord decode(byte[] json, String origin) {
         JsonNode root;
@@ -93,8 +94,8 @@ record OwnerRecord(String owner, String host, String claimedAt) {
     }
 
     private static OffsetStoreException damaged(String origin, String problem) {
-        return new OffsetStoreException(origin + " is damaged: " + problem + "; restore it from a backup, or delete"
-                + " it so that the connector starts again from its initial positions");
+        return new OffsetCodec.DamagedDataException(origin + " is damaged: " + problem + "; restore it from a backup,"
+                + " or delete it so that the connector starts again from its initial positions", problem);
     }
 
     private static String hostName() {

@@ -107,9 +107,6 @@ public final class PulsarOffsetStore implements OffsetStore {
         volatile String takenOverBy;
     }
 
-    private record Decoded(byte[] raw, ConnectorOffsets offsets) {
-    }
-
     private final String storeId = UUID.randomUUID().toString();
     private final Settings settings;
     private final OffsetCodec codec;
@@ -119,7 +116,7 @@ public final class PulsarOffsetStore implements OffsetStore {
     private final TableView<byte[]> view;
     private final ConcurrentMap<String, Owned> owned = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Object> connectorLocks = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Decoded> decoded = new ConcurrentHashMap<>();
+    private final OffsetTopicDecoder decoder;
     private volatile boolean closed;
 
     private PulsarOffsetStore(Settings settings, OffsetCodec codec, PublishHook hook, PulsarClient client,
@@ -130,6 +127,7 @@ public final class PulsarOffsetStore implements OffsetStore {
         this.client = client;
         this.producer = producer;
         this.view = view;
+        this.decoder = new OffsetTopicDecoder(settings.topic(), codec);
         view.listen(this::onRecord);
     }
 
@@ -263,9 +261,16 @@ public final class PulsarOffsetStore implements OffsetStore {
             if (ownsNow(connector)) {
                 continue;
             }
+            OwnerRecord owner;
+            try {
+                owner = decoder.owner(record.getKey(), record.getValue());
+            } catch (OffsetStoreException e) {
+                // A newer Tributary's record: reading that connector says so; the others are listed.
+                decoder.warnLeftOut(record.getKey(), record.getValue(), e);
+                continue;
+            }
             // Offsets are never written empty (a tombstone takes their place), so a record means offsets.
-            String owner = OwnerRecord.decode(record.getValue(), origin(record.getKey())).owner();
-            if (view.containsKey(offsetsKey(owner, connector))) {
+            if (owner != null && view.containsKey(offsetsKey(owner.owner(), connector))) {
                 found.add(connector);
             }
         }
@@ -306,30 +311,12 @@ public final class PulsarOffsetStore implements OffsetStore {
     /** The connector's offsets as the TableView holds them: those of its current owner. */
     private ConnectorOffsets fromView(String connector) {
         String ownerKey = ownerKey(connector);
-        byte[] ownerRecord = view.get(ownerKey);
-        if (ownerRecord == null) {
+        OwnerRecord owner = decoder.owner(ownerKey, view.get(ownerKey));
+        if (owner == null) {
             return ConnectorOffsets.NONE;
         }
-        String key = offsetsKey(OwnerRecord.decode(ownerRecord, origin(ownerKey)).owner(), connector);
-        byte[] raw = view.get(key);
-        if (raw == null) {
-            return ConnectorOffsets.NONE;
-        }
-        Decoded cached = decoded.get(key);
-        if (cached != null && cached.raw() == raw) {
-            return cached.offsets();
-        }
-        Map<String, Map<SourcePartition, SourceOffset>> state = codec.decodeState(raw, origin(key));
-        for (String named : state.keySet()) {
-            if (!named.equals(connector)) {
-                throw new OffsetStoreException(origin(key) + " is damaged: it holds the offsets of connector '"
-                        + named + "' instead of '" + connector + "'; restore it from a backup, or delete it so"
-                        + " that the connector starts again from its initial positions");
-            }
-        }
-        ConnectorOffsets offsets = new ConnectorOffsets(state.getOrDefault(connector, Map.of()));
-        decoded.put(key, new Decoded(raw, offsets));
-        return offsets;
+        String key = offsetsKey(owner.owner(), connector);
+        return decoder.offsets(connector, key, view.get(key));
     }
 
     private void change(String connector, UnaryOperator<ConnectorOffsets> change) {
@@ -417,9 +404,9 @@ public final class PulsarOffsetStore implements OffsetStore {
         }
         OwnerRecord claim;
         try {
-            claim = OwnerRecord.decode(value, origin(key));
+            claim = OwnerRecord.decode(value, decoder.origin(key));
         } catch (OffsetStoreException e) {
-            // Nothing to act on; reads of that connector report the damage.
+            // A claim that does not decode fences no one; reads of the connector skip it, or report a newer version.
             return;
         }
         if (claim.owner().equals(storeId)) {
@@ -437,10 +424,6 @@ public final class PulsarOffsetStore implements OffsetStore {
                 + " were taken over by " + by + ", so this worker is fenced and may no longer write them; stop"
                 + " this worker's copy of the connector (the other worker runs it now), or restart this worker to"
                 + " take the connector back");
-    }
-
-    private String origin(String key) {
-        return "offset record '" + key + "' in topic " + settings.topic();
     }
 
     private void ensureOpen() {

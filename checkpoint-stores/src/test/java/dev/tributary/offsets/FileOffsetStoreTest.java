@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileOffsetStoreTest extends OffsetStoreConformance {
@@ -269,6 +271,140 @@ class FileOffsetStoreTest extends OffsetStoreConformance {
         assertThatThrownBy(() -> provider.open(Map.of("fiel", "x.json"), dataDir)).isInstanceOf(ConfigException.class);
     }
 
+    @Test
+    void eachCommitKeepsTheStateBeforeItAsThePreviousCopy() throws IOException {
+        try (OffsetStore store = open()) {
+            store.write(CONNECTOR, batch(2, 1));
+            assertThat(previousCopy()).doesNotExist();
+
+            store.write(CONNECTOR, batch(2, 2));
+            assertThat(decode(previousCopy())).isEqualTo(batch(2, 1));
+            assertThat(decode(file())).isEqualTo(batch(2, 2));
+
+            store.write(CONNECTOR, batch(2, 3));
+            assertThat(decode(previousCopy())).isEqualTo(batch(2, 2));
+            assertThat(decode(file())).isEqualTo(batch(2, 3));
+        }
+    }
+
+    /** Ways a file can be damaged that the store recovers from with its previous copy. */
+    enum FileDamage {
+        EMPTY(content -> new byte[0]),
+        TRUNCATED(content -> Arrays.copyOf(content, content.length / 2)),
+        CUT_TO_ONE_BYTE(content -> Arrays.copyOf(content, 1)),
+        NOT_JSON(content -> "\u0000\u0000\u0000garbage".getBytes(StandardCharsets.UTF_8)),
+        ZEROS(content -> new byte[content.length]),
+        JSON_OF_ANOTHER_SHAPE(content -> "{\"version\":1,\"stores\":[]}".getBytes(StandardCharsets.UTF_8));
+
+        private final java.util.function.UnaryOperator<byte[]> damage;
+
+        FileDamage(java.util.function.UnaryOperator<byte[]> damage) {
+            this.damage = damage;
+        }
+
+        void apply(Path file) throws IOException {
+            Files.write(file, damage.apply(Files.readAllBytes(file)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FileDamage.class)
+    void aDamagedFileIsRecoveredFromItsPreviousCopyWhichTheNextCommitKeeps(FileDamage damage) throws Exception {
+        try (OffsetStore store = open()) {
+            store.write(CONNECTOR, batch(3, 1));
+            store.write(CONNECTOR, batch(3, 2));
+        }
+        damage.apply(file());
+
+        String log = StandardErrorCapture.during(() -> {
+            try (OffsetStore store = open()) {
+                assertThat(store.readAll(CONNECTOR)).isEqualTo(batch(3, 1));
+                store.write(CONNECTOR, batch(3, 3));
+                // The damaged file is replaced, not kept as the previous copy.
+                assertThat(decode(previousCopy())).isEqualTo(batch(3, 1));
+            }
+        });
+
+        assertThat(log).contains("WARN", "offset file " + file() + " is damaged (",
+                "using its previous copy " + previousCopy() + " instead");
+
+        try (OffsetStore store = open()) {
+            assertThat(store.readAll(CONNECTOR)).isEqualTo(batch(3, 3));
+        }
+    }
+
+    @Test
+    void aFileMissingBetweenTheTwoRenamesOfACommitIsRecoveredFromThePreviousCopy() throws IOException {
+        try (OffsetStore store = open()) {
+            store.write(CONNECTOR, batch(2, 1));
+            store.write(CONNECTOR, batch(2, 2));
+        }
+        // What a crash after the first rename of a commit leaves: the previous copy and the new content in a temporary file.
+        Files.move(file(), previousCopy(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(dataDir.resolve("offsets.json.77.tmp"), "{\"version\":1,\"connectors\":{}}");
+
+        try (OffsetStore store = open()) {
+            assertThat(store.readAll(CONNECTOR)).isEqualTo(batch(2, 2));
+            store.write(CONNECTOR, batch(2, 3));
+        }
+
+        try (OffsetStore store = open()) {
+            assertThat(store.readAll(CONNECTOR)).isEqualTo(batch(2, 3));
+        }
+        assertThat(temporaryFiles()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(FileDamage.class)
+    void aDamagedFileAndADamagedPreviousCopyGiveAnErrorNamingBothAndTheFix(FileDamage damage) throws IOException {
+        try (OffsetStore store = open()) {
+            store.write(CONNECTOR, batch(3, 1));
+            store.write(CONNECTOR, batch(3, 2));
+        }
+        damage.apply(file());
+        FileDamage.TRUNCATED.apply(previousCopy());
+
+        assertThatThrownBy(this::open)
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessageStartingWith("offset file " + file() + " is damaged (")
+                .hasMessageContaining(") and so is its previous copy " + previousCopy() + " (its JSON ends early")
+                .hasMessageEndingWith("). Restore " + file() + " from a backup, or delete both files so that the"
+                        + " connectors start again from their initial positions");
+    }
+
+    @Test
+    void aMissingFileWithADamagedPreviousCopyGivesAnErrorNamingBoth() throws IOException {
+        Files.writeString(previousCopy(), "{\"version\":1,\"conn");
+
+        assertThatThrownBy(this::open)
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessage("offset file " + file() + " is missing and its previous copy " + previousCopy()
+                        + " is damaged (its JSON ends early at line 1, column 19, as if the data were cut short)."
+                        + " Restore " + file() + " from a backup, or delete " + previousCopy() + " so that the"
+                        + " connectors start again from their initial positions");
+    }
+
+    @Test
+    void aFileOfANewerVersionIsNotRolledBackToThePreviousCopy() throws IOException {
+        try (OffsetStore store = open()) {
+            store.write(CONNECTOR, batch(2, 1));
+            store.write(CONNECTOR, batch(2, 2));
+        }
+        Files.writeString(file(), "{\"version\":7,\"connectors\":{}}");
+
+        assertThatThrownBy(this::open)
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("has format version 7, newer than this Tributary understands");
+    }
+
+    private Path previousCopy() {
+        return dataDir.resolve("offsets.json.prev");
+    }
+
+    private Map<SourcePartition, SourceOffset> decode(Path path) throws IOException {
+        return codec.decodeState(Files.readAllBytes(path), path.toString()).get(CONNECTOR);
+    }
+
     /**
      * Kills a writer process with SIGKILL at random moments, and checks each time that the file
      * holds one whole batch: every partition at the same batch, no older than the last batch the
@@ -301,8 +437,11 @@ class FileOffsetStoreTest extends OffsetStoreConformance {
             }
             long acknowledged = acknowledgements.last();
 
-            Map<SourcePartition, SourceOffset> held = codec.decodeState(Files.readAllBytes(file),
-                    "offset file after kill " + round).get(CONNECTOR);
+            Map<SourcePartition, SourceOffset> held;
+            // Through a store, since a kill between the two renames of a commit leaves the state in the previous copy.
+            try (FileOffsetStore store = new FileOffsetStore(file, codec)) {
+                held = store.readAll(CONNECTOR);
+            }
 
             assertThat(held).hasSize(partitions);
             Set<Long> batches = held.values().stream().map(o -> o.getLong("batch", -1)).collect(Collectors.toSet());

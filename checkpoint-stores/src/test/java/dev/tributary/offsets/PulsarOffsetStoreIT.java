@@ -127,6 +127,51 @@ class PulsarOffsetStoreIT extends OffsetStoreConformance {
         publishRaw(topic, PulsarOffsetStore.offsetsKey(last.storeId(), CONNECTOR), damaged);
     }
 
+    @Override
+    protected boolean skipsDamagedRecords() {
+        return true;
+    }
+
+    @Test
+    void garbageFromAPlainProducerIsSkippedAndNeitherBreaksOtherConnectorsNorFencesTheOwner() {
+        String shared = newTopic();
+        PulsarOffsetStore owner = openExtra(shared);
+        owner.write(CONNECTOR, batch(3, 1));
+        owner.write(OTHER_CONNECTOR, batch(2, 1));
+        // Reads once, so that this store has decoded the good records before garbage replaces them in the view.
+        PulsarOffsetStore reader = openExtra(shared);
+        assertThat(reader.readAll(CONNECTOR)).isEqualTo(batch(3, 1));
+        assertThat(reader.readAll(OTHER_CONNECTOR)).isEqualTo(batch(2, 1));
+
+        byte[] notJson = "\u0000\u0001 not json, token=s3cr3t".getBytes(StandardCharsets.UTF_8);
+        publishRaw(shared, "owner/" + CONNECTOR, notJson);
+        publishRaw(shared, PulsarOffsetStore.offsetsKey(owner.storeId(), OTHER_CONNECTOR), new byte[] {'{'});
+        publishRaw(shared, "owner/someone-else", "[]".getBytes(StandardCharsets.UTF_8));
+        publishRaw(shared, "unrelated-key", notJson);
+
+        // The owner is not fenced by an owner record that does not decode: it keeps committing.
+        owner.write(CONNECTOR, batch(3, 2));
+        assertThat(owner.readAll(CONNECTOR)).isEqualTo(batch(3, 2));
+        // A store that decoded the good records before keeps to them, and sees the owner's new commit.
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(reader.readAll(CONNECTOR)).isEqualTo(batch(3, 2)));
+        assertThat(reader.readAll(OTHER_CONNECTOR)).isEqualTo(batch(2, 1));
+        assertThat(reader.connectors()).containsExactlyInAnyOrder(CONNECTOR, OTHER_CONNECTOR);
+
+        // A store that opens after the garbage has no earlier record to keep to: it reads and lists around it.
+        try (PulsarOffsetStore fresh = open(shared)) {
+            assertThat(fresh.readAll(CONNECTOR)).isEmpty();
+            assertThat(fresh.readAll(OTHER_CONNECTOR)).isEmpty();
+            assertThat(fresh.connectors()).containsExactly(OTHER_CONNECTOR);
+
+            owner.write(OTHER_CONNECTOR, batch(2, 2));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(fresh.readAll(OTHER_CONNECTOR)).isEqualTo(batch(2, 2)));
+        }
+        owner.write(CONNECTOR, batch(3, 3));
+        assertThat(owner.readAll(CONNECTOR)).isEqualTo(batch(3, 3));
+    }
+
     private static void publishRaw(String topic, String key, byte[] value) {
         try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(topic).create()) {
             producer.newMessage().key(key).value(value).send();

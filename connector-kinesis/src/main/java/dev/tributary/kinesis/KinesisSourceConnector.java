@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * up to 2 minutes for it to become ACTIVE. It runs on the connector's own thread, so that holds up
  * no other connector, and every wait in it ends when the runtime interrupts the thread to stop
  * the connector.
+ *
+ * <p>A stream deleted and created again under the same name has shards with the old shards' ids.
+ * The connector tells them apart by the stream's creation time, which every offset records
+ * ({@link KinesisOffsets#STREAM_CREATED_AT}): offsets of another creation time are of the old
+ * stream, so they are ignored (with a WARN) and the new stream's shards are read from their start.
+ * When a listing finds a stream's creation time changed, the tasks are reconfigured.
  */
 public final class KinesisSourceConnector implements SourceConnector {
     /** The task-config key that carries a task's shards. */
@@ -54,6 +60,14 @@ public final class KinesisSourceConnector implements SourceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSourceConnector.class);
 
+    /** Hands out the Kinesis client of a config: the shared SDK client, or in tests a fake. */
+    @FunctionalInterface
+    interface Clients {
+        SharedClients.Lease acquire(Map<String, String> props, KinesisSourceConfig config);
+    }
+
+    private final Clients clients;
+
     private KinesisSourceConfig config;
     private SharedClients.Lease client;
     private KinesisProxy proxy;
@@ -61,8 +75,20 @@ public final class KinesisSourceConnector implements SourceConnector {
     private Map<String, String> props;
     private ScheduledExecutorService discoveryThread;
     private volatile Map<StreamRef, List<ShardInfo>> shards = Map.of();
+    /** Each stream's creation time in epoch millis, by name, as last listed. */
+    private volatile Map<String, Long> createdAt = Map.of();
     private volatile Set<String> assigned = Set.of();
-    private String consumers = "";
+    /** Written by the discovery thread after a recreated stream's consumer is registered, read by taskConfigs. */
+    private volatile String consumers = "";
+
+    /** The connector, for ServiceLoader. */
+    public KinesisSourceConnector() {
+        this(SharedClients::acquire);
+    }
+
+    KinesisSourceConnector(Clients clients) {
+        this.clients = java.util.Objects.requireNonNull(clients, "clients is null");
+    }
 
     @Override
     public String version() {
@@ -80,9 +106,12 @@ public final class KinesisSourceConnector implements SourceConnector {
         this.context = context;
         this.props = Map.copyOf(props);
         this.config = KinesisSourceConfig.from(props);
-        this.client = SharedClients.acquire(props, config);
+        this.client = clients.acquire(props, config);
         this.proxy = client.proxy();
-        shards = discover();
+        Listing listing = discover();
+        shards = listing.shards();
+        createdAt = listing.createdAt();
+        warnAboutOffsetsOfEarlierStreams(Set.copyOf(createdAt.keySet()));
         if (config.useEnhancedFanOut()) {
             consumers = registerConsumers();
         }
@@ -102,7 +131,7 @@ public final class KinesisSourceConnector implements SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<List<ShardAssignment>> perTask = ShardAssigner.assign(shards, finishedShards(), maxTasks);
+        List<List<ShardAssignment>> perTask = ShardAssigner.assign(shards, createdAt, finishedShards(), maxTasks);
         Set<String> nowAssigned = new HashSet<>();
         List<Map<String, String>> configs = new ArrayList<>();
         for (List<ShardAssignment> assignments : perTask) {
@@ -133,11 +162,36 @@ public final class KinesisSourceConnector implements SourceConnector {
         }
     }
 
-    /** Lists again; new shards (children of a reshard) mean the tasks must be reconfigured. */
-    private void rediscover() {
+    /**
+     * Lists again; new shards (children of a reshard) or a stream created again mean the tasks
+     * must be reconfigured. Runs on the discovery thread (tests call it directly).
+     */
+    void rediscover() {
         try {
-            Map<StreamRef, List<ShardInfo>> listed = discover();
+            Listing listing = discover();
+            Map<StreamRef, List<ShardInfo>> listed = listing.shards();
+            Set<String> recreated = new HashSet<>();
+            listing.createdAt().forEach((stream, created) -> {
+                long before = createdAt.getOrDefault(stream, KinesisOffsets.UNKNOWN_CREATION);
+                // A time that was or is unknown (no kinesis:DescribeStreamSummary) tells nothing.
+                if (before != KinesisOffsets.UNKNOWN_CREATION && created != KinesisOffsets.UNKNOWN_CREATION
+                        && before != created) {
+                    recreated.add(stream);
+                }
+            });
             shards = listed;
+            if (!recreated.isEmpty() && config.useEnhancedFanOut()) {
+                // Deleting a stream deletes its consumers. Before the new creation time is kept, so a failure is retried.
+                consumers = registerConsumers();
+            }
+            createdAt = listing.createdAt();
+            if (!recreated.isEmpty()) {
+                warnAboutOffsetsOfEarlierStreams(recreated);
+                LOG.warn("connector {}: streams {} were deleted and created again; reassigning their shards to tasks, to"
+                        + " be read from their start", context.connectorName(), recreated);
+                context.requestTaskReconfiguration();
+                return;
+            }
             Set<String> finished = finishedShards();
             Set<String> unassigned = new HashSet<>();
             listed.forEach((stream, list) -> list.forEach(s -> {
@@ -155,12 +209,20 @@ public final class KinesisSourceConnector implements SourceConnector {
         }
     }
 
-    private Map<StreamRef, List<ShardInfo>> discover() {
+    /** What a listing found: each stream's shards, and each stream's creation time by name. */
+    private record Listing(Map<StreamRef, List<ShardInfo>> shards, Map<String, Long> createdAt) {
+    }
+
+    private Listing discover() {
         ShardDiscovery discovery = new ShardDiscovery(proxy, config.backoffTime());
         Map<StreamRef, List<ShardInfo>> listed = new LinkedHashMap<>();
+        Map<String, Long> created = new LinkedHashMap<>();
         try {
             for (KinesisStreamRef ref : config.streams()) {
                 StreamRef stream = new StreamRef(ref.name(), ref.arn().orElse(knownArn(ref.name())));
+                // A recreation between the two calls stamps the new shards' first offsets with the old time; the next
+                // listing sees the new time, and the shards are read again from their start: repeats, never a loss.
+                created.put(stream.name(), discovery.creationTime(stream));
                 listed.put(stream, discovery.shards(stream));
             }
         } catch (InterruptedException e) {
@@ -169,7 +231,7 @@ public final class KinesisSourceConnector implements SourceConnector {
         } catch (IllegalStateException e) {
             throw new ConnectException(e.getMessage(), e.getCause());
         }
-        return listed;
+        return new Listing(listed, Map.copyOf(created));
     }
 
     /**
@@ -211,16 +273,55 @@ public final class KinesisSourceConnector implements SourceConnector {
         return String.join(";", pairs);
     }
 
+    /** Logs, once per stream, that committed offsets of these streams belong to an earlier stream of the same name. */
+    private void warnAboutOffsetsOfEarlierStreams(Set<String> streams) {
+        Map<String, Long> created = createdAt;
+        Set<String> open = openShards();
+        Map<String, Integer> stale = new LinkedHashMap<>();
+        for (Map.Entry<SourcePartition, SourceOffset> e : context.offsetReader().allOffsets().entrySet()) {
+            String stream = e.getKey().getString(KinesisOffsets.STREAM);
+            if (streams.contains(stream) && KinesisOffsets.isOfAnotherStream(e.getValue(),
+                    created.getOrDefault(stream, KinesisOffsets.UNKNOWN_CREATION), open.contains(shardKey(e.getKey())))) {
+                stale.merge(stream, 1, Integer::sum);
+            }
+        }
+        stale.forEach((stream, count) -> LOG.warn("connector {}: {} committed offsets of stream {} belong to an earlier"
+                + " stream of that name, deleted since; the shards of the stream now there are read from their start"
+                + " (TRIM_HORIZON), and their commits replace those offsets", context.connectorName(), count, stream));
+    }
+
+    /** The shards Kinesis listed as open, as {@code stream/shardId}. */
+    private Set<String> openShards() {
+        Set<String> open = new HashSet<>();
+        shards.forEach((stream, list) -> list.forEach(s -> {
+            if (!s.isClosed()) {
+                open.add(stream.name() + "/" + s.shardId());
+            }
+        }));
+        return open;
+    }
+
+    private static String shardKey(SourcePartition partition) {
+        return partition.getString(KinesisOffsets.STREAM) + "/" + partition.getString(KinesisOffsets.SHARD);
+    }
+
     private String knownArn(String streamName) {
         return shards.keySet().stream().filter(s -> s.name().equals(streamName)).map(StreamRef::arn)
                 .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
+    /** The shards whose end is committed, as {@code stream/shardId}; ends of an earlier stream of the same name do not count. */
     private Set<String> finishedShards() {
+        Map<String, Long> created = createdAt;
+        Set<String> open = openShards();
         Set<String> finished = new HashSet<>();
         for (Map.Entry<SourcePartition, SourceOffset> e : context.offsetReader().allOffsets().entrySet()) {
-            if (KinesisOffsets.isShardEnd(e.getValue())) {
-                finished.add(e.getKey().getString(KinesisOffsets.STREAM) + "/" + e.getKey().getString(KinesisOffsets.SHARD));
+            String stream = e.getKey().getString(KinesisOffsets.STREAM);
+            long streamCreated = created.getOrDefault(stream, KinesisOffsets.UNKNOWN_CREATION);
+            String key = shardKey(e.getKey());
+            if (KinesisOffsets.isShardEnd(e.getValue())
+                    && !KinesisOffsets.isOfAnotherStream(e.getValue(), streamCreated, open.contains(key))) {
+                finished.add(key);
             }
         }
         return finished;

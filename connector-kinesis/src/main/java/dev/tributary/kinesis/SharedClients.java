@@ -6,6 +6,7 @@ import dev.tributary.kinesis.proxy.KinesisProxy;
 import dev.tributary.kinesis.proxy.SdkKinesisProxy;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One Kinesis client per connector config, shared by the connector and all its tasks. Each SDK
@@ -19,6 +20,7 @@ final class SharedClients {
     }
 
     private static final class Shared {
+        /** Null for a proxy that a test made. */
         final KinesisClientFactory factory;
         final KinesisProxy proxy;
         int users;
@@ -55,7 +57,9 @@ final class SharedClients {
                 if (shared != null && --shared.users == 0) {
                     CLIENTS.remove(key);
                     shared.proxy.close();
-                    shared.factory.close();
+                    if (shared.factory != null) {
+                        shared.factory.close();
+                    }
                 }
             }
         }
@@ -65,12 +69,23 @@ final class SharedClients {
      * @param props the connector's own keys, which identify the client (task-only keys removed)
      */
     static Lease acquire(Map<String, String> props, KinesisSourceConfig config) {
+        return acquire(props, () -> {
+            KinesisClientFactory factory = new KinesisClientFactory(config);
+            return new Shared(factory, new SdkKinesisProxy(factory.kinesisClient()));
+        });
+    }
+
+    /** A use of {@code proxy}, shared under {@code props} as an SDK client would be: for tests, with a fake. */
+    static Lease acquire(Map<String, String> props, KinesisProxy proxy) {
+        return acquire(props, () -> new Shared(null, proxy));
+    }
+
+    private static Lease acquire(Map<String, String> props, Supplier<Shared> create) {
         Map<String, String> key = Map.copyOf(props);
         synchronized (CLIENTS) {
             Shared shared = CLIENTS.get(key);
             if (shared == null) {
-                KinesisClientFactory factory = new KinesisClientFactory(config);
-                shared = new Shared(factory, new SdkKinesisProxy(factory.kinesisClient()));
+                shared = create.get();
                 CLIENTS.put(key, shared);
             }
             shared.users++;

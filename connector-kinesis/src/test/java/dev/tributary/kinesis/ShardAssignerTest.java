@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.kinesis.proxy.ShardInfo;
 import dev.tributary.kinesis.proxy.StreamRef;
+import dev.tributary.kinesis.reader.KinesisOffsets;
 import dev.tributary.kinesis.reader.ShardAssignment;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,23 @@ class ShardAssignerTest {
         List<List<ShardAssignment>> tasks = ShardAssigner.assign(shards, Set.of(), 2);
 
         assertThat(tasks).extracting(t -> t.get(0).stream()).containsExactly("clicks", "orders");
+    }
+
+    @Test
+    void assignmentsCarryTheirStreamsCreationTimeThroughTheirEncoding() {
+        List<ShardAssignment> assigned = ShardAssigner.assign(Map.of(ORDERS, List.of(open("s-0"))),
+                Map.of("orders", 1_767_225_600_000L), Set.of(), 1).get(0);
+
+        assertThat(assigned).singleElement().satisfies(a -> {
+            assertThat(a.streamCreatedAt()).isEqualTo(1_767_225_600_000L);
+            assertThat(a.open()).isTrue();
+        });
+        assertThat(ShardAssignment.decode(ShardAssignment.encode(assigned))).isEqualTo(assigned);
+        // As written before assignments carried the creation time: unknown, so offsets are taken as they are.
+        assertThat(ShardAssignment.decode("orders,,s-0,0,")).singleElement().satisfies(a -> {
+            assertThat(a.streamCreatedAt()).isEqualTo(KinesisOffsets.UNKNOWN_CREATION);
+            assertThat(a.open()).isFalse();
+        });
     }
 
     @Test

@@ -82,6 +82,26 @@ class ShardDiscoveryTest {
         assertThat(kinesis.hanging).isCancelled();
     }
 
+    @Test
+    void findsWhenTheStreamWasCreatedRetryingThrottling() throws Exception {
+        PagedKinesis kinesis = new PagedKinesis(1);
+        kinesis.failures.add(software.amazon.awssdk.services.kinesis.model.LimitExceededException.builder()
+                .message("Rate exceeded").build());
+
+        assertThat(new ShardDiscovery(kinesis, Duration.ofMillis(1)).creationTime(STREAM)).isEqualTo(1_700_000_000_000L);
+    }
+
+    @Test
+    void aCreationTimeKinesisRefusesToGiveIsUnknownNotAFailure() throws Exception {
+        PagedKinesis kinesis = new PagedKinesis(1);
+        kinesis.failures.add(KinesisException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("AccessDeniedException").errorMessage("not authorized to perform kinesis:DescribeStreamSummary")
+                .build()).build());
+
+        assertThat(new ShardDiscovery(kinesis, Duration.ofMillis(1)).creationTime(STREAM))
+                .isEqualTo(dev.tributary.kinesis.reader.KinesisOffsets.UNKNOWN_CREATION);
+    }
+
     /** A stream of {@code pages} one-shard pages; queued failures come before the next page. */
     private static final class PagedKinesis implements KinesisProxy {
         final List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -112,6 +132,13 @@ class ShardDiscoveryTest {
         @Override
         public CompletableFuture<String> streamArn(StreamRef stream) {
             return CompletableFuture.completedFuture("arn");
+        }
+
+        @Override
+        public CompletableFuture<java.time.Instant> streamCreationTime(StreamRef stream) {
+            Throwable failure = failures.poll();
+            return failure != null ? CompletableFuture.failedFuture(failure)
+                    : CompletableFuture.completedFuture(java.time.Instant.ofEpochSecond(1_700_000_000L));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.tributary.kinesis.proxy;
 
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -14,6 +15,13 @@ import java.util.concurrent.Flow;
 public interface KinesisProxy extends AutoCloseable {
     /** The stream's ARN, for fan-out and for naming the stream in requests. */
     CompletableFuture<String> streamArn(StreamRef stream);
+
+    /**
+     * When the stream was created (DescribeStreamSummary's StreamCreationTimestamp). A stream
+     * deleted and created again under the same name keeps its name, its ARN and its shard ids, but
+     * not this, so it tells the new stream from the old one.
+     */
+    CompletableFuture<Instant> streamCreationTime(StreamRef stream);
 
     /** One page of the stream's shards; pass the previous page's token for the next. */
     CompletableFuture<ShardPage> listShards(StreamRef stream, String nextToken);

@@ -2,6 +2,7 @@ package dev.tributary.kinesis.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -40,6 +41,17 @@ public final class SdkKinesisProxy implements KinesisProxy {
         }
         return client.describeStreamSummary(b -> b.streamName(stream.name()))
                 .thenApply(r -> r.streamDescriptionSummary().streamARN());
+    }
+
+    @Override
+    public CompletableFuture<Instant> streamCreationTime(StreamRef stream) {
+        return client.describeStreamSummary(b -> {
+            if (stream.arn() != null) {
+                b.streamARN(stream.arn());
+            } else {
+                b.streamName(stream.name());
+            }
+        }).thenApply(r -> r.streamDescriptionSummary().streamCreationTimestamp());
     }
 
     @Override

@@ -8,6 +8,11 @@ import java.math.BigInteger;
  * The connector's offsets: the partition is {@code {stream, shard}}; the offset is
  * {@code {sequenceNumber, subSequenceNumber}}, plus {@code shardEnd: true} once every record of a
  * closed shard is in Pulsar. Sequence numbers are kept as text and compared as BigInteger.
+ *
+ * <p>Versions of the offset: the first had no {@code streamCreatedAt}; the second adds it, the
+ * stream's creation time in epoch milliseconds, so that offsets of a stream deleted and created
+ * again under the same name (whose shards have the old shards' ids) are not taken for the new
+ * stream's. An offset without it is read as before: it belongs to whatever stream has the name.
  */
 public final class KinesisOffsets {
     public static final String STREAM = "stream";
@@ -15,6 +20,9 @@ public final class KinesisOffsets {
     public static final String SEQUENCE_NUMBER = "sequenceNumber";
     public static final String SUB_SEQUENCE_NUMBER = "subSequenceNumber";
     public static final String SHARD_END = "shardEnd";
+    public static final String STREAM_CREATED_AT = "streamCreatedAt";
+    /** The creation time of a stream whose creation time is not known. */
+    public static final long UNKNOWN_CREATION = 0;
 
     private KinesisOffsets() {
     }
@@ -27,10 +35,47 @@ public final class KinesisOffsets {
         return SourceOffset.of(SEQUENCE_NUMBER, sequenceNumber, SUB_SEQUENCE_NUMBER, subSequenceNumber);
     }
 
+    /** An offset in the stream created at {@code streamCreatedAt} (epoch millis, or {@link #UNKNOWN_CREATION}). */
+    public static SourceOffset offset(String sequenceNumber, long subSequenceNumber, long streamCreatedAt) {
+        return streamCreatedAt == UNKNOWN_CREATION ? offset(sequenceNumber, subSequenceNumber)
+                : SourceOffset.of(SEQUENCE_NUMBER, sequenceNumber, SUB_SEQUENCE_NUMBER, subSequenceNumber,
+                        STREAM_CREATED_AT, streamCreatedAt);
+    }
+
     /** The end of a shard; {@code lastSequenceNumber} is the last record read, or empty if none was. */
     public static SourceOffset shardEnd(String lastSequenceNumber, long subSequenceNumber) {
         return SourceOffset.of(SEQUENCE_NUMBER, lastSequenceNumber, SUB_SEQUENCE_NUMBER, subSequenceNumber,
                 SHARD_END, true);
+    }
+
+    /** The end of a shard of the stream created at {@code streamCreatedAt}, or {@link #UNKNOWN_CREATION}. */
+    public static SourceOffset shardEnd(String lastSequenceNumber, long subSequenceNumber, long streamCreatedAt) {
+        return streamCreatedAt == UNKNOWN_CREATION ? shardEnd(lastSequenceNumber, subSequenceNumber)
+                : SourceOffset.of(SEQUENCE_NUMBER, lastSequenceNumber, SUB_SEQUENCE_NUMBER, subSequenceNumber,
+                        SHARD_END, true, STREAM_CREATED_AT, streamCreatedAt);
+    }
+
+    /**
+     * Whether the offset was written for a stream created at another time than
+     * {@code streamCreatedAt}: a stream that was deleted since, whose shard ids the current stream
+     * reuses. False when either time is unknown, as offsets of the first version have none.
+     */
+    public static boolean isOfAnotherStream(SourceOffset offset, long streamCreatedAt) {
+        long recorded = offset.getLong(STREAM_CREATED_AT, UNKNOWN_CREATION);
+        return recorded != UNKNOWN_CREATION && streamCreatedAt != UNKNOWN_CREATION && recorded != streamCreatedAt;
+    }
+
+    /**
+     * As {@link #isOfAnotherStream(SourceOffset, long)}, and also true for the end of a shard that
+     * Kinesis lists as open, when the end records no creation time: a shard ends only once it is
+     * closed, and a closed shard never opens again, so such an end, written before offsets recorded
+     * the creation time, is of an earlier stream whose shard had the same id.
+     */
+    public static boolean isOfAnotherStream(SourceOffset offset, long streamCreatedAt, boolean shardOpen) {
+        if (shardOpen && isShardEnd(offset) && offset.getLong(STREAM_CREATED_AT, UNKNOWN_CREATION) == UNKNOWN_CREATION) {
+            return true;
+        }
+        return isOfAnotherStream(offset, streamCreatedAt);
     }
 
     public static boolean isShardEnd(SourceOffset offset) {

@@ -41,7 +41,7 @@ public final class PulsarIoRecordMapper implements RecordMapper {
 
     @Override
     public SourceRecord map(SourcePartition partition, String shardId, KinesisRecord record, UserRecord user,
-            long millisBehindLatest) {
+            long millisBehindLatest, long streamCreatedAt) {
         // Built immutable in one go: SourceRecord's copy of an immutable map is the map itself, so the
         // hot path allocates the properties once, not twice.
         @SuppressWarnings("unchecked")
@@ -71,7 +71,7 @@ public final class PulsarIoRecordMapper implements RecordMapper {
         if (properties.contains(STREAM_NAME)) {
             props[n++] = Map.entry(STREAM_NAME, partition.getString(KinesisOffsets.STREAM));
         }
-        return new SourceRecord(partition, KinesisOffsets.offset(record.sequenceNumber(), user.subSequenceNumber()),
+        return new SourceRecord(partition, KinesisOffsets.offset(record.sequenceNumber(), user.subSequenceNumber(), streamCreatedAt),
                 topic, keyIsShardId ? shardId : user.partitionKey(), user.data(),
                 Map.ofEntries(n == props.length ? props : java.util.Arrays.copyOf(props, n)), record.arrival());
     }

@@ -14,5 +14,15 @@ public interface RecordMapper {
      * @param user the user record (the record itself when it was not a KPL aggregate)
      * @param millisBehindLatest how far behind the shard's tip the fetch was
      */
-    SourceRecord map(SourcePartition partition, String shardId, KinesisRecord record, UserRecord user, long millisBehindLatest);
+    default SourceRecord map(SourcePartition partition, String shardId, KinesisRecord record, UserRecord user,
+            long millisBehindLatest) {
+        return map(partition, shardId, record, user, millisBehindLatest, KinesisOffsets.UNKNOWN_CREATION);
+    }
+
+    /**
+     * As {@link #map(SourcePartition, String, KinesisRecord, UserRecord, long)}, with the stream's
+     * creation time (epoch millis, or {@link KinesisOffsets#UNKNOWN_CREATION}) in the record's offset.
+     */
+    SourceRecord map(SourcePartition partition, String shardId, KinesisRecord record, UserRecord user,
+            long millisBehindLatest, long streamCreatedAt);
 }

@@ -15,8 +15,11 @@ import dev.tributary.kinesis.proxy.KinesisRecord;
 import dev.tributary.kinesis.proxy.StartPosition;
 import dev.tributary.kinesis.proxy.StreamRef;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,8 +68,18 @@ public abstract class ShardFetcher implements AutoCloseable {
         this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
         this.buffer = new RecordBuffer(settings.receiveQueueSize(), settings.receiveQueueBytes(),
                 () -> scheduler.execute(this::onSpace));
+        Map<String, Long> createdAt = new HashMap<>();
+        Set<String> open = new HashSet<>();
+        shards.forEach(a -> {
+            createdAt.put(a.stream(), a.streamCreatedAt());
+            if (a.open()) {
+                open.add(a.stream() + "/" + a.shardId());
+            }
+        });
         committed.forEach((partition, offset) -> {
-            if (KinesisOffsets.isShardEnd(offset)) {
+            long created = createdAt.getOrDefault(partition.getString(KinesisOffsets.STREAM), KinesisOffsets.UNKNOWN_CREATION);
+            if (KinesisOffsets.isShardEnd(offset)
+                    && !KinesisOffsets.isOfAnotherStream(offset, created, open.contains(shardKey(partition)))) {
                 finishedShards.add(shardKey(partition));
             }
         });
@@ -74,8 +87,19 @@ public abstract class ShardFetcher implements AutoCloseable {
             StreamRef stream = new StreamRef(a.stream(), a.streamArn().isEmpty() ? null : a.streamArn());
             SourcePartition partition = KinesisOffsets.partition(a.stream(), a.shardId());
             ShardReader reader = new ShardReader(stream, a.shardId(), partition,
-                    a.waitFor().stream().map(p -> a.stream() + "/" + p).toList());
+                    a.waitFor().stream().map(p -> a.stream() + "/" + p).toList(), a.streamCreatedAt());
             SourceOffset offset = committed.get(partition);
+            boolean recreated = offset != null && KinesisOffsets.isOfAnotherStream(offset, a.streamCreatedAt(), a.open());
+            if (recreated) {
+                long was = offset.getLong(KinesisOffsets.STREAM_CREATED_AT, KinesisOffsets.UNKNOWN_CREATION);
+                LOG.warn("shard {}: its committed offset {} is of an earlier stream of that name ({}), not of this one"
+                        + " (created at {}); reading this stream's shard from its start (TRIM_HORIZON)", reader, offset,
+                        was == KinesisOffsets.UNKNOWN_CREATION ? "it ends a shard that is open now"
+                                : "created at " + Instant.ofEpochMilli(was),
+                        a.streamCreatedAt() == KinesisOffsets.UNKNOWN_CREATION ? "an unknown time"
+                                : Instant.ofEpochMilli(a.streamCreatedAt()));
+                offset = null;
+            }
             if (offset != null && KinesisOffsets.isShardEnd(offset)) {
                 reader.state = ShardReader.State.ENDED;
             } else if (offset != null) {
@@ -87,8 +111,9 @@ public abstract class ShardFetcher implements AutoCloseable {
                 reader.position = StartPosition.atSequence(reader.skipSequenceNumber);
                 reader.state = ShardReader.State.NEEDS_ITERATOR;
             } else {
-                // A child holds only records written after its parents closed: read it all.
-                reader.position = a.child() ? StartPosition.trimHorizon() : settings.initialPosition();
+                // A child holds only records written after its parents closed, and a recreated stream's shard only
+                // records written after the offsets were: read it all.
+                reader.position = a.child() || recreated ? StartPosition.trimHorizon() : settings.initialPosition();
                 reader.state = reader.waitFor.isEmpty() ? ShardReader.State.NEEDS_ITERATOR : ShardReader.State.WAITING_FOR_PARENTS;
             }
             readers.add(reader);
@@ -183,7 +208,8 @@ public abstract class ShardFetcher implements AutoCloseable {
                 if (vsResume < 0 || (vsResume == 0 && user.subSequenceNumber() <= reader.skipThroughSubSequence)) {
                     continue;
                 }
-                records.add(mapper.map(reader.partition, reader.shardId, record, user, result.millisBehindLatest()));
+                records.add(mapper.map(reader.partition, reader.shardId, record, user, result.millisBehindLatest(),
+                        reader.streamCreatedAt));
                 reader.lastSubSequence = user.subSequenceNumber();
             }
             if (vsResume >= 0) {
@@ -200,7 +226,7 @@ public abstract class ShardFetcher implements AutoCloseable {
 
     SourceOffset endOffset(ShardReader reader) {
         return KinesisOffsets.shardEnd(reader.lastSequenceNumber == null ? "0" : reader.lastSequenceNumber,
-                reader.lastSubSequence);
+                reader.lastSubSequence, reader.streamCreatedAt);
     }
 
     /** Queues the shard's end with no records, so it is committed after those already queued. */

@@ -30,6 +30,8 @@ final class ShardReader {
     final String shardId;
     final SourcePartition partition;
     final List<String> waitFor;
+    /** The stream's creation time, which every offset of this shard records; or KinesisOffsets.UNKNOWN_CREATION. */
+    final long streamCreatedAt;
 
     State state;
     StartPosition position;
@@ -53,11 +55,12 @@ final class ShardReader {
     volatile long iteratorRenewals;
     volatile long millisBehindLatest;
 
-    ShardReader(StreamRef stream, String shardId, SourcePartition partition, List<String> waitFor) {
+    ShardReader(StreamRef stream, String shardId, SourcePartition partition, List<String> waitFor, long streamCreatedAt) {
         this.stream = requireNonNull(stream, "stream is null");
         this.shardId = requireNonNull(shardId, "shardId is null");
         this.partition = requireNonNull(partition, "partition is null");
         this.waitFor = List.copyOf(waitFor);
+        this.streamCreatedAt = streamCreatedAt;
     }
 
     @Override

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
  * A hand-written Kinesis behind the proxy seam: shards with records, iterators that can be made
  * to expire, and failures queued per operation. Thread-safe enough for one fetcher.
  */
-final class FakeKinesisProxy implements KinesisProxy {
+public final class FakeKinesisProxy implements KinesisProxy {
     final Map<String, List<KinesisRecord>> shards = new LinkedHashMap<>();
     final Map<String, ShardInfo> shardInfos = new LinkedHashMap<>();
     final Deque<Throwable> getRecordsFailures = new ArrayDeque<>();
@@ -35,10 +35,12 @@ final class FakeKinesisProxy implements KinesisProxy {
     final List<StartPosition> iteratorRequests = new CopyOnWriteArrayList<>();
     final AtomicInteger getRecordsCalls = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
+    /** When the stream was created; {@link #recreate} moves it on. */
+    public volatile Instant created = Instant.parse("2026-01-01T00:00:00Z");
     private long nextSequence = 1000;
 
     /** Adds an open shard. */
-    synchronized FakeKinesisProxy shard(String shardId, String... parents) {
+    public synchronized FakeKinesisProxy shard(String shardId, String... parents) {
         shards.put(shardId, new ArrayList<>());
         shardInfos.put(shardId, new ShardInfo(shardId, parents.length > 0 ? parents[0] : null,
                 parents.length > 1 ? parents[1] : null, null));
@@ -46,7 +48,7 @@ final class FakeKinesisProxy implements KinesisProxy {
     }
 
     /** Closes a shard: once its records are read, GetRecords returns no next iterator. */
-    synchronized void close(String shardId) {
+    public synchronized void close(String shardId) {
         ShardInfo s = shardInfos.get(shardId);
         shardInfos.put(shardId, new ShardInfo(s.shardId(), s.parentShardId(), s.adjacentParentShardId(), "99999999"));
     }
@@ -58,6 +60,17 @@ final class FakeKinesisProxy implements KinesisProxy {
         return record;
     }
 
+    /**
+     * Deletes the stream and creates it again under the same name: the shards keep their ids but
+     * lose their records, and the creation time moves on.
+     */
+    public synchronized void recreate() {
+        shards.replaceAll((id, records) -> new ArrayList<>());
+        shardInfos.replaceAll((id, s) -> new ShardInfo(id, s.parentShardId(), s.adjacentParentShardId(), null));
+        created = created.plusSeconds(3600);
+        generation.incrementAndGet();
+    }
+
     /** Every iterator handed out so far stops working, as after five minutes. */
     void expireIterators() {
         generation.incrementAndGet();
@@ -66,6 +79,11 @@ final class FakeKinesisProxy implements KinesisProxy {
     @Override
     public CompletableFuture<String> streamArn(StreamRef stream) {
         return CompletableFuture.completedFuture("arn:aws:kinesis:us-east-1:000000000000:stream/" + stream.name());
+    }
+
+    @Override
+    public CompletableFuture<Instant> streamCreationTime(StreamRef stream) {
+        return CompletableFuture.completedFuture(created);
     }
 
     @Override

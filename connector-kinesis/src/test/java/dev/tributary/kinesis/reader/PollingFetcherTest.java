@@ -236,6 +236,81 @@ class PollingFetcherTest {
                 .hasMessage("AccessDeniedException: User is not authorized to perform kinesis:GetRecords");
     }
 
+    @Test
+    void aRecreatedStreamsShardsAreReadFromTheirStartThoughTheOldStreamsOffsetsMarkThemReadOrEnded() throws Exception {
+        kinesis.shard("shard-0").shard("shard-1");
+        long old = kinesis.created.toEpochMilli();
+        Map<SourcePartition, SourceOffset> committed = Map.of(
+                KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.offset("99999999999999999999999999999", 0, old),
+                KinesisOffsets.partition(STREAM, "shard-1"), KinesisOffsets.shardEnd("99999999999999999999999999999", 0, old));
+        kinesis.recreate();
+        long now = kinesis.created.toEpochMilli();
+        for (int i = 0; i < 20; i++) {
+            kinesis.put("shard-" + (i % 2), "k", bytes("v" + i));
+        }
+        // LATEST would skip what the new stream got before the connector noticed it: the new stream is read from its start.
+        ReaderSettings latest = new ReaderSettings(StartPosition.latest(), 1000, 64L << 20, 1000, 4,
+                Duration.ofMillis(20), Duration.ofMillis(5));
+        start(latest, committed, assign("shard-0", now), assign("shard-1", now));
+
+        List<SourceRecord> records = collect(20);
+
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrderElementsOf(range(0, 20));
+        assertThat(records).allSatisfy(r -> assertThat(r.offset().getLong(KinesisOffsets.STREAM_CREATED_AT, -1)).isEqualTo(now));
+        assertThat(kinesis.iteratorRequests).extracting(StartPosition::type).containsOnly(StartPosition.Type.TRIM_HORIZON);
+    }
+
+    @Test
+    void offsetsOfTheSameStreamAndOffsetsWithoutACreationTimeAreResumedFrom() throws Exception {
+        kinesis.shard("shard-0").shard("shard-1").shard("shard-2");
+        long now = kinesis.created.toEpochMilli();
+        List<KinesisRecord> written0 = new ArrayList<>();
+        List<KinesisRecord> written1 = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            written0.add(kinesis.put("shard-0", "k", bytes("a" + i)));
+            written1.add(kinesis.put("shard-1", "k", bytes("b" + i)));
+            kinesis.put("shard-2", "k", bytes("c" + i));
+        }
+        kinesis.close("shard-2");
+        Map<SourcePartition, SourceOffset> committed = Map.of(
+                // Written before offsets recorded the stream's creation time.
+                KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.offset(written0.get(4).sequenceNumber(), 0),
+                KinesisOffsets.partition(STREAM, "shard-1"), KinesisOffsets.offset(written1.get(6).sequenceNumber(), 0, now),
+                KinesisOffsets.partition(STREAM, "shard-2"), KinesisOffsets.shardEnd("1", 0, now));
+        start(settings(1000), committed, assign("shard-0", now), assign("shard-1", now), assign("shard-2", now));
+
+        List<SourceRecord> records = collect(8);
+        // A moment more, so that records read from the ended shard would be seen too.
+        Thread.sleep(200);
+        collectInto(records);
+
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("a5", "a6", "a7", "a8", "a9", "b7", "b8", "b9");
+    }
+
+    @Test
+    void anEndWithoutACreationTimeOfAnOpenShardIsOfAnEarlierStreamAndTheShardIsReadFromItsStart() throws Exception {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 5; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        // Written before offsets recorded the creation time: a shard of that id ended, so it was another stream's.
+        Map<SourcePartition, SourceOffset> committed = Map.of(
+                KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.shardEnd("99999999999999999999999999999", 0));
+        ShardAssignment open = new ShardAssignment(STREAM, "", "shard-0", false, List.of(), KinesisOffsets.UNKNOWN_CREATION, true);
+        start(settings(1000), committed, open);
+
+        List<SourceRecord> records = collect(5);
+
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyElementsOf(range(0, 5));
+        assertThat(kinesis.iteratorRequests).extracting(StartPosition::type).containsOnly(StartPosition.Type.TRIM_HORIZON);
+    }
+
+    private static ShardAssignment assign(String shard, long streamCreatedAt) {
+        return new ShardAssignment(STREAM, "", shard, false, List.of(), streamCreatedAt);
+    }
+
     private void start(ReaderSettings settings, Map<SourcePartition, SourceOffset> committed, ShardAssignment... shards) {
         start(settings, committed, System::nanoTime, shards);
     }

@@ -25,6 +25,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps connector configs and target states in one JSON file, {@code connectors.json} in the
@@ -35,8 +37,14 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Durability, as the file offset store: every change writes the whole new state to a temporary
- * file in the same directory, forces it to disk, renames it atomically over the file and forces
- * the directory. After a crash the file holds the state before or after the change, never a mix.
+ * file in the same directory and forces it to disk; then renames the file to
+ * {@code connectors.json.prev}, renames the temporary file to the file, and forces the directory.
+ * After a crash the file, or between the two renames {@code connectors.json.prev}, holds the state
+ * before or after the change, never a mix. When the file is missing, empty, cut short or not in
+ * this format, the store opens with {@code connectors.json.prev} and logs a WARN naming the file it
+ * used and what was wrong; when both are damaged, opening fails naming both and the fix. (The file
+ * offset store in checkpoint-stores does the same; the two keep their own code, as that module may
+ * depend on framework-api alone, and a file helper is not part of the connector SPI.)
  * The file holds secrets in clear text, so it is created readable by its owner only where the
  * file system allows. While open, the store locks {@code connectors.json.lock}, so two workers
  * cannot share it.
@@ -48,24 +56,31 @@ public final class FileConnectorConfigStore implements ConnectorConfigStore {
     public static final String FILE_NAME = "connectors.json";
     private static final int VERSION = 1;
     private static final String TEMP_SUFFIX = ".tmp";
+    /** The name suffix of the previous copy. */
+    public static final String PREVIOUS_SUFFIX = ".prev";
+    private static final Logger LOG = LoggerFactory.getLogger(FileConnectorConfigStore.class);
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
     private final Path directory;
+    private final Path previous;
     private final String tempPrefix;
     private final FileChannel lockChannel;
     private final Map<String, StoredConnector> state;
     private boolean closed;
+    /** Whether the file holds a good state, which the next change keeps as the previous copy. */
+    private boolean fileIsGood;
 
     /**
      * Opens the store in {@code file}, creating its directory when missing.
      *
      * @throws ConfigException naming the file when it is in use by another worker, cannot be read,
-     *     is damaged, or was written by a newer Tributary
+     *     is damaged (or missing) with no whole previous copy, or was written by a newer Tributary
      */
     public FileConnectorConfigStore(Path file) {
         this.file = requireNonNull(file, "file is null").toAbsolutePath().normalize();
         this.directory = this.file.getParent();
+        this.previous = directory.resolve(this.file.getFileName() + PREVIOUS_SUFFIX);
         this.tempPrefix = this.file.getFileName() + ".";
         try {
             Files.createDirectories(directory);
@@ -76,7 +91,7 @@ public final class FileConnectorConfigStore implements ConnectorConfigStore {
         this.lockChannel = lock();
         try {
             deleteLeftoverTempFiles();
-            this.state = load(this.file);
+            this.state = loadNewestGood();
         } catch (RuntimeException e) {
             closeQuietly(lockChannel);
             throw e;
@@ -184,21 +199,83 @@ public final class FileConnectorConfigStore implements ConnectorConfigStore {
     }
 
     private static ConfigException damaged(String what, String problem) {
-        return new ConfigException(what + " is damaged: " + problem + ". Restore it from a backup, or move it away"
-                + " to start without stored connectors");
+        return new DamagedFileException(what + " is damaged: " + problem + ". Restore it from a backup, or move it"
+                + " away to start without stored connectors", problem);
     }
 
-    private static Map<String, StoredConnector> load(Path file) {
+    /** The content is damaged, as opposed to written by a newer Tributary, so an older copy may stand in. */
+    static final class DamagedFileException extends ConfigException {
+        private static final long serialVersionUID = 1L;
+        private final String problem;
+
+        DamagedFileException(String message, String problem) {
+            super(message);
+            this.problem = problem;
+        }
+
+        /** What is wrong, without the file's name or the fix. */
+        String problem() {
+            return problem;
+        }
+    }
+
+    private Map<String, StoredConnector> loadNewestGood() {
+        Loaded newest = read(file, "connector file " + file);
+        if (newest.connectors() != null) {
+            fileIsGood = true;
+            return newest.connectors();
+        }
+        Loaded older = read(previous, "previous copy " + previous);
+        if (newest.missing()) {
+            if (older.missing()) {
+                return new LinkedHashMap<>();
+            }
+            if (older.connectors() != null) {
+                LOG.warn("connector file {} is missing; using its previous copy {}, as a change interrupted between its"
+                        + " two renames leaves them. To start without stored connectors instead, stop the worker and"
+                        + " move {} away too", file, previous, previous);
+                return older.connectors();
+            }
+            throw new ConfigException("connector file " + file + " is missing and its previous copy " + previous
+                    + " is damaged (" + older.damage().problem() + "). Restore " + file + " from a backup, or move "
+                    + previous + " away to start without stored connectors");
+        }
+        if (older.missing()) {
+            throw newest.damage();
+        }
+        if (older.connectors() == null) {
+            throw new ConfigException("connector file " + file + " is damaged (" + newest.damage().problem()
+                    + ") and so is its previous copy " + previous + " (" + older.damage().problem() + "). Restore "
+                    + file + " from a backup, or move both files away to start without stored connectors");
+        }
+        LOG.warn("connector file {} is damaged ({}); using its previous copy {} instead, which holds the connectors"
+                + " as they were before the last change to them. The next change replaces the damaged file", file,
+                newest.damage().problem(), previous);
+        return older.connectors();
+    }
+
+    /** A file as read: its connectors, or the damage that kept it from decoding, or neither when it is missing. */
+    private record Loaded(Map<String, StoredConnector> connectors, DamagedFileException damage) {
+        boolean missing() {
+            return connectors == null && damage == null;
+        }
+    }
+
+    private static Loaded read(Path path, String what) {
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            return new LinkedHashMap<>();
+            return new Loaded(null, null);
         } catch (IOException e) {
-            throw new ConfigException("cannot read the connector file " + file + " (" + describe(e)
+            throw new ConfigException("cannot read the " + what + " (" + describe(e)
                     + "); check that the worker may read it");
         }
-        return new LinkedHashMap<>(decode(content, "connector file " + file));
+        try {
+            return new Loaded(new LinkedHashMap<>(decode(content, what)), null);
+        } catch (DamagedFileException e) {
+            return new Loaded(null, e);
+        }
     }
 
     private void persist(Map<String, StoredConnector> next) {
@@ -214,8 +291,13 @@ public final class FileConnectorConfigStore implements ConnectorConfigStore {
                 // On disk before the rename makes it the file, or a crash could leave an empty file in its place.
                 channel.force(true);
             }
+            if (fileIsGood && Files.isRegularFile(file)) {
+                // From here to the next rename the file is missing, and the previous copy holds the state.
+                Files.move(file, previous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
+            fileIsGood = true;
         } catch (IOException e) {
             throw new UncheckedIOException("could not write connector file " + file + " (" + describe(e)
                     + "); check that " + directory + " is writable and has free space. The connectors stored before"

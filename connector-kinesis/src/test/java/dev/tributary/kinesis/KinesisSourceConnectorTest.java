@@ -1,0 +1,145 @@
+package dev.tributary.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.api.connector.ConnectorContext;
+import dev.tributary.api.offset.OffsetReader;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.reader.FakeKinesisProxy;
+import dev.tributary.kinesis.reader.KinesisOffsets;
+import dev.tributary.kinesis.reader.ShardAssignment;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The connector's side of a stream deleted and created again: which shards it assigns, and when it reassigns. */
+class KinesisSourceConnectorTest {
+    private static final String STREAM = "orders";
+
+    private final FakeKinesisProxy kinesis = new FakeKinesisProxy().shard("shard-0").shard("shard-1");
+    private final Map<SourcePartition, SourceOffset> committed = new HashMap<>();
+    private final AtomicInteger reconfigurations = new AtomicInteger();
+    private final KinesisSourceConnector connector =
+            new KinesisSourceConnector((props, config) -> SharedClients.acquire(props, kinesis));
+
+    @AfterEach
+    void stop() {
+        connector.stop();
+    }
+
+    @Test
+    void endsOfAnEarlierStreamOfTheSameNameDoNotKeepItsShardsFromBeingAssigned() {
+        long old = kinesis.created.toEpochMilli();
+        committed.put(KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.shardEnd("5", 0, old));
+        kinesis.recreate();
+
+        start();
+
+        assertThat(assigned()).extracting(ShardAssignment::shardId).containsExactly("shard-0", "shard-1");
+        assertThat(assigned()).extracting(ShardAssignment::streamCreatedAt).containsOnly(kinesis.created.toEpochMilli());
+    }
+
+    @Test
+    void endsOfTheSameStreamAndEndsWithoutACreationTimeOfClosedShardsStillCount() {
+        committed.put(KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.shardEnd("5", 0, kinesis.created.toEpochMilli()));
+        committed.put(KinesisOffsets.partition(STREAM, "shard-1"), KinesisOffsets.shardEnd("7", 0));
+        kinesis.close("shard-1");
+        kinesis.shard("shard-2");
+
+        start();
+
+        assertThat(assigned()).extracting(ShardAssignment::shardId).containsExactly("shard-2");
+    }
+
+    @Test
+    void anEndWithoutACreationTimeOfAShardThatIsOpenIsOfAnEarlierStream() {
+        // Written before offsets recorded the creation time; a shard ends only once closed, and never opens again.
+        committed.put(KinesisOffsets.partition(STREAM, "shard-1"), KinesisOffsets.shardEnd("7", 0));
+
+        start();
+
+        assertThat(assigned()).extracting(ShardAssignment::shardId).containsExactly("shard-0", "shard-1");
+        assertThat(assigned()).extracting(ShardAssignment::open).containsOnly(true);
+    }
+
+    @Test
+    void aStreamCreatedAgainWhileTheConnectorRunsIsReassignedWithItsNewCreationTime() {
+        start();
+        long first = kinesis.created.toEpochMilli();
+        assertThat(assigned()).extracting(ShardAssignment::streamCreatedAt).containsOnly(first);
+
+        connector.rediscover();
+        assertThat(reconfigurations).as("nothing changed").hasValue(0);
+
+        // The tasks read both shards to their end before the stream was deleted.
+        committed.put(KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.shardEnd("5", 0, first));
+        committed.put(KinesisOffsets.partition(STREAM, "shard-1"), KinesisOffsets.shardEnd("9", 0, first));
+        kinesis.recreate();
+        connector.rediscover();
+
+        assertThat(reconfigurations).hasValue(1);
+        assertThat(assigned()).extracting(ShardAssignment::shardId).containsExactly("shard-0", "shard-1");
+        assertThat(assigned()).extracting(ShardAssignment::streamCreatedAt).containsOnly(kinesis.created.toEpochMilli());
+
+        connector.rediscover();
+        assertThat(reconfigurations).as("the new stream is reassigned once").hasValue(1);
+    }
+
+    private void start() {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("awsRegion", "us-east-1");
+        props.put("awsKinesisStreamName", STREAM);
+        // Each test names its own fake, so no two tests share a client; the discovery thread never runs on its own.
+        props.put("awsEndpoint", "http://127.0.0.1:1/" + System.identityHashCode(kinesis));
+        props.put("shardDiscoveryInterval", "1h");
+        connector.start(new ConnectorContext() {
+            @Override
+            public String connectorName() {
+                return "orders-to-pulsar";
+            }
+
+            @Override
+            public void requestTaskReconfiguration() {
+                reconfigurations.incrementAndGet();
+            }
+
+            @Override
+            public void raiseError(Throwable error) {
+                throw new AssertionError("the connector raised an error", error);
+            }
+
+            @Override
+            public OffsetReader offsetReader() {
+                return new OffsetReader() {
+                    @Override
+                    public Map<SourcePartition, SourceOffset> offsets(Collection<SourcePartition> partitions) {
+                        Map<SourcePartition, SourceOffset> found = new HashMap<>();
+                        partitions.forEach(p -> {
+                            if (committed.containsKey(p)) {
+                                found.put(p, committed.get(p));
+                            }
+                        });
+                        return found;
+                    }
+
+                    @Override
+                    public Map<SourcePartition, SourceOffset> allOffsets() {
+                        return Map.copyOf(committed);
+                    }
+                };
+            }
+        }, props);
+    }
+
+    private List<ShardAssignment> assigned() {
+        List<Map<String, String>> tasks = connector.taskConfigs(1);
+        assertThat(tasks).hasSize(1);
+        return ShardAssignment.decode(tasks.get(0).get(KinesisSourceConnector.ASSIGNMENT));
+    }
+}
