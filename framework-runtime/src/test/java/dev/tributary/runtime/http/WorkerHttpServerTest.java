@@ -114,6 +114,42 @@ class WorkerHttpServerTest {
     }
 
     @Test
+    void aLongUnknownPathIsCutInTheMessage() throws Exception {
+        WorkerHttpServer server = server();
+        server.start();
+
+        HttpResponse<String> response = send(server, "GET", "/" + "x".repeat(5000), null);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("{\"error_code\":404,\"message\":\"No endpoint at /"
+                + "x".repeat(WorkerHttpServer.MAX_ECHOED_PATH_CHARS - 1) + "...\"}");
+    }
+
+    @Test
+    void headersOverTheLimitGet431InTheErrorShape() throws Exception {
+        WorkerHttpServer server = server();
+        server.route("GET", "/q", request -> Response.text(200, "text/plain", "ok"));
+        server.start();
+
+        String response = exchange(server, ("GET /q HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+                + "b".repeat(WorkerHttpServer.MAX_REQUEST_HEADER_BYTES) + "\r\n\r\n").getBytes(US_ASCII));
+
+        assertThat(response).startsWith("HTTP/1.1 431 ")
+                .endsWith("{\"error_code\":431,\"message\":\"Request Header Fields Too Large\"}");
+    }
+
+    @Test
+    void aMalformedRequestLineGets400InTheErrorShapeWithoutInternals() throws Exception {
+        WorkerHttpServer server = server();
+        server.start();
+
+        String response = exchange(server, "GET /q HTTP/9.x\r\nHost: localhost\r\n\r\n".getBytes(US_ASCII));
+
+        assertThat(response).matches("(?s)HTTP/1.1 (400|505) .*").contains("\"error_code\":")
+                .doesNotContain("Exception", "org.eclipse", "Jetty");
+    }
+
+    @Test
     void knownPathWithAnotherMethodGets405WithAllow() throws Exception {
         WorkerHttpServer server = server();
         server.route("GET", "/connectors", request -> Response.text(200, "text/plain", "list"));
