@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * Where two templates match, the one with a literal earlier wins. The server answers by itself:
  * 404 for an unknown path, 405 (with {@code Allow}) for a known path with another method, 413 for
  * a body over {@value #MAX_REQUEST_BODY_BYTES} bytes, 431 for headers over
- * {@value #MAX_REQUEST_HEADER_BYTES} bytes, 400 for a malformed request, query or path, 401 when
+ * {@value #MAX_REQUEST_HEADER_BYTES} bytes, 400 for a malformed request, query or path, 403 for a
+ * Host name or browser origin that {@link RequestOrigins} refuses, 401 when
  * basic authentication is on and the credentials are missing or wrong, and 500 when a handler
  * throws. Every error body the server writes is {@code {"error_code":N,"message":"..."}}; a 500
  * says only "Internal server error" and the exception goes to the log.
@@ -127,6 +128,7 @@ public final class WorkerHttpServer {
 
     private final ListenerAddress listener;
     private final ListenerSecurity security;
+    private final boolean loopback;
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     // Guarded by lifecycle.
@@ -155,6 +157,7 @@ public final class WorkerHttpServer {
     public WorkerHttpServer(ListenerAddress listener, ListenerSecurity security) {
         this.listener = requireNonNull(listener, "listener is null");
         this.security = requireNonNull(security, "security is null");
+        this.loopback = listener.isLoopback();
         if (listener.isHttps() && security.tls().isEmpty()) {
             throw new IllegalArgumentException(ListenerAddress.CONFIG_KEY + ": an https:// listener needs a key store;"
                     + " set " + TlsKeystore.LOCATION_KEY);
@@ -311,7 +314,11 @@ public final class WorkerHttpServer {
             String method = request.getMethod().toUpperCase(Locale.ROOT);
             String rawPath = request.getHttpURI().getPath();
             Map<String, List<String>> headers = headers(request);
-            Response refused = security.basicAuth().map(credentials -> authenticate(credentials, headers)).orElse(null);
+            // Host and Origin first: a page that reached the port through DNS rebinding or CSRF learns nothing more.
+            Response refused = security.origins().check(loopback, headers);
+            if (refused == null) {
+                refused = security.basicAuth().map(credentials -> authenticate(credentials, headers)).orElse(null);
+            }
             if (refused != null) {
                 send(response, callback, refused);
                 return true;

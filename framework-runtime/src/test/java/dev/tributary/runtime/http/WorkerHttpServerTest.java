@@ -150,6 +150,24 @@ class WorkerHttpServerTest {
     }
 
     @Test
+    void aForeignHostOrABrowserOriginIsRefusedBeforeAnyRoute() throws Exception {
+        WorkerHttpServer server = server();
+        server.route("POST", "/connectors/{name}/restart", request -> Response.empty(204));
+        server.start();
+
+        String rebinding = exchange(server, ("POST /connectors/x/restart HTTP/1.1\r\nHost: evil.example:"
+                + server.port() + "\r\nContent-Length: 0\r\n\r\n").getBytes(US_ASCII));
+        String crossSite = exchange(server, ("POST /connectors/x/restart HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Origin: https://evil.example\r\nContent-Length: 0\r\n\r\n").getBytes(US_ASCII));
+        String local = exchange(server, ("POST /connectors/x/restart HTTP/1.1\r\nHost: localhost:" + server.port()
+                + "\r\nContent-Length: 0\r\n\r\n").getBytes(US_ASCII));
+
+        assertThat(rebinding).startsWith("HTTP/1.1 403 ").contains("\"error_code\":403").contains("rest.allowed.hosts");
+        assertThat(crossSite).startsWith("HTTP/1.1 403 ").contains("rest.allowed.origins");
+        assertThat(local).startsWith("HTTP/1.1 204 ");
+    }
+
+    @Test
     void knownPathWithAnotherMethodGets405WithAllow() throws Exception {
         WorkerHttpServer server = server();
         server.route("GET", "/connectors", request -> Response.text(200, "text/plain", "list"));
