@@ -168,6 +168,34 @@ class WorkerHttpServerTest {
     }
 
     @Test
+    void unfinishedBodiesHoldNoThread() throws Exception {
+        WorkerHttpServer server = server();
+        server.route("POST", "/upload", request -> Response.text(200, "text/plain", "stored"));
+        server.route("GET", "/health", request -> Response.text(200, "text/plain", "ok"));
+        server.start();
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            // More half-sent bodies than the pool has threads: a server that blocked on each would have none left.
+            for (int i = 0; i < WorkerHttpServer.MAX_THREADS + 8; i++) {
+                Socket socket = new Socket("127.0.0.1", server.port());
+                stalled.add(socket);
+                socket.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"a")
+                        .getBytes(US_ASCII));
+                socket.getOutputStream().flush();
+            }
+
+            HttpResponse<String> health = send(server, "GET", "/health", null);
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("ok");
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void knownPathWithAnotherMethodGets405WithAllow() throws Exception {
         WorkerHttpServer server = server();
         server.route("GET", "/connectors", request -> Response.text(200, "text/plain", "list"));
