@@ -6,7 +6,6 @@ import static java.util.Objects.requireNonNull;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -225,10 +224,10 @@ public final class WorkerHttpServer {
                 created.start();
             } catch (Exception e) {
                 stopQuietly(created);
+                // Jetty may wrap the BindException; its message ("Address already in use") is the useful part.
                 Throwable cause = e instanceof IOException || e.getCause() == null ? e : e.getCause();
-                String reason = cause instanceof BindException ? cause.getMessage() : String.valueOf(cause.getMessage());
                 throw new UncheckedIOException(ListenerAddress.CONFIG_KEY + ": cannot listen on "
-                        + listener.toUri(listener.port()) + ": " + reason,
+                        + listener.toUri(listener.port()) + ": " + cause.getMessage(),
                         cause instanceof IOException io ? io : new IOException(cause));
             }
             server = created;
