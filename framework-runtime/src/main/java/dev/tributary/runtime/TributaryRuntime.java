@@ -135,7 +135,7 @@ public final class TributaryRuntime implements AutoCloseable {
         return new TributaryRuntime(worker, http, store, pulsar, plugins);
     }
 
-    /** TLS and basic authentication of the listener, both off unless configured. */
+    /** TLS and basic authentication of the listener, both off unless configured, and its Host and Origin checks. */
     static ListenerSecurity security(WorkerConfig config) {
         ListenerAddress listener = ListenerAddress.parse(config.listeners());
         Optional<SSLContext> tls = listener.isHttps()
@@ -144,7 +144,8 @@ public final class TributaryRuntime implements AutoCloseable {
             LOG.warn("{} is set, but listeners ({}) is not https://; the key store is not used",
                     WorkerConfig.REST_SSL_KEYSTORE_LOCATION, config.listeners());
         }
-        return new ListenerSecurity(tls, config.restBasicAuthFile().map(BasicAuthCredentials::load));
+        return new ListenerSecurity(tls, config.restBasicAuthFile().map(BasicAuthCredentials::load),
+                config.restAllowedOrigins());
     }
 
     /** The runtime's version from its jar's manifest; {@code dev} when run from classes. */

@@ -87,6 +87,16 @@ class TributaryRuntimeSecurityTest {
                 .hasMessageNotContaining("wrong-password");
     }
 
+    @Test
+    void aListenerOffLoopbackWithoutAuthenticationDoesNotStart() {
+        assertThatThrownBy(() -> TributaryRuntime.start(WorkerConfig.fromMap(Map.of(
+                "pulsar.service.url", "pulsar://127.0.0.1:1", "offset.store", "memory",
+                "data.dir", dir.resolve("open").toString(), "listeners", "http://0.0.0.0:0"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rest.auth.basic.file: is required when listeners ('http://0.0.0.0:0') is not a"
+                        + " loopback address");
+    }
+
     private static SSLContext trusting() throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {

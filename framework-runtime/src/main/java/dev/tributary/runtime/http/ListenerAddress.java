@@ -2,8 +2,10 @@ package dev.tributary.runtime.http;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
@@ -39,6 +41,18 @@ public record ListenerAddress(String scheme, String host, int port) {
     /** A plain {@code http} listener. */
     public ListenerAddress(String host, int port) {
         this("http", host, port);
+    }
+
+    /**
+     * Whether the listener binds a loopback address ({@code localhost}, 127.0.0.0/8, {@code ::1}),
+     * so that only this machine can reach it. A name that does not resolve counts as not loopback.
+     */
+    public boolean isLoopback() {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Whether the listener serves TLS. */

@@ -3,21 +3,16 @@ package dev.tributary.runtime.http;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.BasicAuthenticator;
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,57 +20,61 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's HTTP listener, on the JDK's built-in {@link HttpServer} (or {@link HttpsServer}
- * for an {@code https://} listener). Routes match a method and a path template such as
- * {@code /connectors/{name}/status}: literal segments must match exactly, and each
- * {@code {param}} matches one non-empty segment, decoded on its own. Where two templates match,
- * the one with a literal earlier wins. The server answers by itself: 404 for an unknown path, 405
- * (with {@code Allow}) for a known path with another method, 413 for a body over
- * {@value #MAX_REQUEST_BODY_BYTES} bytes, 400 for a malformed query or path, 401 when basic
- * authentication is on and the credentials are missing or wrong, and 500 when a handler throws.
- * Every error body the server writes is {@code {"error_code":N,"message":"..."}}; a 500 says only
- * "Internal server error" and the exception goes to the log.
+ * The worker's HTTP listener, on Jetty's NIO server (its core handler API, no servlets). Routes
+ * match a method and a path template such as {@code /connectors/{name}/status}: literal segments
+ * must match exactly, and each {@code {param}} matches one non-empty segment, decoded on its own.
+ * Where two templates match, the one with a literal earlier wins. The server answers by itself:
+ * 404 for an unknown path, 405 (with {@code Allow}) for a known path with another method, 413 for
+ * a body over {@value #MAX_REQUEST_BODY_BYTES} bytes, 431 for headers over
+ * {@value #MAX_REQUEST_HEADER_BYTES} bytes, 400 for a malformed request, query or path, 403 for a
+ * Host name or browser origin that {@link RequestOrigins} refuses, 401 when
+ * basic authentication is on and the credentials are missing or wrong, and 500 when a handler
+ * throws. Every error body the server writes is {@code {"error_code":N,"message":"..."}}; a 500
+ * says only "Internal server error" and the exception goes to the log.
  *
- * <p>Timeouts: a client has {@value #REQUEST_READ_TIMEOUT_SECONDS} seconds to send a whole
- * request and the server {@value #RESPONSE_TIMEOUT_SECONDS} seconds to answer it; after that the
- * connection is closed, so a slow client cannot hold a thread for ever. These are the JDK's
- * {@code sun.net.httpserver.maxReqTime} and {@code maxRspTime} properties, read once per JVM; a
- * value given with {@code -D} wins. Responses are sent without Nagle's delay
- * ({@code sun.net.httpserver.nodelay}), since they are small and a client waits for each.
+ * <p>Slow clients: connections are served by NIO selectors, and a request's body is read
+ * asynchronously, so a client that trickles its headers or body holds no thread. A connection
+ * that sends nothing for {@value #REQUEST_READ_TIMEOUT_SECONDS} seconds while the server waits for
+ * it is closed. A handler may block (it runs on a pool thread) for as long as it takes; REST
+ * bounds that itself (90 s for a worker change).
  *
  * <p>Lifecycle: {@link #route} any time, {@link #start} once, {@link #stop} once; a stopped
- * server cannot be started again. Threads: every method is thread-safe; handlers run on a pool
- * of {@value #THREADS} threads named {@code http-N}.
+ * server cannot be started again. Threads: every method is thread-safe; handlers run on a
+ * bounded pool of at most {@value #MAX_THREADS} threads named {@code http-N}, shared with Jetty's
+ * acceptor and selector.
  */
 public final class WorkerHttpServer {
     /** The largest request body accepted; a larger one gets 413. */
     public static final int MAX_REQUEST_BODY_BYTES = 1024 * 1024;
-    /** How long a client may take to send one whole request, headers and body. */
+    /** The largest request line and headers accepted; larger ones get 431. */
+    public static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
+    /** How long a connection may stay silent while the server waits for its request. */
     public static final int REQUEST_READ_TIMEOUT_SECONDS = 30;
-    /** How long the server may take to answer; above the 90 s that REST waits for a worker change. */
-    public static final int RESPONSE_TIMEOUT_SECONDS = 120;
-    static final int THREADS = 4;
-    static final String REQUEST_TIMEOUT_PROPERTY = "sun.net.httpserver.maxReqTime";
-    static final String RESPONSE_TIMEOUT_PROPERTY = "sun.net.httpserver.maxRspTime";
-    static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    /** The longest path that an error message repeats; longer ones are cut, so an answer stays small. */
+    static final int MAX_ECHOED_PATH_CHARS = 200;
+    static final int MAX_THREADS = 32;
+    static final int MIN_THREADS = 4;
     private static final Logger log = LoggerFactory.getLogger(WorkerHttpServer.class);
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
-
-    static {
-        // The JDK server reads these when its first instance is made, so they are set before any is.
-        setUnlessGiven(REQUEST_TIMEOUT_PROPERTY, Integer.toString(REQUEST_READ_TIMEOUT_SECONDS));
-        setUnlessGiven(RESPONSE_TIMEOUT_PROPERTY, Integer.toString(RESPONSE_TIMEOUT_SECONDS));
-        // Headers and body go out in two writes; with Nagle's algorithm the second waits for a delayed ACK (~40 ms).
-        setUnlessGiven(NO_DELAY_PROPERTY, "true");
-    }
 
     private enum State { NEW, STARTED, STOPPED }
 
@@ -128,12 +127,12 @@ public final class WorkerHttpServer {
 
     private final ListenerAddress listener;
     private final ListenerSecurity security;
+    private final boolean loopback;
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     // Guarded by lifecycle.
     private State state = State.NEW;
-    private HttpServer server;
-    private ExecutorService executor;
+    private Server server;
     private volatile int boundPort = -1;
 
     /**
@@ -157,6 +156,7 @@ public final class WorkerHttpServer {
     public WorkerHttpServer(ListenerAddress listener, ListenerSecurity security) {
         this.listener = requireNonNull(listener, "listener is null");
         this.security = requireNonNull(security, "security is null");
+        this.loopback = listener.isLoopback();
         if (listener.isHttps() && security.tls().isEmpty()) {
             throw new IllegalArgumentException(ListenerAddress.CONFIG_KEY + ": an https:// listener needs a key store;"
                     + " set " + TlsKeystore.LOCATION_KEY);
@@ -212,39 +212,52 @@ public final class WorkerHttpServer {
                 throw new UncheckedIOException(new UnknownHostException(ListenerAddress.CONFIG_KEY
                         + ": cannot resolve host '" + listener.host() + "'"));
             }
-            HttpServer created;
+            // Jetty warns against a bounded task queue (it would drop I/O tasks); the thread count is the bound.
+            QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+            threads.setName("http");
+            Server created = new Server(threads);
+            created.addConnector(connector(created));
+            created.setHandler(new Dispatcher());
+            created.setErrorHandler(new JsonErrorHandler());
+            created.setStopTimeout(5_000);
             try {
-                if (listener.isHttps()) {
-                    HttpsServer https = HttpsServer.create(address, 0);
-                    https.setHttpsConfigurator(new HttpsConfigurator(security.tls().orElseThrow()));
-                    created = https;
-                } else {
-                    created = HttpServer.create(address, 0);
-                }
-            } catch (IOException e) {
+                created.start();
+            } catch (Exception e) {
+                stopQuietly(created);
+                // Jetty may wrap the BindException; its message ("Address already in use") is the useful part.
+                Throwable cause = e instanceof IOException || e.getCause() == null ? e : e.getCause();
                 throw new UncheckedIOException(ListenerAddress.CONFIG_KEY + ": cannot listen on "
-                        + listener.toUri(listener.port()) + ": " + e.getMessage(), e);
+                        + listener.toUri(listener.port()) + ": " + cause.getMessage(),
+                        cause instanceof IOException io ? io : new IOException(cause));
             }
-            executor = Executors.newFixedThreadPool(THREADS,
-                    runnable -> new Thread(runnable, "http-" + THREAD_NUMBER.incrementAndGet()));
-            created.setExecutor(executor);
-            HttpContext context = created.createContext("/", this::serve);
-            security.basicAuth().ifPresent(credentials -> context.setAuthenticator(new BasicAuthenticator("tributary") {
-                @Override
-                public boolean checkCredentials(String user, String password) {
-                    boolean ok = credentials.matches(user, password);
-                    if (!ok) {
-                        log.debug("HTTP basic authentication failed for user '{}'", user);
-                    }
-                    return ok;
-                }
-            }));
-            created.start();
             server = created;
-            boundPort = created.getAddress().getPort();
+            boundPort = ((ServerConnector) created.getConnectors()[0]).getLocalPort();
             state = State.STARTED;
             log.info("HTTP server listening on {}", baseUri());
         }
+    }
+
+    private ServerConnector connector(Server owner) {
+        HttpConfiguration config = new HttpConfiguration();
+        config.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        // Routing works on the raw segments, so an encoded slash or dot cannot reach another route.
+        config.setUriCompliance(UriCompliance.UNSAFE);
+        HttpConnectionFactory http = new HttpConnectionFactory(config);
+        ServerConnector connector;
+        if (listener.isHttps()) {
+            config.addCustomizer(new SecureRequestCustomizer());
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setSslContext(security.tls().orElseThrow());
+            connector = new ServerConnector(owner, 1, 1, new SslConnectionFactory(tls, http.getProtocol()), http);
+        } else {
+            connector = new ServerConnector(owner, 1, 1, http);
+        }
+        connector.setHost(listener.host());
+        connector.setPort(listener.port());
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(REQUEST_READ_TIMEOUT_SECONDS));
+        return connector;
     }
 
     /**
@@ -258,17 +271,15 @@ public final class WorkerHttpServer {
                 return;
             }
             state = State.STOPPED;
-            // A delay above 0 would make JDK 17 wait that long even with nothing in progress; the pool waits instead.
-            server.stop(0);
-            executor.shutdown();
-            try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    executor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                executor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            stopQuietly(server);
+        }
+    }
+
+    private static void stopQuietly(Server target) {
+        try {
+            target.stop();
+        } catch (Exception e) {
+            log.warn("stopping the HTTP server failed: {}", e.toString());
         }
     }
 
@@ -294,84 +305,182 @@ public final class WorkerHttpServer {
         return listener.toUri(port());
     }
 
-    private void serve(HttpExchange exchange) {
-        try {
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            String path = exchange.getRequestURI().getPath();
-            send(exchange, respond(exchange, method, path));
-        } catch (IOException e) {
-            log.debug("HTTP response could not be written; the client may have gone", e);
-        } catch (RuntimeException e) {
-            log.error("HTTP request failed", e);
-        } finally {
-            exchange.close();
+    /** Answers every request: checks, routes, reads the body without holding a thread, then calls the handler. */
+    private final class Dispatcher extends org.eclipse.jetty.server.Handler.Abstract {
+        @Override
+        public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                Callback callback) {
+            String method = request.getMethod().toUpperCase(Locale.ROOT);
+            String rawPath = request.getHttpURI().getPath();
+            Map<String, List<String>> headers = headers(request);
+            // Host and Origin first: a page that reached the port through DNS rebinding or CSRF learns nothing more.
+            Response refused = security.origins().check(loopback, headers);
+            if (refused == null) {
+                refused = security.basicAuth().map(credentials -> authenticate(credentials, headers)).orElse(null);
+            }
+            if (refused != null) {
+                send(response, callback, refused);
+                return true;
+            }
+            List<String> segments;
+            String path;
+            try {
+                segments = decodedSegments(rawPath);
+                path = decodePath(rawPath);
+            } catch (IllegalArgumentException e) {
+                send(response, callback, Response.error(400, "Malformed path"));
+                return true;
+            }
+            Route route = null;
+            Map<String, String> params = null;
+            for (Route candidate : routes) {
+                Map<String, String> matched = candidate.match(segments);
+                if (matched != null && !candidate.handlers().isEmpty()
+                        && (route == null || candidate.moreSpecificThan(route))) {
+                    route = candidate;
+                    params = matched;
+                }
+            }
+            if (route == null) {
+                send(response, callback, Response.error(404, "No endpoint at " + echo(path)));
+                return true;
+            }
+            Map<String, Handler> byMethod = route.handlers();
+            Handler handler = byMethod.get(method);
+            if (handler == null) {
+                String allowed = String.join(", ", new TreeSet<>(byMethod.keySet()));
+                send(response, callback, Response.error(405, "Method " + method + " is not allowed on " + echo(path)
+                        + "; use " + allowed).withHeader("Allow", allowed));
+                return true;
+            }
+            Map<String, List<String>> query;
+            try {
+                query = parseQuery(request.getHttpURI().getQuery());
+            } catch (IllegalArgumentException e) {
+                send(response, callback, Response.error(400, "Malformed query string"));
+                return true;
+            }
+            if (request.getLength() > MAX_REQUEST_BODY_BYTES) {
+                send(response, callback, tooLarge());
+                return true;
+            }
+            Map<String, String> pathParams = params;
+            new BodyReader(request, body -> {
+                Request ours = new Request(method, path, query, body, pathParams, headers);
+                send(response, callback, invoke(handler, ours));
+            }, failure -> send(response, callback, failure)).run();
+            return true;
         }
     }
 
-    private Response respond(HttpExchange exchange, String method, String path) throws IOException {
-        List<String> segments;
+    private static Response invoke(Handler handler, Request request) {
         try {
-            segments = decodedSegments(exchange.getRequestURI().getRawPath());
-        } catch (IllegalArgumentException e) {
-            return Response.error(400, "Malformed path");
-        }
-        Route route = null;
-        Map<String, String> params = null;
-        for (Route candidate : routes) {
-            Map<String, String> matched = candidate.match(segments);
-            if (matched != null && !candidate.handlers().isEmpty()
-                    && (route == null || candidate.moreSpecificThan(route))) {
-                route = candidate;
-                params = matched;
-            }
-        }
-        if (route == null) {
-            return Response.error(404, "No endpoint at " + path);
-        }
-        Map<String, Handler> byMethod = route.handlers();
-        Handler handler = byMethod.get(method);
-        if (handler == null) {
-            String allowed = String.join(", ", new TreeSet<>(byMethod.keySet()));
-            exchange.getResponseHeaders().set("Allow", allowed);
-            return Response.error(405, "Method " + method + " is not allowed on " + path + "; use " + allowed);
-        }
-        byte[] body = readBody(exchange);
-        if (body == null) {
-            // The rest of the body stays unread, so the connection cannot be reused; the JDK drains 64 KiB at most.
-            exchange.getResponseHeaders().set("Connection", "close");
-            return Response.error(413, "Request body is larger than " + MAX_REQUEST_BODY_BYTES + " bytes");
-        }
-        Map<String, List<String>> query;
-        try {
-            query = parseQuery(exchange.getRequestURI().getRawQuery());
-        } catch (IllegalArgumentException e) {
-            // The JDK server rejects most malformed URIs itself; this covers what its parser lets through.
-            return Response.error(400, "Malformed query string");
-        }
-        try {
-            Request request = new Request(method, path, query, body, params, exchange.getRequestHeaders());
             return requireNonNull(handler.handle(request), "handler returned null");
         } catch (Exception e) {
-            log.error("HTTP handler for {} {} failed", method, path, e);
+            log.error("HTTP handler for {} {} failed", request.method(), echo(request.path()), e);
             return Response.error(500, "Internal server error");
         }
     }
 
-    /** The body, or null when it is larger than the limit. */
-    private static byte[] readBody(HttpExchange exchange) throws IOException {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > MAX_REQUEST_BODY_BYTES) {
-                    return null;
+    private static Response tooLarge() {
+        // The rest of the body stays unread, so the connection cannot be reused.
+        return Response.error(413, "Request body is larger than " + MAX_REQUEST_BODY_BYTES + " bytes")
+                .withHeader("Connection", "close");
+    }
+
+    /**
+     * Reads a request body chunk by chunk as it arrives, registering for more instead of blocking,
+     * then passes it on; stops at {@value #MAX_REQUEST_BODY_BYTES} bytes with 413, and answers a
+     * body the client stopped sending with 408.
+     */
+    private static final class BodyReader implements Runnable {
+        private final org.eclipse.jetty.server.Request request;
+        private final java.util.function.Consumer<byte[]> onBody;
+        private final java.util.function.Consumer<Response> onRefused;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+        BodyReader(org.eclipse.jetty.server.Request request, java.util.function.Consumer<byte[]> onBody,
+                java.util.function.Consumer<Response> onRefused) {
+            this.request = request;
+            this.onBody = onBody;
+            this.onRefused = onRefused;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    // Called back on a pool thread once more bytes are there; no thread waits meanwhile.
+                    request.demand(this);
+                    return;
                 }
-            } catch (NumberFormatException e) {
-                // The JDK server rejects a malformed length before calling us; nothing to decide here.
+                if (Content.Chunk.isFailure(chunk)) {
+                    log.debug("HTTP request body could not be read: {}", chunk.getFailure().toString());
+                    onRefused.accept(Response.error(408, "The request body did not arrive in time")
+                            .withHeader("Connection", "close"));
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                if (body.size() + bytes.remaining() > MAX_REQUEST_BODY_BYTES) {
+                    chunk.release();
+                    onRefused.accept(tooLarge());
+                    return;
+                }
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.get(copy);
+                body.writeBytes(copy);
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    // The handler may take long (a worker change waits up to 90 s): a quiet connection is no failure then.
+                    request.addIdleTimeoutListener(timeout -> false);
+                    onBody.accept(body.toByteArray());
+                    return;
+                }
             }
         }
-        InputStream in = exchange.getRequestBody();
-        byte[] body = in.readNBytes(MAX_REQUEST_BODY_BYTES + 1);
-        return body.length > MAX_REQUEST_BODY_BYTES ? null : body;
+    }
+
+    private static Map<String, List<String>> headers(org.eclipse.jetty.server.Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getLowerCaseName(), n -> new ArrayList<>()).add(field.getValue());
+        }
+        return headers;
+    }
+
+    /** Null when the request carries the credentials of a known user, else a 401 asking for them. */
+    private static Response authenticate(BasicAuthCredentials credentials, Map<String, List<String>> headers) {
+        List<String> values = headers.getOrDefault("authorization", List.of());
+        if (values.size() == 1 && values.get(0).regionMatches(true, 0, "Basic ", 0, 6)) {
+            String user = null;
+            try {
+                String decoded = new String(Base64.getDecoder().decode(values.get(0).substring(6).trim()), UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon >= 0) {
+                    user = decoded.substring(0, colon);
+                    if (credentials.matches(user, decoded.substring(colon + 1))) {
+                        return null;
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                // Not Base64: the same 401 as a wrong password.
+            }
+            log.debug("HTTP basic authentication failed for user '{}'", user == null ? "" : echo(user));
+        }
+        return Response.error(401, "Authentication required: send HTTP basic credentials of a user in "
+                + BasicAuthCredentials.CONFIG_KEY).withHeader("WWW-Authenticate", "Basic realm=\"tributary\", charset=\"UTF-8\"");
+    }
+
+    /** {@code text}, cut to {@value #MAX_ECHOED_PATH_CHARS} characters with an ellipsis. */
+    static String echo(String text) {
+        return text.length() <= MAX_ECHOED_PATH_CHARS ? text : text.substring(0, MAX_ECHOED_PATH_CHARS) + "...";
+    }
+
+    private static String decodePath(String rawPath) {
+        String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        return URLDecoder.decode(path.replace("+", "%2B"), UTF_8);
     }
 
     /** {@code /a/b%2Fc/} becomes {@code [a, b/c]}: split first, then decode, so an encoded slash stays in its segment. */
@@ -396,12 +505,6 @@ public final class WorkerHttpServer {
         return template.equals("/") ? List.of() : List.of(template.substring(1).split("/", -1));
     }
 
-    private static void setUnlessGiven(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-        }
-    }
-
     static Map<String, List<String>> parseQuery(String rawQuery) {
         Map<String, List<String>> params = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
@@ -419,17 +522,30 @@ public final class WorkerHttpServer {
         return params;
     }
 
-    private static void send(HttpExchange exchange, Response response) throws IOException {
-        byte[] body = response.rawBody();
+    private static void send(org.eclipse.jetty.server.Response response, Callback callback, Response answer) {
+        byte[] body = answer.rawBody();
+        response.setStatus(answer.status());
         if (body.length > 0) {
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
         }
-        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** Writes Jetty's own errors (a malformed request line, headers too large, ...) in the API's JSON shape. */
+    private static final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                Callback callback) {
+            int status = response.getStatus() >= 400 ? response.getStatus() : 500;
+            // Jetty's reason may quote the request or name a class; the status' own words are enough.
+            String message = status == 500 ? "Internal server error" : HttpStatus.getMessage(status);
+            Response answer = Response.error(status, message);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.rawBody().length);
+            response.write(true, ByteBuffer.wrap(answer.rawBody()), callback);
+            return true;
         }
     }
 }

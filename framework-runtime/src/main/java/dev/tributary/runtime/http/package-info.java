@@ -1,5 +1,5 @@
 /**
- * The worker's HTTP listener, on the JDK's built-in server: routes by method and path template,
+ * The worker's HTTP listener, on Jetty's NIO server: routes by method and path template,
  * small request and response values, JSON errors, a body limit and request timeouts, optional
  * TLS and HTTP basic authentication, and the Prometheus {@code /metrics} endpoint.
  */

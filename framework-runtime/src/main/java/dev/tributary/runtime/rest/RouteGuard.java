@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps every REST handler: refuses a body that is declared as something other than JSON (415,
- * as Kafka Connect does), and turns the worker's exceptions into Kafka Connect's status codes:
+ * Wraps every REST handler: refuses a body that is not declared as JSON, with
+ * {@code Content-Type: application/json} or a {@code +json} type (415, as Kafka Connect does), and turns the worker's exceptions into Kafka Connect's status codes:
  * 404 for an unknown connector or task, 409 for a name that is taken, 400 for an invalid config
  * or a request that does not fit the connector's state, 500 when a change times out. Anything
  * else is left to the server, which answers a bare 500 and logs it.
@@ -59,15 +59,13 @@ final class RouteGuard {
         if (request.bodyLength() == 0) {
             return null;
         }
-        String contentType = request.header("Content-Type").orElse(null);
-        if (contentType == null) {
-            // Lenient where Kafka Connect's server is not: a client that names no type means JSON.
-            return null;
-        }
+        // A body without a type is refused too: a browser sends one cross-site without asking first.
+        String contentType = request.header("Content-Type").orElse("");
         String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (mediaType.equals("application/json") || mediaType.endsWith("+json") || mediaType.equals("*/*")) {
+        if (mediaType.equals("application/json") || mediaType.endsWith("+json")) {
             return null;
         }
-        return Response.error(415, "HTTP 415 Unsupported Media Type: send the body as application/json");
+        return Response.error(415, "HTTP 415 Unsupported Media Type: send the body as application/json"
+                + " (header Content-Type: application/json)");
     }
 }

@@ -13,6 +13,8 @@ import dev.tributary.api.config.ConfigType;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.config.Validators;
 import dev.tributary.runtime.config.ConnectorConfigPolicy;
+import dev.tributary.runtime.http.ListenerAddress;
+import dev.tributary.runtime.http.RequestOrigins;
 import dev.tributary.runtime.http.TlsKeystore;
 import java.io.IOException;
 import java.io.Reader;
@@ -65,6 +67,8 @@ public final class WorkerConfig {
     public static final String REST_SSL_KEYSTORE_PASSWORD = "rest.ssl.keystore.password";
     public static final String REST_SSL_KEYSTORE_TYPE = "rest.ssl.keystore.type";
     public static final String REST_SSL_KEY_PASSWORD = "rest.ssl.key.password";
+    public static final String REST_ALLOWED_HOSTS = RequestOrigins.HOSTS_KEY;
+    public static final String REST_ALLOWED_ORIGINS = RequestOrigins.ORIGINS_KEY;
 
     /** Environment variables that override keys start with this. */
     public static final String ENV_PREFIX = "TRIBUTARY_";
@@ -103,8 +107,9 @@ public final class WorkerConfig {
                             + "sends wait when it is reached.").build())
             .field(ConfigField.builder(LISTENERS, ConfigType.STRING).defaultValue("http://127.0.0.1:8083")
                     .group("Worker").doc("Where REST and /metrics listen. Binds the loopback address by default; "
-                            + "use http://0.0.0.0:8083 to listen on every interface, or https://HOST:PORT with "
-                            + REST_SSL_KEYSTORE_LOCATION + " for TLS.").build())
+                            + "use http://0.0.0.0:8083 to listen on every interface (which needs "
+                            + REST_AUTH_BASIC_FILE + "), or https://HOST:PORT with " + REST_SSL_KEYSTORE_LOCATION
+                            + " for TLS.").build())
             .field(ConfigField.builder(OFFSET_STORE, ConfigType.STRING).defaultValue("file")
                     .group("Offsets").doc("The offset store: memory, file, or another installed store. Its own keys "
                             + "are offset.<store>.<key>.").build())
@@ -176,6 +181,26 @@ public final class WorkerConfig {
                     .group("Connector policy").doc("Connector keys that a REST caller may not change from their stored "
                             + "value (or, for a new connector, from their default). Only connector files given at start "
                             + "set them.").build())
+            .field(ConfigField.builder(REST_ALLOWED_HOSTS, ConfigType.LIST).defaultValue("")
+                    .group("REST").doc("Comma-separated host names or addresses (no port) that clients may name in "
+                            + "the HTTP Host header, against DNS rebinding; others get 403. A loopback listener "
+                            + "always answers to localhost, 127.0.0.0/8 and [::1], plus these. Another listener "
+                            + "answers to these when set, else to any name.").build())
+            .field(ConfigField.builder(REST_ALLOWED_ORIGINS, ConfigType.LIST).defaultValue("")
+                    .group("REST").doc("Comma-separated browser origins, such as https://console.example.com, "
+                            + "that may call the REST API from a web page. A request with any other Origin header, "
+                            + "or with Sec-Fetch-Site: cross-site, gets 403, which stops cross-site requests "
+                            + "(CSRF). Empty, the default, refuses every browser page; command-line clients send no "
+                            + "Origin and are not affected.").build())
+            .rule((config, problems) -> {
+                String listener = config.getString(LISTENERS);
+                String users = config.getString(REST_AUTH_BASIC_FILE);
+                if (listener != null && (users == null || users.isBlank()) && !isLoopbackListener(listener)) {
+                    problems.add(REST_AUTH_BASIC_FILE, "is required when listeners ('" + listener + "') is not a "
+                            + "loopback address: anyone who can reach the port could run connectors. Name a file of "
+                            + "user=password lines, or set listeners to http://127.0.0.1:PORT");
+                }
+            })
             .rule((config, problems) -> {
                 String listener = config.getString(LISTENERS);
                 String keystore = config.getString(REST_SSL_KEYSTORE_LOCATION);
@@ -435,6 +460,20 @@ public final class WorkerConfig {
     public Optional<Path> restBasicAuthFile() {
         String file = config.getString(REST_AUTH_BASIC_FILE);
         return file == null || file.isBlank() ? Optional.empty() : Optional.of(baseDir.resolve(file.trim()));
+    }
+
+    /** {@code rest.allowed.hosts} and {@code rest.allowed.origins}. */
+    public RequestOrigins restAllowedOrigins() {
+        return RequestOrigins.of(config.getList(REST_ALLOWED_HOSTS), config.getList(REST_ALLOWED_ORIGINS));
+    }
+
+    /** Whether {@code listeners} binds a loopback address; false when it cannot be parsed (reported elsewhere). */
+    private static boolean isLoopbackListener(String listener) {
+        try {
+            return ListenerAddress.parse(listener).isLoopback();
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
     }
 
     /** The key store of an https:// listener; empty when {@code rest.ssl.keystore.location} is unset. */

@@ -98,15 +98,4 @@ class PathTemplateRoutingTest {
         assertThat(response.headers().firstValue("Location")).hasValue("/made/1");
         assertThat(response.body()).isEmpty();
     }
-
-    @Test
-    void slowClientsAreCutOffByTheJdkServerTimeouts() {
-        // Set before the first server is made, unless an operator chose other values with -D.
-        new WorkerHttpServer("http://127.0.0.1:0");
-        assertThat(System.getProperty(WorkerHttpServer.REQUEST_TIMEOUT_PROPERTY))
-                .isEqualTo(Integer.toString(WorkerHttpServer.REQUEST_READ_TIMEOUT_SECONDS));
-        assertThat(System.getProperty(WorkerHttpServer.RESPONSE_TIMEOUT_PROPERTY))
-                .isEqualTo(Integer.toString(WorkerHttpServer.RESPONSE_TIMEOUT_SECONDS));
-        assertThat(System.getProperty(WorkerHttpServer.NO_DELAY_PROPERTY)).isEqualTo("true");
-    }
 }

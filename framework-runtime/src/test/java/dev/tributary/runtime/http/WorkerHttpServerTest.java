@@ -114,6 +114,88 @@ class WorkerHttpServerTest {
     }
 
     @Test
+    void aLongUnknownPathIsCutInTheMessage() throws Exception {
+        WorkerHttpServer server = server();
+        server.start();
+
+        HttpResponse<String> response = send(server, "GET", "/" + "x".repeat(5000), null);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("{\"error_code\":404,\"message\":\"No endpoint at /"
+                + "x".repeat(WorkerHttpServer.MAX_ECHOED_PATH_CHARS - 1) + "...\"}");
+    }
+
+    @Test
+    void headersOverTheLimitGet431InTheErrorShape() throws Exception {
+        WorkerHttpServer server = server();
+        server.route("GET", "/q", request -> Response.text(200, "text/plain", "ok"));
+        server.start();
+
+        String response = exchange(server, ("GET /q HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+                + "b".repeat(WorkerHttpServer.MAX_REQUEST_HEADER_BYTES) + "\r\n\r\n").getBytes(US_ASCII));
+
+        assertThat(response).startsWith("HTTP/1.1 431 ")
+                .endsWith("{\"error_code\":431,\"message\":\"Request Header Fields Too Large\"}");
+    }
+
+    @Test
+    void aMalformedRequestLineGets400InTheErrorShapeWithoutInternals() throws Exception {
+        WorkerHttpServer server = server();
+        server.start();
+
+        String response = exchange(server, "GET /q HTTP/9.x\r\nHost: localhost\r\n\r\n".getBytes(US_ASCII));
+
+        assertThat(response).matches("(?s)HTTP/1.1 (400|505) .*").contains("\"error_code\":")
+                .doesNotContain("Exception", "org.eclipse", "Jetty");
+    }
+
+    @Test
+    void aForeignHostOrABrowserOriginIsRefusedBeforeAnyRoute() throws Exception {
+        WorkerHttpServer server = server();
+        server.route("POST", "/connectors/{name}/restart", request -> Response.empty(204));
+        server.start();
+
+        String rebinding = exchange(server, ("POST /connectors/x/restart HTTP/1.1\r\nHost: evil.example:"
+                + server.port() + "\r\nContent-Length: 0\r\n\r\n").getBytes(US_ASCII));
+        String crossSite = exchange(server, ("POST /connectors/x/restart HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Origin: https://evil.example\r\nContent-Length: 0\r\n\r\n").getBytes(US_ASCII));
+        String local = exchange(server, ("POST /connectors/x/restart HTTP/1.1\r\nHost: localhost:" + server.port()
+                + "\r\nContent-Length: 0\r\n\r\n").getBytes(US_ASCII));
+
+        assertThat(rebinding).startsWith("HTTP/1.1 403 ").contains("\"error_code\":403").contains("rest.allowed.hosts");
+        assertThat(crossSite).startsWith("HTTP/1.1 403 ").contains("rest.allowed.origins");
+        assertThat(local).startsWith("HTTP/1.1 204 ");
+    }
+
+    @Test
+    void unfinishedBodiesHoldNoThread() throws Exception {
+        WorkerHttpServer server = server();
+        server.route("POST", "/upload", request -> Response.text(200, "text/plain", "stored"));
+        server.route("GET", "/health", request -> Response.text(200, "text/plain", "ok"));
+        server.start();
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            // More half-sent bodies than the pool has threads: a server that blocked on each would have none left.
+            for (int i = 0; i < WorkerHttpServer.MAX_THREADS + 8; i++) {
+                Socket socket = new Socket("127.0.0.1", server.port());
+                stalled.add(socket);
+                socket.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"a")
+                        .getBytes(US_ASCII));
+                socket.getOutputStream().flush();
+            }
+
+            HttpResponse<String> health = send(server, "GET", "/health", null);
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("ok");
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void knownPathWithAnotherMethodGets405WithAllow() throws Exception {
         WorkerHttpServer server = server();
         server.route("GET", "/connectors", request -> Response.text(200, "text/plain", "list"));

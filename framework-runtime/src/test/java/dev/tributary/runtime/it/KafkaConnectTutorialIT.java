@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       (https://docs.confluent.io/platform/7.5/connect/references/restapi.html): create
  *       {@code hdfs-sink-connector} with {@code POST /connectors} (Content-Type and Accept
  *       headers, string values), read its status, update its config with {@code PUT} (whose
- *       example sends only an Accept header), restart it, delete it;</li>
+ *       example sends only an Accept header: 415, as from Kafka Connect, until the Content-Type is
+ *       added), restart it, delete it;</li>
  *   <li>the opening steps of Confluent's Kafka Connect 101 "REST API" module
  *       (https://developer.confluent.io/learn-kafka/kafka-connect/rest-api/): worker info, the
  *       plugin list, {@code GET /connectors/} with its trailing slash, and
@@ -114,9 +115,15 @@ class KafkaConnectTutorialIT {
             assertThat(json(expanded).path(NAME).path("info").path("name").asText()).isEqualTo(NAME);
             assertThat(json(expanded).path(NAME).path("status").path("connector").path("state").asText()).isEqualTo("RUNNING");
 
-            // Reference: PUT /connectors/hdfs-sink-connector/config, whose example sends only an Accept header.
-            HttpResponse<String> updated = http.send(HttpRequest.newBuilder(base.resolve("/connectors/" + NAME + "/config"))
+            // Reference: PUT /connectors/hdfs-sink-connector/config. Its example sends only an Accept header, which
+            // Kafka Connect's own server answers with 415, and so does Tributary: an untyped body is how a browser
+            // page posts cross-site. With the Content-Type every other example sends, it works.
+            HttpResponse<String> untyped = http.send(HttpRequest.newBuilder(base.resolve("/connectors/" + NAME + "/config"))
                     .header("Accept", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(updatedConfig)).build(), text());
+            assertThat(untyped.statusCode()).as("a body without Content-Type, as Kafka Connect answers").isEqualTo(415);
+            HttpResponse<String> updated = http.send(HttpRequest.newBuilder(base.resolve("/connectors/" + NAME + "/config"))
+                    .header("Accept", "application/json").header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString(updatedConfig)).build(), text());
             assertThat(updated.statusCode()).as("an update answers 200, a creation 201").isEqualTo(200);
             assertThat(json(updated).path("config").path("tasks.max").asText()).isEqualTo("2");

@@ -22,11 +22,17 @@ final class RestCalls {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
+    private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     RestCalls(URI base) {
         this.base = base;
+    }
+
+    /** How many requests this client has sent, answered or not. */
+    int sent() {
+        return sent.get();
     }
 
     /** The worker's URI for {@code path}. */
@@ -50,6 +56,7 @@ final class RestCalls {
     }
 
     Reply send(HttpRequest request) {
+        sent.incrementAndGet();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
             return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Location").orElse(null));
@@ -66,6 +73,7 @@ final class RestCalls {
      * requests that {@link HttpClient} refuses to send.
      */
     Reply raw(byte[] request) {
+        sent.incrementAndGet();
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();

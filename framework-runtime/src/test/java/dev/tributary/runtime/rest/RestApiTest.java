@@ -436,6 +436,16 @@ class RestApiTest {
     }
 
     @Test
+    void aBodyWithoutContentTypeGets415() throws Exception {
+        Reply reply = send(server, "POST", "/connectors", DATAGEN, null);
+
+        assertThat(reply.status).isEqualTo(415);
+        assertThat(reply.json().path("message").asText()).contains("Content-Type: application/json");
+        assertThat(send(server, "POST", "/connectors", DATAGEN, "application/vnd.connect+json").status).isEqualTo(201);
+        assertThat(send("POST", "/connectors/gen/restart", null).status).as("no body needs no type").isEqualTo(204);
+    }
+
+    @Test
     void aWorkerChangeThatTimesOutGets500RequestTimedOut() throws Exception {
         herder.timeOut = true;
 
@@ -467,7 +477,7 @@ class RestApiTest {
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(target.baseUri().resolve(path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
+        if (body != null && contentType != null) {
             request.header("Content-Type", contentType);
         }
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(UTF_8));

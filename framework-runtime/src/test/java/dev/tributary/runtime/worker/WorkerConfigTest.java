@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.api.config.ConfigException;
+import dev.tributary.runtime.http.RequestOrigins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +101,24 @@ class WorkerConfigTest {
 
         assertThat(config.toString()).doesNotContain("SECRET123").contains("pulsar.auth.params=[hidden]");
         assertThat(config.pulsarAuthParams().value()).isEqualTo("token:SECRET123");
+    }
+
+    @Test
+    void aListenerOffLoopbackNeedsAuthenticationAndTheAllowListsAreRead() {
+        assertThatThrownBy(() -> WorkerConfig.fromMap(Map.of("listeners", "http://0.0.0.0:8083")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rest.auth.basic.file: is required when listeners ('http://0.0.0.0:8083') is not a "
+                        + "loopback address");
+        assertThat(WorkerConfig.fromMap(Map.of("listeners", "http://localhost:8083")).listeners())
+                .isEqualTo("http://localhost:8083");
+
+        WorkerConfig config = WorkerConfig.fromMap(Map.of("listeners", "http://0.0.0.0:8083",
+                "rest.auth.basic.file", "/etc/users.properties", "rest.allowed.hosts", "worker.example.com, 10.0.0.5",
+                "rest.allowed.origins", "https://console.example.com"));
+
+        assertThat(config.restAllowedOrigins().allowedHosts()).containsExactlyInAnyOrder("worker.example.com", "10.0.0.5");
+        assertThat(config.restAllowedOrigins().allowedOrigins()).containsExactly("https://console.example.com");
+        assertThat(WorkerConfig.fromMap(Map.of()).restAllowedOrigins()).isEqualTo(RequestOrigins.DEFAULT);
     }
 
     @Test
