@@ -170,7 +170,32 @@ final class ConfigValues {
 
     /** How a value appears in messages: quoted, or masked when the field is sensitive. */
     static String display(ConfigField field, String text) {
-        return field != null && field.sensitive() ? Password.HIDDEN : "'" + text + "'";
+        return field != null && field.sensitive() ? Password.HIDDEN : "'" + printable(text) + "'";
+    }
+
+    /** The longest part of a value that a message quotes. */
+    static final int MAX_SHOWN_LENGTH = 200;
+
+    /**
+     * {@code text} as a message may quote it: control characters written as a backslash, u and four hex digits,
+     * and cut after {@value #MAX_SHOWN_LENGTH} characters, so that a message stays one short line
+     * whatever was sent.
+     */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_SHOWN_LENGTH) + 16);
+        int shown = Math.min(text.length(), MAX_SHOWN_LENGTH);
+        for (int i = 0; i < shown; i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        if (text.length() > MAX_SHOWN_LENGTH) {
+            out.append("... (").append(text.length()).append(" characters)");
+        }
+        return out.toString();
     }
 
     static String lower(String s) {

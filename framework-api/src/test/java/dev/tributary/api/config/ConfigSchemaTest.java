@@ -239,4 +239,13 @@ class ConfigSchemaTest {
         assertThat(ConfigSchema.distance("a", "a".repeat(1000), 2)).isGreaterThan(2);
         assertThat(ConfigSchema.closestKey("y".repeat(200), List.of("y".repeat(199)))).isEmpty();
     }
+
+    @Test
+    void quotedValuesAreCutAndTheirControlCharactersEscaped() {
+        String value = "a\u0000b" + "x".repeat(5000);
+
+        assertThat(schema.validate(Map.of("streamName", "s", "receiveQueueSize", value)).errorLines())
+                .containsExactly("receiveQueueSize: 'a\\u0000b" + "x".repeat(197) + "... (5003 characters)' is not a whole"
+                        + " number from 1 to 2147483647");
+    }
 }

@@ -115,11 +115,39 @@ final class ConnectorRunner {
                     services.config().offsetFlushInterval(), 0, Duration.ZERO));
             state = paused ? State.PAUSED : State.RUNNING;
             trace = null;
-            startTasks(plugin.taskConfigs(config.tasksMax()));
+            startTasks(askTaskConfigs());
             LOG.info("connector {} started with {} task(s)", config.name(), tasks.size());
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    /**
+     * The plugin's task configs, checked: at most {@code tasks.max} of them, none null. An
+     * {@link Error} from the plugin (out of memory for an absurd list, a stack overflow) is turned
+     * into an exception that fails this connector, so that it never escapes to the request or the
+     * thread that asked.
+     */
+    private List<Map<String, String>> askTaskConfigs() {
+        int max = config.tasksMax();
+        List<Map<String, String>> configs;
+        try {
+            configs = plugin.taskConfigs(max);
+        } catch (Error e) {
+            throw new IllegalStateException("the connector's taskConfigs(" + max + ") failed with "
+                    + e.getClass().getSimpleName() + "; lower tasks.max or fix the connector", e);
+        }
+        if (configs == null) {
+            throw new IllegalStateException("the connector's taskConfigs(" + max + ") returned null instead of a list");
+        }
+        if (configs.size() > max) {
+            throw new IllegalStateException("the connector's taskConfigs(" + max + ") returned " + configs.size()
+                    + " task configs, more than tasks.max=" + max);
+        }
+        if (configs.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalStateException("the connector's taskConfigs(" + max + ") returned a null task config");
+        }
+        return configs;
     }
 
     /** Stops the tasks (which hand their offsets over), commits once more, then stops the plugin. */
@@ -147,7 +175,7 @@ final class ConnectorRunner {
             return;
         }
         try {
-            List<Map<String, String>> configs = plugin.taskConfigs(config.tasksMax());
+            List<Map<String, String>> configs = askTaskConfigs();
             List<Map<String, String>> current = tasks.stream().map(TaskRunner::taskConfig).toList();
             if (configs.equals(current)) {
                 return;

@@ -65,7 +65,7 @@ public final class VaultPlugin {
                         .field(ConfigField.builder("vault.token", ConfigType.PASSWORD).required().group("Vault")
                                 .doc("The token.").build())
                         .field(ConfigField.builder("vault.mode", ConfigType.ENUM).defaultValue("READ")
-                                .enumValues("READ", "WRITE").group("Vault").doc("The mode.").build())
+                                .enumValues("READ", "WRITE", "OVERFLOW", "TOO_MANY").group("Vault").doc("The mode.").build())
                         .field(ConfigField.builder("vault.path", ConfigType.STRING).required().group("Vault")
                                 .doc("The path.").build())
                         .build();
@@ -75,6 +75,13 @@ public final class VaultPlugin {
                 public ConfigSchema configSchema() { return SCHEMA; }
                 public void start(ConnectorContext context, Map<String, String> config) { this.config = Map.copyOf(config); }
                 public List<Map<String, String>> taskConfigs(int maxTasks) {
+                    if ("OVERFLOW".equals(config.get("vault.mode"))) {
+                        // As a careless connector might fail for an absurd tasks.max: an Error, not an exception.
+                        throw new StackOverflowError();
+                    }
+                    if ("TOO_MANY".equals(config.get("vault.mode"))) {
+                        return Collections.nCopies(maxTasks + 1, Map.of("path", config.get("vault.path")));
+                    }
                     // The token goes to the task under another name, as a real connector might pass credentials on.
                     return List.of(Map.of("credentials", "token=" + config.get("vault.token"), "path", config.get("vault.path"),
                             "mode", config.getOrDefault("vault.mode", "READ")));

@@ -206,6 +206,42 @@ class WorkerTest {
     }
 
     @Test
+    void anErrorOrTooManyTaskConfigsFromThePluginFailsTheConnectorNotTheRequest() {
+        Map<String, String> overflow = vault("overflow");
+        overflow.put(VaultPlugin.MODE, "OVERFLOW");
+        Map<String, String> tooMany = vault("too-many");
+        tooMany.put(VaultPlugin.MODE, "TOO_MANY");
+        tooMany.put("tasks.max", "2");
+
+        assertThat(worker.putConnectorConfig("overflow", overflow, false, TargetState.STARTED).created()).isTrue();
+        assertThat(worker.putConnectorConfig("too-many", tooMany, false, TargetState.STARTED).created()).isTrue();
+
+        assertThat(state("overflow")).isEqualTo(State.FAILED);
+        assertThat(worker.connectorStatus("overflow").trace())
+                .contains("taskConfigs(1) failed with StackOverflowError; lower tasks.max or fix the connector");
+        assertThat(state("too-many")).isEqualTo(State.FAILED);
+        assertThat(worker.connectorStatus("too-many").trace())
+                .contains("taskConfigs(2) returned 3 task configs, more than tasks.max=2");
+        assertThat(worker.connectorStatus("too-many").tasks()).isEmpty();
+    }
+
+    @Test
+    void tasksMaxIsBoundedAndItsErrorsStateTheRealRange() {
+        Map<String, String> huge = vault("huge");
+        huge.put("tasks.max", "2147483647");
+        Map<String, String> word = vault("word");
+        word.put("tasks.max", "zero");
+
+        assertThatThrownBy(() -> worker.putConnectorConfig("huge", huge, false, TargetState.STARTED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tasks.max: '2147483647' must be from 1 to 1024");
+        assertThatThrownBy(() -> worker.putConnectorConfig("word", word, false, TargetState.STARTED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tasks.max: 'zero' is not a whole number from 1 to 1024");
+        assertThat(worker.connectorNames()).isEmpty();
+    }
+
+    @Test
     void patchRemovesKeysGivenAsNull() {
         Map<String, String> config = vault("v");
         config.put(VaultPlugin.MODE, "READ");
