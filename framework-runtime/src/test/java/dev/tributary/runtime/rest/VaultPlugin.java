@@ -14,7 +14,8 @@ import javax.tools.ToolProvider;
  * secret key ({@code vault.token}, a password that it also passes to its tasks), an enum key
  * ({@code vault.mode}, READ or WRITE) and a required key ({@code vault.path}). Its tasks produce
  * nothing; in WRITE mode they fail at start with an error that quotes the token, as a careless
- * plugin might. It exists to check that secrets never leave the worker (responses, traces, log
+ * plugin might. For the path {@code /overflow} its taskConfigs throws a StackOverflowError, and for
+ * {@code /too-many} it returns one config more than it was allowed. It exists to check that secrets never leave the worker (responses, traces, log
  * lines) and that validation offers recommended values, which the built-in datagen connector
  * cannot show.
  */
@@ -65,7 +66,7 @@ public final class VaultPlugin {
                         .field(ConfigField.builder("vault.token", ConfigType.PASSWORD).required().group("Vault")
                                 .doc("The token.").build())
                         .field(ConfigField.builder("vault.mode", ConfigType.ENUM).defaultValue("READ")
-                                .enumValues("READ", "WRITE", "OVERFLOW", "TOO_MANY").group("Vault").doc("The mode.").build())
+                                .enumValues("READ", "WRITE").group("Vault").doc("The mode.").build())
                         .field(ConfigField.builder("vault.path", ConfigType.STRING).required().group("Vault")
                                 .doc("The path.").build())
                         .build();
@@ -75,11 +76,11 @@ public final class VaultPlugin {
                 public ConfigSchema configSchema() { return SCHEMA; }
                 public void start(ConnectorContext context, Map<String, String> config) { this.config = Map.copyOf(config); }
                 public List<Map<String, String>> taskConfigs(int maxTasks) {
-                    if ("OVERFLOW".equals(config.get("vault.mode"))) {
+                    if ("/overflow".equals(config.get("vault.path"))) {
                         // As a careless connector might fail for an absurd tasks.max: an Error, not an exception.
                         throw new StackOverflowError();
                     }
-                    if ("TOO_MANY".equals(config.get("vault.mode"))) {
+                    if ("/too-many".equals(config.get("vault.path"))) {
                         return Collections.nCopies(maxTasks + 1, Map.of("path", config.get("vault.path")));
                     }
                     // The token goes to the task under another name, as a real connector might pass credentials on.

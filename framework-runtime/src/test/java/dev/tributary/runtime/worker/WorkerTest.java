@@ -208,9 +208,9 @@ class WorkerTest {
     @Test
     void anErrorOrTooManyTaskConfigsFromThePluginFailsTheConnectorNotTheRequest() {
         Map<String, String> overflow = vault("overflow");
-        overflow.put(VaultPlugin.MODE, "OVERFLOW");
+        overflow.put(VaultPlugin.PATH, "/overflow");
         Map<String, String> tooMany = vault("too-many");
-        tooMany.put(VaultPlugin.MODE, "TOO_MANY");
+        tooMany.put(VaultPlugin.PATH, "/too-many");
         tooMany.put("tasks.max", "2");
 
         assertThat(worker.putConnectorConfig("overflow", overflow, false, TargetState.STARTED).created()).isTrue();
@@ -239,6 +239,22 @@ class WorkerTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("tasks.max: 'zero' is not a whole number from 1 to 1024");
         assertThat(worker.connectorNames()).isEmpty();
+    }
+
+    @Test
+    void messagesEchoingAnUnknownNameAreCutAndEscaped() {
+        String name = "n\n" + "x".repeat(60_000);
+
+        assertThatThrownBy(() -> worker.connectorStatus(name))
+                .isInstanceOf(UnknownConnectorException.class)
+                .hasMessage("No status found for connector n\\u000a" + "x".repeat(98) + "... (60002 characters)");
+        assertThatThrownBy(() -> worker.connectorInfo(name))
+                .isInstanceOf(UnknownConnectorException.class)
+                .hasMessageStartingWith("Connector n\\u000axxx")
+                .hasMessageEndingWith("... (60002 characters) not found");
+        assertThatThrownBy(() -> worker.restartTask(name, 0))
+                .isInstanceOf(UnknownConnectorException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
     }
 
     @Test
