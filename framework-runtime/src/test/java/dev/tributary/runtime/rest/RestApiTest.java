@@ -408,11 +408,11 @@ class RestApiTest {
         assertThat(token.path("required").asBoolean()).isTrue();
         assertThat(token.path("default_value").isNull()).isTrue();
         assertThat(token.path("group").asText()).isEqualTo("Vault");
-        assertThat(token.path("order").asInt()).isEqualTo(1);
+        assertThat(token.path("order_in_group").asInt()).isEqualTo(1);
         assertThat(definitions.get(1).path("type").asText()).as("Kafka Connect has no enum type").isEqualTo("STRING");
         assertThat(definitions.get(1).path("default_value").asText()).isEqualTo("READ");
         assertThat(token.fieldNames()).toIterable().containsExactlyInAnyOrder("name", "type", "required", "default_value",
-                "importance", "documentation", "group", "width", "display_name", "dependents", "order");
+                "importance", "documentation", "group", "width", "display_name", "dependents", "order_in_group");
         assertThat(send("GET", "/connector-plugins/com.example.vault.VaultConnector/config", null).status).isEqualTo(200);
     }
 
