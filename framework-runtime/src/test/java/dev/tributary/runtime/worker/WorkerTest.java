@@ -258,6 +258,26 @@ class WorkerTest {
     }
 
     @Test
+    void aStoredConnectorWithAnAbsurdTasksMaxIsShownFailedAndTheWorkerRuns() throws Exception {
+        Map<String, String> stored = vault("huge");
+        stored.put("tasks.max", "2147483647");
+        try (FileConnectorConfigStore store = new FileConnectorConfigStore(work.resolve("huge/" + FileConnectorConfigStore.FILE_NAME))) {
+            store.put("huge", new StoredConnector(stored, TargetState.STARTED));
+        }
+        worker.close();
+        Files.copy(work.resolve("huge/" + FileConnectorConfigStore.FILE_NAME), dataDir.resolve(FileConnectorConfigStore.FILE_NAME),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        worker = newWorker();
+
+        assertThat(state("huge")).isEqualTo(State.FAILED);
+        assertThat(worker.connectorStatus("huge").trace()).contains("tasks.max: '2147483647' must be from 1 to 1024");
+        Map<String, String> fixed = vault("huge");
+        fixed.put("tasks.max", "2");
+        worker.putConnectorConfig("huge", fixed, true, TargetState.STARTED);
+        assertThat(state("huge")).isEqualTo(State.RUNNING);
+    }
+
+    @Test
     void patchRemovesKeysGivenAsNull() {
         Map<String, String> config = vault("v");
         config.put(VaultPlugin.MODE, "READ");
