@@ -50,8 +50,10 @@ public final class ConfigSchema {
 
     /**
      * Checks {@code config}: every field's text against its type and validators, the rules,
-     * required fields, and unknown keys (with a "did you mean" hint). Blank text counts as unset,
-     * as in Pulsar IO config files that write {@code startAtTime: " "}.
+     * required fields, and unknown keys (with a "did you mean" hint for the first
+     * 20; the first 100 are listed,
+     * one more result counts the rest). Blank text counts as unset, as in Pulsar IO config files
+     * that write {@code startAtTime: " "}.
      */
     public ConfigValidation validate(Map<String, String> config) {
         return evaluate(config).validation;
@@ -156,7 +158,7 @@ public final class ConfigSchema {
     /**
      * The candidate that a mistyped {@code key} was probably meant to be, for "did you mean"
      * hints: the closest one, ignoring case, if it is at most 2 edits away (or a quarter of its
-     * length, for long keys). Keys longer than {@value #MAX_HINTED_KEY_LENGTH} characters get no
+     * length, for long keys). Keys longer than 128 characters get no
      * hint, and each comparison stops once it passes the allowed distance, so the cost is bounded
      * whatever a caller sends.
      */

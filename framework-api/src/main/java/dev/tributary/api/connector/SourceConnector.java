@@ -24,7 +24,9 @@ import java.util.Optional;
  * context class loader to the plugin's own class loader around every call.
  *
  * <p>Errors: an exception from {@link #start} or {@link #taskConfigs} marks the connector
- * FAILED, with the exception's message as its status. Messages must not contain secrets.
+ * FAILED, with the exception's message as its status. So does an {@link Error} from
+ * {@link #taskConfigs}, or a list from it that is null, holds a null or has more than
+ * {@code maxTasks} configs. Messages must not contain secrets.
  */
 @Stable
 public interface SourceConnector {
@@ -53,8 +55,8 @@ public interface SourceConnector {
     void start(ConnectorContext context, Map<String, String> config);
 
     /**
-     * Splits the work into at most {@code maxTasks} task configs; the runtime starts one task per
-     * config. Called after {@link #start}, and again after
+     * Splits the work into at most {@code maxTasks} task configs ({@code maxTasks} is the
+     * operator's {@code tasks.max}, from 1 to 1024); the runtime starts one task per config. Called after {@link #start}, and again after
      * {@link ConnectorContext#requestTaskReconfiguration()}.
      */
     List<Map<String, String>> taskConfigs(int maxTasks);
