@@ -107,7 +107,10 @@ final class ConnectorRunner {
         return true;
     }
 
-    /** Starts the plugin and its tasks. A failure marks the connector FAILED with a readable trace. */
+    /**
+     * Starts the plugin and its tasks. A failure, including an {@link Error} such as a stack
+     * overflow from the plugin, marks the connector FAILED with a readable trace.
+     */
     void start() {
         try {
             plugin.start(new Context(), config.connectorProps());
@@ -117,7 +120,8 @@ final class ConnectorRunner {
             trace = null;
             startTasks(askTaskConfigs());
             LOG.info("connector {} started with {} task(s)", config.name(), tasks.size());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | VirtualMachineError | LinkageError e) {
+            // A plugin that overflows its stack, runs out of memory or misses a class fails itself, not the request.
             fail(e);
         }
     }

@@ -14,7 +14,8 @@ import javax.tools.ToolProvider;
  * secret key ({@code vault.token}, a password that it also passes to its tasks), an enum key
  * ({@code vault.mode}, READ or WRITE) and a required key ({@code vault.path}). Its tasks produce
  * nothing; in WRITE mode they fail at start with an error that quotes the token, as a careless
- * plugin might. For the path {@code /overflow} its taskConfigs throws a StackOverflowError, and for
+ * plugin might. For the path {@code /start-overflow} its start throws a StackOverflowError, for
+ * {@code /overflow} its taskConfigs does, and for
  * {@code /too-many} it returns one config more than it was allowed. It exists to check that secrets never leave the worker (responses, traces, log
  * lines) and that validation offers recommended values, which the built-in datagen connector
  * cannot show.
@@ -74,7 +75,12 @@ public final class VaultPlugin {
 
                 public String version() { return "1.0"; }
                 public ConfigSchema configSchema() { return SCHEMA; }
-                public void start(ConnectorContext context, Map<String, String> config) { this.config = Map.copyOf(config); }
+                public void start(ConnectorContext context, Map<String, String> config) {
+                    if ("/start-overflow".equals(config.get("vault.path"))) {
+                        throw new StackOverflowError();
+                    }
+                    this.config = Map.copyOf(config);
+                }
                 public List<Map<String, String>> taskConfigs(int maxTasks) {
                     if ("/overflow".equals(config.get("vault.path"))) {
                         // As a careless connector might fail for an absurd tasks.max: an Error, not an exception.

@@ -223,6 +223,12 @@ class WorkerTest {
         assertThat(worker.connectorStatus("too-many").trace())
                 .contains("taskConfigs(2) returned 3 task configs, more than tasks.max=2");
         assertThat(worker.connectorStatus("too-many").tasks()).isEmpty();
+
+        Map<String, String> startOverflow = vault("start-overflow");
+        startOverflow.put(VaultPlugin.PATH, "/start-overflow");
+        assertThat(worker.putConnectorConfig("start-overflow", startOverflow, false, TargetState.STARTED).created()).isTrue();
+        assertThat(state("start-overflow")).isEqualTo(State.FAILED);
+        assertThat(worker.connectorStatus("start-overflow").trace()).contains("StackOverflowError");
     }
 
     @Test
