@@ -2,7 +2,6 @@ package dev.tributary.api.config;
 
 import dev.tributary.api.annotation.Stable;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,15 @@ import java.util.TreeSet;
  */
 @Stable
 public final class ConfigSchema {
+    /** Unknown keys listed one by one; the rest are counted in one more line. */
+    static final int MAX_REPORTED_UNKNOWN_KEYS = 100;
+    /** Unknown keys that get a "did you mean" hint; the hint costs an edit distance per field. */
+    static final int MAX_HINTED_UNKNOWN_KEYS = 20;
+    /** Longer keys are no typo of a field, and get no hint. */
+    static final int MAX_HINTED_KEY_LENGTH = 128;
+    private static final String UNKNOWN_KEY =
+            "is not a known key; see the configuration reference for the keys this accepts";
+
     private final Map<String, ConfigField> fields;
     private final List<ConfigRule> rules;
 
@@ -42,8 +50,10 @@ public final class ConfigSchema {
 
     /**
      * Checks {@code config}: every field's text against its type and validators, the rules,
-     * required fields, and unknown keys (with a "did you mean" hint). Blank text counts as unset,
-     * as in Pulsar IO config files that write {@code startAtTime: " "}.
+     * required fields, and unknown keys (with a "did you mean" hint for the first
+     * 20; the first 100 are listed,
+     * one more result counts the rest). Blank text counts as unset, as in Pulsar IO config files
+     * that write {@code startAtTime: " "}.
      */
     public ConfigValidation validate(Map<String, String> config) {
         return evaluate(config).validation;
@@ -100,10 +110,25 @@ public final class ConfigSchema {
             results.add(new FieldValidation(e.getKey(), shown.get(e.getKey()), e.getValue(),
                     field == null ? List.of() : field.recommendedValues()));
         }
+        int unknown = 0;
+        List<String> unreported = new ArrayList<>();
         for (String key : new TreeSet<>(config.keySet())) {
-            if (!fields.containsKey(key)) {
-                results.add(new FieldValidation(key, null, List.of(unknownKey(key)), List.of()));
+            if (fields.containsKey(key)) {
+                continue;
             }
+            unknown++;
+            if (unknown <= MAX_REPORTED_UNKNOWN_KEYS) {
+                results.add(new FieldValidation(key, null, List.of(unknown <= MAX_HINTED_UNKNOWN_KEYS
+                        ? unknownKey(key) : UNKNOWN_KEY), List.of()));
+            } else {
+                unreported.add(key);
+            }
+        }
+        if (!unreported.isEmpty()) {
+            // One line stands for the rest, so that the answer stays small whatever was sent.
+            results.add(new FieldValidation(unreported.get(0), null, List.of("is not a known key, and neither are "
+                    + (unreported.size() - 1) + " more keys after it; only the first " + MAX_REPORTED_UNKNOWN_KEYS
+                    + " unknown keys are listed one by one"), List.of()));
         }
         return new Evaluation(new ConfigValidation(results), parsed);
     }
@@ -127,23 +152,47 @@ public final class ConfigSchema {
 
     private String unknownKey(String key) {
         return closestKey(key, fields.keySet()).map(n -> "is not a known key; did you mean " + n + "?")
-                .orElse("is not a known key; see the configuration reference for the keys this accepts");
+                .orElse(UNKNOWN_KEY);
     }
 
     /**
      * The candidate that a mistyped {@code key} was probably meant to be, for "did you mean"
      * hints: the closest one, ignoring case, if it is at most 2 edits away (or a quarter of its
-     * length, for long keys).
+     * length, for long keys). Keys longer than 128 characters get no
+     * hint, and each comparison stops once it passes the allowed distance, so the cost is bounded
+     * whatever a caller sends.
      */
     public static Optional<String> closestKey(String key, java.util.Collection<String> candidates) {
+        if (key.length() > MAX_HINTED_KEY_LENGTH) {
+            return Optional.empty();
+        }
         String lowerKey = key.toLowerCase(java.util.Locale.ROOT);
-        return candidates.stream()
-                .filter(c -> distance(c.toLowerCase(java.util.Locale.ROOT), lowerKey) <= Math.max(2, c.length() / 4))
-                .min(Comparator.comparingInt(c -> distance(c.toLowerCase(java.util.Locale.ROOT), lowerKey)));
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int limit = Math.max(2, c.length() / 4);
+            int d = distance(c.toLowerCase(java.util.Locale.ROOT), lowerKey, limit);
+            if (d <= limit && d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     /** Levenshtein distance, for "did you mean". */
     static int distance(String a, String b) {
+        return distance(a, b, Integer.MAX_VALUE - 1);
+    }
+
+    /**
+     * Levenshtein distance when it is at most {@code limit}; otherwise some number above
+     * {@code limit}, found without finishing the table.
+     */
+    static int distance(String a, String b, int limit) {
+        if (Math.abs(a.length() - b.length()) > limit) {
+            return limit + 1;
+        }
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -151,9 +200,15 @@ public final class ConfigSchema {
         }
         for (int i = 1; i <= a.length(); i++) {
             cur[0] = i;
+            int rowMin = cur[0];
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
                 cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                rowMin = Math.min(rowMin, cur[j]);
+            }
+            if (rowMin > limit) {
+                // Every later row is at least this row's minimum.
+                return limit + 1;
             }
             int[] t = prev;
             prev = cur;

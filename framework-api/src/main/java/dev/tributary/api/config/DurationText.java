@@ -8,13 +8,38 @@ import java.util.regex.Pattern;
 
 /** Reads and writes durations as users write them: {@code 500ms}, {@code 30s}, {@code PT30S}, or milliseconds. */
 final class DurationText {
+    /**
+     * The longest duration a field takes: about 292 years, so that the runtime can hold any
+     * duration in milliseconds or nanoseconds ({@link Duration#toNanos()}) without overflow.
+     */
+    static final Duration MAX = Duration.ofDays(106_751);
+
     private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final String TOO_LONG = "is longer than the longest duration, " + format(MAX)
+            + "; write a shorter one";
 
     private DurationText() {
     }
 
     static Duration parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
+        Duration d;
+        try {
+            d = read(text, t);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Only digits too many for a long, or an amount of a unit too large for a Duration, get here.
+            throw new IllegalArgumentException(TOO_LONG);
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("is negative; a duration is 0 or more, such as 500ms or 30s");
+        }
+        if (d.compareTo(MAX) > 0) {
+            throw new IllegalArgumentException(TOO_LONG);
+        }
+        return d;
+    }
+
+    private static Duration read(String text, String t) {
         if (t.chars().allMatch(Character::isDigit) && !t.isEmpty()) {
             return Duration.ofMillis(Long.parseLong(t));
         }
@@ -32,6 +57,9 @@ final class DurationText {
         try {
             return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
+            if (e.getCause() instanceof ArithmeticException overflow) {
+                throw overflow;
+            }
             throw new IllegalArgumentException("is not a duration; write it as 500ms, 30s, 5m, 1h, PT30S,"
                     + " or a number of milliseconds");
         }

@@ -22,12 +22,43 @@ public final class Validators {
 
     /** A number (int, long or double) from {@code min} to {@code max}, both included. */
     public static Validator between(double min, double max) {
-        String description = Double.isInfinite(max) ? "at least " + format(min)
-                : "from " + format(min) + " to " + format(max);
-        return simple(description, v -> {
-            double d = ((Number) v).doubleValue();
-            return d >= min && d <= max;
-        }, "must be " + description);
+        return new Range(min, max);
+    }
+
+    /**
+     * The validator made by {@link #between}; it knows its bounds, so that a value that is not
+     * even a number can be told the range it must be in.
+     */
+    static final class Range implements Validator {
+        private final double min;
+        private final double max;
+        private final String description;
+
+        private Range(double min, double max) {
+            this.min = min;
+            this.max = max;
+            this.description = Double.isInfinite(max) ? "at least " + format(min)
+                    : "from " + format(min) + " to " + format(max);
+        }
+
+        double min() {
+            return min;
+        }
+
+        double max() {
+            return max;
+        }
+
+        @Override
+        public Optional<String> check(Object value) {
+            double d = ((Number) value).doubleValue();
+            return d >= min && d <= max ? Optional.empty() : Optional.of("must be " + description);
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
     }
 
     /** A duration no shorter than {@code min}. */
@@ -122,7 +153,7 @@ public final class Validators {
         };
     }
 
-    private static String format(double d) {
+    static String format(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 }

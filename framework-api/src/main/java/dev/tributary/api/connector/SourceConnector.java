@@ -31,7 +31,9 @@ import java.util.Optional;
  *
  * <p>Errors: an exception from {@link #start} or {@link #taskConfigs}, or an {@link Error} such
  * as {@link OutOfMemoryError}, marks the connector FAILED, with the exception's message as its
- * status; the worker and its other connectors go on. Messages must not contain secrets.
+ * status; so does a list from {@link #taskConfigs} that is null, holds a null or has more than
+ * {@code maxTasks} configs. The worker and its other connectors go on. Messages must not contain
+ * secrets.
  */
 @Stable
 public interface SourceConnector {
@@ -60,8 +62,8 @@ public interface SourceConnector {
     void start(ConnectorContext context, Map<String, String> config);
 
     /**
-     * Splits the work into at most {@code maxTasks} task configs; the runtime starts one task per
-     * config. Called after {@link #start}, and again after
+     * Splits the work into at most {@code maxTasks} task configs ({@code maxTasks} is the
+     * operator's {@code tasks.max}, from 1 to 1024); the runtime starts one task per config. Called after {@link #start}, and again after
      * {@link ConnectorContext#requestTaskReconfiguration()}.
      */
     List<Map<String, String>> taskConfigs(int maxTasks);

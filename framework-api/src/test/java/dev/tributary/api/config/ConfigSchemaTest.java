@@ -85,7 +85,7 @@ class ConfigSchemaTest {
 
         assertThat(validation.errorLines()).containsExactly(
                 "streamName: is required (The stream to read.)",
-                "receiveQueueSize: 'abc' is not a whole number from -2147483648 to 2147483647",
+                "receiveQueueSize: 'abc' is not a whole number from 1 to 2147483647",
                 "checkpointInterval: 'soon' is not a duration; write it as 500ms, 30s, 5m, 1h, PT30S, or a number of milliseconds",
                 "useFanOut: 'yes' is not true or false",
                 "position: 'EARLIEST' is not one of LATEST, TRIM_HORIZON, AT_TIMESTAMP",
@@ -163,5 +163,89 @@ class ConfigSchemaTest {
         assertThat(s.validate(Map.of("props", "a,B")).isValid()).isTrue();
         assertThat(s.validate(Map.of("props", "a,c")).errorLines()).containsExactly("props: 'a,c' has 'c', which is not one of a, b");
         assertThat(s.fields().get(0).recommendedValues()).isEqualTo(List.of("a", "b"));
+    }
+
+    @Test
+    void wholeNumberErrorsStateTheFieldsRealBounds() {
+        ConfigSchema s = ConfigSchema.builder()
+                .field(ConfigField.builder("tasks", ConfigType.INT).validator(Validators.between(1, 1024)).build())
+                .field(ConfigField.builder("bytes", ConfigType.LONG).validator(Validators.atLeast(0)).build())
+                .field(ConfigField.builder("any", ConfigType.LONG).build())
+                .build();
+
+        assertThat(s.validate(Map.of("tasks", "zero", "bytes", "99999999999999999999", "any", "x")).errorLines())
+                .containsExactly(
+                        "tasks: 'zero' is not a whole number from 1 to 1024",
+                        "bytes: '99999999999999999999' is not a whole number from 0 to 9223372036854775807",
+                        "any: 'x' is not a whole number from -9223372036854775808 to 9223372036854775807");
+        assertThat(s.validate(Map.of("tasks", "2147483648")).errorLines())
+                .containsExactly("tasks: '2147483648' is not a whole number from 1 to 1024");
+        assertThat(s.validate(Map.of("tasks", "1025")).errorLines()).containsExactly("tasks: '1025' must be from 1 to 1024");
+    }
+
+    @Test
+    void durationsTooLongForTheRuntimeAreValidationErrorsNamingTheLongest() {
+        for (String text : List.of("9223372036854775807d", "99999999999999999999999ms", "106752d",
+                "PT9223372036854775807H", "9223372036854775807")) {
+            assertThat(schema.validate(Map.of("streamName", "s", "checkpointInterval", text)).errorLines())
+                    .as(text)
+                    .containsExactly("checkpointInterval: '" + text + "' is longer than the longest duration, 106751d;"
+                            + " write a shorter one");
+        }
+        assertThat(schema.parse(Map.of("streamName", "s", "checkpointInterval", "106751d"))
+                .getDuration("checkpointInterval").toNanos()).isPositive();
+        assertThat(schema.validate(Map.of("streamName", "s", "checkpointInterval", "PT-5S")).errorLines())
+                .containsExactly("checkpointInterval: 'PT-5S' is negative; a duration is 0 or more, such as 500ms or 30s");
+    }
+
+    @Test
+    void doublesMustBeFiniteAndTimestampsAndListsBounded() {
+        assertThat(schema.validate(Map.of("streamName", "s", "ratio", "NaN")).errorLines())
+                .containsExactly("ratio: 'NaN' is not a finite number; it must be from 0 to 1");
+        assertThat(schema.validate(Map.of("streamName", "s", "ratio", "Infinity")).errorLines())
+                .containsExactly("ratio: 'Infinity' is not a finite number; it must be from 0 to 1");
+        assertThat(schema.validate(Map.of("streamName", "s", "startAtTime", "99999999999999999999")).errorLines())
+                .singleElement().asString().startsWith("startAtTime: '99999999999999999999' is too large for epoch"
+                        + " milliseconds; the largest is 9223372036854775807");
+        String many = String.join(",", java.util.Collections.nCopies(ConfigValues.MAX_LIST_ITEMS + 1, "a"));
+        assertThat(schema.validate(Map.of("streamName", "s", "streams", many)).errorLines())
+                .singleElement().asString().endsWith("has 1001 items; a list takes at most 1000");
+    }
+
+    @Test
+    void unknownKeysAreHintedAndListedOnlyUpToABound() {
+        Map<String, String> config = new HashMap<>();
+        config.put("streamName", "s");
+        for (int i = 0; i < 500; i++) {
+            config.put(String.format("receiveQueueS%03d", i), "1");
+        }
+        config.put("x".repeat(10_000), "1");
+
+        ConfigValidation validation = schema.validate(config);
+
+        List<String> lines = validation.errorLines();
+        assertThat(lines).hasSize(ConfigSchema.MAX_REPORTED_UNKNOWN_KEYS + 1);
+        assertThat(lines.stream().filter(l -> l.contains("did you mean"))).hasSize(ConfigSchema.MAX_HINTED_UNKNOWN_KEYS);
+        assertThat(lines.get(lines.size() - 1)).endsWith("is not a known key, and neither are 400 more keys after it;"
+                + " only the first 100 unknown keys are listed one by one");
+        assertThat(validation.isValid()).isFalse();
+    }
+
+    @Test
+    void boundedDistanceAgreesWithTheFullOneWithinTheLimit() {
+        assertThat(ConfigSchema.distance("receiveQueueSize", "recieveQueueSize", 2)).isEqualTo(2);
+        assertThat(ConfigSchema.distance("kitten", "sitting", 3)).isEqualTo(3);
+        assertThat(ConfigSchema.distance("kitten", "sitting", 2)).isGreaterThan(2);
+        assertThat(ConfigSchema.distance("a", "a".repeat(1000), 2)).isGreaterThan(2);
+        assertThat(ConfigSchema.closestKey("y".repeat(200), List.of("y".repeat(199)))).isEmpty();
+    }
+
+    @Test
+    void quotedValuesAreCutAndTheirControlCharactersEscaped() {
+        String value = "a\u0000b" + "x".repeat(5000);
+
+        assertThat(schema.validate(Map.of("streamName", "s", "receiveQueueSize", value)).errorLines())
+                .containsExactly("receiveQueueSize: 'a\\u0000b" + "x".repeat(197) + "... (5003 characters)' is not a whole"
+                        + " number from 1 to 2147483647");
     }
 }

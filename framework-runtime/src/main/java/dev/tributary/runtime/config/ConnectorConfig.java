@@ -9,8 +9,10 @@ import dev.tributary.api.config.ConfigRule;
 import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.config.ConfigType;
 import dev.tributary.api.config.Validators;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,11 +53,18 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
 
     private static final String GROUP = "Connector";
     private static final String ERRORS_GROUP = "Errors";
-    private static final String TOPIC_PATTERN =
-            "(?:persistent|non-persistent)://[^/\\s]+/[^/\\s]+/[^/\\s]+|(?!.*://)[^/\\s]+";
-    private static final String TOPIC_WORDS =
-            "a Pulsar topic: a short name such as orders, or persistent://tenant/namespace/topic";
-
+    /**
+     * The most tasks a connector may ask for. Each task is a runner with its own queue and Pulsar
+     * producers, so a worker is sized in tens of tasks; a larger value is a mistake, and an absurd
+     * one (2147483647) would exhaust memory before a single task started.
+     */
+    public static final int MAX_TASKS = 1024;
+    /** The most keys a connector config takes; a real one has tens. */
+    public static final int MAX_KEYS = 1000;
+    /** The longest key taken. */
+    public static final int MAX_KEY_LENGTH = 256;
+    /** The longest value taken, room for a certificate or a JSON parameter. */
+    public static final int MAX_VALUE_LENGTH = 65_536;
     /** The runtime's keys of every connector config, declared as data; the docs are generated from it. */
     public static final ConfigSchema RUNTIME_SCHEMA = ConfigSchema.builder()
             .field(ConfigField.builder(NAME, ConfigType.STRING)
@@ -80,16 +89,18 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
                     .build())
             .field(ConfigField.builder(TASKS_MAX, ConfigType.INT)
                     .defaultValue("1")
-                    .validator(Validators.atLeast(1))
-                    .doc("The most tasks the connector may run at once. The connector may run fewer, for"
-                            + " example when there is less work than tasks.")
+                    .validator(Validators.between(1, MAX_TASKS))
+                    .doc("The most tasks the connector may run at once, from 1 to " + MAX_TASKS + ". The connector"
+                            + " may run fewer, for example when there is less work than tasks.")
                     .group(GROUP)
                     .build())
             .field(ConfigField.builder(TOPIC, ConfigType.STRING)
                     .required()
-                    .validator(Validators.matches(TOPIC_PATTERN, TOPIC_WORDS))
+                    .validator(new TopicNameValidator())
                     .doc("The Pulsar topic that records are written to, unless a record names its own. A short"
-                            + " name such as orders means persistent://public/default/orders.")
+                            + " name such as orders means persistent://public/default/orders. Each part of the name"
+                            + " is letters, digits, '-', '_', '=', ':' or '.', at most 255 characters, and not '.'"
+                            + " or '..'.")
                     .group(GROUP)
                     .build())
             .field(ConfigField.builder(ERRORS_RECORD_TOO_LARGE, ConfigType.ENUM)
@@ -106,7 +117,7 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
                     .group(ERRORS_GROUP)
                     .build())
             .field(ConfigField.builder(ERRORS_DEAD_LETTER_TOPIC, ConfigType.STRING)
-                    .validator(Validators.matches(TOPIC_PATTERN, TOPIC_WORDS))
+                    .validator(new TopicNameValidator())
                     .doc("The Pulsar topic that takes the records too large for topic, when"
                             + " errors.record.too.large is dead-letter; required then, ignored otherwise. It must"
                             + " differ from topic. Its consumers must accept chunked messages, which Pulsar"
@@ -159,8 +170,8 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
         requireNonNull(topic, "topic is null");
         requireNonNull(recordTooLarge, "recordTooLarge is null");
         requireNonNull(connectorProps, "connectorProps is null");
-        if (tasksMax < 1) {
-            throw new IllegalArgumentException("tasksMax must be at least 1, not " + tasksMax);
+        if (tasksMax < 1 || tasksMax > MAX_TASKS) {
+            throw new IllegalArgumentException("tasksMax must be from 1 to " + MAX_TASKS + ", not " + tasksMax);
         }
         LinkedHashMap<String, String> copy = new LinkedHashMap<>();
         connectorProps.forEach((key, value) -> {
@@ -175,13 +186,48 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
     }
 
     /**
+     * Refuses a config too large to be a connector's: more than {@value #MAX_KEYS} keys, a key
+     * longer than {@value #MAX_KEY_LENGTH} characters or a value longer than
+     * {@value #MAX_VALUE_LENGTH}. Checked before anything else, so that what a hostile config
+     * costs (validation, hints, messages) stays bounded. Messages never show values.
+     *
+     * @throws ConfigException with one line per problem, at most a few
+     */
+    public static void checkSize(Map<String, String> flat) {
+        requireNonNull(flat, "flat is null");
+        if (flat.size() > MAX_KEYS) {
+            throw new ConfigException(List.of("config: has " + flat.size() + " keys; a connector config takes"
+                    + " at most " + MAX_KEYS + ", so remove the keys the connector does not use"));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> e : flat.entrySet()) {
+            String key = e.getKey();
+            if (key != null && key.length() > MAX_KEY_LENGTH) {
+                problems.add(key.substring(0, 40) + "...: the key is " + key.length() + " characters long; keys are at"
+                        + " most " + MAX_KEY_LENGTH);
+            } else if (e.getValue() != null && e.getValue().length() > MAX_VALUE_LENGTH) {
+                problems.add(key + ": the value is " + e.getValue().length() + " characters long; values are at most "
+                        + MAX_VALUE_LENGTH);
+            }
+            if (problems.size() == 10) {
+                problems.add("config: more keys or values are too long; only the first 10 are listed");
+                break;
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /**
      * Reads a flat config: checks the runtime's keys against {@link #RUNTIME_SCHEMA} and keeps every
      * other key as the connector's. Null values count as absent.
      *
-     * @throws ConfigException with one line per bad runtime key, all of them at once
+     * @throws ConfigException with one line per bad runtime key, all of them at once, or when the
+     *     config is too large (see {@link #checkSize})
      */
     public static ConnectorConfig fromFlat(Map<String, String> flat) {
-        requireNonNull(flat, "flat is null");
+        checkSize(flat);
         Map<String, String> runtime = new LinkedHashMap<>();
         Map<String, String> connector = new LinkedHashMap<>();
         flat.forEach((key, value) -> {

@@ -90,7 +90,8 @@ final class ConnectEntities {
      * Kafka Connect's {@code ConfigKeyInfo} of one field. Kafka Connect has no enum, duration or
      * timestamp types, so those read as {@code STRING} (the documentation says what they take);
      * it has importance levels, which Tributary does not declare, so required fields read as HIGH
-     * and the others as MEDIUM.
+     * and the others as MEDIUM. The position is {@code order_in_group}, the name Kafka Connect's
+     * {@code ConfigKeyInfo} reads from 3.9 on and the only one it reads from 4.2 on.
      */
     static ObjectNode definition(ConfigField field, int orderInGroup) {
         ObjectNode node = NODES.objectNode()
@@ -108,7 +109,7 @@ final class ConnectEntities {
                 .put("group", field.group().isEmpty() ? null : field.group())
                 .put("width", "NONE")
                 .put("display_name", field.name())
-                .put("order", orderInGroup);
+                .put("order_in_group", orderInGroup);
         node.putArray("dependents");
         return node;
     }
@@ -123,7 +124,7 @@ final class ConnectEntities {
         node.put("importance", "LOW")
                 .put("documentation", "Not a key of this connector.")
                 .putNull("group");
-        node.put("width", "NONE").put("display_name", name).put("order", -1);
+        node.put("width", "NONE").put("display_name", name).put("order_in_group", -1);
         node.putArray("dependents");
         return node;
     }

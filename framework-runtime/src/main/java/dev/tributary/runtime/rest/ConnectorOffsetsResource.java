@@ -19,11 +19,22 @@ import java.util.Set;
  * {@code /connectors/{name}/offsets}: read a connector's offsets, and, while it is STOPPED, alter
  * or reset them, with Kafka Connect's shapes:
  * {@code {"offsets":[{"partition":{...},"offset":{...}}]}}, where a null offset removes the
- * partition's offset.
+ * partition's offset. A body is checked for shape and size before the herder sees it: at most
+ * {@value #MAX_ENTRIES} entries, each partition and offset a non-empty object of at most
+ * {@value #MAX_FIELDS} string, number or boolean fields with names of at most
+ * {@value #MAX_FIELD_NAME_LENGTH} and strings of at most {@value #MAX_STRING_VALUE_LENGTH} characters.
  */
 final class ConnectorOffsetsResource {
     private static final Set<String> BODY_FIELDS = Set.of("offsets");
     private static final Set<String> ENTRY_FIELDS = Set.of("partition", "offset");
+    /** The most partitions one request may alter; a Kinesis stream's shards are in the hundreds. */
+    static final int MAX_ENTRIES = 10_000;
+    /** The most fields of one partition or offset; Kinesis uses two of each. */
+    static final int MAX_FIELDS = 16;
+    /** The longest field name of a partition or offset. */
+    static final int MAX_FIELD_NAME_LENGTH = 128;
+    /** The longest string value of a partition or offset: a stream ARN or a sequence number fits with room. */
+    static final int MAX_STRING_VALUE_LENGTH = 2048;
 
     private final Herder herder;
 
@@ -53,6 +64,10 @@ final class ConnectorOffsetsResource {
         if (!list.isArray()) {
             throw RestException.badRequest("offsets must be an array of {\"partition\":{...},\"offset\":{...}}, not "
                     + RestJson.describe(list));
+        }
+        if (list.size() > MAX_ENTRIES) {
+            throw RestException.badRequest("offsets has " + list.size() + " entries; one request alters at most "
+                    + MAX_ENTRIES + " partitions, so send them in several requests");
         }
         Map<SourcePartition, SourceOffset> write = new LinkedHashMap<>();
         List<SourcePartition> remove = new ArrayList<>();
@@ -96,11 +111,23 @@ final class ConnectorOffsetsResource {
             throw RestException.badRequest(where + " must be a non-empty object of strings, numbers and booleans, not "
                     + (node.isObject() ? "an empty object" : RestJson.describe(node)));
         }
+        if (node.size() > MAX_FIELDS) {
+            throw RestException.badRequest(where + " has " + node.size() + " fields; a partition or an offset has at most "
+                    + MAX_FIELDS);
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             JsonNode value = field.getValue();
             String key = RestJson.shorten(field.getKey());
+            if (field.getKey().isEmpty() || field.getKey().length() > MAX_FIELD_NAME_LENGTH) {
+                throw RestException.badRequest(where + " has a field name of " + field.getKey().length()
+                        + " characters; names are 1 to " + MAX_FIELD_NAME_LENGTH + " characters");
+            }
             if (value.isTextual()) {
+                if (value.textValue().length() > MAX_STRING_VALUE_LENGTH) {
+                    throw RestException.badRequest(where + "." + key + " is a string of " + value.textValue().length()
+                            + " characters; values are at most " + MAX_STRING_VALUE_LENGTH);
+                }
                 fields.put(field.getKey(), value.asText());
             } else if (value.isIntegralNumber()) {
                 if (!value.canConvertToLong()) {

@@ -1,6 +1,10 @@
 package dev.tributary.runtime.rest;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +27,23 @@ import java.util.Set;
  * bound what a hostile body can cost.
  */
 final class RestJson {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** The deepest nesting a body may have; Kafka Connect's bodies nest three levels. */
+    static final int MAX_NESTING_DEPTH = 32;
+    /** The longest string a body may hold: room for a config value (65536) with escapes. */
+    static final int MAX_STRING_LENGTH = 200_000;
+    /** The longest field name; config keys are at most 256 characters, and a longer key gets a clear 400 from the config check. */
+    static final int MAX_NAME_LENGTH = 10_000;
+    /** The most digits of a number. */
+    static final int MAX_NUMBER_LENGTH = 100;
+
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxStringLength(MAX_STRING_LENGTH)
+                            .maxNameLength(MAX_NAME_LENGTH)
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
+                            .build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -50,8 +70,12 @@ final class RestJson {
         JsonNode node;
         try {
             node = MAPPER.readTree(request.body());
+        } catch (StreamConstraintsException e) {
+            throw RestException.badRequest("Request body is too large to read" + at(e) + ": " + exceeded(e));
         } catch (JsonProcessingException e) {
-            throw RestException.badRequest("Request body is not valid JSON: " + shorten(e.getOriginalMessage()));
+            // Jackson's own message names its classes and quotes the body; the position is what helps.
+            throw RestException.badRequest("Request body is not valid JSON" + at(e)
+                    + "; send one JSON object, with each field name once");
         } catch (IOException e) {
             throw RestException.badRequest("Request body could not be read as JSON");
         }
@@ -112,6 +136,35 @@ final class RestJson {
         };
     }
 
+    /** Which of the limits a body passed, in words; Jackson's message names its own classes. */
+    private static String exceeded(StreamConstraintsException e) {
+        String message = String.valueOf(e.getOriginalMessage()).toLowerCase(Locale.ROOT);
+        if (message.contains("nesting")) {
+            return "it nests deeper than " + MAX_NESTING_DEPTH + " levels";
+        }
+        if (message.contains("string value")) {
+            return "it holds a string longer than " + MAX_STRING_LENGTH + " characters";
+        }
+        if (message.contains("name")) {
+            return "it holds a field name longer than " + MAX_NAME_LENGTH + " characters";
+        }
+        if (message.contains("number")) {
+            return "it holds a number longer than " + MAX_NUMBER_LENGTH + " digits";
+        }
+        return "it nests deeper than " + MAX_NESTING_DEPTH + " levels, or holds a string longer than "
+                + MAX_STRING_LENGTH + " characters, a field name longer than " + MAX_NAME_LENGTH
+                + " or a number longer than " + MAX_NUMBER_LENGTH + " digits";
+    }
+
+    /** " at line L, column C" where Jackson knows the position, else nothing. */
+    private static String at(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        if (location == null || location.getLineNr() < 1) {
+            return "";
+        }
+        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
     static String describe(JsonNode node) {
         return switch (node.getNodeType()) {
             case ARRAY -> "an array";
@@ -124,11 +177,25 @@ final class RestJson {
         };
     }
 
-    /** Long client input is cut, so an error message stays small whatever was sent. */
+    /**
+     * Client input as an error message may echo it: cut after 200 characters, so a message stays
+     * small whatever was sent, and with control characters written as backslash-u escapes, so
+     * that it stays one line that a terminal or a log shows as it is.
+     */
     static String shorten(String text) {
         if (text == null) {
             return "";
         }
-        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH) + "...";
+        int shown = Math.min(text.length(), MAX_ERROR_LENGTH);
+        StringBuilder out = new StringBuilder(shown + 3);
+        for (int i = 0; i < shown; i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return text.length() <= MAX_ERROR_LENGTH ? out.toString() : out.append("...").toString();
     }
 }

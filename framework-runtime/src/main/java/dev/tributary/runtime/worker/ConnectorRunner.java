@@ -147,6 +147,34 @@ final class ConnectorRunner {
     }
 
     /**
+     * The plugin's task configs, checked: at most {@code tasks.max} of them, none null. An
+     * {@link Error} from the plugin (out of memory for an absurd list, a stack overflow) is turned
+     * into an exception that fails this connector, so that it never escapes to the request or the
+     * thread that asked.
+     */
+    private List<Map<String, String>> askTaskConfigs() {
+        int max = config.tasksMax();
+        List<Map<String, String>> configs;
+        try {
+            configs = plugin.taskConfigs(max);
+        } catch (Error e) {
+            throw new IllegalStateException("the connector's taskConfigs(" + max + ") failed with "
+                    + e.getClass().getSimpleName() + "; lower tasks.max or fix the connector", e);
+        }
+        if (configs == null) {
+            throw new IllegalStateException("the connector's taskConfigs(" + max + ") returned null instead of a list");
+        }
+        if (configs.size() > max) {
+            throw new IllegalStateException("the connector's taskConfigs(" + max + ") returned " + configs.size()
+                    + " task configs, more than tasks.max=" + max);
+        }
+        if (configs.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalStateException("the connector's taskConfigs(" + max + ") returned a null task config");
+        }
+        return configs;
+    }
+
+    /**
      * Waits until the plugin's start has finished (started, failed or abandoned); false on timeout.
      * Only to answer a request with the state after the start; nothing depends on it.
      */
@@ -178,7 +206,7 @@ final class ConnectorRunner {
             }
             commitPolicy = plugin.offsetCommitPolicy().orElse(new OffsetCommitPolicy(
                     services.config().offsetFlushInterval(), 0, Duration.ZERO));
-            List<Map<String, String>> configs = plugin.taskConfigs(config.tasksMax());
+            List<Map<String, String>> configs = askTaskConfigs();
             synchronized (this) {
                 starting = null;
                 if (stopping) {
@@ -273,7 +301,7 @@ final class ConnectorRunner {
             return;
         }
         try {
-            List<Map<String, String>> configs = plugin.taskConfigs(config.tasksMax());
+            List<Map<String, String>> configs = askTaskConfigs();
             synchronized (this) {
                 if (stopping) {
                     return;

@@ -26,8 +26,13 @@ public final class ConnectorValidator {
         this.plugins = requireNonNull(plugins, "plugins is null");
     }
 
-    /** Every field's result: the runtime's keys first, then the connector's. */
+    /**
+     * Every field's result: the runtime's keys first, then the connector's.
+     *
+     * @throws ConfigException when the config is too large to validate (see {@link ConnectorConfig#checkSize})
+     */
     public ConfigValidation validate(Map<String, String> flat) {
+        ConnectorConfig.checkSize(flat);
         Map<String, String> runtimeKeys = new LinkedHashMap<>();
         Map<String, String> connectorKeys = new LinkedHashMap<>();
         flat.forEach((k, v) -> (ConnectorConfig.RUNTIME_KEYS.contains(k) ? runtimeKeys : connectorKeys).put(k, v));

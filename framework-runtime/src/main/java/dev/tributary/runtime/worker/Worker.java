@@ -207,14 +207,14 @@ public final class Worker implements Herder, AutoCloseable {
 
     @Override
     public ConnectorStatus connectorStatus(String name) {
-        return statusOf(find(name).orElseThrow(() -> new UnknownConnectorException("No status found for connector " + name)));
+        return statusOf(find(name).orElseThrow(() -> new UnknownConnectorException("No status found for connector " + CallerText.shown(name))));
     }
 
     @Override
     public TaskStatus taskStatus(String name, int task) {
         ConnectorStatus status = connectorStatus(name);
         return status.tasks().stream().filter(t -> t.id() == task).findFirst()
-                .orElseThrow(() -> new UnknownConnectorException("No status found for task " + name + "-" + task));
+                .orElseThrow(() -> new UnknownConnectorException("No status found for task " + CallerText.shown(name) + "-" + task));
     }
 
     @Override
@@ -227,7 +227,7 @@ public final class Worker implements Herder, AutoCloseable {
             ensureOpen();
             Entry existing = connectors.get(name);
             if (existing != null && !allowReplace) {
-                throw new ConnectorExistsException("Connector " + name + " already exists");
+                throw new ConnectorExistsException("Connector " + CallerText.shown(name) + " already exists");
             }
             Map<String, String> stored = existing == null ? Map.of() : existing.stored.config();
             Map<String, String> full = SecretMasking.restoreHidden(config, stored, schemaOf(config));
@@ -235,7 +235,7 @@ public final class Worker implements Herder, AutoCloseable {
             ConnectorConfig parsed = validator.parse(full);
             if (!parsed.name().equals(name)) {
                 throw new ConnectorStateException("Connector name configuration (" + parsed.name()
-                        + ") doesn't match connector name in the URL (" + name + ")");
+                        + ") doesn't match connector name in the URL (" + CallerText.shown(name) + ")");
             }
             if (existing == null) {
                 return new Created(true, infoOf(create(name, new StoredConnector(full, initialState))));
@@ -265,7 +265,7 @@ public final class Worker implements Herder, AutoCloseable {
             ConnectorConfig parsed = validator.parse(full);
             if (!parsed.name().equals(name)) {
                 throw new ConnectorStateException("Connector name configuration (" + parsed.name()
-                        + ") doesn't match connector name in the URL (" + name + ")");
+                        + ") doesn't match connector name in the URL (" + CallerText.shown(name) + ")");
             }
             entry.awaitingClaim = false;
             replace(entry, new StoredConnector(full, entry.stored.targetState()));
@@ -340,7 +340,7 @@ public final class Worker implements Herder, AutoCloseable {
             Entry entry = require(name);
             ConnectorRunner runner = entry.runner;
             if (runner == null || !runner.restartTask(task)) {
-                throw new UnknownConnectorException("Task " + name + "-" + task + " not found");
+                throw new UnknownConnectorException("Task " + CallerText.shown(name) + "-" + task + " not found");
             }
             return null;
         });
@@ -641,7 +641,7 @@ public final class Worker implements Herder, AutoCloseable {
     }
 
     private Entry require(String name) {
-        return find(name).orElseThrow(() -> new UnknownConnectorException("Connector " + name + " not found"));
+        return find(name).orElseThrow(() -> new UnknownConnectorException("Connector " + CallerText.shown(name) + " not found"));
     }
 
     private void ensureOpen() {

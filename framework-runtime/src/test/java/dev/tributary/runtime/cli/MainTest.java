@@ -35,7 +35,7 @@ class MainTest {
         assertThat(errLines()).containsExactly(
                 "Invalid worker config " + worker + ":",
                 "  - pulsar.service.url: 'localhost:6650' must be a pulsar:// or pulsar+ssl:// URL",
-                "  - offset.flush.interval.ms: 'soon' is not a whole number",
+                "  - offset.flush.interval.ms: 'soon' is not a whole number from 10 to 9223372036854775807",
                 "  - worker.threads: '0' must be from 1 to 1024",
                 "  - lisener: is not a known key; did you mean listeners?");
         assertNoStackTraceOrSecret();
@@ -64,7 +64,7 @@ class MainTest {
         String errors = err.toString(StandardCharsets.UTF_8);
         assertThat(errors).contains("Invalid connector config " + first + ":",
                 "  - name: 'bad name!' ",
-                "  - tasks.max: 'zero' is not a whole number",
+                "  - tasks.max: 'zero' is not a whole number from 1 to 1024",
                 "  - rate: '-5' must be at least 0",
                 "  - recordsize: is not a known key; did you mean record.size?",
                 "Invalid connector config " + second + ":",

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tributary.api.config.ConfigException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,9 +53,9 @@ class ConnectorConfigTest {
                 .startsWith("name: 'my connector!' must be")
                 .contains("safe in file names and URLs"));
         assertThat(e.problems()).anySatisfy(line -> assertThat(line).startsWith("connector.class: is required"));
-        assertThat(e.problems()).anySatisfy(line -> assertThat(line).startsWith("tasks.max: '0' must be at least 1"));
+        assertThat(e.problems()).anySatisfy(line -> assertThat(line).startsWith("tasks.max: '0' must be from 1 to 1024"));
         assertThat(e.problems()).anySatisfy(line -> assertThat(line)
-                .startsWith("topic: 'persistent://only-one-part' must be a Pulsar topic"));
+                .startsWith("topic: 'persistent://only-one-part' must be persistent://tenant/namespace/topic"));
     }
 
     @Test
@@ -95,6 +96,57 @@ class ConnectorConfigTest {
                     .isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith("topic: ");
         }
+    }
+
+    @Test
+    void topicNamesAreCheckedAsPulsarDoesInBothTopicKeys() {
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("persistent://../../x", "has '..' as the tenant, which Pulsar does not take; name the tenant itself");
+        cases.put("persistent://acme/./x", "has '.' as the namespace, which Pulsar does not take");
+        cases.put("persistent://acme/sales/..", "has '..' as the topic name");
+        cases.put("orders\u0000x", "has a character Pulsar does not take in the topic name");
+        cases.put("persistent://acme/sales/or\u0000ders", "has a character Pulsar does not take in the topic name");
+        cases.put("persistent://acme//x", "has an empty namespace");
+        cases.put("persistent://a/b/c/d", "must be persistent://tenant/namespace/topic, with exactly three parts");
+        cases.put("kafka://a/b/c", "must start with persistent:// or non-persistent://");
+        cases.put("o".repeat(256), "has the topic name of 256 characters; at most 255 are taken");
+        cases.forEach((topic, problem) -> {
+            for (String key : List.of("topic", "errors.dead.letter.topic")) {
+                Map<String, String> flat = new java.util.LinkedHashMap<>(flat("name", "a", "connector.class", "datagen",
+                        "topic", "orders", "errors.record.too.large", "dead-letter", "errors.dead.letter.topic", "big"));
+                flat.put(key, topic);
+                assertThatThrownBy(() -> ConnectorConfig.fromFlat(flat))
+                        .as(key + "=" + topic)
+                        .isInstanceOf(ConfigException.class)
+                        .hasMessageStartingWith(key + ": ")
+                        .hasMessageContaining(problem);
+            }
+        });
+        assertThat(ConnectorConfig.fromFlat(flat("name", "a", "connector.class", "datagen",
+                "topic", "persistent://my-tenant/ns.v2/orders-partition-0")).topic())
+                .isEqualTo("persistent://my-tenant/ns.v2/orders-partition-0");
+    }
+
+    @Test
+    void tooLargeConfigsAreRefusedBeforeAnyCheckWithoutShowingValues() {
+        Map<String, String> many = new java.util.LinkedHashMap<>(flat("name", "a", "connector.class", "datagen",
+                "topic", "t"));
+        for (int i = 0; i < ConnectorConfig.MAX_KEYS; i++) {
+            many.put("k" + i, "v");
+        }
+        assertThatThrownBy(() -> ConnectorConfig.fromFlat(many))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config: has 1003 keys; a connector config takes at most 1000, so remove the keys the"
+                        + " connector does not use");
+
+        Map<String, String> longOnes = new java.util.LinkedHashMap<>(flat("name", "a", "connector.class", "datagen",
+                "topic", "t"));
+        longOnes.put("k".repeat(300), "v");
+        longOnes.put("secret", "s".repeat(ConnectorConfig.MAX_VALUE_LENGTH + 1));
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConnectorConfig.fromFlat(longOnes));
+        assertThat(e.problems()).containsExactly(
+                "k".repeat(40) + "...: the key is 300 characters long; keys are at most 256",
+                "secret: the value is 65537 characters long; values are at most 65536");
     }
 
     @Test

@@ -297,7 +297,51 @@ class RestApiHostileInputIT {
         cases.add(new Case("read an unknown logger", 404, r -> r.send("GET", "/admin/loggers/no.such.logger", null)));
         cases.add(new Case("read a logger with NUL", 400, r -> r.send("GET", "/admin/loggers/no.such.logger.%00", null)));
         addSecureByDefaultCases(cases);
+        // Bounds on what a caller gives (issue 19): task counts, topic names, sizes, offsets.
+        String[] unbounded = {
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"tasks.max\":\"2147483647\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"tasks.max\":1000000}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"tasks.max\":\"zero\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"persistent://../../x\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"or\\u0000ders\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"errors.record.too.large\":"
+                    + "\"dead-letter\",\"errors.dead.letter.topic\":\"persistent://public/../x\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"count\":\"99999999999999999999\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"rate\":\"Infinity\"}}",
+            "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"" + "k".repeat(300) + "\":\"v\"}}",
+            "{\"name\":\"x\",\"config\":" + "{\"a\":".repeat(40) + "1" + "}".repeat(40) + "}",
+        };
+        for (String body : unbounded) {
+            cases.add(new Case("POST /connectors out of bounds " + shorten(body), 400, r -> r.send("POST", "/connectors", body)));
+        }
+        cases.add(new Case("PATCH offsets with 17 partition fields", 400, r -> r.send("PATCH", "/connectors/" + VICTIM
+                + "/offsets", "{\"offsets\":[{\"partition\":{" + java.util.stream.IntStream.range(0, 17)
+                .mapToObj(i -> "\"f" + i + "\":1").collect(java.util.stream.Collectors.joining(",")) + "},\"offset\":null}]}")));
         return cases;
+    }
+
+    @Test
+    @Order(1)
+    void unknownKeysAndLongNamesGetShortAnswers() {
+        StringBuilder keys = new StringBuilder("{\"connector.class\":\"datagen\",\"topic\":\"t\"");
+        for (int i = 0; keys.length() < 900_000; i++) {
+            keys.append(",\"unknown.key.number.").append(i).append('"').append(":\"").append("v".repeat(200)).append('"');
+        }
+        RestCalls.Reply validated = rest.send("PUT", "/connector-plugins/datagen/config/validate", keys.append("}").toString());
+        assertThat(validated.status()).isEqualTo(400);
+        assertThat(validated.body()).contains("a connector config takes at most 1000").hasSizeLessThan(1000);
+
+        StringBuilder fewKeys = new StringBuilder("{\"connector.class\":\"datagen\",\"topic\":\"t\"");
+        for (int i = 0; i < 900; i++) {
+            fewKeys.append(",\"unknown.key.number.").append(i).append("\":\"v\"");
+        }
+        RestCalls.Reply hinted = rest.send("PUT", "/connector-plugins/datagen/config/validate", fewKeys.append("}").toString());
+        assertThat(hinted.status()).isEqualTo(200);
+        assertThat(hinted.body()).as("100 unknown keys listed, one line for the other 800").hasSizeLessThan(200_000);
+
+        RestCalls.Reply notFound = rest.send("GET", "/connectors/" + "n".repeat(6000) + "/status", null);
+        assertThat(notFound.status()).isEqualTo(404);
+        assertThat(notFound.body()).hasSizeLessThan(400);
     }
 
     @ParameterizedTest(name = "{index}: {0}")
@@ -316,7 +360,7 @@ class RestApiHostileInputIT {
     /** A body shows no stack trace, exception or Java class name, whatever the request. */
     private static void assertNoInternals(RestCalls.Reply reply) {
         assertThat(reply.body()).as("body of a %d", reply.status())
-                .doesNotContain("Exception", "StackOverflow", "\tat ", "java.lang", "org.eclipse")
+                .doesNotContain("Exception", "StackOverflow", "\tat ", "java.lang", "org.eclipse", "com.fasterxml")
                 .doesNotContainPattern("dev\\.tributary\\.[a-z.]+\\.[A-Z]");
     }
 

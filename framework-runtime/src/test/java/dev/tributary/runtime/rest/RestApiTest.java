@@ -329,6 +329,71 @@ class RestApiTest {
     }
 
     @Test
+    void alteredOffsetsAreBoundedInCountFieldsAndLengths() throws Exception {
+        send("POST", "/connectors", DATAGEN);
+        send("PUT", "/connectors/gen/stop", null);
+        herder.calls.clear();
+
+        StringBuilder many = new StringBuilder("{\"offsets\":[");
+        for (int i = 0; i <= ConnectorOffsetsResource.MAX_ENTRIES; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"partition\":{\"p\":").append(i).append("},\"offset\":null}");
+        }
+        assertBadRequest(send("PATCH", "/connectors/gen/offsets", many.append("]}").toString()),
+                "offsets has 10001 entries; one request alters at most 10000 partitions");
+        StringBuilder wide = new StringBuilder("{\"offsets\":[{\"partition\":{");
+        for (int i = 0; i <= ConnectorOffsetsResource.MAX_FIELDS; i++) {
+            wide.append(i == 0 ? "" : ",").append("\"f").append(i).append("\":1");
+        }
+        assertBadRequest(send("PATCH", "/connectors/gen/offsets", wide.append("},\"offset\":null}]}").toString()),
+                "offsets[0].partition has 17 fields; a partition or an offset has at most 16");
+        assertBadRequest(send("PATCH", "/connectors/gen/offsets", "{\"offsets\":[{\"partition\":{\"" + "k".repeat(129)
+                + "\":1},\"offset\":null}]}"), "offsets[0].partition has a field name of 129 characters; names are 1 to 128");
+        assertBadRequest(send("PATCH", "/connectors/gen/offsets", "{\"offsets\":[{\"partition\":{\"\":1},\"offset\":null}]}"),
+                "offsets[0].partition has a field name of 0 characters");
+        assertBadRequest(send("PATCH", "/connectors/gen/offsets", "{\"offsets\":[{\"partition\":{\"p\":1},\"offset\":{\"s\":\""
+                + "9".repeat(2049) + "\"}}]}"), "offsets[0].offset.s is a string of 2049 characters; values are at most 2048");
+        assertThat(herder.calls).isEmpty();
+    }
+
+    @Test
+    void malformedDeepOrHugeBodiesGetAShortMessageWithThePositionOnly() throws Exception {
+        Reply broken = send("POST", "/connectors", "{\"name\":\"x\",\n \"config\": {\"a\": tru}}");
+        assertThat(broken.status).isEqualTo(400);
+        assertThat(broken.json().path("message").asText())
+                .isEqualTo("Request body is not valid JSON at line 2, column 18; send one JSON object, with each field name once");
+
+        Reply deep = send("POST", "/connectors", "{\"config\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
+        assertBadRequest(deep, "Request body is too large to read: it nests deeper than 32 levels");
+        Reply huge = send("POST", "/connectors", "{\"name\":\"" + "n".repeat(300_000) + "\",\"config\":{}}");
+        assertBadRequest(huge, "Request body is too large to read: it holds a string longer than 200000 characters");
+        Reply longNumber = send("POST", "/connectors", "{\"name\":\"x\",\"config\":{\"n\":" + "9".repeat(1000) + "}}");
+        assertBadRequest(longNumber, "Request body is too large to read: it holds a number longer than 100 digits");
+        for (Reply reply : List.of(broken, deep, huge, longNumber)) {
+            assertThat(reply.body).doesNotContain("jackson", "Exception", "JsonNode", "Source:").hasSizeLessThan(500);
+        }
+        assertThat(herder.calls).isEmpty();
+    }
+
+    @Test
+    void aConfigTooLargeToBeAConnectorsIsRefusedBeforeValidation() throws Exception {
+        StringBuilder keys = new StringBuilder("{");
+        for (int i = 0; i < 1500; i++) {
+            keys.append(i == 0 ? "" : ",").append("\"unknown.key.").append(i).append("\":\"v\"");
+        }
+        Reply validated = send("PUT", "/connector-plugins/datagen/config/validate", keys.append("}").toString());
+
+        assertBadRequest(validated, "config: has 1501 keys; a connector config takes at most 1000");
+        assertThat(validated.body).hasSizeLessThan(1000);
+    }
+
+    @Test
+    void echoedInputIsCutAndItsControlCharactersEscaped() throws Exception {
+        Reply reply = send("POST", "/connectors", "{\"name\":\"x\",\"config\":{},\"a\\u0000b\\n" + "c".repeat(1000) + "\":1}");
+
+        assertBadRequest(reply, "Unrecognized field \"a\\u0000b\\u000a" + "c".repeat(196) + "...\"");
+    }
+
+    @Test
     void listsPluginsAndTheirConfigDefinitions() throws Exception {
         JsonNode list = send("GET", "/connector-plugins", null).json();
         assertThat(list.findValuesAsText("class")).contains("dev.tributary.runtime.datagen.DatagenSourceConnector",
@@ -343,11 +408,11 @@ class RestApiTest {
         assertThat(token.path("required").asBoolean()).isTrue();
         assertThat(token.path("default_value").isNull()).isTrue();
         assertThat(token.path("group").asText()).isEqualTo("Vault");
-        assertThat(token.path("order").asInt()).isEqualTo(1);
+        assertThat(token.path("order_in_group").asInt()).isEqualTo(1);
         assertThat(definitions.get(1).path("type").asText()).as("Kafka Connect has no enum type").isEqualTo("STRING");
         assertThat(definitions.get(1).path("default_value").asText()).isEqualTo("READ");
         assertThat(token.fieldNames()).toIterable().containsExactlyInAnyOrder("name", "type", "required", "default_value",
-                "importance", "documentation", "group", "width", "display_name", "dependents", "order");
+                "importance", "documentation", "group", "width", "display_name", "dependents", "order_in_group");
         assertThat(send("GET", "/connector-plugins/com.example.vault.VaultConnector/config", null).status).isEqualTo(200);
     }
 

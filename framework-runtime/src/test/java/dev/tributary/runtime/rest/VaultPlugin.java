@@ -14,7 +14,9 @@ import javax.tools.ToolProvider;
  * secret key ({@code vault.token}, a password that it also passes to its tasks), an enum key
  * ({@code vault.mode}, READ or WRITE) and a required key ({@code vault.path}). Its tasks produce
  * nothing; in WRITE mode they fail at start with an error that quotes the token, as a careless
- * plugin might. It exists to check that secrets never leave the worker (responses, traces, log
+ * plugin might. For the path {@code /start-overflow} its start throws a StackOverflowError, for
+ * {@code /overflow} its taskConfigs does, and for
+ * {@code /too-many} it returns one config more than it was allowed. It exists to check that secrets never leave the worker (responses, traces, log
  * lines) and that validation offers recommended values, which the built-in datagen connector
  * cannot show.
  */
@@ -73,8 +75,20 @@ public final class VaultPlugin {
 
                 public String version() { return "1.0"; }
                 public ConfigSchema configSchema() { return SCHEMA; }
-                public void start(ConnectorContext context, Map<String, String> config) { this.config = Map.copyOf(config); }
+                public void start(ConnectorContext context, Map<String, String> config) {
+                    if ("/start-overflow".equals(config.get("vault.path"))) {
+                        throw new StackOverflowError();
+                    }
+                    this.config = Map.copyOf(config);
+                }
                 public List<Map<String, String>> taskConfigs(int maxTasks) {
+                    if ("/overflow".equals(config.get("vault.path"))) {
+                        // As a careless connector might fail for an absurd tasks.max: an Error, not an exception.
+                        throw new StackOverflowError();
+                    }
+                    if ("/too-many".equals(config.get("vault.path"))) {
+                        return Collections.nCopies(maxTasks + 1, Map.of("path", config.get("vault.path")));
+                    }
                     // The token goes to the task under another name, as a real connector might pass credentials on.
                     return List.of(Map.of("credentials", "token=" + config.get("vault.token"), "path", config.get("vault.path"),
                             "mode", config.getOrDefault("vault.mode", "READ")));

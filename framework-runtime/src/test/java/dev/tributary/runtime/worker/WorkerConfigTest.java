@@ -74,7 +74,7 @@ class WorkerConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
                         "pulsar.service.url: 'http://wrong' must be a pulsar:// or pulsar+ssl:// URL",
-                        "worker.threads: 'lots' is not a whole number from -2147483648 to 2147483647",
+                        "worker.threads: 'lots' is not a whole number from 1 to 1024",
                         "listner: is not a known key; did you mean listeners?",
                         "offset.flush.interval: is not a known key; did you mean offset.flush.interval.ms?"))
                 .hasMessageNotContaining("SECRET123");

@@ -225,6 +225,84 @@ class WorkerTest {
     }
 
     @Test
+    void anErrorOrTooManyTaskConfigsFromThePluginFailsTheConnectorNotTheRequest() {
+        Map<String, String> overflow = vault("overflow");
+        overflow.put(VaultPlugin.PATH, "/overflow");
+        Map<String, String> tooMany = vault("too-many");
+        tooMany.put(VaultPlugin.PATH, "/too-many");
+        tooMany.put("tasks.max", "2");
+
+        assertThat(worker.putConnectorConfig("overflow", overflow, false, TargetState.STARTED).created()).isTrue();
+        assertThat(worker.putConnectorConfig("too-many", tooMany, false, TargetState.STARTED).created()).isTrue();
+
+        assertThat(state("overflow")).isEqualTo(State.FAILED);
+        assertThat(worker.connectorStatus("overflow").trace())
+                .contains("taskConfigs(1) failed with StackOverflowError; lower tasks.max or fix the connector");
+        assertThat(state("too-many")).isEqualTo(State.FAILED);
+        assertThat(worker.connectorStatus("too-many").trace())
+                .contains("taskConfigs(2) returned 3 task configs, more than tasks.max=2");
+        assertThat(worker.connectorStatus("too-many").tasks()).isEmpty();
+
+        Map<String, String> startOverflow = vault("start-overflow");
+        startOverflow.put(VaultPlugin.PATH, "/start-overflow");
+        assertThat(worker.putConnectorConfig("start-overflow", startOverflow, false, TargetState.STARTED).created()).isTrue();
+        assertThat(state("start-overflow")).isEqualTo(State.FAILED);
+        assertThat(worker.connectorStatus("start-overflow").trace()).contains("StackOverflowError");
+    }
+
+    @Test
+    void tasksMaxIsBoundedAndItsErrorsStateTheRealRange() {
+        Map<String, String> huge = vault("huge");
+        huge.put("tasks.max", "2147483647");
+        Map<String, String> word = vault("word");
+        word.put("tasks.max", "zero");
+
+        assertThatThrownBy(() -> worker.putConnectorConfig("huge", huge, false, TargetState.STARTED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tasks.max: '2147483647' must be from 1 to 1024");
+        assertThatThrownBy(() -> worker.putConnectorConfig("word", word, false, TargetState.STARTED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tasks.max: 'zero' is not a whole number from 1 to 1024");
+        assertThat(worker.connectorNames()).isEmpty();
+    }
+
+    @Test
+    void messagesEchoingAnUnknownNameAreCutAndEscaped() {
+        String name = "n\n" + "x".repeat(60_000);
+
+        assertThatThrownBy(() -> worker.connectorStatus(name))
+                .isInstanceOf(UnknownConnectorException.class)
+                .hasMessage("No status found for connector n\\u000a" + "x".repeat(98) + "... (60002 characters)");
+        assertThatThrownBy(() -> worker.connectorInfo(name))
+                .isInstanceOf(UnknownConnectorException.class)
+                .hasMessageStartingWith("Connector n\\u000axxx")
+                .hasMessageEndingWith("... (60002 characters) not found");
+        assertThatThrownBy(() -> worker.restartTask(name, 0))
+                .isInstanceOf(UnknownConnectorException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    }
+
+    @Test
+    void aStoredConnectorWithAnAbsurdTasksMaxIsShownFailedAndTheWorkerRuns() throws Exception {
+        Map<String, String> stored = vault("huge");
+        stored.put("tasks.max", "2147483647");
+        try (FileConnectorConfigStore store = new FileConnectorConfigStore(work.resolve("huge/" + FileConnectorConfigStore.FILE_NAME))) {
+            store.put("huge", new StoredConnector(stored, TargetState.STARTED));
+        }
+        worker.close();
+        Files.copy(work.resolve("huge/" + FileConnectorConfigStore.FILE_NAME), dataDir.resolve(FileConnectorConfigStore.FILE_NAME),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        worker = newWorker();
+
+        assertThat(state("huge")).isEqualTo(State.FAILED);
+        assertThat(worker.connectorStatus("huge").trace()).contains("tasks.max: '2147483647' must be from 1 to 1024");
+        Map<String, String> fixed = vault("huge");
+        fixed.put("tasks.max", "2");
+        worker.putConnectorConfig("huge", fixed, true, TargetState.STARTED);
+        assertThat(state("huge")).isEqualTo(State.RUNNING);
+    }
+
+    @Test
     void patchRemovesKeysGivenAsNull() {
         Map<String, String> config = vault("v");
         config.put(VaultPlugin.MODE, "READ");
