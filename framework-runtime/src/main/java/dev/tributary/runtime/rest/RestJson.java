@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tributary.runtime.http.Request;
 import dev.tributary.runtime.http.Response;
+import dev.tributary.runtime.worker.CallerText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -183,19 +184,6 @@ final class RestJson {
      * that it stays one line that a terminal or a log shows as it is.
      */
     static String shorten(String text) {
-        if (text == null) {
-            return "";
-        }
-        int shown = Math.min(text.length(), MAX_ERROR_LENGTH);
-        StringBuilder out = new StringBuilder(shown + 3);
-        for (int i = 0; i < shown; i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return text.length() <= MAX_ERROR_LENGTH ? out.toString() : out.append("...").toString();
+        return text == null ? "" : CallerText.shown(text, MAX_ERROR_LENGTH);
     }
 }
