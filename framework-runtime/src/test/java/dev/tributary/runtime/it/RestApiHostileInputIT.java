@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.runtime.TributaryRuntime;
 import dev.tributary.runtime.http.WorkerHttpServer;
+import dev.tributary.runtime.rest.VaultPlugin;
 import dev.tributary.runtime.worker.WorkerConfig;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
@@ -68,6 +69,11 @@ class RestApiHostileInputIT {
     private static final String VICTIM_CONFIG = "{\"connector.class\":\"datagen\",\"tasks.max\":\"" + TASKS + "\","
             + "\"topic\":\"" + TOPIC + "\",\"rate\":\"500\",\"count\":\"" + COUNT + "\",\"record.size\":\"64\"}";
     private static final String VALID = "{\"connector.class\":\"datagen\",\"topic\":\"t\"}";
+    // A stored connector with a secret and an endpoint key, for the destination-policy cases (issue 18).
+    private static final String VAULT = "vault-victim";
+    private static final String VAULT_SECRET = "VAULT-S3CR3T-" + System.nanoTime();
+    private static final String VAULT_CONFIG = "{\"connector.class\":\"vault\",\"topic\":\"" + TOPIC + "-vault\","
+            + "\"vault.path\":\"/p\",\"vault.token\":\"" + VAULT_SECRET + "\",\"vault.url\":\"http://127.0.0.1:9/\"}";
 
     @TempDir
     static Path dir;
@@ -75,15 +81,21 @@ class RestApiHostileInputIT {
     private RestCalls rest;
     private PulsarTopicReader reader;
     private JsonNode victimConfig;
+    private JsonNode vaultConfig;
     private Map<Long, Long> committedBefore;
     private CompletableFuture<Long> slowClientCutOffAfterMillis;
 
     @BeforeAll
     void start(PulsarStandalone pulsar) throws Exception {
+        Path plugins = dir.resolve("plugins");
+        VaultPlugin.build(plugins, dir.resolve("build"));
         runtime = TributaryRuntime.start(WorkerConfig.fromMap(Map.of(
                 "pulsar.service.url", pulsar.serviceUrl(),
                 "listeners", "http://127.0.0.1:0",
                 "data.dir", dir.toString(),
+                "plugin.path", plugins.toString(),
+                // 127.0.0.1 allowed, so that a change there meets the secrets rule rather than the host rule.
+                "connector.policy.allowed.hosts", "kinesis.*.amazonaws.com,127.0.0.1",
                 "offset.flush.interval.ms", "200")));
         rest = new RestCalls(runtime.baseUri());
         reader = new PulsarTopicReader(pulsar.serviceUrl(), TOPIC);
@@ -91,6 +103,9 @@ class RestApiHostileInputIT {
         assertThat(rest.send("POST", "/connectors", "{\"name\":\"" + VICTIM + "\",\"config\":" + VICTIM_CONFIG + "}").status())
                 .isEqualTo(201);
         victimConfig = rest.get("/connectors/" + VICTIM + "/config").json();
+        assertThat(rest.send("POST", "/connectors", "{\"name\":\"" + VAULT + "\",\"config\":" + VAULT_CONFIG + "}").status())
+                .isEqualTo(201);
+        vaultConfig = rest.get("/connectors/" + VAULT + "/config").json();
         await().atMost(Duration.ofSeconds(30)).until(() -> committedSeqs().size() == TASKS);
         committedBefore = committedSeqs();
     }
@@ -297,6 +312,7 @@ class RestApiHostileInputIT {
         cases.add(new Case("read an unknown logger", 404, r -> r.send("GET", "/admin/loggers/no.such.logger", null)));
         cases.add(new Case("read a logger with NUL", 400, r -> r.send("GET", "/admin/loggers/no.such.logger.%00", null)));
         addSecureByDefaultCases(cases);
+        addDestinationPolicyCases(cases);
         // Bounds on what a caller gives (issue 19): task counts, topic names, sizes, offsets.
         String[] unbounded = {
             "{\"name\":\"x\",\"config\":{\"connector.class\":\"datagen\",\"topic\":\"t\",\"tasks.max\":\"2147483647\"}}",
@@ -352,6 +368,8 @@ class RestApiHostileInputIT {
 
         assertThat(reply.status()).as("%s; body %s", hostile.description(), shorten(reply.body())).isEqualTo(hostile.expected());
         assertNoInternals(reply);
+        assertThat(reply.body()).as("no stored secret and no file content in any answer")
+                .doesNotContain(VAULT_SECRET, "root:x:0", "root:*:", "AWS_SECRET");
         if (reply.body().startsWith("{\"error_code\"")) {
             assertThat(reply.json().path("error_code").asInt()).isEqualTo(hostile.expected());
         }
@@ -362,6 +380,45 @@ class RestApiHostileInputIT {
         assertThat(reply.body()).as("body of a %d", reply.status())
                 .doesNotContain("Exception", "StackOverflow", "\tat ", "java.lang", "org.eclipse", "com.fasterxml")
                 .doesNotContainPattern("dev\\.tributary\\.[a-z.]+\\.[A-Z]");
+    }
+
+    /**
+     * What a REST caller may point the worker at (issue 18): a file or a host the operator's policy
+     * does not allow is refused, and a change of an endpoint or of the connector class that does not
+     * carry the stored secret again is refused, however it is sent.
+     */
+    private static void addDestinationPolicyCases(List<Case> cases) {
+        String newVault = "{\"name\":\"stolen\",\"config\":{\"connector.class\":\"vault\",\"topic\":\"t\",\"vault.path\":\"/p\","
+                + "\"vault.token\":\"t\",";
+        for (String file : List.of("/etc/passwd", "/etc/shadow", "../../etc/passwd", "/proc/self/environ", "~/.aws/credentials")) {
+            cases.add(new Case("create naming the file " + file, 400,
+                    r -> r.send("POST", "/connectors", newVault + "\"vault.token.file\":\"" + file + "\"}}")));
+            cases.add(new Case("patch the stored connector to the file " + file, 400, r -> r.send("PATCH",
+                    "/connectors/" + VAULT + "/config", "{\"vault.token.file\":\"" + file + "\",\"vault.token\":\"x\"}")));
+        }
+        for (String url : List.of("http://attacker.example/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.7:8080/",
+                "https://kinesis.us-east-1.amazonaws.com.attacker.example/", "http://[::1]:9/", "http://localhost:9/",
+                "file:///etc/passwd", "http://user:pw@attacker.example/")) {
+            cases.add(new Case("create with the endpoint " + url, 400,
+                    r -> r.send("POST", "/connectors", newVault + "\"vault.url\":\"" + url + "\"}}")));
+            cases.add(new Case("patch the stored connector to the endpoint " + url + " with a secret", 400, r -> r.send("PATCH",
+                    "/connectors/" + VAULT + "/config", "{\"vault.url\":\"" + url + "\",\"vault.token\":\"x\"}")));
+        }
+        String moved = "{\"vault.url\":\"http://127.0.0.1:10/\"";
+        cases.add(new Case("move the endpoint without the stored secret", 400,
+                r -> r.send("PATCH", "/connectors/" + VAULT + "/config", moved + "}")));
+        cases.add(new Case("move the endpoint with the secret's mask", 400,
+                r -> r.send("PATCH", "/connectors/" + VAULT + "/config", moved + ",\"vault.token\":\"[hidden]\"}")));
+        cases.add(new Case("move the endpoint with a null secret", 400,
+                r -> r.send("PATCH", "/connectors/" + VAULT + "/config", moved + ",\"vault.token\":null}")));
+        cases.add(new Case("move the endpoint by PUT of the masked config", 400, r -> r.send("PUT", "/connectors/" + VAULT
+                + "/config", VAULT_CONFIG.replace(VAULT_SECRET, "[hidden]").replace("127.0.0.1:9/", "127.0.0.1:10/")
+                .replace("}", ",\"name\":\"" + VAULT + "\"}"))));
+        cases.add(new Case("hand the stored secret to another connector class", 400,
+                r -> r.send("PATCH", "/connectors/" + VAULT + "/config", "{\"connector.class\":\"datagen\"}")));
+        cases.add(new Case("hand the stored secret to another class by PUT of the masked config", 400, r -> r.send("PUT",
+                "/connectors/" + VAULT + "/config", VAULT_CONFIG.replace(VAULT_SECRET, "[hidden]")
+                .replace("\"vault\"", "\"datagen\"").replace("}", ",\"name\":\"" + VAULT + "\"}"))));
     }
 
     /**
@@ -455,7 +512,7 @@ class RestApiHostileInputIT {
         }
         int deleted = rest.send("DELETE", "/connectors/race", null).status();
         assertThat(deleted).isIn(204, 404);
-        assertThat(rest.get("/connectors").body()).isEqualTo("[\"" + VICTIM + "\"]");
+        assertThat(rest.get("/connectors").body()).isEqualTo("[\"" + VAULT + "\",\"" + VICTIM + "\"]");
     }
 
     // The figure RELIABILITY.md quotes; printed with the request count at the end.
@@ -531,8 +588,10 @@ class RestApiHostileInputIT {
         System.out.printf("[hostile-rest] %d requests sent (%d cases), every one answered without a 5xx; slowest GET /health"
                 + " while 32 clients trickled: %d ms%n", rest.sent(), cases().size(), slowestHealthUnderTrickle);
         assertThat(rest.get("/connectors").body()).as("no hostile request created a connector")
-                .isEqualTo("[\"" + VICTIM + "\"]");
+                .isEqualTo("[\"" + VAULT + "\",\"" + VICTIM + "\"]");
         assertThat(rest.get("/connectors/" + VICTIM + "/config").json()).as("its config is unchanged").isEqualTo(victimConfig);
+        assertThat(rest.get("/connectors/" + VAULT + "/config").json()).as("no policy case changed the vault connector")
+                .isEqualTo(vaultConfig);
         JsonNode status = rest.get("/connectors/" + VICTIM + "/status").json();
         assertThat(status.path("connector").path("state").asText()).isEqualTo("RUNNING");
         assertThat(status.path("tasks").findValuesAsText("state")).containsOnly("RUNNING").hasSize(TASKS);

@@ -12,7 +12,9 @@ import javax.tools.ToolProvider;
 /**
  * Builds a small test plugin, the {@code vault} connector, into a plugin directory: it has a
  * secret key ({@code vault.token}, a password that it also passes to its tasks), an enum key
- * ({@code vault.mode}, READ or WRITE) and a required key ({@code vault.path}). Its tasks produce
+ * ({@code vault.mode}, READ or WRITE), a required key ({@code vault.path}), and two keys that
+ * reach outside the worker, an endpoint ({@code vault.url}) and a file ({@code vault.token.file}),
+ * which it never uses but which the operator's REST policy must hold. Its tasks produce
  * nothing; in WRITE mode they fail at start with an error that quotes the token, as a careless
  * plugin might. For the path {@code /start-overflow} its start throws a StackOverflowError, for
  * {@code /overflow} its taskConfigs does, and for
@@ -27,6 +29,10 @@ public final class VaultPlugin {
     public static final String MODE = "vault.mode";
     /** The required key. */
     public static final String PATH = "vault.path";
+    /** The endpoint key ({@link dev.tributary.api.config.ConfigField.Reach#ENDPOINT}). */
+    public static final String URL = "vault.url";
+    /** The file key ({@link dev.tributary.api.config.ConfigField.Reach#FILE}). */
+    public static final String TOKEN_FILE = "vault.token.file";
 
     private VaultPlugin() {
     }
@@ -70,6 +76,10 @@ public final class VaultPlugin {
                                 .enumValues("READ", "WRITE").group("Vault").doc("The mode.").build())
                         .field(ConfigField.builder("vault.path", ConfigType.STRING).required().group("Vault")
                                 .doc("The path.").build())
+                        .field(ConfigField.builder("vault.url", ConfigType.STRING).group("Vault")
+                                .reach(ConfigField.Reach.ENDPOINT).doc("Where the vault is.").build())
+                        .field(ConfigField.builder("vault.token.file", ConfigType.STRING).group("Vault")
+                                .reach(ConfigField.Reach.FILE).doc("A file holding the token.").build())
                         .build();
                 private Map<String, String> config;
 
