@@ -129,7 +129,7 @@ class KafkaConnectClientCompatibilityTest {
                 assertThat(entities.list("PluginInfo", pluginList)).isNotEmpty();
             }
             List<?> keys = entities.list("ConfigKeyInfo", send("GET", "/connector-plugins/vault/config", null, 200));
-            assertThat(keys).hasSize(3);
+            assertThat(keys).hasSize(5);
             assertThat(call(keys.get(0), "orderInGroup")).as("order_in_group is read").isEqualTo(1);
             assertThat(call(keys.get(2), "orderInGroup")).isEqualTo(3);
             Object validation = entities.read("ConfigInfos", send("PUT", "/connector-plugins/vault/config/validate",

@@ -402,7 +402,8 @@ class RestApiTest {
         assertThat(list.get(0).has("version")).isTrue();
 
         JsonNode definitions = send("GET", "/connector-plugins/vault/config", null).json();
-        assertThat(definitions.findValuesAsText("name")).containsExactly("vault.token", "vault.mode", "vault.path");
+        assertThat(definitions.findValuesAsText("name")).containsExactly("vault.token", "vault.mode", "vault.path", "vault.url",
+                "vault.token.file");
         JsonNode token = definitions.get(0);
         assertThat(token.path("type").asText()).isEqualTo("PASSWORD");
         assertThat(token.path("required").asBoolean()).isTrue();
