@@ -100,7 +100,7 @@ public final class TributaryRuntime implements AutoCloseable {
         try {
             http = new WorkerHttpServer(ListenerAddress.parse(config.listeners()), security(config));
             MetricsEndpoint.register(http, metrics);
-            rest = new RestApi(http, plugins, version());
+            rest = new RestApi(http, plugins, version(), config.connectorPolicy());
             http.start();
         } catch (RuntimeException e) {
             store.close();
@@ -120,7 +120,7 @@ public final class TributaryRuntime implements AutoCloseable {
             throw e;
         }
         try {
-            rest.attach(worker, config.connectorPolicy());
+            rest.attach(worker);
             worker.restore(givenAtStart);
         } catch (RuntimeException e) {
             worker.close();

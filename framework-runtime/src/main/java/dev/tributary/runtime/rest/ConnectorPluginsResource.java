@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.config.ConfigField;
 import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.config.ConfigValidation;
 import dev.tributary.api.config.FieldValidation;
 import dev.tributary.runtime.config.ConnectorConfig;
+import dev.tributary.runtime.config.ConnectorConfigPolicy;
 import dev.tributary.runtime.http.Request;
 import dev.tributary.runtime.http.Response;
 import dev.tributary.runtime.http.WorkerHttpServer;
@@ -17,6 +19,7 @@ import dev.tributary.runtime.plugin.PluginDescriptor;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.worker.ConnectorValidator;
 import dev.tributary.runtime.worker.SecretMasking;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,15 +31,19 @@ import java.util.Set;
 /**
  * {@code /connector-plugins}: the installed connectors, each one's config definition, and config
  * validation that reports every field at once, with Kafka Connect's {@code ConfigInfos} shape.
+ * Validation reports what the operator's {@link ConnectorConfigPolicy} would refuse of the config
+ * as a new connector's, on the field it concerns, as Kafka Connect reports its override policy.
  */
 final class ConnectorPluginsResource {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final PluginRegistry plugins;
     private final ConnectorValidator validator;
+    private final ConnectorConfigPolicy policy;
 
-    ConnectorPluginsResource(PluginRegistry plugins) {
+    ConnectorPluginsResource(PluginRegistry plugins, ConnectorConfigPolicy policy) {
         this.plugins = requireNonNull(plugins, "plugins is null");
+        this.policy = requireNonNull(policy, "policy is null");
         this.validator = new ConnectorValidator(plugins);
     }
 
@@ -88,10 +95,13 @@ final class ConnectorPluginsResource {
         }
         ConfigSchema schema = plugins.newConnector(plugin.className()).configSchema();
         ConfigValidation validation = validator.validate(config);
+        Map<String, List<String>> refused = policyProblems(config, schema, validation);
         SecretMasking masking = SecretMasking.of(Optional.of(schema), config);
         Map<String, ObjectNode> definitions = definitions(schema);
 
-        ObjectNode result = NODES.objectNode().put("name", plugin.className()).put("error_count", validation.errorCount());
+        int refusals = refused.values().stream().mapToInt(List::size).sum();
+        ObjectNode result = NODES.objectNode().put("name", plugin.className())
+                .put("error_count", validation.errorCount() + refusals);
         Set<String> groups = new LinkedHashSet<>();
         ArrayNode configs = NODES.arrayNode();
         for (FieldValidation field : validation.fields()) {
@@ -108,12 +118,39 @@ final class ConnectorPluginsResource {
             ArrayNode errors = value.putArray("errors");
             // The schemas mask secrets in their messages; a rule's message is redacted once more to be sure.
             field.errors().forEach(error -> errors.add(masking.redact(error)));
+            refused.getOrDefault(field.name(), List.of()).forEach(error -> errors.add(masking.redact(error)));
             value.put("visible", true);
         }
         ArrayNode groupList = result.putArray("groups");
         groups.forEach(groupList::add);
         result.set("configs", configs);
         return RestJson.json(200, result);
+    }
+
+    /**
+     * What the policy refuses of {@code config} as a new connector's, by the field each problem
+     * names; every problem is on a field that validation lists, since both cover the given keys.
+     */
+    private Map<String, List<String>> policyProblems(Map<String, String> config, ConfigSchema schema,
+            ConfigValidation validation) {
+        Map<String, List<String>> byField = new LinkedHashMap<>();
+        try {
+            policy.check(Map.of(), config, Optional.of(schema));
+        } catch (ConfigException e) {
+            Set<String> fields = new LinkedHashSet<>();
+            validation.fields().forEach(field -> fields.add(field.name()));
+            for (String problem : e.problems()) {
+                int colon = problem.indexOf(": ");
+                String key = colon < 0 ? "" : problem.substring(0, colon);
+                if (fields.contains(key)) {
+                    byField.computeIfAbsent(key, k -> new ArrayList<>()).add(problem.substring(colon + 2));
+                } else {
+                    // Not expected; shown on connector.class rather than lost.
+                    byField.computeIfAbsent(ConnectorConfig.CONNECTOR_CLASS, k -> new ArrayList<>()).add(problem);
+                }
+            }
+        }
+        return byField;
     }
 
     private static Map<String, ObjectNode> definitions(ConfigSchema connectorSchema) {

@@ -25,40 +25,43 @@ public final class RestApi {
     private final WorkerHttpServer server;
     private final PluginRegistry plugins;
     private final RouteGuard guard = new RouteGuard();
+    private final ConnectorConfigPolicy policy;
     private final AtomicReference<Herder> herder = new AtomicReference<>();
+
+    /**
+     * Adds the routes that need no worker to {@code server}, under the default
+     * {@link ConnectorConfigPolicy}.
+     *
+     * @param version the runtime's version, shown by {@code GET /}
+     */
+    public RestApi(WorkerHttpServer server, PluginRegistry plugins, String version) {
+        this(server, plugins, version, ConnectorConfigPolicy.DEFAULT);
+    }
 
     /**
      * Adds the routes that need no worker to {@code server}.
      *
      * @param version the runtime's version, shown by {@code GET /}
+     * @param policy what configs sent over REST may point the worker at: every config change is
+     *     held to it, and validation reports what it refuses
      */
-    public RestApi(WorkerHttpServer server, PluginRegistry plugins, String version) {
+    public RestApi(WorkerHttpServer server, PluginRegistry plugins, String version, ConnectorConfigPolicy policy) {
         this.server = requireNonNull(server, "server is null");
         this.plugins = requireNonNull(plugins, "plugins is null");
+        this.policy = requireNonNull(policy, "policy is null");
         new RootResource(herder::get, version).register(server, guard);
-        new ConnectorPluginsResource(plugins).register(server, guard);
+        new ConnectorPluginsResource(plugins, policy).register(server, guard);
         LoggersResource.forThisJvm().register(server, guard);
     }
 
     /**
-     * Adds the {@code /connectors} routes, served by {@code worker} under the default
-     * {@link ConnectorConfigPolicy}.
+     * Adds the {@code /connectors} routes, served by {@code worker}; every config change that
+     * arrives over REST is first held to the policy.
      *
      * @throws IllegalStateException when a worker is attached already
      */
     public void attach(Herder worker) {
-        attach(worker, ConnectorConfigPolicy.DEFAULT);
-    }
-
-    /**
-     * Adds the {@code /connectors} routes, served by {@code worker}; every config change that
-     * arrives over REST is first held to {@code policy}.
-     *
-     * @throws IllegalStateException when a worker is attached already
-     */
-    public void attach(Herder worker, ConnectorConfigPolicy policy) {
         requireNonNull(worker, "worker is null");
-        requireNonNull(policy, "policy is null");
         if (!herder.compareAndSet(null, worker)) {
             throw new IllegalStateException("a worker is attached to the REST API already");
         }

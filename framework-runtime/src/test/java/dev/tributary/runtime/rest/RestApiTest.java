@@ -418,6 +418,25 @@ class RestApiTest {
     }
 
     @Test
+    void validateReportsWhatTheOperatorsPolicyRefusesOnTheFieldsItConcerns() throws Exception {
+        Reply reply = send("PUT", "/connector-plugins/vault/config/validate", "{\"name\":\"v\",\"topic\":\"t\","
+                + "\"vault.token\":\"tok-123\",\"vault.path\":\"/p\",\"vault.url\":\"http://attacker.example/\","
+                + "\"vault.token.file\":\"/etc/passwd\"}");
+
+        assertThat(reply.status).isEqualTo(200);
+        JsonNode result = reply.json();
+        assertThat(result.path("error_count").asInt()).as("the policy's two refusals; the config is valid otherwise")
+                .isEqualTo(2);
+        Map<String, JsonNode> values = new java.util.LinkedHashMap<>();
+        result.path("configs").forEach(c -> values.put(c.path("value").path("name").asText(), c.path("value")));
+        assertThat(values.get("vault.url").path("errors").toString())
+                .contains("host 'attacker.example' is not allowed", "connector.policy.allowed.hosts");
+        assertThat(values.get("vault.token.file").path("errors").toString())
+                .contains("path '/etc/passwd' is not allowed", "connector.policy.allowed.paths");
+        assertThat(reply.body).doesNotContain("tok-123");
+    }
+
+    @Test
     void validateReportsADeadLetterPolicyWithoutItsTopicOnTheTopicKey() throws Exception {
         Reply reply = send("PUT", "/connector-plugins/vault/config/validate",
                 "{\"name\":\"v\",\"topic\":\"t\",\"vault.token\":\"tok-123\",\"vault.mode\":\"READ\","
