@@ -46,12 +46,18 @@ public final class ConnectorConfigPolicy {
      * The Kinesis and STS endpoints of AWS, their FIPS and dual-stack forms and their VPC endpoints.
      * Not all of {@code *.amazonaws.com}: anyone can own a host there (an API Gateway at
      * {@code <id>.execute-api.<region>.amazonaws.com}) and read the signed requests sent to it.
+     * And a region label, not any label: {@code kinesis.s3.amazonaws.com} is an S3 bucket of
+     * whoever owns the bucket named kinesis.
      */
     public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of(
-            "kinesis.*.amazonaws.com", "kinesis-fips.*.amazonaws.com", "*.kinesis.*.vpce.amazonaws.com",
-            "sts.amazonaws.com", "sts.*.amazonaws.com", "sts-fips.*.amazonaws.com", "*.sts.*.vpce.amazonaws.com",
-            "kinesis.*.amazonaws.com.cn", "sts.*.amazonaws.com.cn", "*.kinesis.*.vpce.amazonaws.com.cn",
-            "*.sts.*.vpce.amazonaws.com.cn", "kinesis.*.api.aws", "kinesis-fips.*.api.aws", "sts.*.api.aws");
+            "kinesis.{region}.amazonaws.com", "kinesis-fips.{region}.amazonaws.com",
+            "*.kinesis.{region}.vpce.amazonaws.com", "sts.amazonaws.com", "sts.{region}.amazonaws.com",
+            "sts-fips.{region}.amazonaws.com", "*.sts.{region}.vpce.amazonaws.com", "kinesis.{region}.amazonaws.com.cn",
+            "sts.{region}.amazonaws.com.cn", "*.kinesis.{region}.vpce.amazonaws.com.cn",
+            "*.sts.{region}.vpce.amazonaws.com.cn", "kinesis.{region}.api.aws", "kinesis-fips.{region}.api.aws",
+            "sts.{region}.api.aws");
+    /** The label that {@code {region}} stands for: an AWS region such as us-east-1 or us-gov-west-1. */
+    private static final Pattern REGION_LABEL = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     /** Keys that weaken what protects the credentials in transit. */
     public static final Set<String> DEFAULT_LOCKED_KEYS = Set.of("trustAllCertificates");
 
@@ -67,7 +73,8 @@ public final class ConnectorConfigPolicy {
 
     /**
      * @param allowedHosts host names or addresses, where a {@code *} label stands for one label
-     *     ({@code kinesis.*.amazonaws.com}) and a leading {@code *.} for one or more
+     *     ({@code kinesis.*.amazonaws.com}), a {@code {region}} label for one AWS region
+     *     ({@code kinesis.{region}.amazonaws.com}) and a leading {@code *.} for one or more
      *     ({@code *.corp.example}); {@code *} alone allows any host
      * @param allowedPaths absolute directories (or files) under which file keys may point
      * @param lockedKeys connector keys that a REST caller may not change
@@ -180,7 +187,8 @@ public final class ConnectorConfigPolicy {
     }
 
     /**
-     * A {@code *} label stands for exactly one label of the host, except a leading {@code *.},
+     * A {@code *} label stands for exactly one label of the host and {@code {region}} for one
+     * label that is an AWS region, except a leading {@code *.},
      * which stands for one or more: {@code *.corp.example} is every host under corp.example,
      * {@code kinesis.*.amazonaws.com} is kinesis.us-east-1.amazonaws.com but not
      * kinesis.x.y.amazonaws.com.
@@ -196,7 +204,10 @@ public final class ConnectorConfigPolicy {
         List<String> end = have.subList(have.size() - tail.size(), have.size());
         for (int i = 0; i < tail.size(); i++) {
             String label = end.get(i);
-            if (label.isEmpty() || !(tail.get(i).equals("*") || tail.get(i).equals(label))) {
+            String wanted = tail.get(i);
+            boolean fits = wanted.equals("*") || wanted.equals(label)
+                    || (wanted.equals("{region}") && REGION_LABEL.matcher(label).matches());
+            if (label.isEmpty() || !fits) {
                 return false;
             }
         }

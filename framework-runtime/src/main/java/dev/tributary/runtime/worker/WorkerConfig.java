@@ -167,8 +167,9 @@ public final class WorkerConfig {
                     .defaultValue(String.join(",", ConnectorConfigPolicy.DEFAULT_ALLOWED_HOSTS))
                     .group("Connector policy").doc("The hosts that endpoint keys of a connector config sent over REST "
                             + "may name (such as the Kinesis connector's awsEndpoint, stsEndpoint and proxyHost): host "
-                            + "names or addresses, where a * label stands for one label (kinesis.*.amazonaws.com) and a "
-                            + "leading *. for any number (*.corp.example); * alone allows any host. The default is AWS's "
+                            + "names or addresses, where a * label stands for one label (kinesis.*.example.com), a {region} "
+                            + "label for one AWS region (kinesis.{region}.amazonaws.com) and a leading *. for any number "
+                            + "(*.corp.example); * alone allows any host. The default is AWS's "
                             + "Kinesis and STS endpoints, with their FIPS, dual-stack and VPC endpoint forms. "
                             + "Only values that differ from the stored ones are checked; connector files given at "
                             + "start are not. Add a VPC endpoint's host, or 127.0.0.1 for a local emulator.").build())

@@ -53,12 +53,15 @@ class ConnectorConfigPolicyTest {
         }
         assertThat(refusal(policy, Map.of(), Map.of("awsEndpoint", "http://127.0.0.1:4567")).problems())
                 .singleElement().asString()
-                .startsWith("awsEndpoint: host '127.0.0.1' is not allowed for configs sent over REST (allowed: kinesis.*.amazonaws.com,")
+                .startsWith("awsEndpoint: host '127.0.0.1' is not allowed for configs sent over REST (allowed: kinesis.{region}.amazonaws.com,")
                 .endsWith("); to allow it, the operator adds it to connector.policy.allowed.hosts in worker.properties");
         for (String sneaky : List.of("https://evilamazonaws.com", "https://kinesis.amazonaws.com.evil.example",
                 "https://evil.example#.amazonaws.com", "http://169.254.169.254/latest", "https://[::1]:443",
                 "https://a1b2c3.execute-api.us-east-1.amazonaws.com", "https://kinesis.s3.us-east-1.amazonaws.com",
-                "https://my-bucket.s3.amazonaws.com", "https://kinesis..amazonaws.com")) {
+                "https://my-bucket.s3.amazonaws.com", "https://kinesis..amazonaws.com",
+                // S3's legacy bucket hosts: the buckets named kinesis and sts belong to whoever made them.
+                "https://kinesis.s3.amazonaws.com", "https://sts.s3-external-1.amazonaws.com",
+                "https://kinesis.s3.amazonaws.com.cn")) {
             assertThat(refusal(policy, Map.of(), Map.of("awsEndpoint", sneaky)).problems()).as(sneaky)
                     .singleElement().asString().startsWith("awsEndpoint: ").contains("connector.policy.allowed.hosts");
         }

@@ -95,7 +95,7 @@ class RestApiHostileInputIT {
                 "data.dir", dir.toString(),
                 "plugin.path", plugins.toString(),
                 // 127.0.0.1 allowed, so that a change there meets the secrets rule rather than the host rule.
-                "connector.policy.allowed.hosts", "kinesis.*.amazonaws.com,127.0.0.1",
+                "connector.policy.allowed.hosts", "kinesis.{region}.amazonaws.com,127.0.0.1",
                 "offset.flush.interval.ms", "200")));
         rest = new RestCalls(runtime.baseUri());
         reader = new PulsarTopicReader(pulsar.serviceUrl(), TOPIC);
