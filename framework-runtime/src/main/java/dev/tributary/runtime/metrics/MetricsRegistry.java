@@ -43,7 +43,7 @@ public final class MetricsRegistry {
     private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
 
     private final LongSupplier nanoTime;
-    // Sorted, so that a scrape lists tasks in a stable order.
+    // Sorted by connector and task id; the client sorts again what it writes, by labels.
     private final ConcurrentSkipListMap<TaskKey, TaskMetrics> tasks = new ConcurrentSkipListMap<>();
     // Guarded by itself; registration is rare, and insertion order is the scrape order.
     private final Map<SeriesKey, Registered> registered = new LinkedHashMap<>();
