@@ -19,7 +19,10 @@ public interface PluginMetrics {
     /** A value that goes up and down, such as a lag. Registering the same name and labels again replaces it. */
     void gauge(String name, String help, Map<String, String> labels, DoubleSupplier value);
 
-    /** A total that only grows, such as records fetched. Registering the same name and labels again replaces it. */
+    /**
+     * A total that only grows, such as records fetched. Name it with the {@code _total} suffix;
+     * a name without it is exposed with it. Registering the same name and labels again replaces it.
+     */
     void counter(String name, String help, Map<String, String> labels, DoubleSupplier total);
 
     /** Removes the metric with this name and labels, such as a finished shard's. */

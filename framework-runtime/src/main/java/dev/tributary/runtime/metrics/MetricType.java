@@ -1,6 +1,6 @@
 package dev.tributary.runtime.metrics;
 
-/** The Prometheus metric types this package emits, spelled as the {@code # TYPE} line wants. */
+/** The Prometheus metric types this package emits, spelled in error messages as Prometheus spells them. */
 enum MetricType {
     COUNTER("counter"),
     GAUGE("gauge"),

@@ -2,6 +2,14 @@ package dev.tributary.runtime.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,22 +25,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The metrics of one worker: one {@link TaskMetrics} per running task, plus gauges and counters
- * registered by other parts of the worker (see {@link JvmMetrics}), rendered by {@link #scrape()}
- * in the Prometheus text exposition format 0.0.4.
+ * registered by other parts of the worker (see {@link JvmMetrics}), read by {@link #snapshots()}
+ * as the Prometheus client's {@link MetricSnapshots}, which its exposition formats write.
  *
- * <p>Threads: every method is thread-safe. {@link #scrape()} may run concurrently with recording
- * and with other scrapes; it reads registered suppliers on the calling thread.
+ * <p>Threads: every method is thread-safe. {@link #snapshots()} may run concurrently with
+ * recording and with other scrapes; it reads registered suppliers on the calling thread.
  *
  * <p>Errors: registering a bad or clashing name throws {@link IllegalArgumentException}. A
- * supplier that throws during a scrape is logged and its sample left out; the scrape goes on.
+ * supplier that throws during a scrape, or gives a counter a negative total, is logged and its
+ * sample left out; the scrape goes on.
  */
 public final class MetricsRegistry {
     private static final Logger log = LoggerFactory.getLogger(MetricsRegistry.class);
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final String COUNTER_SUFFIX = "_total";
+    private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
 
     private final LongSupplier nanoTime;
-    // Sorted, so that a scrape lists tasks in a stable order.
+    // Sorted by connector and task id; the client sorts again what it writes, by labels.
     private final ConcurrentSkipListMap<TaskKey, TaskMetrics> tasks = new ConcurrentSkipListMap<>();
     // Guarded by itself; registration is rare, and insertion order is the scrape order.
     private final Map<SeriesKey, Registered> registered = new LinkedHashMap<>();
@@ -80,27 +91,32 @@ public final class MetricsRegistry {
 
     /**
      * Registers a counter whose running total is read at scrape time, such as CPU seconds. The
-     * total must never decrease. Same rules as {@link #register}.
+     * total must never decrease. Prometheus counters end in {@code _total}: a name without it is
+     * exposed with it, and is the same series as the name with it. Same rules as {@link #register}.
      */
     public void registerCounter(String name, String help, Map<String, String> labels, DoubleSupplier total) {
-        add(name, help, labels, MetricType.COUNTER, total);
+        add(counterName(requireNonNull(name, "name is null")), help, labels, MetricType.COUNTER, total);
     }
 
-    /** Removes a series added by {@link #register} or {@link #registerCounter}; false if there was none. */
+    /**
+     * Removes a series added by {@link #register} or {@link #registerCounter} (by the name either was
+     * given); false if there was none.
+     */
     public boolean unregister(String name, Map<String, String> labels) {
-        SeriesKey key = new SeriesKey(requireNonNull(name, "name is null"), sorted(labels));
+        requireNonNull(name, "name is null");
+        SortedMap<String, String> labelPairs = sorted(labels);
         synchronized (registered) {
-            return registered.remove(key) != null;
+            return registered.remove(new SeriesKey(name, labelPairs)) != null
+                    || registered.remove(new SeriesKey(counterName(name), labelPairs)) != null;
         }
     }
 
     /**
-     * Renders every series in the Prometheus text exposition format 0.0.4: per family one
-     * {@code # HELP} and one {@code # TYPE} line, then its samples. Task families come first,
-     * tasks sorted by connector and task id, then registered series in registration order.
+     * Reads every series afresh, one snapshot per family. The Prometheus client orders families by
+     * name and, within one, samples by their labels.
      */
-    public String scrape() {
-        ExpositionWriter out = new ExpositionWriter();
+    public MetricSnapshots snapshots() {
+        MetricFamilies out = new MetricFamilies();
         for (TaskMetrics task : tasks.values()) {
             task.collect(out);
         }
@@ -109,17 +125,33 @@ public final class MetricsRegistry {
             series = new ArrayList<>(registered.values());
         }
         for (Registered entry : series) {
-            double value;
             try {
-                value = entry.supplier().getAsDouble();
+                double value = entry.supplier().getAsDouble();
+                if (entry.type() == MetricType.COUNTER) {
+                    out.counter(entry.name(), entry.help(), entry.labels(), value);
+                } else {
+                    out.gauge(entry.name(), entry.help(), entry.labels(), value);
+                }
             } catch (RuntimeException e) {
-                // One broken supplier must not fail the whole scrape.
+                // One broken supplier (or a counter gone negative, which the client refuses) must not fail the scrape.
                 log.warn("Metric {} could not be read; the sample is left out", entry.name(), e);
-                continue;
             }
-            out.add(entry.name(), entry.type(), entry.help(), entry.name(), entry.labels(), value);
         }
-        return out.render();
+        return out.snapshots();
+    }
+
+    /**
+     * {@link #snapshots()} written in the Prometheus text format 0.0.4, as {@code /metrics} serves it
+     * to a scraper that asks for no other format; for tests and tools.
+     */
+    public String scrape() {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try {
+            TEXT.write(text, snapshots(), EscapingScheme.DEFAULT);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array stream cannot fail", e);
+        }
+        return text.toString(StandardCharsets.UTF_8);
     }
 
     private void add(String name, String help, Map<String, String> labels, MetricType type, DoubleSupplier supplier) {
@@ -131,7 +163,9 @@ public final class MetricsRegistry {
             throw new IllegalArgumentException("Metric name '" + name + "' is not valid: use letters, digits, _ and :, "
                     + "not starting with a digit");
         }
-        if (TaskMetrics.SAMPLE_NAMES.contains(name)) {
+        String family = family(name, type);
+        if (TaskMetrics.SAMPLE_NAMES.contains(name) || TaskMetrics.SAMPLE_NAMES.contains(family)
+                || TaskMetrics.SAMPLE_NAMES.contains(family + COUNTER_SUFFIX)) {
             throw new IllegalArgumentException("Metric name '" + name + "' is reserved for task metrics");
         }
         for (String label : labelPairs.keySet()) {
@@ -141,10 +175,13 @@ public final class MetricsRegistry {
             }
         }
         SeriesKey key = new SeriesKey(name, labelPairs);
-        Registered entry = new Registered(name, type, help, ExpositionWriter.labels(labelPairs), supplier);
+        Registered entry = new Registered(name, type, help, Labels.of(new ArrayList<>(labelPairs.keySet()),
+                new ArrayList<>(labelPairs.values())), supplier);
         synchronized (registered) {
             for (Registered other : registered.values()) {
-                if (other.name().equals(name) && (other.type() != type || !other.help().equals(help))) {
+                // OpenMetrics names a counter's family without _total, so counter a_total and gauge a would clash there.
+                boolean sameFamily = other.name().equals(name) || family(other.name(), other.type()).equals(family);
+                if (sameFamily && (other.type() != type || !other.help().equals(help))) {
                     throw new IllegalArgumentException("Metric " + name + " is already registered as a "
                             + other.type().text() + " with help '" + other.help() + "'");
                 }
@@ -153,6 +190,15 @@ public final class MetricsRegistry {
                 throw new IllegalArgumentException("Metric " + name + labelPairs + " is already registered");
             }
         }
+    }
+
+    /** The family name as OpenMetrics writes it: a counter's without {@code _total}. */
+    private static String family(String name, MetricType type) {
+        return type == MetricType.COUNTER ? name.substring(0, name.length() - COUNTER_SUFFIX.length()) : name;
+    }
+
+    private static String counterName(String name) {
+        return name.endsWith(COUNTER_SUFFIX) ? name : name + COUNTER_SUFFIX;
     }
 
     private static SortedMap<String, String> sorted(Map<String, String> labels) {
@@ -181,6 +227,6 @@ public final class MetricsRegistry {
         }
     }
 
-    private record Registered(String name, MetricType type, String help, String labels, DoubleSupplier supplier) {
+    private record Registered(String name, MetricType type, String help, Labels labels, DoubleSupplier supplier) {
     }
 }

@@ -2,9 +2,8 @@ package dev.tributary.runtime.metrics;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.LinkedHashMap;
+import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -12,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records what one source task does, for {@link MetricsRegistry#scrape()}. Obtain it from
+ * Records what one source task does, for {@link MetricsRegistry#snapshots()}. Obtain it from
  * {@link MetricsRegistry#task}.
  *
  * <p>Threads: every method may be called from any thread, concurrently: the task thread, Pulsar's
@@ -53,7 +52,10 @@ public final class TaskMetrics {
 
     private final String connector;
     private final int taskId;
-    private final String labels;
+    private final Labels labels;
+    private final Labels tooLargeLabels;
+    private final Labels successLabels;
+    private final Labels failureLabels;
     private final LongAdder pollCalls = new LongAdder();
     private final LongAdder pollRecords = new LongAdder();
     private final MovingRate pollRate;
@@ -72,10 +74,10 @@ public final class TaskMetrics {
         this.connector = requireNonNull(connector, "connector is null");
         this.taskId = taskId;
         requireNonNull(nanoTime, "nanoTime is null");
-        Map<String, String> labelPairs = new LinkedHashMap<>();
-        labelPairs.put("connector", connector);
-        labelPairs.put("task", Integer.toString(taskId));
-        this.labels = ExpositionWriter.labels(labelPairs);
+        this.labels = Labels.of("connector", connector, "task", Integer.toString(taskId));
+        this.tooLargeLabels = labels.add("reason", REASON_TOO_LARGE);
+        this.successLabels = labels.add("result", "success");
+        this.failureLabels = labels.add("result", "failure");
         this.pollRate = new MovingRate(nanoTime);
         this.sendToAck = new LatencyWindow(nanoTime, List.of(0.5, 0.99, 0.999));
         this.commitLatency = new LatencyWindow(nanoTime, List.of(0.5, 0.99));
@@ -142,34 +144,30 @@ public final class TaskMetrics {
         this.queueDepth = requireNonNull(queueDepth, "queueDepth is null");
     }
 
-    void collect(ExpositionWriter out) {
-        counter(out, POLL_CALLS, "Calls to the source task's poll.", pollCalls.sum());
-        counter(out, POLL_RECORDS, "Records returned by the source task's poll.", pollRecords.sum());
-        out.add(POLL_RATE, MetricType.GAUGE,
+    void collect(MetricFamilies out) {
+        out.counter(POLL_CALLS, "Calls to the source task's poll.", labels, pollCalls.sum());
+        out.counter(POLL_RECORDS, "Records returned by the source task's poll.", labels, pollRecords.sum());
+        out.gauge(POLL_RATE,
                 "Records polled per second, as a one-minute moving rate; use rate() on the counter for alerts.",
-                POLL_RATE, labels, pollRate.perSecond());
-        counter(out, RECORDS_WRITTEN, "Records acknowledged by Pulsar.", recordsWritten.sum());
-        counter(out, BYTES_WRITTEN, "Payload bytes of the records acknowledged by Pulsar.", bytesWritten.sum());
-        counter(out, SEND_FAILURES, "Records that Pulsar failed to take.", sendFailures.sum());
-        out.add(RECORDS_SKIPPED, MetricType.COUNTER, "Records dropped by the connector's error policy, by reason.",
-                RECORDS_SKIPPED, ExpositionWriter.withLabel(labels, "reason", REASON_TOO_LARGE), skippedTooLarge.sum());
-        out.add(RECORDS_DEAD_LETTERED, MetricType.COUNTER,
-                "Records written to the dead-letter topic instead of their own, by reason.", RECORDS_DEAD_LETTERED,
-                ExpositionWriter.withLabel(labels, "reason", REASON_TOO_LARGE), deadLetteredTooLarge.sum());
+                labels, pollRate.perSecond());
+        out.counter(RECORDS_WRITTEN, "Records acknowledged by Pulsar.", labels, recordsWritten.sum());
+        out.counter(BYTES_WRITTEN, "Payload bytes of the records acknowledged by Pulsar.", labels, bytesWritten.sum());
+        out.counter(SEND_FAILURES, "Records that Pulsar failed to take.", labels, sendFailures.sum());
+        out.counter(RECORDS_SKIPPED, "Records dropped by the connector's error policy, by reason.", tooLargeLabels,
+                skippedTooLarge.sum());
+        out.counter(RECORDS_DEAD_LETTERED, "Records written to the dead-letter topic instead of their own, by reason.",
+                tooLargeLabels, deadLetteredTooLarge.sum());
         summary(out, SEND_ACK_LATENCY,
                 "Seconds from handing a record to the Pulsar producer until the broker acknowledged it.",
                 sendToAck.snapshot());
         summary(out, COMMIT_LATENCY, "Seconds one offset commit took, successful or not.", commitLatency.snapshot());
         String commitsHelp = "Offset commits, by result.";
-        out.add(COMMITS, MetricType.COUNTER, commitsHelp, COMMITS,
-                ExpositionWriter.withLabel(labels, "result", "success"), commitSuccesses.sum());
-        out.add(COMMITS, MetricType.COUNTER, commitsHelp, COMMITS,
-                ExpositionWriter.withLabel(labels, "result", "failure"), commitFailures.sum());
+        out.counter(COMMITS, commitsHelp, successLabels, commitSuccesses.sum());
+        out.counter(COMMITS, commitsHelp, failureLabels, commitFailures.sum());
         LongSupplier depth = queueDepth;
         if (depth != null) {
             try {
-                out.add(QUEUE_DEPTH, MetricType.GAUGE, "Records handed to Pulsar and not yet acknowledged.",
-                        QUEUE_DEPTH, labels, depth.getAsLong());
+                out.gauge(QUEUE_DEPTH, "Records handed to Pulsar and not yet acknowledged.", labels, depth.getAsLong());
             } catch (RuntimeException e) {
                 // One broken supplier must not fail the whole scrape.
                 log.warn("Queue depth of task {}-{} could not be read; the series is left out", connector, taskId, e);
@@ -177,20 +175,9 @@ public final class TaskMetrics {
         }
     }
 
-    private void counter(ExpositionWriter out, String name, String help, long value) {
-        out.add(name, MetricType.COUNTER, help, name, labels, value);
-    }
-
-    private void summary(ExpositionWriter out, String name, String help, LatencySnapshot snapshot) {
-        for (LatencySnapshot.Quantile quantile : snapshot.quantiles()) {
-            out.add(name, MetricType.SUMMARY, help, name,
-                    ExpositionWriter.withLabel(labels, "quantile", ExpositionWriter.formatValue(quantile.quantile())),
-                    quantile.seconds());
-        }
-        out.add(name, MetricType.SUMMARY, help, name + "_count", labels, snapshot.count());
-        out.add(name, MetricType.SUMMARY, help, name + "_sum", labels, snapshot.sumSeconds());
+    private void summary(MetricFamilies out, String name, String help, LatencySnapshot snapshot) {
+        out.summary(name, help, labels, snapshot);
         String max = name + "_max";
-        out.add(max, MetricType.GAUGE, "The largest value of " + name + " in the last minute.", max, labels,
-                snapshot.maxSeconds());
+        out.gauge(max, "The largest value of " + name + " in the last minute.", labels, snapshot.maxSeconds());
     }
 }

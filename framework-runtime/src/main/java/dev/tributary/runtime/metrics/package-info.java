@@ -1,5 +1,6 @@
 /**
  * Worker metrics: per-task recorders that are cheap enough for the data path, worker-wide JVM
- * gauges, and their rendering in the Prometheus text exposition format 0.0.4.
+ * gauges, and their reading as the Prometheus Java client's snapshots, which its exposition
+ * formats write.
  */
 package dev.tributary.runtime.metrics;

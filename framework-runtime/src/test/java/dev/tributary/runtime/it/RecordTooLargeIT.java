@@ -212,7 +212,7 @@ class RecordTooLargeIT {
 
     private static long metric(String connector, String family) throws Exception {
         Pattern sample = Pattern.compile("^" + family + "\\{connector=\"" + Pattern.quote(connector)
-                + "\",task=\"0\",reason=\"too_large\"} (\\S+)$", Pattern.MULTILINE);
+                + "\",reason=\"too_large\",task=\"0\"} (\\S+)$", Pattern.MULTILINE);
         Matcher m = sample.matcher(get("/metrics"));
         return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }

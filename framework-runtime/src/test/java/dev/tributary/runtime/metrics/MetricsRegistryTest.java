@@ -27,12 +27,12 @@ class MetricsRegistryTest {
         assertThat(family(scrape, "tributary_task_poll_calls_total")).isEqualTo("""
                 # HELP tributary_task_poll_calls_total Calls to the source task's poll.
                 # TYPE tributary_task_poll_calls_total counter
-                tributary_task_poll_calls_total{connector="orders",task="0"} 3
+                tributary_task_poll_calls_total{connector="orders",task="0"} 3.0
                 """);
         assertThat(family(scrape, "tributary_task_poll_records_total")).isEqualTo("""
                 # HELP tributary_task_poll_records_total Records returned by the source task's poll.
                 # TYPE tributary_task_poll_records_total counter
-                tributary_task_poll_records_total{connector="orders",task="0"} 12
+                tributary_task_poll_records_total{connector="orders",task="0"} 12.0
                 """);
     }
 
@@ -83,15 +83,15 @@ class MetricsRegistryTest {
         assertThat(family(scrape, "tributary_task_offset_commits_total")).isEqualTo("""
                 # HELP tributary_task_offset_commits_total Offset commits, by result.
                 # TYPE tributary_task_offset_commits_total counter
-                tributary_task_offset_commits_total{connector="orders",task="3",result="success"} 2
-                tributary_task_offset_commits_total{connector="orders",task="3",result="failure"} 1
+                tributary_task_offset_commits_total{connector="orders",result="failure",task="3"} 1.0
+                tributary_task_offset_commits_total{connector="orders",result="success",task="3"} 2.0
                 """);
         assertThat(value(scrape, "tributary_task_offset_commit_latency_seconds_max{connector=\"orders\",task=\"3\"}"))
                 .isEqualTo(0.002);
     }
 
     @Test
-    void listsEveryTaskFamilyOnceWithTasksSortedInsideIt() {
+    void listsEveryTaskFamilyOnceByNameWithTasksSortedInsideIt() {
         registry.task("zebra", 0).recordSendFailure();
         registry.task("alpha", 1).recordSendFailure();
         registry.task("alpha", 0);
@@ -100,25 +100,25 @@ class MetricsRegistryTest {
 
         assertThat(scrape.lines().filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2]))
                 .containsExactly(
-                        "tributary_task_poll_calls_total",
-                        "tributary_task_poll_records_total",
-                        "tributary_task_poll_rate",
-                        "tributary_task_records_written_total",
                         "tributary_task_bytes_written_total",
-                        "tributary_task_send_failures_total",
-                        "tributary_task_records_skipped_total",
-                        "tributary_task_records_dead_lettered_total",
-                        "tributary_task_send_ack_latency_seconds",
-                        "tributary_task_send_ack_latency_seconds_max",
                         "tributary_task_offset_commit_latency_seconds",
                         "tributary_task_offset_commit_latency_seconds_max",
-                        "tributary_task_offset_commits_total");
+                        "tributary_task_offset_commits_total",
+                        "tributary_task_poll_calls_total",
+                        "tributary_task_poll_rate",
+                        "tributary_task_poll_records_total",
+                        "tributary_task_records_dead_lettered_total",
+                        "tributary_task_records_skipped_total",
+                        "tributary_task_records_written_total",
+                        "tributary_task_send_ack_latency_seconds",
+                        "tributary_task_send_ack_latency_seconds_max",
+                        "tributary_task_send_failures_total");
         assertThat(family(scrape, "tributary_task_send_failures_total")).isEqualTo("""
                 # HELP tributary_task_send_failures_total Records that Pulsar failed to take.
                 # TYPE tributary_task_send_failures_total counter
-                tributary_task_send_failures_total{connector="alpha",task="0"} 0
-                tributary_task_send_failures_total{connector="alpha",task="1"} 1
-                tributary_task_send_failures_total{connector="zebra",task="0"} 1
+                tributary_task_send_failures_total{connector="alpha",task="0"} 0.0
+                tributary_task_send_failures_total{connector="alpha",task="1"} 1.0
+                tributary_task_send_failures_total{connector="zebra",task="0"} 1.0
                 """);
     }
 
@@ -148,11 +148,11 @@ class MetricsRegistryTest {
                 # TYPE tributary_test_gauge gauge
                 tributary_test_gauge{path="C:\\\\data\\\\\\"new\\"\\nline"} 1.5
                 """);
-        assertThat(scrape).contains("tributary_task_bytes_written_total{connector=\"say \\\"hi\\\"\\\\\",task=\"0\"} 10\n");
+        assertThat(scrape).contains("tributary_task_bytes_written_total{connector=\"say \\\"hi\\\"\\\\\",task=\"0\"} 10.0\n");
     }
 
     @Test
-    void rendersRegisteredSeriesExactlyInRegistrationOrderWithSortedLabels() {
+    void rendersRegisteredSeriesExactlyByNameWithSortedLabels() {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("zone", "b");
         labels.put("app", "w");
@@ -163,11 +163,11 @@ class MetricsRegistryTest {
         assertThat(registry.scrape()).isEqualTo("""
                 # HELP tributary_pool_size Threads in the pool.
                 # TYPE tributary_pool_size gauge
-                tributary_pool_size{app="w",zone="b"} 4
-                tributary_pool_size{zone="a"} 2
+                tributary_pool_size{app="w",zone="b"} 4.0
+                tributary_pool_size{zone="a"} 2.0
                 # HELP tributary_restarts_total Task restarts.
                 # TYPE tributary_restarts_total counter
-                tributary_restarts_total 7
+                tributary_restarts_total 7.0
                 """);
     }
 
@@ -186,7 +186,7 @@ class MetricsRegistryTest {
         assertThat(family(registry.scrape(), "tributary_task_queue_depth")).isEqualTo("""
                 # HELP tributary_task_queue_depth Records handed to Pulsar and not yet acknowledged.
                 # TYPE tributary_task_queue_depth gauge
-                tributary_task_queue_depth{connector="orders",task="0"} 9
+                tributary_task_queue_depth{connector="orders",task="0"} 9.0
                 """);
     }
 
@@ -203,7 +203,7 @@ class MetricsRegistryTest {
         String scrape = registry.scrape();
 
         assertThat(scrape).doesNotContain("tributary_task_queue_depth").doesNotContain("tributary_broken")
-                .contains("tributary_fine 1\n").contains("tributary_task_poll_calls_total");
+                .contains("tributary_fine 1.0\n").contains("tributary_task_poll_calls_total");
     }
 
     @Test
@@ -229,7 +229,7 @@ class MetricsRegistryTest {
         assertThat(registry.unregister("tributary_pool_size", Map.of("pool", "a"))).isTrue();
         assertThat(registry.unregister("tributary_pool_size", Map.of("pool", "a"))).isFalse();
 
-        assertThat(registry.scrape()).doesNotContain("pool=\"a\"").contains("tributary_pool_size{pool=\"b\"} 2");
+        assertThat(registry.scrape()).doesNotContain("pool=\"a\"").contains("tributary_pool_size{pool=\"b\"} 2.0\n");
     }
 
     @Test
@@ -250,6 +250,47 @@ class MetricsRegistryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("with help 'Threads.'");
         assertThatThrownBy(() -> registry.registerCounter("tributary_pool_size", "Threads.", Map.of("p", "x"), () -> 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("as a gauge");
+    }
+
+    @Test
+    void counterWithoutTotalIsExposedWithItAndRemovedByEitherName() {
+        registry.registerCounter("tributary_restarts", "Task restarts.", Map.of("pool", "a"), () -> 3);
+        registry.registerCounter("tributary_restarts", "Task restarts.", Map.of("pool", "b"), () -> 4);
+
+        assertThat(value(registry.scrape(), "tributary_restarts_total{pool=\"a\"}")).isEqualTo(3);
+        assertThatThrownBy(() -> registry.registerCounter("tributary_restarts_total", "Task restarts.",
+                Map.of("pool", "a"), () -> 1)).hasMessageContaining("already registered");
+        assertThat(registry.unregister("tributary_restarts", Map.of("pool", "a"))).isTrue();
+        assertThat(registry.unregister("tributary_restarts_total", Map.of("pool", "b"))).isTrue();
+        assertThat(registry.scrape()).doesNotContain("tributary_restarts");
+    }
+
+    @Test
+    void refusesAGaugeNamedAsACounterFamilyWhichOpenMetricsWouldMerge() {
+        registry.registerCounter("tributary_restarts_total", "Task restarts.", Map.of(), () -> 1);
+
+        assertThatThrownBy(() -> registry.register("tributary_restarts", "Task restarts.", Map.of("x", "y"), () -> 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("as a counter");
+        assertThatThrownBy(() -> registry.register("tributary_task_poll_calls", "x", Map.of(), () -> 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved for task metrics");
+    }
+
+    @Test
+    void counterGoneNegativeLeavesOutOnlyItsSample() {
+        registry.registerCounter("tributary_broken_total", "Broken.", Map.of(), () -> -1);
+        registry.registerCounter("tributary_fine_total", "Fine.", Map.of(), () -> 2);
+
+        assertThat(registry.scrape()).doesNotContain("tributary_broken").contains("tributary_fine_total 2.0\n");
+    }
+
+    @Test
+    void writesInfinitiesAndNaNAsTheFormatSpellsThem() {
+        registry.register("tributary_up", "Up.", Map.of("v", "up"), () -> Double.POSITIVE_INFINITY);
+        registry.register("tributary_up", "Up.", Map.of("v", "down"), () -> Double.NEGATIVE_INFINITY);
+        registry.register("tributary_up", "Up.", Map.of("v", "none"), () -> Double.NaN);
+
+        assertThat(registry.scrape()).contains("tributary_up{v=\"up\"} +Inf\n", "tributary_up{v=\"down\"} -Inf\n",
+                "tributary_up{v=\"none\"} NaN\n");
     }
 
     @Test

@@ -162,9 +162,9 @@ class TaskMetricsTest {
         assertThat(value(scrape, SEND_SUM)).isCloseTo(0.002 * total, within(1e-6));
         assertThat(value(scrape, "tributary_task_offset_commit_latency_seconds_count" + LABELS)).isEqualTo(total);
         assertThat(value(scrape, "tributary_task_offset_commits_total"
-                + "{connector=\"orders\",task=\"0\",result=\"success\"}")).isEqualTo(total / 2);
+                + "{connector=\"orders\",result=\"success\",task=\"0\"}")).isEqualTo(total / 2);
         assertThat(value(scrape, "tributary_task_offset_commits_total"
-                + "{connector=\"orders\",task=\"0\",result=\"failure\"}")).isEqualTo(total / 2);
+                + "{connector=\"orders\",result=\"failure\",task=\"0\"}")).isEqualTo(total / 2);
     }
 
     @Test

@@ -24,7 +24,7 @@ class TaskPluginMetricsTest {
                 "# TYPE tributary_kinesis_shard_records_fetched_total counter");
         assertThat(scrape.lines().filter(l -> l.startsWith("tributary_kinesis_shard_millis_behind_latest{")))
                 .singleElement().satisfies(l -> assertThat(l).contains("connector=\"orders\"", "task=\"3\"", "shard=\"s-1\"")
-                        .endsWith(" 7"));
+                        .endsWith(" 7.0"));
     }
 
     @Test

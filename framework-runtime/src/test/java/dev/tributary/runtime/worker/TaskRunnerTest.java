@@ -294,9 +294,9 @@ class TaskRunnerTest {
     }
 
     private static final String SKIPPED =
-            "tributary_task_records_skipped_total{connector=\"c\",task=\"0\",reason=\"too_large\"}";
+            "tributary_task_records_skipped_total{connector=\"c\",reason=\"too_large\",task=\"0\"}";
     private static final String DEAD_LETTERED =
-            "tributary_task_records_dead_lettered_total{connector=\"c\",task=\"0\",reason=\"too_large\"}";
+            "tributary_task_records_dead_lettered_total{connector=\"c\",reason=\"too_large\",task=\"0\"}";
 
     /** The value of one sample in a scrape of the runner's metrics. */
     private long metric(String sample) {
