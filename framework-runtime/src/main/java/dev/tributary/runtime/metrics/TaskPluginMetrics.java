@@ -32,14 +32,18 @@ public final class TaskPluginMetrics implements PluginMetrics {
     @Override
     public void gauge(String name, String help, Map<String, String> labels, DoubleSupplier value) {
         Map.Entry<String, Map<String, String>> key = key(name, labels);
-        registry.register(key.getKey(), help, key.getValue(), requireNonNull(value, "value is null"));
+        requireNonNull(value, "value is null");
+        replacing(key);
+        registry.register(key.getKey(), help, key.getValue(), value);
         registered.add(key);
     }
 
     @Override
     public void counter(String name, String help, Map<String, String> labels, DoubleSupplier total) {
         Map.Entry<String, Map<String, String>> key = key(name, labels);
-        registry.registerCounter(key.getKey(), help, key.getValue(), requireNonNull(total, "total is null"));
+        requireNonNull(total, "total is null");
+        replacing(key);
+        registry.registerCounter(key.getKey(), help, key.getValue(), total);
         registered.add(key);
     }
 
@@ -48,6 +52,13 @@ public final class TaskPluginMetrics implements PluginMetrics {
         Map.Entry<String, Map<String, String>> key = key(name, labels);
         registry.unregister(key.getKey(), key.getValue());
         registered.remove(key);
+    }
+
+    /** The SPI promises that registering a series again replaces it: this task's own earlier one goes first. */
+    private synchronized void replacing(Map.Entry<String, Map<String, String>> key) {
+        if (registered.remove(key)) {
+            registry.unregister(key.getKey(), key.getValue());
+        }
     }
 
     /** Drops every metric this task registered. */

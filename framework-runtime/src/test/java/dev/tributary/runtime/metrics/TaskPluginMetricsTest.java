@@ -38,6 +38,23 @@ class TaskPluginMetricsTest {
     }
 
     @Test
+    void registeringTheSameSeriesAgainReplacesIt() {
+        metrics.gauge("kinesis_a", "A.", Map.of("shard", "s-1"), () -> 1);
+        metrics.counter("kinesis_b_total", "B.", Map.of(), () -> 2);
+
+        metrics.gauge("kinesis_a", "A.", Map.of("shard", "s-1"), () -> 10);
+        metrics.counter("kinesis_b_total", "B.", Map.of(), () -> 20);
+
+        String scrape = registry.scrape();
+        assertThat(scrape.lines().filter(l -> l.startsWith("tributary_kinesis_a{"))).singleElement()
+                .satisfies(l -> assertThat(l).endsWith(" 10.0"));
+        assertThat(scrape.lines().filter(l -> l.startsWith("tributary_kinesis_b_total{"))).singleElement()
+                .satisfies(l -> assertThat(l).endsWith(" 20.0"));
+        metrics.removeAll();
+        assertThat(registry.scrape()).doesNotContain("tributary_kinesis_a", "tributary_kinesis_b_total");
+    }
+
+    @Test
     void rejectsNamesPrometheusCannotCarry() {
         assertThatThrownBy(() -> metrics.gauge("Bad-Name", "x", Map.of(), () -> 1))
                 .hasMessageContaining("must match [a-z][a-z0-9_]*");
