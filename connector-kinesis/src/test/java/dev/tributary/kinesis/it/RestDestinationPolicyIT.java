@@ -83,10 +83,15 @@ class RestDestinationPolicyIT {
             assertThat(chain.statusCode()).isEqualTo(400);
             assertThat(chain.body()).contains("awsEndpoint: host '127.0.0.1' is not allowed");
 
-            // Validation reads the values only: it opens no file and calls no host.
+            // Validation reads the values only: it opens no file and calls no host, and shows the policy's refusals.
             HttpResponse<String> validated = send(base, "PUT", "/connector-plugins/kinesis/config/validate", webIdentity);
             assertThat(validated.statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(validated.body()).path("error_count").asInt()).as(validated.body()).isZero();
+            assertThat(JSON.readTree(validated.body()).path("error_count").asInt())
+                    .as("the token file and the STS endpoint, refused by the policy; the config is valid otherwise: %s",
+                            validated.body())
+                    .isEqualTo(2);
+            assertThat(validated.body()).contains("connector.policy.allowed.paths", "connector.policy.allowed.hosts")
+                    .doesNotContain(token);
 
             assertThat(KinesisItSupport.get(base, "/connectors")).isEqualTo("[]");
             attacker.assertNoContactFor(NO_CONTACT);
