@@ -676,6 +676,14 @@ class KinesisSourceConfigTest {
     }
 
     @Test
+    void dynamoEndpointMustBeAnHttpUrl() {
+        assertThat(errors(with(minimal(), "dynamoEndpoint", "dynamodb.local:8000")))
+                .singleElement().asString().startsWith("dynamoEndpoint: ");
+        assertThat(KinesisSourceConfig.from(with(minimal(), "dynamoEndpoint", "http://127.0.0.1:8000")).dynamoEndpoint())
+                .contains(java.net.URI.create("http://127.0.0.1:8000"));
+    }
+
+    @Test
     void pulsarIoKeysThatMeanNothingHereStillLoad() {
         assertThat(errors(with(referenceJsonExample(), "dynamoEndpoint", "https://dynamodb.us-east-1.amazonaws.com",
                 "cloudwatchEndpoint", "https://monitoring.us-east-1.amazonaws.com"))).isEmpty();
