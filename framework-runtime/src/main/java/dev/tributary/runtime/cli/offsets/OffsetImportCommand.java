@@ -28,7 +28,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * {@code connect-runtime offsets import-<format>}: asks the connector's plugin for its importer of
+ * {@code connect-runtime offsets import-<format>}: reads the connector file as {@code validate} does
+ * ({@code --set key=value} fills in keys it lacks), asks the connector's plugin for its importer of
  * {@code format} (such as {@code kcl}), prints the plan (each position read and the offset it
  * becomes) and, unless {@code --dry-run}, writes the offsets into the worker's offset store as one
  * atomic batch. It refuses when the connector already has an offset for a partition of the plan,
@@ -52,6 +53,7 @@ final class OffsetImportCommand {
         Optional<String> source = Optional.empty();
         boolean dryRun = false;
         boolean overwrite = false;
+        Map<String, String> defaults = new LinkedHashMap<>();
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -67,6 +69,14 @@ final class OffsetImportCommand {
                         return usage("--from needs where to read, such as the lease table's name");
                     }
                     source = Optional.of(args.get(++i));
+                }
+                case "--set" -> {
+                    if (i + 1 >= args.size() || !args.get(i + 1).contains("=")) {
+                        return usage("--set needs key=value, such as --set topic=my-topic");
+                    }
+                    String pair = args.get(++i);
+                    int eq = pair.indexOf('=');
+                    defaults.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
                 }
                 case "--dry-run" -> dryRun = true;
                 case "--overwrite" -> overwrite = true;
@@ -88,7 +98,7 @@ final class OffsetImportCommand {
         PluginRegistry plugins = PluginRegistry.discover(config.pluginPath());
         Map<String, String> flat;
         try {
-            ConnectorConfigFile parsed = ConnectorConfigFile.read(files.get(0), Map.of());
+            ConnectorConfigFile parsed = ConnectorConfigFile.read(files.get(0), defaults);
             ConfigValidation validation = new ConnectorValidator(plugins).validate(parsed.config());
             if (!validation.isValid()) {
                 err.println("Invalid connector config " + files.get(0) + ":");
