@@ -36,7 +36,8 @@ public final class KclImport {
      * The plan for the connector that {@code factory} was built for.
      *
      * @param table the lease table; empty for the KCL's default, the config's {@code applicationName}
-     * @throws KclImportException if the table or a stream cannot be read, or the table is not a lease table
+     * @throws KclImportException if the table or a stream cannot be read, the table is not a lease table,
+     *     or none of its leases is for a shard of the configured streams (another application's table)
      */
     public static KclImportPlan plan(KinesisClientFactory factory, Optional<String> table) {
         KinesisSourceConfig config = factory.config();
@@ -53,7 +54,16 @@ public final class KclImport {
         }
         Optional<String> single = config.streams().size() == 1 ? Optional.of(config.streams().get(0).name())
                 : Optional.empty();
-        return KclImportPlan.of(leases, single, streams);
+        KclImportPlan plan = KclImportPlan.of(leases, single, streams);
+        boolean noneMatches = plan.entries().stream().allMatch(e -> e.action() == KclImportPlan.Action.SKIPPED_UNKNOWN_SHARD
+                || e.action() == KclImportPlan.Action.SKIPPED_OTHER_STREAM);
+        if (!leases.isEmpty() && noneMatches) {
+            // Writing nothing would look like success; a table none of whose leases fit is most likely the wrong one.
+            throw new KclImportException("lease table '" + tableName + "' has " + leases.size() + " leases, and none is"
+                    + " for a shard of " + String.join(", ", streams.keySet()) + ": it looks like another application's"
+                    + " table. Set applicationName to the Pulsar IO source's (or name the table with --from)");
+        }
+        return plan;
     }
 
     private static StreamShards shards(KinesisProxy kinesis, StreamRef stream) {

@@ -70,6 +70,29 @@ class KclImportIT {
     }
 
     @Test
+    void aTableOfAnotherApplicationIsRefused(KinesisMock kinesis, Dynalite dynalite) throws Exception {
+        String stream = "kcl-other-" + System.nanoTime();
+        String app = "other-app-" + System.nanoTime();
+        kinesis.createStream(stream, 1);
+        try (DynamoDbAsyncClient dynamo = dynalite.newAsyncClient()) {
+            createKcl3Table(dynamo, app);
+            DynamoDBLeaseRefresher kcl = new DynamoDBLeaseRefresher(app, dynamo, new DynamoDBLeaseSerializer(), true,
+                    TableCreatorCallback.NOOP_TABLE_CREATOR_CALLBACK, Duration.ofSeconds(10), new DdbTableConfig(),
+                    false, false, List.of());
+            kcl.createLeaseIfNotExists(lease("shardId-000000000031", ExtendedSequenceNumber.TRIM_HORIZON));
+            kcl.createLeaseIfNotExists(lease("shardId-000000000032", ExtendedSequenceNumber.SHARD_END));
+        }
+        try (KinesisClientFactory factory = new KinesisClientFactory(KinesisSourceConfig.from(
+                config(kinesis, dynalite, stream, app)))) {
+            assertThatThrownBy(() -> KclImport.plan(factory, Optional.empty()))
+                    .isInstanceOf(KclImportException.class)
+                    .hasMessage("lease table '" + app + "' has 2 leases, and none is for a shard of " + stream + ": it"
+                            + " looks like another application's table. Set applicationName to the Pulsar IO source's"
+                            + " (or name the table with --from)");
+        }
+    }
+
+    @Test
     void aMissingTableOrStreamIsNamed(KinesisMock kinesis, Dynalite dynalite) {
         String stream = "kcl-missing-" + System.nanoTime();
         kinesis.createStream(stream, 1);
