@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,11 +32,13 @@ import org.apache.pulsar.client.api.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.kinesis.common.DdbTableConfig;
@@ -46,13 +49,16 @@ import software.amazon.kinesis.leases.dynamodb.TableCreatorCallback;
 import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
 
 /**
- * The switch from Pulsar IO end to end: KCL checkpoints (written by the KCL's own lease code) in
- * the middle of each shard and inside a KPL aggregate, one shard split after its checkpoint; after
- * the import Tributary delivers exactly the records after each checkpoint, parents before children.
+ * The switch from Pulsar IO end to end, as issue 16 asks: a 4-shard stream of 10,000 records, KCL
+ * checkpoints (written by the KCL's own lease code) in the middle of each shard, one of them inside a
+ * KPL aggregate, one shard split after its checkpoint; after the import Tributary delivers exactly the
+ * records after each checkpoint, parents before children, and none before.
  */
 @ExtendWith(TestServices.class)
 class KclMigrationIT {
-    private static final int PER_ROUND = 120;
+    private static final int SHARDS = 4;
+    private static final int RECORDS = 10_000;
+    private static final int AFTER_SPLIT = 500;
     private static final int USERS = 8;
 
     @TempDir
@@ -63,84 +69,85 @@ class KclMigrationIT {
             Dynalite dynalite) throws Exception {
         String stream = "kcl-migrate-" + System.nanoTime();
         String app = "pulsar-io-" + System.nanoTime();
-        kinesis.createStream(stream, 2);
-        // Before the switch: plain records on both shards, and one KPL aggregate on one of them.
-        Map<String, List<String>> valuesByShard = new LinkedHashMap<>();
-        Map<String, List<PutRecordsResultEntry>> putByShard = new LinkedHashMap<>();
-        for (int i = 0; i < PER_ROUND; i++) {
-            String value = "before-" + i;
-            PutRecordsResultEntry put = kinesis.putRecord(stream, "key-" + i, value.getBytes(StandardCharsets.UTF_8));
-            valuesByShard.computeIfAbsent(put.shardId(), s -> new ArrayList<>()).add(value);
-            putByShard.computeIfAbsent(put.shardId(), s -> new ArrayList<>()).add(put);
-        }
-        assertThat(putByShard).hasSize(2);
-        List<String> shards = new ArrayList<>(putByShard.keySet());
-        String plainShard = shards.get(0);
-        String aggregateShard = shards.get(1);
-        // The aggregate goes to aggregateShard by its explicit hash key, as a KPL producer may send it.
+        kinesis.createStream(stream, SHARDS);
+        KinesisAsyncClient client = kinesis.helperClient();
+        List<Shard> initial = client.listShards(b -> b.streamName(stream)).join().shards();
+        Shard aggregateShard = initial.get(SHARDS - 1);
+
+        // Before the switch: half the records, one KPL aggregate on the last shard, the other half.
+        Map<String, List<Put>> byShard = new LinkedHashMap<>();
+        put(kinesis, stream, "before-a-", RECORDS / 2, byShard);
         List<KplAggregator.Entry> users = new ArrayList<>();
         for (int u = 0; u < USERS; u++) {
             users.add(new KplAggregator.Entry("user-" + u, ("agg-u" + u).getBytes(StandardCharsets.UTF_8)));
         }
-        KinesisAsyncClient client = kinesis.helperClient();
-        String aggregateShardStart = client.listShards(b -> b.streamName(stream)).join().shards().stream()
-                .filter(s -> s.shardId().equals(aggregateShard)).findFirst().orElseThrow()
-                .hashKeyRange().startingHashKey();
         byte[] aggregated = KplAggregator.aggregate(users);
         var aggregate = client.putRecord(b -> b.streamName(stream).partitionKey("outer")
-                .explicitHashKey(aggregateShardStart)
-                .data(software.amazon.awssdk.core.SdkBytes.fromByteArray(aggregated))).join();
-        assertThat(aggregate.shardId()).isEqualTo(aggregateShard);
+                .explicitHashKey(aggregateShard.hashKeyRange().startingHashKey())
+                .data(SdkBytes.fromByteArray(aggregated))).join();
+        assertThat(aggregate.shardId()).isEqualTo(aggregateShard.shardId());
         for (int u = 0; u < USERS; u++) {
-            valuesByShard.get(aggregateShard).add("agg-u" + u);
+            byShard.get(aggregateShard.shardId()).add(new Put(aggregate.sequenceNumber(), u, "agg-u" + u));
         }
-        PutRecordsResultEntry last = kinesis.putRecord(stream, "key-0", "before-last".getBytes(StandardCharsets.UTF_8));
-        valuesByShard.get(last.shardId()).add("before-last");
-        putByShard.get(last.shardId()).add(last);
+        put(kinesis, stream, "before-b-", RECORDS / 2, byShard);
+        byShard.values().forEach(list -> list.sort(Put.ORDER));
+        assertThat(byShard).hasSize(SHARDS);
 
-        // The KCL's checkpoints: the middle plain record of plainShard, user record 3 of the aggregate.
-        List<PutRecordsResultEntry> plain = putByShard.get(plainShard);
-        PutRecordsResultEntry middle = plain.get(plain.size() / 2);
+        // The KCL's checkpoints: the middle record of each shard; on the last, user record 3 of the aggregate.
+        Map<String, Put> checkpoints = new LinkedHashMap<>();
+        for (Shard shard : initial) {
+            List<Put> puts = byShard.get(shard.shardId());
+            checkpoints.put(shard.shardId(), shard == aggregateShard
+                    ? puts.stream().filter(p -> p.value().equals("agg-u3")).findFirst().orElseThrow()
+                    : puts.get(puts.size() / 2));
+        }
         try (DynamoDbAsyncClient dynamo = dynalite.newAsyncClient()) {
             createKcl3Table(dynamo, app);
             DynamoDBLeaseRefresher kcl = new DynamoDBLeaseRefresher(app, dynamo, new DynamoDBLeaseSerializer(), true,
                     TableCreatorCallback.NOOP_TABLE_CREATOR_CALLBACK, Duration.ofSeconds(10), new DdbTableConfig(),
                     false, false, List.of());
-            kcl.createLeaseIfNotExists(lease(plainShard, new ExtendedSequenceNumber(middle.sequenceNumber(), 0L)));
-            kcl.createLeaseIfNotExists(lease(aggregateShard, new ExtendedSequenceNumber(aggregate.sequenceNumber(), 3L)));
-        }
-
-        // Pulsar IO stopped; the plain shard is split after its checkpoint, and more records arrive.
-        Shard parent = client.listShards(b -> b.streamName(stream)).join().shards().stream()
-                .filter(s -> s.shardId().equals(plainShard)).findFirst().orElseThrow();
-        BigInteger low = new BigInteger(parent.hashKeyRange().startingHashKey());
-        BigInteger high = new BigInteger(parent.hashKeyRange().endingHashKey());
-        client.splitShard(b -> b.streamName(stream).shardToSplit(plainShard)
-                .newStartingHashKey(low.add(high).shiftRight(1).toString())).join();
-        kinesis.awaitActive(client, stream, Duration.ofSeconds(30));
-        List<String> afterSplit = new ArrayList<>();
-        Set<String> childValues = new LinkedHashSet<>();
-        for (int i = 0; i < PER_ROUND / 2; i++) {
-            String value = "after-" + i;
-            PutRecordsResultEntry put = kinesis.putRecord(stream, "key-" + i, value.getBytes(StandardCharsets.UTF_8));
-            afterSplit.add(value);
-            if (!put.shardId().equals(aggregateShard)) {
-                childValues.add(value);
+            for (Map.Entry<String, Put> c : checkpoints.entrySet()) {
+                kcl.createLeaseIfNotExists(lease(c.getKey(),
+                        new ExtendedSequenceNumber(c.getValue().sequenceNumber(), c.getValue().subSequence())));
             }
         }
 
-        // Expected: everything after each checkpoint, in each shard's order.
-        List<String> plainValues = valuesByShard.get(plainShard);
-        List<String> expectedParent = plainValues.subList(plain.indexOf(middle) + 1, plainValues.size());
-        List<String> aggregateValues = valuesByShard.get(aggregateShard);
-        List<String> expectedAggregateShard = new ArrayList<>(
-                aggregateValues.subList(aggregateValues.indexOf("agg-u0") + 4, aggregateValues.size()));
+        // Pulsar IO stopped; the first shard is split after its checkpoint, and more records arrive.
+        Shard parent = initial.get(0);
+        BigInteger low = new BigInteger(parent.hashKeyRange().startingHashKey());
+        BigInteger high = new BigInteger(parent.hashKeyRange().endingHashKey());
+        client.splitShard(b -> b.streamName(stream).shardToSplit(parent.shardId())
+                .newStartingHashKey(low.add(high).shiftRight(1).toString())).join();
+        kinesis.awaitActive(client, stream, Duration.ofSeconds(30));
+        Map<String, List<Put>> afterSplit = new LinkedHashMap<>();
+        put(kinesis, stream, "after-", AFTER_SPLIT, afterSplit);
+        Set<String> parentIds = new LinkedHashSet<>();
+        initial.forEach(sh -> parentIds.add(sh.shardId()));
+        Set<String> childValues = new LinkedHashSet<>();
+        afterSplit.forEach((shard, puts) -> {
+            if (!parentIds.contains(shard)) {
+                puts.forEach(p -> childValues.add(p.value()));
+            }
+        });
+        assertThat(childValues).as("records reached the split shard's children").isNotEmpty();
+
+        // Expected: everything after each checkpoint.
+        Map<String, List<String>> expectedByShard = new LinkedHashMap<>();
+        checkpoints.forEach((shard, checkpoint) -> {
+            List<Put> puts = byShard.get(shard);
+            expectedByShard.put(shard, puts.subList(puts.indexOf(checkpoint) + 1, puts.size()).stream()
+                    .map(Put::value).toList());
+        });
+        List<String> expectedAll = new ArrayList<>();
+        expectedByShard.values().forEach(expectedAll::addAll);
+        afterSplit.values().forEach(puts -> puts.forEach(p -> expectedAll.add(p.value())));
 
         // The import, from the connector's config, into the worker's file offset store.
         String topic = KinesisItSupport.topic("kcl-migrate");
         Map<String, String> config = new LinkedHashMap<>(KinesisItSupport.connector("migrated", kinesis, stream, topic));
         config.put("applicationName", app);
         config.put("dynamoEndpoint", dynalite.endpoint().toString());
+        // Nothing may come from a start position: every shard without an imported offset is a child.
         config.put("initialPositionInStream", "LATEST");
         Map<String, String> own = new LinkedHashMap<>(config);
         own.keySet().removeAll(ConnectorConfig.RUNTIME_KEYS);
@@ -148,18 +155,17 @@ class KclMigrationIT {
         try (KinesisClientFactory factory = new KinesisClientFactory(KinesisSourceConfig.from(own))) {
             plan = KclImport.plan(factory, Optional.empty());
         }
-        assertThat(plan.offsets()).hasSize(2);
+        assertThat(plan.offsets()).hasSize(SHARDS);
         Path data = dir.resolve("data");
         try (FileOffsetStore store = new FileOffsetStore(data.resolve("offsets.json"), new OffsetCodec())) {
             store.write("migrated", plan.offsets());
         }
 
-        int expected = expectedParent.size() + expectedAggregateShard.size() + afterSplit.size();
         List<String> delivered = new ArrayList<>();
         try (TributaryRuntime runtime = KinesisItSupport.runtime(pulsar.serviceUrl(), data);
              PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
             runtime.worker().startConnector(config);
-            reader.readUntil(m -> m.size() >= expected, Duration.ofSeconds(90));
+            reader.readUntil(m -> m.size() >= expectedAll.size(), Duration.ofSeconds(180));
             // Anything delivered beyond the expected records (a replay) would arrive now.
             reader.readUntil(m -> false, Duration.ofSeconds(2));
             for (Message<byte[]> m : reader.messages()) {
@@ -167,18 +173,36 @@ class KclMigrationIT {
             }
         }
 
-        List<String> expectedAll = new ArrayList<>(expectedParent);
-        expectedAll.addAll(expectedAggregateShard);
-        expectedAll.addAll(afterSplit);
         assertThat(delivered).as("exactly the records after each KCL checkpoint, each once")
                 .containsExactlyInAnyOrderElementsOf(expectedAll);
-        assertThat(delivered).as("the plain shard's records in order, none before its checkpoint")
-                .filteredOn(expectedParent::contains).containsExactlyElementsOf(expectedParent);
+        expectedByShard.forEach((shard, expected) -> assertThat(delivered)
+                .as("shard %s in its order, from the record after its checkpoint", shard)
+                .filteredOn(new LinkedHashSet<>(expected)::contains).containsExactlyElementsOf(expected));
         assertThat(delivered).as("the aggregate resumes at user record 4")
                 .filteredOn(v -> v.startsWith("agg-")).containsExactly("agg-u4", "agg-u5", "agg-u6", "agg-u7");
-        int lastParent = delivered.indexOf(expectedParent.get(expectedParent.size() - 1));
+        List<String> parentExpected = expectedByShard.get(parent.shardId());
+        int lastParent = delivered.indexOf(parentExpected.get(parentExpected.size() - 1));
         for (String child : childValues) {
             assertThat(delivered.indexOf(child)).as("child record %s after the parent's last", child).isGreaterThan(lastParent);
+        }
+    }
+
+    /** A record put: where it is in its shard, and its value. */
+    private record Put(String sequenceNumber, long subSequence, String value) {
+        static final Comparator<Put> ORDER = Comparator.comparing((Put p) -> new BigInteger(p.sequenceNumber()))
+                .thenComparingLong(Put::subSequence);
+    }
+
+    private static void put(KinesisMock kinesis, String stream, String prefix, int count, Map<String, List<Put>> byShard) {
+        List<PutRecordsRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            entries.add(PutRecordsRequestEntry.builder().partitionKey("key-" + i)
+                    .data(SdkBytes.fromUtf8String(prefix + i)).build());
+        }
+        List<PutRecordsResultEntry> results = kinesis.putRecords(stream, entries);
+        for (int i = 0; i < count; i++) {
+            byShard.computeIfAbsent(results.get(i).shardId(), s -> new ArrayList<>())
+                    .add(new Put(results.get(i).sequenceNumber(), 0, prefix + i));
         }
     }
 
