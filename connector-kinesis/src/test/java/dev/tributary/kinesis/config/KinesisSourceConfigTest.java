@@ -267,6 +267,7 @@ class KinesisSourceConfigTest {
 
         assertThat(reach).containsEntry("awsEndpoint", ConfigField.Reach.ENDPOINT)
                 .containsEntry("stsEndpoint", ConfigField.Reach.ENDPOINT)
+                .containsEntry("dynamoEndpoint", ConfigField.Reach.ENDPOINT)
                 .containsEntry("proxyHost", ConfigField.Reach.ENDPOINT)
                 .containsEntry("webIdentityTokenFile", ConfigField.Reach.FILE)
                 .containsEntry("proxyPort", ConfigField.Reach.DESTINATION)
