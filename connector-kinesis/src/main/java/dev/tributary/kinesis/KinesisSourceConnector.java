@@ -6,10 +6,12 @@ import dev.tributary.api.connector.ConnectorContext;
 import dev.tributary.api.connector.OffsetCommitPolicy;
 import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.api.connector.SourceTask;
+import dev.tributary.api.offset.OffsetImporter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.kinesis.config.KinesisSourceConfig;
 import dev.tributary.kinesis.config.KinesisStreamRef;
+import dev.tributary.kinesis.kcl.KclOffsetImporter;
 import dev.tributary.kinesis.proxy.FanOutConsumer;
 import dev.tributary.kinesis.proxy.KinesisErrors;
 import dev.tributary.kinesis.proxy.KinesisProxy;
@@ -145,6 +147,12 @@ public final class KinesisSourceConnector implements SourceConnector {
         }
         assigned = nowAssigned;
         return configs;
+    }
+
+    /** {@code kcl}: imports the checkpoints of a KCL application (a Pulsar IO Kinesis source) from its lease table. */
+    @Override
+    public Optional<OffsetImporter> offsetImporter(String format) {
+        return KclOffsetImporter.FORMAT.equals(format) ? Optional.of(new KclOffsetImporter()) : Optional.empty();
     }
 
     @Override

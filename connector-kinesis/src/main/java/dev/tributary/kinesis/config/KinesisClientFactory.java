@@ -32,6 +32,8 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -49,8 +51,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * User-Agent.
  *
  * <p>{@link #credentials()} builds its provider once, with any STS client it needs; {@link #close()}
- * closes them. Each {@link #kinesisClient()} is a new client, with its own HTTP client, that the
- * caller closes. Building makes no network call. Thread-safe.
+ * closes them. Each {@link #kinesisClient()} and {@link #dynamoClient()} is a new client, with its
+ * own HTTP client, that the caller closes. Building makes no network call. Thread-safe.
  */
 public final class KinesisClientFactory implements AutoCloseable {
     /** Where an EKS pod finds its role and token, as the SDK's own web identity provider reads them. */
@@ -114,6 +116,26 @@ public final class KinesisClientFactory implements AutoCloseable {
                 .httpClientBuilder(new PlannedHttpClient(plan))
                 .overrideConfiguration(overrides());
         config.awsEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /**
+     * A new DynamoDB client, for reading a KCL lease table: the same region, credentials, proxy,
+     * timeouts and certificate trust as the Kinesis clients, the endpoint {@code dynamoEndpoint}
+     * (not {@code awsEndpoint}, which serves Kinesis), and always HTTP/1.1, as DynamoDB speaks no
+     * HTTP/2. The caller closes it; closing it leaves the credentials provider to {@link #close()}.
+     */
+    public DynamoDbAsyncClient dynamoClient() {
+        HttpClientPlan kinesis = httpClientPlan();
+        HttpClientPlan plan = new HttpClientPlan(Protocol.HTTP1_1, ProtocolNegotiation.ASSUME_PROTOCOL,
+                kinesis.maxConcurrency(), kinesis.connectionTimeout(), kinesis.readTimeout(), kinesis.proxy(),
+                kinesis.trustAllCertificates());
+        DynamoDbAsyncClientBuilder builder = DynamoDbAsyncClient.builder()
+                .region(Region.of(config.clientRegion()))
+                .credentialsProvider(credentials())
+                .httpClientBuilder(new PlannedHttpClient(plan))
+                .overrideConfiguration(overrides());
+        config.dynamoEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
 

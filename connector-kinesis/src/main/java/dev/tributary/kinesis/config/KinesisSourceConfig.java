@@ -447,8 +447,12 @@ public final class KinesisSourceConfig {
                     .build())
             // Pulsar IO compatibility
             .field(ConfigField.builder(DYNAMO_ENDPOINT, ConfigType.STRING)
-                    .doc("Accepted so that Pulsar IO configs load, and ignored: this connector keeps its positions in"
-                            + " Tributary's offset store, not in a DynamoDB lease table.")
+                    .reach(Reach.ENDPOINT)
+                    .validator(httpUrl())
+                    .doc("The DynamoDB endpoint URL, used only to read the KCL lease table of a Pulsar IO source"
+                            + " (named after applicationName) when importing its checkpoints. Empty means the SDK's"
+                            + " DynamoDB endpoint for awsRegion. The connector itself keeps its positions in"
+                            + " Tributary's offset store, not in DynamoDB.")
                     .group(COMPATIBILITY)
                     .build())
             .field(ConfigField.builder(CLOUDWATCH_ENDPOINT, ConfigType.STRING)
@@ -515,6 +519,11 @@ public final class KinesisSourceConfig {
     /** The region for the SDK: {@code awsRegion}, or {@value #REGION_FOR_ENDPOINT} when only {@code awsEndpoint} is set. */
     public String clientRegion() {
         return awsRegion().orElse(REGION_FOR_ENDPOINT);
+    }
+
+    /** {@code dynamoEndpoint}, or empty for the SDK's DynamoDB endpoint of the region. */
+    public Optional<URI> dynamoEndpoint() {
+        return Optional.ofNullable(config.getString(DYNAMO_ENDPOINT)).map(URI::create);
     }
 
     /** {@code stsEndpoint}, or empty for the SDK's STS endpoint of the region. */

@@ -47,6 +47,7 @@ import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleWithWebIdentityCredentialsProvider;
@@ -207,6 +208,23 @@ class KinesisClientFactoryTest {
                     .contains("RoleArn=arn:aws:iam::123456789012:role/reader")
                     .contains("RoleSessionName=orders-reader")
                     .contains("ExternalId=ext-42");
+        }
+    }
+
+    @Test
+    void theDynamoClientCallsDynamoEndpointWithTheConnectorsCredentialsAndRegion() {
+        StopBeforeSending dynamo = new StopBeforeSending();
+        try (KinesisClientFactory factory = factory(base("credentialsType", "STATIC", "awsAccessKeyId", "AKIDDYNAMO", "awsSecretAccessKey", "dyn-secret",
+                "awsEndpoint", "http://127.0.0.1:2", "dynamoEndpoint", "http://127.0.0.1:3"), dynamo);
+                DynamoDbAsyncClient client = factory.dynamoClient()) {
+            assertStopped(() -> client.describeTable(b -> b.tableName("orders-app")).join());
+
+            SdkHttpRequest request = dynamo.first();
+            assertThat(request.host()).isEqualTo("127.0.0.1");
+            assertThat(request.port()).isEqualTo(3);
+            assertThat(request.firstMatchingHeader("Authorization")).hasValueSatisfying(auth ->
+                    assertThat(auth).contains("Credential=AKIDDYNAMO/").contains("/eu-west-1/dynamodb/"));
+            assertThat(request.firstMatchingHeader("X-Amz-Target")).contains("DynamoDB_20120810.DescribeTable");
         }
     }
 

@@ -267,6 +267,7 @@ class KinesisSourceConfigTest {
 
         assertThat(reach).containsEntry("awsEndpoint", ConfigField.Reach.ENDPOINT)
                 .containsEntry("stsEndpoint", ConfigField.Reach.ENDPOINT)
+                .containsEntry("dynamoEndpoint", ConfigField.Reach.ENDPOINT)
                 .containsEntry("proxyHost", ConfigField.Reach.ENDPOINT)
                 .containsEntry("webIdentityTokenFile", ConfigField.Reach.FILE)
                 .containsEntry("proxyPort", ConfigField.Reach.DESTINATION)
@@ -673,6 +674,14 @@ class KinesisSourceConfigTest {
                         + " authentication, or neither");
         assertThat(errors(with(minimal(), "proxyHost", "http://proxy.local:3128", "proxyPort", "3128")))
                 .singleElement().asString().startsWith("proxyHost: 'http://proxy.local:3128' must be a host name");
+    }
+
+    @Test
+    void dynamoEndpointMustBeAnHttpUrl() {
+        assertThat(errors(with(minimal(), "dynamoEndpoint", "dynamodb.local:8000")))
+                .singleElement().asString().startsWith("dynamoEndpoint: ");
+        assertThat(KinesisSourceConfig.from(with(minimal(), "dynamoEndpoint", "http://127.0.0.1:8000")).dynamoEndpoint())
+                .contains(java.net.URI.create("http://127.0.0.1:8000"));
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.tributary.api.connector;
 
+import dev.tributary.api.annotation.Evolving;
 import dev.tributary.api.annotation.Stable;
 import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.config.ConfigValidation;
+import dev.tributary.api.offset.OffsetImporter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +27,9 @@ import java.util.Optional;
  * for it briefly; if {@link #start} has not returned by then, the instance is abandoned: it gets
  * no tasks, its {@link #stop} is called on the same thread once {@link #start} returns, and a new
  * instance may meanwhile start for the same connector. So return promptly from {@link #start}
- * when interrupted. {@link #version}, {@link #configSchema} and {@link #validate} may be called on
- * a separate instance that is never started, from any thread. The runtime sets the thread's
+ * when interrupted. {@link #version}, {@link #configSchema}, {@link #validate} and
+ * {@link #offsetImporter} may be called on a separate instance that is never started, from any
+ * thread. The runtime sets the thread's
  * context class loader to the plugin's own class loader around every call.
  *
  * <p>Errors: an exception from {@link #start} or {@link #taskConfigs}, or an {@link Error} such
@@ -74,6 +77,17 @@ public interface SourceConnector {
      * Called after {@link #start}; the default defers to the worker.
      */
     default Optional<OffsetCommitPolicy> offsetCommitPolicy() {
+        return Optional.empty();
+    }
+
+    /**
+     * An importer of the positions that another system kept for this source, so that this
+     * connector can take over where it stopped; {@code format} names that system as the command
+     * line does ({@code kcl} for a KCL lease table). May be called, from any thread, on an
+     * instance that is never started. The default offers none.
+     */
+    @Evolving
+    default Optional<OffsetImporter> offsetImporter(String format) {
         return Optional.empty();
     }
 

@@ -54,6 +54,11 @@ public final class Main {
                   Write the committed offsets of the worker's offset store as JSON, to the file or stdout.
               offsets import --worker <worker config> --in <file>
                   Write the offsets of an export into the worker's offset store. Stop the worker first.
+              offsets import-kcl --worker <worker config> [--set key=value ...] <connector config>
+                  [--from <table>] [--dry-run] [--overwrite]
+                  Read the KCL lease table of a Pulsar IO Kinesis source (applicationName, or --from) and
+                  write its checkpoints as the connector's offsets. --dry-run prints the plan only;
+                  existing offsets are kept unless --overwrite. Stop the Pulsar IO source first.
               version
                   Print the version.
 

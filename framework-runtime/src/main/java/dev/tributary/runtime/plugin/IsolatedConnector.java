@@ -51,6 +51,12 @@ final class IsolatedConnector implements SourceConnector {
     }
 
     @Override
+    public java.util.Optional<dev.tributary.api.offset.OffsetImporter> offsetImporter(String format) {
+        return ContextClassLoader.call(loader, () -> delegate.offsetImporter(format))
+                .map(importer -> new IsolatedOffsetImporter(importer, loader));
+    }
+
+    @Override
     public SourceTask createTask() {
         SourceTask task = ContextClassLoader.call(loader, delegate::createTask);
         return new IsolatedTask(task, loader);

@@ -177,6 +177,29 @@ class OffsetsCommandTest {
     }
 
     @Test
+    void importFromAnotherSystemChecksItsArgumentsAndThePluginsOffer() throws Exception {
+        Path worker = fileWorker("w");
+        Path connector = write("datagen.properties", "name=gen\nconnector.class=datagen\ntopic=t\n");
+
+        assertThat(run("offsets", "import-kcl", connector.toString())).isEqualTo(2);
+        assertThat(errLines()).first().isEqualTo("error: offsets import-kcl needs --worker <worker config>, whose offset"
+                + " store it writes");
+        err.reset();
+        assertThat(run("offsets", "import-kcl", "--worker", worker.toString())).isEqualTo(2);
+        assertThat(errLines()).first().isEqualTo("error: offsets import-kcl takes exactly one connector config file");
+        err.reset();
+        assertThat(run("offsets", "import-kcl", "--worker", worker.toString(), "--bogus", connector.toString()))
+                .isEqualTo(2);
+        assertThat(errLines()).first().isEqualTo("error: unknown option --bogus for offsets import-kcl");
+        err.reset();
+
+        assertThat(run("offsets", "import-kcl", "--worker", worker.toString(), connector.toString(), "--dry-run"))
+                .isEqualTo(1);
+        assertThat(errLines()).containsExactly("error: connector class 'datagen' cannot import 'kcl' positions");
+        assertThat(offsetFile("w")).doesNotExist();
+    }
+
+    @Test
     void aWrongStoreKeyIsReportedWithItsPrefixAndAHint() throws Exception {
         Path worker = write("worker.properties", "offset.store=file\noffset.file.fiel=x.json\ndata.dir=" + dir + "\n");
 

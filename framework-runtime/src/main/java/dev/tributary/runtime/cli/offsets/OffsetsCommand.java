@@ -48,7 +48,7 @@ public final class OffsetsCommand {
     }
 
     /**
-     * Runs {@code export} or {@code import}.
+     * Runs {@code export}, {@code import}, or {@code import-<format>} (see {@link OffsetImportCommand}).
      *
      * @param args the arguments after {@code offsets}
      * @param loadWorker reads a worker config file, reporting its problems as the CLI does
@@ -56,6 +56,10 @@ public final class OffsetsCommand {
      * @return the exit code
      */
     public int run(List<String> args, Function<Path, WorkerConfig> loadWorker) {
+        if (!args.isEmpty() && args.get(0).startsWith("import-") && args.get(0).length() > "import-".length()) {
+            return new OffsetImportCommand(out, err, args.get(0).substring("import-".length()))
+                    .run(args.subList(1, args.size()), loadWorker, this::open);
+        }
         Options options;
         try {
             options = Options.parse(args);

@@ -5,7 +5,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives a test a running service as a parameter: {@link PulsarStandalone} or {@link KinesisMock}.
+ * Gives a test a running service as a parameter: {@link PulsarStandalone}, {@link KinesisMock}
+ * or {@link Dynalite}.
  *
  * <pre>{@code
  * @ExtendWith(TestServices.class)
@@ -22,12 +23,16 @@ public final class TestServices implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == PulsarStandalone.class || type == KinesisMock.class || type == KinesisService.class;
+        return type == PulsarStandalone.class || type == KinesisMock.class || type == KinesisService.class
+                || type == Dynalite.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == PulsarStandalone.class ? PulsarStandalone.get() : KinesisMock.get();
+        if (type == PulsarStandalone.class) {
+            return PulsarStandalone.get();
+        }
+        return type == Dynalite.class ? Dynalite.get() : KinesisMock.get();
     }
 }
