@@ -20,9 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.kinesis.common.DdbTableConfig;
 import software.amazon.kinesis.leases.Lease;
@@ -49,7 +46,7 @@ class KclImportCliIT {
         PutRecordsResultEntry checkpointed = kinesis.putRecord(stream, "k", "one".getBytes(StandardCharsets.UTF_8));
         kinesis.putRecord(stream, "k", "two".getBytes(StandardCharsets.UTF_8));
         try (DynamoDbAsyncClient dynamo = dynalite.newAsyncClient()) {
-            createKcl3Table(dynamo, app);
+            Dynalite.createKcl3LeaseTable(dynamo, app);
             DynamoDBLeaseRefresher kcl = new DynamoDBLeaseRefresher(app, dynamo, new DynamoDBLeaseSerializer(), true,
                     TableCreatorCallback.NOOP_TABLE_CREATOR_CALLBACK, Duration.ofSeconds(10), new DdbTableConfig(),
                     false, false, List.of());
@@ -124,20 +121,6 @@ class KclImportCliIT {
             fail("connect-runtime " + String.join(" ", args) + " did not finish within 60 s; see " + log);
         }
         return new Result(process.exitValue(), Files.readString(log));
-    }
-
-    private static void createKcl3Table(DynamoDbAsyncClient dynamo, String name) {
-        dynamo.createTable(b -> b.tableName(name)
-                .attributeDefinitions(
-                        d -> d.attributeName("leaseKey").attributeType(ScalarAttributeType.S),
-                        d -> d.attributeName("leaseOwner").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("leaseKey").keyType(KeyType.HASH))
-                .globalSecondaryIndexes(g -> g.indexName("LeaseOwnerToLeaseKeyIndex")
-                        .keySchema(k -> k.attributeName("leaseOwner").keyType(KeyType.HASH),
-                                k -> k.attributeName("leaseKey").keyType(KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
-                        .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L)))
-                .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))).join();
     }
 
     private static Lease lease(String shardId, ExtendedSequenceNumber checkpoint) {

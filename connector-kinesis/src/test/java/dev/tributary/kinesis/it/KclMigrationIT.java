@@ -34,9 +34,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
@@ -102,7 +99,7 @@ class KclMigrationIT {
                     : puts.get(puts.size() / 2));
         }
         try (DynamoDbAsyncClient dynamo = dynalite.newAsyncClient()) {
-            createKcl3Table(dynamo, app);
+            Dynalite.createKcl3LeaseTable(dynamo, app);
             DynamoDBLeaseRefresher kcl = new DynamoDBLeaseRefresher(app, dynamo, new DynamoDBLeaseSerializer(), true,
                     TableCreatorCallback.NOOP_TABLE_CREATOR_CALLBACK, Duration.ofSeconds(10), new DdbTableConfig(),
                     false, false, List.of());
@@ -204,20 +201,6 @@ class KclMigrationIT {
             byShard.computeIfAbsent(results.get(i).shardId(), s -> new ArrayList<>())
                     .add(new Put(results.get(i).sequenceNumber(), 0, prefix + i));
         }
-    }
-
-    private static void createKcl3Table(DynamoDbAsyncClient dynamo, String name) {
-        dynamo.createTable(b -> b.tableName(name)
-                .attributeDefinitions(
-                        d -> d.attributeName("leaseKey").attributeType(ScalarAttributeType.S),
-                        d -> d.attributeName("leaseOwner").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("leaseKey").keyType(KeyType.HASH))
-                .globalSecondaryIndexes(g -> g.indexName("LeaseOwnerToLeaseKeyIndex")
-                        .keySchema(k -> k.attributeName("leaseOwner").keyType(KeyType.HASH),
-                                k -> k.attributeName("leaseKey").keyType(KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
-                        .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L)))
-                .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))).join();
     }
 
     private static Lease lease(String shardId, ExtendedSequenceNumber checkpoint) {

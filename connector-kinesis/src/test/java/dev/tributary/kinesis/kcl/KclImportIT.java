@@ -19,9 +19,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.kinesis.common.DdbTableConfig;
 import software.amazon.kinesis.leases.Lease;
@@ -45,7 +42,7 @@ class KclImportIT {
         PutRecordsResultEntry first = kinesis.putRecord(stream, "k", "one".getBytes(StandardCharsets.UTF_8));
         kinesis.putRecord(stream, "k", "two".getBytes(StandardCharsets.UTF_8));
         try (DynamoDbAsyncClient dynamo = dynalite.newAsyncClient()) {
-            createKcl3Table(dynamo, app);
+            Dynalite.createKcl3LeaseTable(dynamo, app);
             DynamoDBLeaseRefresher kcl = new DynamoDBLeaseRefresher(app, dynamo, new DynamoDBLeaseSerializer(), true,
                     TableCreatorCallback.NOOP_TABLE_CREATOR_CALLBACK, Duration.ofSeconds(10), new DdbTableConfig(),
                     false, false, List.of());
@@ -75,7 +72,7 @@ class KclImportIT {
         String app = "other-app-" + System.nanoTime();
         kinesis.createStream(stream, 1);
         try (DynamoDbAsyncClient dynamo = dynalite.newAsyncClient()) {
-            createKcl3Table(dynamo, app);
+            Dynalite.createKcl3LeaseTable(dynamo, app);
             DynamoDBLeaseRefresher kcl = new DynamoDBLeaseRefresher(app, dynamo, new DynamoDBLeaseSerializer(), true,
                     TableCreatorCallback.NOOP_TABLE_CREATOR_CALLBACK, Duration.ofSeconds(10), new DdbTableConfig(),
                     false, false, List.of());
@@ -104,7 +101,7 @@ class KclImportIT {
         }
         String app = "app-" + System.nanoTime();
         try (DynamoDbAsyncClient dynamo = dynalite.newAsyncClient()) {
-            createKcl3Table(dynamo, app);
+            Dynalite.createKcl3LeaseTable(dynamo, app);
         }
         try (KinesisClientFactory factory = new KinesisClientFactory(KinesisSourceConfig.from(
                 config(kinesis, dynalite, "no-such-stream", app)))) {
@@ -123,20 +120,6 @@ class KclImportIT {
         config.put("applicationName", app);
         config.put("awsCredentialPluginParam", "{\"accessKey\":\"test-key\",\"secretKey\":\"test-secret\"}");
         return config;
-    }
-
-    private static void createKcl3Table(DynamoDbAsyncClient dynamo, String name) {
-        dynamo.createTable(b -> b.tableName(name)
-                .attributeDefinitions(
-                        d -> d.attributeName("leaseKey").attributeType(ScalarAttributeType.S),
-                        d -> d.attributeName("leaseOwner").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("leaseKey").keyType(KeyType.HASH))
-                .globalSecondaryIndexes(g -> g.indexName("LeaseOwnerToLeaseKeyIndex")
-                        .keySchema(k -> k.attributeName("leaseOwner").keyType(KeyType.HASH),
-                                k -> k.attributeName("leaseKey").keyType(KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
-                        .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L)))
-                .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))).join();
     }
 
     private static Lease lease(String shardId, ExtendedSequenceNumber checkpoint) {

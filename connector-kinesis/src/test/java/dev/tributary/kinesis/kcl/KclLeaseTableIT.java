@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.kinesis.common.DdbTableConfig;
 import software.amazon.kinesis.leases.Lease;
@@ -141,17 +140,7 @@ class KclLeaseTableIT {
 
     /** The lease table as KCL 3 creates it; dynalite cannot add the index later (see the test-services notes). */
     private static String kcl3Table(String name) {
-        dynamo.createTable(b -> b.tableName(name)
-                .attributeDefinitions(
-                        d -> d.attributeName("leaseKey").attributeType(ScalarAttributeType.S),
-                        d -> d.attributeName("leaseOwner").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("leaseKey").keyType(KeyType.HASH))
-                .globalSecondaryIndexes(g -> g.indexName("LeaseOwnerToLeaseKeyIndex")
-                        .keySchema(k -> k.attributeName("leaseOwner").keyType(KeyType.HASH),
-                                k -> k.attributeName("leaseKey").keyType(KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
-                        .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L)))
-                .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))).join();
+        Dynalite.createKcl3LeaseTable(dynamo, name);
         return name;
     }
 

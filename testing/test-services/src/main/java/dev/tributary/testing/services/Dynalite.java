@@ -14,6 +14,9 @@ import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * dynalite (the npm package), a DynamoDB-compatible server, installed by the build and run with Node
@@ -61,6 +64,24 @@ public final class Dynalite implements StoppableService {
                 .credentialsProvider(CREDENTIALS)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
                 .build();
+    }
+
+    /**
+     * Creates a lease table as KCL 3 makes it, with its {@code LeaseOwnerToLeaseKeyIndex}, which
+     * dynalite cannot add later; KCL 1.x and 2.x tables are the same without the index.
+     */
+    public static void createKcl3LeaseTable(DynamoDbAsyncClient client, String name) {
+        client.createTable(b -> b.tableName(name)
+                .attributeDefinitions(
+                        d -> d.attributeName("leaseKey").attributeType(ScalarAttributeType.S),
+                        d -> d.attributeName("leaseOwner").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("leaseKey").keyType(KeyType.HASH))
+                .globalSecondaryIndexes(g -> g.indexName("LeaseOwnerToLeaseKeyIndex")
+                        .keySchema(k -> k.attributeName("leaseOwner").keyType(KeyType.HASH),
+                                k -> k.attributeName("leaseKey").keyType(KeyType.RANGE))
+                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
+                        .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L)))
+                .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))).join();
     }
 
     public Path logFile() {

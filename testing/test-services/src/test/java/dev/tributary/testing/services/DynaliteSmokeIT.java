@@ -8,9 +8,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 @ExtendWith(TestServices.class)
 class DynaliteSmokeIT {
@@ -25,17 +22,7 @@ class DynaliteSmokeIT {
     void createsAKcl3StyleTableWritesConditionallyAndQueriesTheIndex(Dynalite dynalite) {
         String table = "smoke-" + System.nanoTime();
         try (DynamoDbAsyncClient client = dynalite.newAsyncClient()) {
-            client.createTable(b -> b.tableName(table)
-                    .attributeDefinitions(
-                            d -> d.attributeName("leaseKey").attributeType(ScalarAttributeType.S),
-                            d -> d.attributeName("leaseOwner").attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName("leaseKey").keyType(KeyType.HASH))
-                    .globalSecondaryIndexes(g -> g.indexName("LeaseOwnerToLeaseKeyIndex")
-                            .keySchema(k -> k.attributeName("leaseOwner").keyType(KeyType.HASH),
-                                    k -> k.attributeName("leaseKey").keyType(KeyType.RANGE))
-                            .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
-                            .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L)))
-                    .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))).join();
+            Dynalite.createKcl3LeaseTable(client, table);
             Map<String, AttributeValue> item = Map.of(
                     "leaseKey", AttributeValue.fromS("shardId-000000000000"),
                     "leaseOwner", AttributeValue.fromS("worker-1"));
