@@ -82,11 +82,17 @@ class RestApiHostileInputIT {
     private PulsarTopicReader reader;
     private JsonNode victimConfig;
     private JsonNode vaultConfig;
+    // Every line the worker logs while the suite runs (it runs in this JVM), to check the logs as well as the answers.
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> workerLog =
+            new ch.qos.logback.core.read.ListAppender<>();
     private Map<Long, Long> committedBefore;
     private CompletableFuture<Long> slowClientCutOffAfterMillis;
 
     @BeforeAll
     void start(PulsarStandalone pulsar) throws Exception {
+        workerLog.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .addAppender(workerLog);
         Path plugins = dir.resolve("plugins");
         VaultPlugin.build(plugins, dir.resolve("build"));
         runtime = TributaryRuntime.start(WorkerConfig.fromMap(Map.of(
@@ -112,6 +118,8 @@ class RestApiHostileInputIT {
 
     @AfterAll
     void stop() throws Exception {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .detachAppender(workerLog);
         if (reader != null) {
             reader.close();
         }
@@ -585,6 +593,16 @@ class RestApiHostileInputIT {
         assertThat(cases()).hasSizeGreaterThan(300);
         assertThat(rest.get("/health").status()).isEqualTo(200);
         assertThat(rest.sent()).as("requests sent to the worker").isGreaterThanOrEqualTo(300);
+        List<ch.qos.logback.classic.spi.ILoggingEvent> logged = List.copyOf(workerLog.list);
+        assertThat(logged).as("the worker logged while the suite ran").isNotEmpty();
+        for (ch.qos.logback.classic.spi.ILoggingEvent event : logged) {
+            assertThat(event.getFormattedMessage()).as("a line of %s", event.getLoggerName())
+                    .doesNotContain(VAULT_SECRET, "root:x:0", "root:*:");
+            if (event.getLoggerName().startsWith("dev.tributary") || event.getLoggerName().startsWith("org.eclipse.jetty")) {
+                assertThat(event.getThrowableProxy()).as("a stack trace logged by %s: %s", event.getLoggerName(),
+                        event.getFormattedMessage()).isNull();
+            }
+        }
         System.out.printf("[hostile-rest] %d requests sent (%d cases), every one answered without a 5xx; slowest GET /health"
                 + " while 32 clients trickled: %d ms%n", rest.sent(), cases().size(), slowestHealthUnderTrickle);
         assertThat(rest.get("/connectors").body()).as("no hostile request created a connector")
