@@ -9,8 +9,12 @@ import dev.tributary.api.connector.SourceTask;
 import dev.tributary.api.offset.OffsetImporter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.config.KinesisClientFactory;
 import dev.tributary.kinesis.config.KinesisSourceConfig;
 import dev.tributary.kinesis.config.KinesisStreamRef;
+import dev.tributary.kinesis.kcl.KclImport;
+import dev.tributary.kinesis.kcl.KclImportException;
+import dev.tributary.kinesis.kcl.KclImportPlan;
 import dev.tributary.kinesis.kcl.KclOffsetImporter;
 import dev.tributary.kinesis.proxy.FanOutConsumer;
 import dev.tributary.kinesis.proxy.KinesisErrors;
@@ -19,6 +23,7 @@ import dev.tributary.kinesis.proxy.ShardInfo;
 import dev.tributary.kinesis.proxy.StreamRef;
 import dev.tributary.kinesis.reader.KinesisOffsets;
 import dev.tributary.kinesis.reader.ShardAssignment;
+import dev.tributary.kinesis.reader.StartOffsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,12 +57,19 @@ import org.slf4j.LoggerFactory;
  * ({@link KinesisOffsets#STREAM_CREATED_AT}): offsets of another creation time are of the old
  * stream, so they are ignored (with a WARN) and the new stream's shards are read from their start.
  * When a listing finds a stream's creation time changed, the tasks are reconfigured.
+ *
+ * <p>With {@code kclLeaseTable}, a connector that has no offsets at all reads that KCL lease table
+ * once, in {@link #start}, and hands each task the imported offsets of its shards that still have no
+ * stored offset; the task commits them before its first record. Once the connector has offsets the
+ * table is not read again.
  */
 public final class KinesisSourceConnector implements SourceConnector {
     /** The task-config key that carries a task's shards. */
     static final String ASSIGNMENT = "kinesis.assignment";
     /** The task-config key that carries the fan-out consumer ARN of each stream: {@code name=arn;...}. */
     static final String CONSUMERS = "kinesis.consumers";
+    /** The task-config key that carries the imported KCL offsets of the task's shards ({@link StartOffsets}). */
+    static final String KCL_START = "kinesis.kclStart";
     private static final Duration CONSUMER_ACTIVE_TIMEOUT = Duration.ofMinutes(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisSourceConnector.class);
@@ -68,7 +80,14 @@ public final class KinesisSourceConnector implements SourceConnector {
         SharedClients.Lease acquire(Map<String, String> props, KinesisSourceConfig config);
     }
 
+    /** Plans the import of a KCL lease table for a config: {@link KclImport} with its own clients, or in tests a fake. */
+    @FunctionalInterface
+    interface KclPlanner {
+        KclImportPlan plan(KinesisSourceConfig config, String table);
+    }
+
     private final Clients clients;
+    private final KclPlanner kclPlanner;
 
     private KinesisSourceConfig config;
     private SharedClients.Lease client;
@@ -82,14 +101,27 @@ public final class KinesisSourceConnector implements SourceConnector {
     private volatile Set<String> assigned = Set.of();
     /** Written by the discovery thread after a recreated stream's consumer is registered, read by taskConfigs. */
     private volatile String consumers = "";
+    /** The offsets imported from kclLeaseTable at start; empty when it was not read. */
+    private Map<SourcePartition, SourceOffset> kclStart = Map.of();
 
     /** The connector, for ServiceLoader. */
     public KinesisSourceConnector() {
-        this(SharedClients::acquire);
+        this(SharedClients::acquire, KinesisSourceConnector::planKclImport);
     }
 
     KinesisSourceConnector(Clients clients) {
+        this(clients, KinesisSourceConnector::planKclImport);
+    }
+
+    KinesisSourceConnector(Clients clients, KclPlanner kclPlanner) {
         this.clients = java.util.Objects.requireNonNull(clients, "clients is null");
+        this.kclPlanner = java.util.Objects.requireNonNull(kclPlanner, "kclPlanner is null");
+    }
+
+    private static KclImportPlan planKclImport(KinesisSourceConfig config, String table) {
+        try (KinesisClientFactory factory = new KinesisClientFactory(config)) {
+            return KclImport.plan(factory, Optional.of(table));
+        }
     }
 
     @Override
@@ -108,6 +140,8 @@ public final class KinesisSourceConnector implements SourceConnector {
         this.context = context;
         this.props = Map.copyOf(props);
         this.config = KinesisSourceConfig.from(props);
+        // Before any client: a wrong table fails the start with nothing read.
+        config.kclLeaseTable().ifPresent(this::importKclLeaseTable);
         this.client = clients.acquire(props, config);
         this.proxy = client.proxy();
         Listing listing = discover();
@@ -143,10 +177,66 @@ public final class KinesisSourceConnector implements SourceConnector {
             if (!consumers.isEmpty()) {
                 task.put(CONSUMERS, consumers);
             }
+            String start = StartOffsets.encode(kclStartOf(assignments));
+            if (!start.isEmpty()) {
+                task.put(KCL_START, start);
+            }
             configs.add(task);
         }
         assigned = nowAssigned;
         return configs;
+    }
+
+    /**
+     * Reads {@code table} when the connector has no offsets at all; logs what each lease becomes.
+     *
+     * @throws ConnectException with the import's message when the table cannot be imported
+     */
+    private void importKclLeaseTable(String table) {
+        if (!context.offsetReader().allOffsets().isEmpty()) {
+            LOG.info("connector {}: has offsets already, so kclLeaseTable '{}' is not read", context.connectorName(), table);
+            return;
+        }
+        KclImportPlan plan;
+        try {
+            plan = kclPlanner.plan(config, table);
+        } catch (KclImportException e) {
+            throw new ConnectException("kclLeaseTable: " + e.getMessage() + "; nothing was read or written."
+                    + " Fix kclLeaseTable (or remove it to start at initialPositionInStream)", e);
+        }
+        for (KclImportPlan.Entry e : plan.entries()) {
+            switch (e.action()) {
+                case SKIPPED_UNKNOWN_SHARD, SKIPPED_OTHER_STREAM -> LOG.warn("connector {}: kclLeaseTable '{}': lease of"
+                        + " {}/{} (checkpoint {}) skipped: {}", context.connectorName(), table, e.stream(), e.shardId(),
+                        e.checkpoint(), e.note());
+                default -> LOG.info("connector {}: kclLeaseTable '{}': {}/{} starts from KCL checkpoint {}: {}",
+                        context.connectorName(), table, e.stream(), e.shardId(), e.checkpoint(), e.offset());
+            }
+        }
+        kclStart = plan.offsets();
+        LOG.info("connector {}: imported {} of the {} leases of kclLeaseTable '{}'; the table is not read again once"
+                + " offsets are committed", context.connectorName(), kclStart.size(), plan.entries().size(), table);
+    }
+
+    /** The imported offsets of these shards and the parents they wait for, where the store has none yet. */
+    private Map<SourcePartition, SourceOffset> kclStartOf(List<ShardAssignment> assignments) {
+        Map<SourcePartition, SourceOffset> imported = kclStart;
+        if (imported.isEmpty()) {
+            return Map.of();
+        }
+        List<SourcePartition> partitions = new ArrayList<>();
+        for (ShardAssignment a : assignments) {
+            partitions.add(KinesisOffsets.partition(a.stream(), a.shardId()));
+            a.waitFor().forEach(p -> partitions.add(KinesisOffsets.partition(a.stream(), p)));
+        }
+        Map<SourcePartition, SourceOffset> stored = context.offsetReader().offsets(partitions);
+        Map<SourcePartition, SourceOffset> start = new LinkedHashMap<>();
+        for (SourcePartition p : partitions) {
+            if (imported.containsKey(p) && !stored.containsKey(p)) {
+                start.put(p, imported.get(p));
+            }
+        }
+        return start;
     }
 
     /** {@code kcl}: imports the checkpoints of a KCL application (a Pulsar IO Kinesis source) from its lease table. */

@@ -17,9 +17,11 @@ import dev.tributary.kinesis.reader.PulsarIoRecordMapper;
 import dev.tributary.kinesis.reader.ReaderSettings;
 import dev.tributary.kinesis.reader.ShardAssignment;
 import dev.tributary.kinesis.reader.ShardFetcher;
+import dev.tributary.kinesis.reader.StartOffsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,12 +33,18 @@ import java.util.concurrent.ScheduledExecutorService;
  * (GetRecords) or, with {@code useEnhancedFanOut}, one {@link FanOutFetcher} (SubscribeToShard).
  * Resumes from the committed offsets; hands each finished shard's end to the runtime so that it
  * is committed after the shard's last record.
+ *
+ * <p>Offsets the connector imported from a KCL lease table ({@code kclLeaseTable}) stand in for the
+ * shards that have no committed offset; the first {@link #poll} commits them and returns no records,
+ * so that they are committed before, never after, any record of their shards.
  */
 public final class KinesisSourceTask implements SourceTask {
     private SourceTaskContext context;
     private SharedClients.Lease client;
     private ScheduledExecutorService scheduler;
     private ShardFetcher fetcher;
+    /** Imported offsets not committed yet; touched on the task thread only. */
+    private Map<SourcePartition, SourceOffset> importedToCommit = Map.of();
     private volatile boolean stopped;
 
     @Override
@@ -45,6 +53,7 @@ public final class KinesisSourceTask implements SourceTask {
         Map<String, String> props = new HashMap<>(context.config());
         List<ShardAssignment> shards = ShardAssignment.decode(props.remove(KinesisSourceConnector.ASSIGNMENT));
         Map<String, String> consumers = decodeConsumers(props.remove(KinesisSourceConnector.CONSUMERS));
+        Map<SourcePartition, SourceOffset> imported = StartOffsets.decode(props.remove(KinesisSourceConnector.KCL_START));
         KinesisSourceConfig config = KinesisSourceConfig.from(props);
         client = SharedClients.acquire(props, config);
         KinesisProxy proxy = client.proxy();
@@ -53,7 +62,16 @@ public final class KinesisSourceTask implements SourceTask {
             partitions.add(KinesisOffsets.partition(a.stream(), a.shardId()));
             a.waitFor().forEach(p -> partitions.add(KinesisOffsets.partition(a.stream(), p)));
         }
-        Map<SourcePartition, SourceOffset> committed = context.offsetReader().offsets(partitions);
+        Map<SourcePartition, SourceOffset> committed = new LinkedHashMap<>(context.offsetReader().offsets(partitions));
+        Map<SourcePartition, SourceOffset> toCommit = new LinkedHashMap<>();
+        imported.forEach((partition, offset) -> {
+            // An offset committed since the connector planned the import is newer than the KCL's checkpoint.
+            if (!committed.containsKey(partition)) {
+                committed.put(partition, offset);
+                toCommit.put(partition, offset);
+            }
+        });
+        importedToCommit = toCommit;
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kinesis-fetcher-" + context.connectorName() + "-" + context.taskId());
             t.setDaemon(true);
@@ -94,6 +112,12 @@ public final class KinesisSourceTask implements SourceTask {
     @Override
     public List<SourceRecord> poll(Duration timeout) throws InterruptedException {
         if (stopped) {
+            return List.of();
+        }
+        if (!importedToCommit.isEmpty()) {
+            // Alone in this poll, so that each is queued ahead of every record of its shard.
+            importedToCommit.forEach(context::commitOffset);
+            importedToCommit = Map.of();
             return List.of();
         }
         List<SourceRecord> records = new ArrayList<>();

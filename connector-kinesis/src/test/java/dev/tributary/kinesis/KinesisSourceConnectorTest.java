@@ -1,32 +1,51 @@
 package dev.tributary.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tributary.api.connector.ConnectException;
 import dev.tributary.api.connector.ConnectorContext;
 import dev.tributary.api.offset.OffsetReader;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.kcl.KclCheckpoint;
+import dev.tributary.kinesis.kcl.KclImportException;
+import dev.tributary.kinesis.kcl.KclImportPlan;
+import dev.tributary.kinesis.proxy.StartPosition;
 import dev.tributary.kinesis.reader.FakeKinesisProxy;
 import dev.tributary.kinesis.reader.KinesisOffsets;
 import dev.tributary.kinesis.reader.ShardAssignment;
+import dev.tributary.kinesis.reader.StartOffsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The connector's side of a stream deleted and created again: which shards it assigns, and when it reassigns. */
+/**
+ * The connector's side of a stream deleted and created again (which shards it assigns, and when it
+ * reassigns), and of {@code kclLeaseTable} (when the table is read, and what the tasks get).
+ */
 class KinesisSourceConnectorTest {
     private static final String STREAM = "orders";
 
     private final FakeKinesisProxy kinesis = new FakeKinesisProxy().shard("shard-0").shard("shard-1");
     private final Map<SourcePartition, SourceOffset> committed = new HashMap<>();
     private final AtomicInteger reconfigurations = new AtomicInteger();
+    private final List<String> kclTablesRead = new ArrayList<>();
+    private Supplier<KclImportPlan> kclPlan = () -> {
+        throw new AssertionError("no lease table should be read");
+    };
     private final KinesisSourceConnector connector =
-            new KinesisSourceConnector((props, config) -> SharedClients.acquire(props, kinesis));
+            new KinesisSourceConnector((props, config) -> SharedClients.acquire(props, kinesis), (config, table) -> {
+                kclTablesRead.add(table);
+                return kclPlan.get();
+            });
 
     @AfterEach
     void stop() {
@@ -91,13 +110,83 @@ class KinesisSourceConnectorTest {
         assertThat(reconfigurations).as("the new stream is reassigned once").hasValue(1);
     }
 
+    @Test
+    void withKclLeaseTableAndNoOffsetsTheTableIsReadOnceAndEachTaskGetsTheImportOfItsShards() {
+        long created = kinesis.created.toEpochMilli();
+        SourceOffset afterCheckpoint = KinesisOffsets.offset("49590338271490256608559692538361571095921575989136588898", 3,
+                created);
+        SourceOffset trimHorizon = KinesisOffsets.start(StartPosition.trimHorizon(), created);
+        kclPlan = () -> new KclImportPlan(List.of(
+                entry("shard-0", KclCheckpoint.parse("49590338271490256608559692538361571095921575989136588898", 3),
+                        KclImportPlan.Action.OFFSET, afterCheckpoint),
+                entry("shard-1", KclCheckpoint.parse("TRIM_HORIZON", 0), KclImportPlan.Action.START_POSITION, trimHorizon)));
+
+        start(Map.of("kclLeaseTable", "pulsar-io-orders"));
+
+        assertThat(kclTablesRead).containsExactly("pulsar-io-orders");
+        List<Map<String, String>> tasks = connector.taskConfigs(2);
+        assertThat(StartOffsets.decode(tasks.get(0).get(KinesisSourceConnector.KCL_START)))
+                .containsExactly(Map.entry(KinesisOffsets.partition(STREAM, "shard-0"), afterCheckpoint));
+        assertThat(StartOffsets.decode(tasks.get(1).get(KinesisSourceConnector.KCL_START)))
+                .containsExactly(Map.entry(KinesisOffsets.partition(STREAM, "shard-1"), trimHorizon));
+
+        // Once a shard has a committed offset, that offset is newer than the KCL's checkpoint.
+        committed.put(KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.offset("4959033827149025660855969253836157109592157598913658889900", 0, created));
+        tasks = connector.taskConfigs(1);
+        assertThat(StartOffsets.decode(tasks.get(0).get(KinesisSourceConnector.KCL_START)))
+                .containsOnlyKeys(KinesisOffsets.partition(STREAM, "shard-1"));
+        assertThat(kclTablesRead).as("read once").hasSize(1);
+    }
+
+    @Test
+    void aConnectorThatHasOffsetsNeverReadsItsKclLeaseTable() {
+        committed.put(KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.offset("5", 0, kinesis.created.toEpochMilli()));
+
+        start(Map.of("kclLeaseTable", "pulsar-io-orders"));
+
+        assertThat(kclTablesRead).isEmpty();
+        assertThat(connector.taskConfigs(2)).allSatisfy(t -> assertThat(t).doesNotContainKey(KinesisSourceConnector.KCL_START));
+    }
+
+    @Test
+    void withoutKclLeaseTableNoTableIsRead() {
+        start();
+
+        assertThat(kclTablesRead).isEmpty();
+        assertThat(connector.taskConfigs(1)).allSatisfy(t -> assertThat(t).doesNotContainKey(KinesisSourceConnector.KCL_START));
+    }
+
+    @Test
+    void aLeaseTableThatCannotBeImportedFailsTheStartWithItsMessageAndTheFix() {
+        kclPlan = () -> {
+            throw new KclImportException("lease table 'pulsar-io-orders' does not exist at this DynamoDB endpoint and"
+                    + " region");
+        };
+
+        assertThatThrownBy(() -> start(Map.of("kclLeaseTable", "pulsar-io-orders")))
+                .isInstanceOf(ConnectException.class)
+                .hasMessage("kclLeaseTable: lease table 'pulsar-io-orders' does not exist at this DynamoDB endpoint and"
+                        + " region; nothing was read or written. Fix kclLeaseTable (or remove it to start at"
+                        + " initialPositionInStream)");
+    }
+
+    private static KclImportPlan.Entry entry(String shard, KclCheckpoint checkpoint, KclImportPlan.Action action,
+            SourceOffset offset) {
+        return new KclImportPlan.Entry(STREAM, shard, checkpoint, action, KinesisOffsets.partition(STREAM, shard), offset, "");
+    }
+
     private void start() {
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> extra) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("awsRegion", "us-east-1");
         props.put("awsKinesisStreamName", STREAM);
         // Each test names its own fake, so no two tests share a client; the discovery thread never runs on its own.
         props.put("awsEndpoint", "http://127.0.0.1:1/" + System.identityHashCode(kinesis));
         props.put("shardDiscoveryInterval", "1h");
+        props.putAll(extra);
         connector.start(new ConnectorContext() {
             @Override
             public String connectorName() {

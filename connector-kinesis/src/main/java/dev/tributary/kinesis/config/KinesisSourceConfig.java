@@ -58,6 +58,7 @@ public final class KinesisSourceConfig {
     public static final String AWS_KINESIS_STREAM_NAMES = "awsKinesisStreamNames";
     public static final String USE_ENHANCED_FAN_OUT = "useEnhancedFanOut";
     public static final String CONSUMER_NAME = "consumerName";
+    public static final String KCL_LEASE_TABLE = "kclLeaseTable";
     public static final String KINESIS_RECORD_PROPERTIES = "kinesisRecordProperties";
     public static final String MESSAGE_KEY_MODE = "messageKeyMode";
     public static final String POLL_INTERVAL = "pollInterval";
@@ -450,9 +451,25 @@ public final class KinesisSourceConfig {
                     .reach(Reach.ENDPOINT)
                     .validator(httpUrl())
                     .doc("The DynamoDB endpoint URL, used only to read the KCL lease table of a Pulsar IO source"
-                            + " (named after applicationName) when importing its checkpoints. Empty means the SDK's"
+                            + " (kclLeaseTable, or the import command's table) when importing its checkpoints. Empty means the SDK's"
                             + " DynamoDB endpoint for awsRegion. The connector itself keeps its positions in"
                             + " Tributary's offset store, not in DynamoDB.")
+                    .group(COMPATIBILITY)
+                    .build())
+            .field(ConfigField.builder(KCL_LEASE_TABLE, ConfigType.STRING)
+                    // A table name, read with the connector's credentials at dynamoEndpoint (whose reach is checked there).
+                    .reach(Reach.NONE)
+                    .validator(Validators.matches("[a-zA-Z0-9_.-]{3,255}", "a DynamoDB table name of 3 to 255 letters,"
+                            + " digits, '_', '.' or '-'"))
+                    .doc("The KCL lease table of the Pulsar IO Kinesis source this connector replaces (the table is"
+                            + " named after that source's applicationName). When set, and only while the connector has"
+                            + " no offsets at all, the connector reads the table once at start, through dynamoEndpoint"
+                            + " with the connector's region and credentials, and starts each shard where the KCL left"
+                            + " off (after the checkpointed record; a SHARD_END lease is a finished shard; a"
+                            + " TRIM_HORIZON, LATEST or AT_TIMESTAMP lease starts there, AT_TIMESTAMP at startAtTime)."
+                            + " Once the connector has offsets the table is never read again. A missing table, or one"
+                            + " whose leases are of another application or stream, fails the connector's start with a"
+                            + " message, and nothing is read or written. Empty means no import.")
                     .group(COMPATIBILITY)
                     .build())
             .field(ConfigField.builder(CLOUDWATCH_ENDPOINT, ConfigType.STRING)
@@ -524,6 +541,11 @@ public final class KinesisSourceConfig {
     /** {@code dynamoEndpoint}, or empty for the SDK's DynamoDB endpoint of the region. */
     public Optional<URI> dynamoEndpoint() {
         return Optional.ofNullable(config.getString(DYNAMO_ENDPOINT)).map(URI::create);
+    }
+
+    /** {@code kclLeaseTable}: the KCL lease table to start from while the connector has no offsets, or empty for none. */
+    public Optional<String> kclLeaseTable() {
+        return Optional.ofNullable(config.getString(KCL_LEASE_TABLE));
     }
 
     /** {@code stsEndpoint}, or empty for the SDK's STS endpoint of the region. */

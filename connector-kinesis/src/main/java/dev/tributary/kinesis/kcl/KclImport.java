@@ -37,7 +37,8 @@ public final class KclImport {
      *
      * @param table the lease table; empty for the KCL's default, the config's {@code applicationName}
      * @throws KclImportException if the table or a stream cannot be read, the table is not a lease table,
-     *     or none of its leases is for a shard of the configured streams (another application's table)
+     *     none of its leases is for a shard of the configured streams (another application's table), or a
+     *     lease's AT_TIMESTAMP start cannot be placed because the config has no {@code startAtTime}
      */
     public static KclImportPlan plan(KinesisClientFactory factory, Optional<String> table) {
         KinesisSourceConfig config = factory.config();
@@ -54,7 +55,7 @@ public final class KclImport {
         }
         Optional<String> single = config.streams().size() == 1 ? Optional.of(config.streams().get(0).name())
                 : Optional.empty();
-        KclImportPlan plan = KclImportPlan.of(leases, single, streams);
+        KclImportPlan plan = KclImportPlan.of(leases, single, streams, config.startAtTime());
         boolean noneMatches = plan.entries().stream().allMatch(e -> e.action() == KclImportPlan.Action.SKIPPED_UNKNOWN_SHARD
                 || e.action() == KclImportPlan.Action.SKIPPED_OTHER_STREAM);
         if (!leases.isEmpty() && noneMatches) {

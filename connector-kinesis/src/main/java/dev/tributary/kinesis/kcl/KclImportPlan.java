@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.proxy.StartPosition;
 import dev.tributary.kinesis.reader.KinesisOffsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,12 @@ public record KclImportPlan(List<Entry> entries) {
         OFFSET,
         /** Writes a finished shard ({@code shardEnd}): the KCL read it to its end. */
         SHARD_FINISHED,
-        /** Writes nothing: the checkpoint is a start sentinel, so the connector's start rules apply. */
+        /**
+         * Writes a start position ({@link KinesisOffsets#start}): the checkpoint is a start sentinel, the KCL had
+         * read nothing of the shard yet. TRIM_HORIZON and LATEST start there; AT_TIMESTAMP starts at the config's
+         * {@code startAtTime}, as the lease does not record the timestamp; a child shard starts at its beginning
+         * once its parents are finished, as the KCL reads children.
+         */
         START_POSITION,
         /** Writes nothing: the lease is of a shard the stream no longer has (or never had). */
         SKIPPED_UNKNOWN_SHARD,
@@ -55,8 +62,9 @@ public record KclImportPlan(List<Entry> entries) {
             requireNonNull(action, "action is null");
             requireNonNull(partition, "partition is null");
             requireNonNull(note, "note is null");
-            if ((offset != null) != (action == Action.OFFSET || action == Action.SHARD_FINISHED)) {
-                throw new IllegalArgumentException("an offset goes with OFFSET and SHARD_FINISHED only");
+            if ((offset != null) != (action == Action.OFFSET || action == Action.SHARD_FINISHED
+                    || action == Action.START_POSITION)) {
+                throw new IllegalArgumentException("an offset goes with OFFSET, SHARD_FINISHED and START_POSITION only");
             }
         }
     }
@@ -78,10 +86,14 @@ public record KclImportPlan(List<Entry> entries) {
      * @param singleStream the stream a single-stream application's leases (keyed by shard id alone)
      *     belong to; empty when the connector reads several streams
      * @param streams the streams the connector reads, with the shards each has now
+     * @param startAtTime where an {@code AT_TIMESTAMP} start sentinel starts: the config's {@code startAtTime}
+     *     (the KCL application's), or empty when it has none
      * @throws KclImportException if the table holds single-stream leases and the connector does not
-     *     read exactly one stream, since such leases do not name their stream
+     *     read exactly one stream, since such leases do not name their stream; or if a shard that is not
+     *     a child has the sentinel AT_TIMESTAMP and {@code startAtTime} is empty
      */
-    public static KclImportPlan of(List<KclLease> leases, Optional<String> singleStream, Map<String, StreamShards> streams) {
+    public static KclImportPlan of(List<KclLease> leases, Optional<String> singleStream, Map<String, StreamShards> streams,
+            Optional<Instant> startAtTime) {
         List<Entry> entries = new ArrayList<>();
         for (KclLease lease : leases) {
             String stream = lease.stream().or(() -> singleStream).orElseThrow(() -> new KclImportException(
@@ -117,21 +129,37 @@ public record KclImportPlan(List<Entry> entries) {
                 entries.add(new Entry(stream, lease.shardId(), checkpoint, Action.SHARD_FINISHED, partition,
                         KinesisOffsets.shardEnd("0", 0, created), ""));
             } else {
-                entries.add(new Entry(stream, lease.shardId(), checkpoint, Action.START_POSITION, partition, null,
-                        startNote(checkpoint.sentinel(), !lease.parentShardIds().isEmpty())));
+                boolean child = !lease.parentShardIds().isEmpty();
+                StartPosition start = start(lease, child, startAtTime);
+                entries.add(new Entry(stream, lease.shardId(), checkpoint, Action.START_POSITION, partition,
+                        KinesisOffsets.start(start, created), startNote(start, child)));
             }
         }
         return new KclImportPlan(entries);
     }
 
-    private static String startNote(KclCheckpoint.Sentinel sentinel, boolean child) {
+    private static StartPosition start(KclLease lease, boolean child, Optional<Instant> startAtTime) {
         if (child) {
-            // Our reader reads a child shard from its start once its parents are done, as the KCL does.
+            // A child holds only records written after its parents closed; the KCL reads it from its start too.
+            return StartPosition.trimHorizon();
+        }
+        return switch (lease.checkpoint().sentinel()) {
+            case TRIM_HORIZON -> StartPosition.trimHorizon();
+            case LATEST -> StartPosition.latest();
+            case AT_TIMESTAMP -> StartPosition.atTimestamp(startAtTime.orElseThrow(() -> new KclImportException("lease '"
+                    + lease.leaseKey() + "' has the checkpoint AT_TIMESTAMP: the KCL had read nothing of shard '"
+                    + lease.shardId() + "' yet and was to start it at a timestamp, which the lease does not record. Set"
+                    + " startAtTime to the Pulsar IO source's startAtTime (on the command line: --set"
+                    + " startAtTime=2019-03-05T19:28:58.000Z); nothing was written")));
+            case SHARD_END -> throw new IllegalStateException("SHARD_END is not a start position");
+        };
+    }
+
+    private static String startNote(StartPosition start, boolean child) {
+        if (child) {
             return "no records checkpointed yet: read from the start once its parents are finished";
         }
-        return "no records checkpointed yet (KCL start " + sentinel.name() + "): starts at initialPositionInStream"
-                + (sentinel == KclCheckpoint.Sentinel.AT_TIMESTAMP
-                        ? " (the lease does not record the timestamp: set initialPositionInStream and startAtTime"
-                        + " to the KCL application's)" : "");
+        return "no records checkpointed yet: starts at " + start.type()
+                + (start.timestamp() == null ? "" : " " + start.timestamp() + " (startAtTime)");
     }
 }

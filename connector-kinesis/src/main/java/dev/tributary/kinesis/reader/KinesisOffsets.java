@@ -2,7 +2,12 @@ package dev.tributary.kinesis.reader;
 
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.kinesis.proxy.StartPosition;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The connector's offsets: the partition is {@code {stream, shard}}; the offset is
@@ -21,6 +26,8 @@ public final class KinesisOffsets {
     public static final String SUB_SEQUENCE_NUMBER = "subSequenceNumber";
     public static final String SHARD_END = "shardEnd";
     public static final String STREAM_CREATED_AT = "streamCreatedAt";
+    public static final String START_POSITION = "startPosition";
+    public static final String START_AT_TIME = "startAtTime";
     /** The creation time of a stream whose creation time is not known. */
     public static final long UNKNOWN_CREATION = 0;
 
@@ -53,6 +60,43 @@ public final class KinesisOffsets {
         return streamCreatedAt == UNKNOWN_CREATION ? shardEnd(lastSequenceNumber, subSequenceNumber)
                 : SourceOffset.of(SEQUENCE_NUMBER, lastSequenceNumber, SUB_SEQUENCE_NUMBER, subSequenceNumber,
                         SHARD_END, true, STREAM_CREATED_AT, streamCreatedAt);
+    }
+
+    /**
+     * Where a shard that no record was delivered from yet starts, in the stream created at
+     * {@code streamCreatedAt} (or {@link #UNKNOWN_CREATION}).
+     *
+     * @param position TRIM_HORIZON, LATEST or AT_TIMESTAMP
+     */
+    public static SourceOffset start(StartPosition position, long streamCreatedAt) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        switch (position.type()) {
+            case TRIM_HORIZON, LATEST -> fields.put(START_POSITION, position.type().name());
+            case AT_TIMESTAMP -> {
+                fields.put(START_POSITION, position.type().name());
+                fields.put(START_AT_TIME, position.timestamp().toEpochMilli());
+            }
+            default -> throw new IllegalArgumentException("a start offset is TRIM_HORIZON, LATEST or AT_TIMESTAMP, not "
+                    + position.type());
+        }
+        if (streamCreatedAt != UNKNOWN_CREATION) {
+            fields.put(STREAM_CREATED_AT, streamCreatedAt);
+        }
+        return new SourceOffset(fields);
+    }
+
+    /** The start position of an offset written by {@link #start}; empty for an offset that names a record. */
+    public static Optional<StartPosition> startPosition(SourceOffset offset) {
+        String type = offset.getString(START_POSITION);
+        if (type == null || offset.getString(SEQUENCE_NUMBER) != null) {
+            return Optional.empty();
+        }
+        return Optional.of(switch (type) {
+            case "TRIM_HORIZON" -> StartPosition.trimHorizon();
+            case "LATEST" -> StartPosition.latest();
+            case "AT_TIMESTAMP" -> StartPosition.atTimestamp(Instant.ofEpochMilli(offset.getLong(START_AT_TIME, 0)));
+            default -> throw new IllegalStateException("offset " + offset + " has an unknown startPosition '" + type + "'");
+        });
     }
 
     /**

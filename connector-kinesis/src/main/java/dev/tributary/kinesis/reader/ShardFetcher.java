@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -100,8 +101,13 @@ public abstract class ShardFetcher implements AutoCloseable {
                                 : Instant.ofEpochMilli(a.streamCreatedAt()));
                 offset = null;
             }
+            Optional<StartPosition> start = offset == null ? Optional.empty() : KinesisOffsets.startPosition(offset);
             if (offset != null && KinesisOffsets.isShardEnd(offset)) {
                 reader.state = ShardReader.State.ENDED;
+            } else if (start.isPresent()) {
+                // No record delivered yet, and a start chosen for this shard (an imported KCL start sentinel).
+                reader.position = start.get();
+                reader.state = reader.waitFor.isEmpty() ? ShardReader.State.NEEDS_ITERATOR : ShardReader.State.WAITING_FOR_PARENTS;
             } else if (offset != null) {
                 // Resume AT the committed record and skip what of it is done, so a resume inside a KPL aggregate is exact.
                 reader.skipSequenceNumber = offset.getString(KinesisOffsets.SEQUENCE_NUMBER);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.kinesis.kcl.KclImportPlan.Action;
 import dev.tributary.kinesis.kcl.KclImportPlan.StreamShards;
+import dev.tributary.kinesis.proxy.StartPosition;
 import dev.tributary.kinesis.reader.KinesisOffsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,16 +51,50 @@ class KclImportPlanTest {
     }
 
     @Test
-    void startSentinelsWriteNothingAndSayWhereTheShardStarts() {
-        KclImportPlan plan = plan(List.of(
+    void startSentinelsBecomeTheStartPositionsTheKclWouldHaveUsed() {
+        Instant startAt = Instant.parse("2026-11-30T08:00:00Z");
+        KclImportPlan plan = KclImportPlan.of(List.of(
                 singleStream("shardId-000000000000", ExtendedSequenceNumber.TRIM_HORIZON),
                 singleStream("shardId-000000000001", ExtendedSequenceNumber.LATEST),
                 singleStream("shardId-000000000002", ExtendedSequenceNumber.AT_TIMESTAMP)),
-                Set.of("shardId-000000000000", "shardId-000000000001", "shardId-000000000002"));
+                Optional.of("s"), Map.of("s", new StreamShards(CREATED_MILLIS,
+                        Set.of("shardId-000000000000", "shardId-000000000001", "shardId-000000000002"))),
+                Optional.of(startAt));
 
         assertThat(plan.entries()).extracting(KclImportPlan.Entry::action).containsOnly(Action.START_POSITION);
-        assertThat(plan.offsets()).isEmpty();
-        assertThat(plan.entries().get(2).note()).contains("AT_TIMESTAMP", "startAtTime");
+        assertThat(plan.offsets().values()).containsExactly(
+                KinesisOffsets.start(StartPosition.trimHorizon(), CREATED_MILLIS),
+                KinesisOffsets.start(StartPosition.latest(), CREATED_MILLIS),
+                KinesisOffsets.start(StartPosition.atTimestamp(startAt), CREATED_MILLIS));
+        assertThat(plan.offsets().values()).map(KinesisOffsets::startPosition).map(Optional::orElseThrow).containsExactly(
+                StartPosition.trimHorizon(), StartPosition.latest(), StartPosition.atTimestamp(startAt));
+        assertThat(plan.entries().get(2).note()).contains("AT_TIMESTAMP", startAt.toString(), "startAtTime");
+    }
+
+    @Test
+    void anAtTimestampSentinelWithoutStartAtTimeIsRefusedWithTheFix() {
+        List<KclLease> leases = List.of(singleStream("shardId-000000000000", new ExtendedSequenceNumber(SEQ, 0L)),
+                singleStream("shardId-000000000002", ExtendedSequenceNumber.AT_TIMESTAMP));
+
+        assertThatThrownBy(() -> plan(leases, Set.of("shardId-000000000000", "shardId-000000000002")))
+                .isInstanceOf(KclImportException.class)
+                .hasMessageContaining("lease 'shardId-000000000002' has the checkpoint AT_TIMESTAMP")
+                .hasMessageContaining("Set startAtTime to the Pulsar IO source's startAtTime")
+                .hasMessageContaining("--set startAtTime=")
+                .hasMessageContaining("nothing was written");
+    }
+
+    @Test
+    void aChildShardNotStartedYetStartsAtItsBeginningWhateverTheSentinel() {
+        KclLease child = KclLeaseTable.parse("t", new DynamoDBLeaseSerializer().toDynamoRecord(
+                lease("shardId-000000000003", ExtendedSequenceNumber.AT_TIMESTAMP, Set.of("shardId-000000000000"))));
+
+        KclImportPlan plan = plan(List.of(child), Set.of("shardId-000000000003"));
+
+        assertThat(plan.entries()).singleElement().satisfies(e -> {
+            assertThat(e.offset()).isEqualTo(KinesisOffsets.start(StartPosition.trimHorizon(), CREATED_MILLIS));
+            assertThat(e.note()).contains("once its parents are finished");
+        });
     }
 
     @Test
@@ -83,7 +119,8 @@ class KclImportPlanTest {
                 new ExtendedSequenceNumber(SEQ, 0L));
 
         KclImportPlan plan = KclImportPlan.of(List.of(current, earlier, notRead), Optional.empty(),
-                Map.of("orders", new StreamShards(CREATED_MILLIS, Set.of("shardId-000000000000", "shardId-000000000001"))));
+                Map.of("orders", new StreamShards(CREATED_MILLIS, Set.of("shardId-000000000000", "shardId-000000000001"))),
+                Optional.empty());
 
         assertThat(current.stream()).contains("orders");
         assertThat(plan.entries()).extracting(KclImportPlan.Entry::action)
@@ -96,7 +133,8 @@ class KclImportPlanTest {
     @Test
     void singleStreamLeasesNeedAConnectorThatReadsOneStream() {
         assertThatThrownBy(() -> KclImportPlan.of(
-                List.of(singleStream("shardId-000000000000", ExtendedSequenceNumber.TRIM_HORIZON)), Optional.empty(), Map.of()))
+                List.of(singleStream("shardId-000000000000", ExtendedSequenceNumber.TRIM_HORIZON)), Optional.empty(), Map.of(),
+                Optional.empty()))
                 .isInstanceOf(KclImportException.class)
                 .hasMessageContaining("exactly one stream");
     }
@@ -119,7 +157,8 @@ class KclImportPlanTest {
     }
 
     private static KclImportPlan plan(List<KclLease> leases, Set<String> shards) {
-        return KclImportPlan.of(leases, Optional.of("s"), Map.of("s", new StreamShards(CREATED_MILLIS, shards)));
+        return KclImportPlan.of(leases, Optional.of("s"), Map.of("s", new StreamShards(CREATED_MILLIS, shards)),
+                Optional.empty());
     }
 
     private static KclLease singleStream(String shardId, ExtendedSequenceNumber checkpoint) {
@@ -139,12 +178,16 @@ class KclImportPlanTest {
     }
 
     static Lease lease(String shardId, ExtendedSequenceNumber checkpoint) {
+        return lease(shardId, checkpoint, Set.of());
+    }
+
+    static Lease lease(String shardId, ExtendedSequenceNumber checkpoint, Set<String> parents) {
         Lease lease = new Lease();
         lease.leaseKey(shardId);
         lease.checkpoint(checkpoint);
         lease.leaseCounter(1L);
         lease.ownerSwitchesSinceCheckpoint(0L);
-        lease.parentShardIds(List.of());
+        lease.parentShardIds(parents);
         return lease;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.kinesis.kcl.KclImportPlan.Action;
 import dev.tributary.kinesis.kcl.KclImportPlan.StreamShards;
+import dev.tributary.kinesis.proxy.StartPosition;
 import dev.tributary.kinesis.reader.KinesisOffsets;
 import dev.tributary.testing.services.Dynalite;
 import dev.tributary.testing.services.TestServices;
@@ -69,7 +70,7 @@ class KclLeaseTableIT {
         List<KclLease> leases = new KclLeaseTable(dynamo).read(table);
         KclImportPlan plan = KclImportPlan.of(leases, Optional.of("orders"), Map.of("orders", new StreamShards(CREATED_MILLIS,
                 Set.of("shardId-000000000000", "shardId-000000000001", "shardId-000000000002", "shardId-000000000003",
-                        "shardId-000000000004"))));
+                        "shardId-000000000004"))), Optional.empty());
 
         assertThat(leases).hasSize(6);
         assertThat(leases).filteredOn(l -> l.shardId().equals("shardId-000000000003")).singleElement()
@@ -83,7 +84,9 @@ class KclLeaseTableIT {
         assertThat(byShard.get("shardId-000000000003").note()).contains("once its parents are finished");
         assertThat(byShard.get("shardId-000000000004").action()).isEqualTo(Action.START_POSITION);
         assertThat(byShard.get("shardId-000000000099").action()).isEqualTo(Action.SKIPPED_UNKNOWN_SHARD);
-        assertThat(plan.offsets()).hasSize(3);
+        assertThat(byShard.get("shardId-000000000004").offset())
+                .isEqualTo(KinesisOffsets.start(StartPosition.latest(), CREATED_MILLIS));
+        assertThat(plan.offsets()).hasSize(5);
     }
 
     @Test

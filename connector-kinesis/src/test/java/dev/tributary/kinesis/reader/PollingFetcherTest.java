@@ -68,6 +68,30 @@ class PollingFetcherTest {
     }
 
     @Test
+    void aStartOffsetChoosesWhereItsShardStartsWhateverTheInitialPosition() throws Exception {
+        kinesis.shard("shard-0").shard("shard-1");
+        List<KinesisRecord> written = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            written.add(kinesis.put("shard-0", "k", bytes("v" + i)));
+            kinesis.put("shard-1", "k", bytes("old" + i));
+        }
+        StartPosition atFifth = StartPosition.atTimestamp(written.get(5).arrival());
+        // As an imported KCL lease would: an AT_TIMESTAMP start on one shard, LATEST on the other; TRIM_HORIZON otherwise.
+        start(settings(1000), Map.of(
+                KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.start(atFifth, KinesisOffsets.UNKNOWN_CREATION),
+                KinesisOffsets.partition(STREAM, "shard-1"), KinesisOffsets.start(StartPosition.latest(), 7L)),
+                assign("shard-0"), assign("shard-1", 7L));
+        await().atMost(Duration.ofSeconds(30)).until(() -> kinesis.iteratorRequests.size() >= 2);
+        kinesis.put("shard-1", "k", bytes("new"));
+
+        List<SourceRecord> records = collect(6);
+
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("v5", "v6", "v7", "v8", "v9", "new");
+        assertThat(kinesis.iteratorRequests).contains(atFifth, StartPosition.latest());
+    }
+
+    @Test
     void throttlingAndServerErrorsAreRetriedWithoutLossOrRepeats() throws Exception {
         kinesis.shard("shard-0");
         for (int i = 0; i < 30; i++) {
