@@ -11,6 +11,8 @@ import dev.tributary.offsets.FileOffsetStore;
 import dev.tributary.offsets.OffsetCodec;
 import dev.tributary.runtime.TributaryRuntime;
 import dev.tributary.runtime.config.ConnectorConfig;
+import dev.tributary.testing.services.DeliveryAccounting;
+import dev.tributary.testing.services.DeliveryAccounting.Delivered;
 import dev.tributary.testing.services.Dynalite;
 import dev.tributary.testing.services.KinesisMock;
 import dev.tributary.testing.services.PulsarStandalone;
@@ -29,7 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pulsar.client.api.Message;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
@@ -49,7 +52,9 @@ import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
  * The switch from Pulsar IO end to end, as issue 16 asks: a 4-shard stream of 10,000 records, KCL
  * checkpoints (written by the KCL's own lease code) in the middle of each shard, one of them inside a
  * KPL aggregate, one shard split after its checkpoint; after the import Tributary delivers exactly the
- * records after each checkpoint, parents before children, and none before.
+ * records after each checkpoint, parents before children, and none before. Once through the import
+ * (what {@code offsets import-kcl} does), once through the connector's own {@code kclLeaseTable},
+ * which must not read the table again once the connector has offsets.
  */
 @ExtendWith(TestServices.class)
 class KclMigrationIT {
@@ -61,9 +66,18 @@ class KclMigrationIT {
     @TempDir
     Path dir;
 
-    @Test
-    void afterTheImportExactlyTheRecordsAfterEachCheckpointAreDelivered(PulsarStandalone pulsar, KinesisMock kinesis,
-            Dynalite dynalite) throws Exception {
+    /** How the checkpoints get to the connector. */
+    enum Import {
+        /** The import's plan written into the offset store before the connector starts, as the command does. */
+        COMMAND,
+        /** {@code kclLeaseTable} in the connector's config. */
+        CONNECTOR_OPTION
+    }
+
+    @ParameterizedTest
+    @EnumSource(Import.class)
+    void afterTheImportExactlyTheRecordsAfterEachCheckpointAreDelivered(Import how, PulsarStandalone pulsar,
+            KinesisMock kinesis, Dynalite dynalite) throws Exception {
         String stream = "kcl-migrate-" + System.nanoTime();
         String app = "pulsar-io-" + System.nanoTime();
         kinesis.createStream(stream, SHARDS);
@@ -128,53 +142,53 @@ class KclMigrationIT {
         });
         assertThat(childValues).as("records reached the split shard's children").isNotEmpty();
 
-        // Expected: everything after each checkpoint.
+        // Expected: everything after each checkpoint, in its shard's order; whatever else arrives is unexpected.
+        DeliveryAccounting accounting = new DeliveryAccounting();
         Map<String, List<String>> expectedByShard = new LinkedHashMap<>();
         checkpoints.forEach((shard, checkpoint) -> {
             List<Put> puts = byShard.get(shard);
-            expectedByShard.put(shard, puts.subList(puts.indexOf(checkpoint) + 1, puts.size()).stream()
-                    .map(Put::value).toList());
+            List<String> after = puts.subList(puts.indexOf(checkpoint) + 1, puts.size()).stream().map(Put::value).toList();
+            expectedByShard.put(shard, after);
+            after.forEach(v -> accounting.written(v, shard));
         });
-        List<String> expectedAll = new ArrayList<>();
-        expectedByShard.values().forEach(expectedAll::addAll);
-        afterSplit.values().forEach(puts -> puts.forEach(p -> expectedAll.add(p.value())));
+        afterSplit.forEach((shard, puts) -> puts.forEach(p -> accounting.written(p.value(), shard)));
 
-        // The import, from the connector's config, into the worker's file offset store.
         String topic = KinesisItSupport.topic("kcl-migrate");
         Map<String, String> config = new LinkedHashMap<>(KinesisItSupport.connector("migrated", kinesis, stream, topic));
         config.put("applicationName", app);
         config.put("dynamoEndpoint", dynalite.endpoint().toString());
         // Nothing may come from a start position: every shard without an imported offset is a child.
         config.put("initialPositionInStream", "LATEST");
-        Map<String, String> own = new LinkedHashMap<>(config);
-        own.keySet().removeAll(ConnectorConfig.RUNTIME_KEYS);
-        KclImportPlan plan;
-        try (KinesisClientFactory factory = new KinesisClientFactory(KinesisSourceConfig.from(own))) {
-            plan = KclImport.plan(factory, Optional.empty());
-        }
-        assertThat(plan.offsets()).hasSize(SHARDS);
         Path data = dir.resolve("data");
-        try (FileOffsetStore store = new FileOffsetStore(data.resolve("offsets.json"), new OffsetCodec())) {
-            store.write("migrated", plan.offsets());
+        if (how == Import.COMMAND) {
+            Map<String, String> own = new LinkedHashMap<>(config);
+            own.keySet().removeAll(ConnectorConfig.RUNTIME_KEYS);
+            KclImportPlan plan;
+            try (KinesisClientFactory factory = new KinesisClientFactory(KinesisSourceConfig.from(own))) {
+                plan = KclImport.plan(factory, Optional.empty());
+            }
+            assertThat(plan.offsets()).hasSize(SHARDS);
+            try (FileOffsetStore store = new FileOffsetStore(data.resolve("offsets.json"), new OffsetCodec())) {
+                store.write("migrated", plan.offsets());
+            }
+        } else {
+            config.put("kclLeaseTable", app);
         }
 
-        List<String> delivered = new ArrayList<>();
+        List<Message<byte[]>> messages;
         try (TributaryRuntime runtime = KinesisItSupport.runtime(pulsar.serviceUrl(), data);
              PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
             runtime.worker().startConnector(config);
-            reader.readUntil(m -> m.size() >= expectedAll.size(), Duration.ofSeconds(180));
+            reader.readUntil(m -> m.size() >= accounting.writtenCount(), Duration.ofSeconds(180));
             // Anything delivered beyond the expected records (a replay) would arrive now.
             reader.readUntil(m -> false, Duration.ofSeconds(2));
-            for (Message<byte[]> m : reader.messages()) {
-                delivered.add(new String(m.getValue(), StandardCharsets.UTF_8));
-            }
+            messages = List.copyOf(reader.messages());
         }
+        DeliveryAccounting.Report report = accounting.check(messages, KclMigrationIT::delivered);
+        assertThat(report.exact()).as("exactly the records after each KCL checkpoint, in shard order: %s", report).isTrue();
+        assertThat(report.duplicates()).as("nothing before a checkpoint or twice: %s", report).isZero();
 
-        assertThat(delivered).as("exactly the records after each KCL checkpoint, each once")
-                .containsExactlyInAnyOrderElementsOf(expectedAll);
-        expectedByShard.forEach((shard, expected) -> assertThat(delivered)
-                .as("shard %s in its order, from the record after its checkpoint", shard)
-                .filteredOn(new LinkedHashSet<>(expected)::contains).containsExactlyElementsOf(expected));
+        List<String> delivered = messages.stream().map(m -> new String(m.getValue(), StandardCharsets.UTF_8)).toList();
         assertThat(delivered).as("the aggregate resumes at user record 4")
                 .filteredOn(v -> v.startsWith("agg-")).containsExactly("agg-u4", "agg-u5", "agg-u6", "agg-u7");
         List<String> parentExpected = expectedByShard.get(parent.shardId());
@@ -182,6 +196,32 @@ class KclMigrationIT {
         for (String child : childValues) {
             assertThat(delivered.indexOf(child)).as("child record %s after the parent's last", child).isGreaterThan(lastParent);
         }
+
+        if (how == Import.CONNECTOR_OPTION) {
+            // The connector has offsets now: without its lease table it starts, and resumes from its own offsets.
+            try (DynamoDbAsyncClient dynamo = dynalite.newAsyncClient()) {
+                dynamo.deleteTable(b -> b.tableName(app)).join();
+            }
+            put(kinesis, stream, "restart-", 20, afterSplit);
+            DeliveryAccounting again = new DeliveryAccounting();
+            afterSplit.forEach((shard, puts) -> puts.stream().filter(p -> p.value().startsWith("restart-"))
+                    .forEach(p -> again.written(p.value(), shard)));
+            try (TributaryRuntime runtime = KinesisItSupport.runtime(pulsar.serviceUrl(), data);
+                 PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
+                runtime.worker().startConnector(config);
+                reader.readUntil(m -> m.size() >= messages.size() + again.writtenCount(), Duration.ofSeconds(120));
+                reader.readUntil(m -> false, Duration.ofSeconds(2));
+                List<Message<byte[]>> all = List.copyOf(reader.messages());
+                DeliveryAccounting.Report restart = again.check(all.subList(messages.size(), all.size()),
+                        KclMigrationIT::delivered);
+                assertThat(restart.exact()).as("after the restart, the new records only: %s", restart).isTrue();
+                assertThat(restart.duplicates()).as("%s", restart).isZero();
+            }
+        }
+    }
+
+    private static Delivered delivered(Message<byte[]> m) {
+        return new Delivered(new String(m.getValue(), StandardCharsets.UTF_8), m.getProperty("kinesis.shard.id"));
     }
 
     /** A record put: where it is in its shard, and its value. */
