@@ -203,7 +203,10 @@ class KinesisSourceConfigTest {
                 Arguments.of("backoffTime", "-1", "is not a duration"),
                 Arguments.of("numRetries", "three", "whole number"),
                 Arguments.of("numRetries", "-1", "at least 0"),
-                Arguments.of("receiveQueueSize", "0", "at least 1"));
+                Arguments.of("receiveQueueSize", "0", "at least 1"),
+                Arguments.of("kclLeaseTable", "arn:aws:dynamodb:us-east-1:123456789012:table/app",
+                        "must be a DynamoDB table name of 3 to 255 letters, digits, '_', '.' or '-'"),
+                Arguments.of("kclLeaseTable", "ab", "a DynamoDB table name of 3 to 255"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -682,6 +685,16 @@ class KinesisSourceConfigTest {
                 .singleElement().asString().startsWith("dynamoEndpoint: ");
         assertThat(KinesisSourceConfig.from(with(minimal(), "dynamoEndpoint", "http://127.0.0.1:8000")).dynamoEndpoint())
                 .contains(java.net.URI.create("http://127.0.0.1:8000"));
+    }
+
+    @Test
+    void kclLeaseTableIsATableNameThatReachesNoHostItself() {
+        assertThat(KinesisSourceConfig.from(minimal()).kclLeaseTable()).isEmpty();
+        assertThat(KinesisSourceConfig.from(with(minimal(), "kclLeaseTable", "pulsar-io_orders.v1")).kclLeaseTable())
+                .contains("pulsar-io_orders.v1");
+        // The host it is read from is dynamoEndpoint's, which the destination policy checks.
+        assertThat(KinesisSourceConfig.SCHEMA.field("kclLeaseTable").orElseThrow().reach())
+                .isEqualTo(dev.tributary.api.config.ConfigField.Reach.NONE);
     }
 
     @Test
