@@ -17,7 +17,7 @@ import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.rest.RestApi;
 import dev.tributary.runtime.worker.FileConnectorConfigStore;
-import dev.tributary.runtime.worker.Worker;
+import dev.tributary.runtime.worker.StandaloneHerder;
 import dev.tributary.runtime.worker.WorkerConfig;
 import dev.tributary.runtime.worker.WorkerServices;
 import java.net.URI;
@@ -40,14 +40,14 @@ import org.slf4j.LoggerFactory;
 public final class TributaryRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TributaryRuntime.class);
 
-    private final Worker worker;
+    private final StandaloneHerder worker;
     private final WorkerHttpServer http;
     private final OffsetStore offsetStore;
     private final PulsarClient pulsar;
     private final PluginRegistry plugins;
     private boolean closed;
 
-    private TributaryRuntime(Worker worker, WorkerHttpServer http, OffsetStore offsetStore, PulsarClient pulsar,
+    private TributaryRuntime(StandaloneHerder worker, WorkerHttpServer http, OffsetStore offsetStore, PulsarClient pulsar,
             PluginRegistry plugins) {
         this.worker = worker;
         this.http = http;
@@ -108,9 +108,9 @@ public final class TributaryRuntime implements AutoCloseable {
             throw e instanceof IllegalArgumentException ? new ConfigException(e.getMessage()) : e;
         }
         String workerId = http.baseUri().getHost() + ":" + http.port();
-        Worker worker;
+        StandaloneHerder worker;
         try {
-            worker = new Worker(new WorkerServices(config, plugins, store, pulsar, metrics,
+            worker = new StandaloneHerder(new WorkerServices(config, plugins, store, pulsar, metrics,
                     injector.getInstance(Clock.class), workerId),
                     new FileConnectorConfigStore(config.dataDir().resolve(FileConnectorConfigStore.FILE_NAME)));
         } catch (RuntimeException e) {
@@ -169,7 +169,7 @@ public final class TributaryRuntime implements AutoCloseable {
         return e;
     }
 
-    public Worker worker() {
+    public StandaloneHerder worker() {
         return worker;
     }
 

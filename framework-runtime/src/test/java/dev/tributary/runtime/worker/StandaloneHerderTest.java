@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The worker's lifecycle, persistence and secret handling, with the {@code vault} test connector,
  * whose tasks send nothing, so no Pulsar broker is needed (the client never connects).
  */
-class WorkerTest {
+class StandaloneHerderTest {
     private static final String TOKEN = "tok-very-secret-1";
 
     @TempDir
@@ -47,7 +47,7 @@ class WorkerTest {
     @TempDir
     Path dataDir;
     private OffsetStore offsets;
-    private Worker worker;
+    private StandaloneHerder worker;
 
     @BeforeAll
     static void buildPlugins() throws Exception {
@@ -73,25 +73,25 @@ class WorkerTest {
         worker.close();
     }
 
-    private Worker newWorker() {
+    private StandaloneHerder newWorker() {
         return newWorker(Set.of());
     }
 
-    private Worker newWorker(Set<String> givenAtStart) {
+    private StandaloneHerder newWorker(Set<String> givenAtStart) {
         return newWorker(givenAtStart, Duration.ofSeconds(62));
     }
 
-    private Worker newWorker(Set<String> givenAtStart, Duration changeTimeout) {
+    private StandaloneHerder newWorker(Set<String> givenAtStart, Duration changeTimeout) {
         WorkerConfig config = WorkerConfig.fromMap(Map.of("data.dir", dataDir.toString(), "offset.store", "memory",
                 "task.shutdown.timeout.ms", "2000"));
-        Worker created = new Worker(new WorkerServices(config, registry, offsets, pulsar, new MetricsRegistry(),
+        StandaloneHerder created = new StandaloneHerder(new WorkerServices(config, registry, offsets, pulsar, new MetricsRegistry(),
                 Clock.systemUTC(), "test:1"), new FileConnectorConfigStore(dataDir.resolve(FileConnectorConfigStore.FILE_NAME)),
                 changeTimeout);
         created.restore(givenAtStart);
         return created;
     }
 
-    private Worker restartWorker() {
+    private StandaloneHerder restartWorker() {
         worker.close();
         worker = newWorker();
         return worker;

@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * trace that leaves the worker through {@link Herder} is masked with the connector's
  * {@link SecretMasking}. Log lines name keys, never values.
  */
-public final class Worker implements Herder, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+public final class StandaloneHerder implements Herder, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneHerder.class);
     /** How long a change waits for the starts it began before it answers; they go on after. */
     static final Duration START_WAIT = Duration.ofSeconds(5);
 
@@ -88,7 +88,7 @@ public final class Worker implements Herder, AutoCloseable {
     }
 
     /** A worker that keeps its connectors in memory only, for tests and embedding. */
-    public Worker(WorkerServices services) {
+    public StandaloneHerder(WorkerServices services) {
         this(services, ConnectorConfigStore.inMemory());
     }
 
@@ -96,7 +96,7 @@ public final class Worker implements Herder, AutoCloseable {
      * @param services what the connectors share
      * @param store where connector configs and target states are kept; the worker closes it
      */
-    public Worker(WorkerServices services, ConnectorConfigStore store) {
+    public StandaloneHerder(WorkerServices services, ConnectorConfigStore store) {
         this(services, store, services.config().shutdownTimeout().plus(Duration.ofSeconds(60)));
     }
 
@@ -104,7 +104,7 @@ public final class Worker implements Herder, AutoCloseable {
      * @param changeTimeout how long a change may wait for the lifecycle thread before it is
      *     withdrawn and answered with {@link WorkerTimeoutException}
      */
-    Worker(WorkerServices services, ConnectorConfigStore store, Duration changeTimeout) {
+    StandaloneHerder(WorkerServices services, ConnectorConfigStore store, Duration changeTimeout) {
         this.changeTimeout = requireNonNull(changeTimeout, "changeTimeout is null");
         this.services = requireNonNull(services, "services is null");
         this.store = requireNonNull(store, "store is null");
@@ -738,6 +738,6 @@ public final class Worker implements Herder, AutoCloseable {
 
     @Override
     public String toString() {
-        return "Worker[" + services.workerId() + ", connectors=" + connectorNames() + "]";
+        return "StandaloneHerder[" + services.workerId() + ", connectors=" + connectorNames() + "]";
     }
 }
