@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.config.ConfigSchema;
-import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.runtime.config.ConnectorConfig;
@@ -22,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,16 +30,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A standalone worker: runs connectors and their tasks on a bounded pool of
- * {@code worker.threads} threads, commits their acknowledged offsets every
- * {@code offset.flush.interval.ms} and when they stop, and keeps every connector's config and
- * target state in a {@link ConnectorConfigStore}, so that {@link #restore} brings them back after a
- * restart.
+ * The standalone herder: keeps every connector's config and target state in a
+ * {@link ConnectorConfigStore}, so that {@link #restore} brings them back after a restart, and
+ * runs every connector and all its tasks in this process through its {@link Worker}, which runs
+ * them on a bounded pool of {@code worker.threads} threads and commits their acknowledged offsets
+ * every {@code offset.flush.interval.ms} and when they stop.
  *
  * <p>Connector lifecycle changes run one at a time on a single lifecycle thread, so changes to one
  * connector apply in the order they came; the public methods may be called from any thread and
  * wait for the change to finish. The slow part of a start, the plugin's {@code start} and
- * {@code taskConfigs}, runs on the connector's own thread (see {@link ConnectorRunner}), so a
+ * {@code taskConfigs}, runs on the connector's own thread (see {@link Worker#startConnector}), so a
  * plugin stuck in its start delays no other connector's change: a change waits for it at most
  * {@link #START_WAIT} before it answers with the connector still UNASSIGNED, and a stop waits for
  * it at most half a second, then abandons that plugin instance. A change that waited longer than the
@@ -60,23 +58,22 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
     private final WorkerServices services;
     private final ConnectorConfigStore store;
     private final ConnectorValidator validator;
-    private final ExecutorService taskPool;
+    private final Worker worker;
     private final ExecutorService connectorThread;
-    private final ScheduledExecutorService committer;
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
     private final Map<String, Optional<ConfigSchema>> schemas = new ConcurrentHashMap<>();
     private final Duration changeTimeout;
-    // The runners the change under way started, for its caller to wait for. Connector thread only.
-    private List<ConnectorRunner> startedByChange;
+    // The connectors the change under way started, for its caller to wait for. Connector thread only.
+    private List<String> startedByChange;
     private volatile boolean closed;
     private volatile boolean ready;
 
-    /** One connector the worker knows: its config and target state, and its runner while it runs. */
+    /** One connector the herder knows: its config and target state; the worker runs it while it runs. */
     private static final class Entry {
         final String name;
         volatile StoredConnector stored;
-        // Null while STOPPED, or when the connector could not be created (see startFailure).
-        volatile ConnectorRunner runner;
+        // False while STOPPED, or when the connector could not be created (see startFailure).
+        volatile boolean running;
         volatile String startFailure;
         // Restored from the store and not yet named by startConnector; see there. Connector thread only.
         boolean awaitingClaim;
@@ -87,34 +84,46 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
         }
     }
 
-    /** A worker that keeps its connectors in memory only, for tests and embedding. */
+    /** A herder that keeps its connectors in memory only, with a worker of its own; for tests and embedding. */
     public StandaloneHerder(WorkerServices services) {
         this(services, ConnectorConfigStore.inMemory());
     }
 
     /**
+     * A herder with a worker of its own.
+     *
      * @param services what the connectors share
-     * @param store where connector configs and target states are kept; the worker closes it
+     * @param store where connector configs and target states are kept; the herder closes it
      */
     public StandaloneHerder(WorkerServices services, ConnectorConfigStore store) {
-        this(services, store, services.config().shutdownTimeout().plus(Duration.ofSeconds(60)));
+        this(new Worker(services), services, store);
+    }
+
+    /**
+     * @param worker runs every connector and all its tasks; the herder closes it after stopping them
+     * @param services what the connectors share; the same as the worker's
+     * @param store where connector configs and target states are kept; the herder closes it
+     */
+    public StandaloneHerder(Worker worker, WorkerServices services, ConnectorConfigStore store) {
+        this(worker, services, store, services.config().shutdownTimeout().plus(Duration.ofSeconds(60)));
+    }
+
+    /** As {@link #StandaloneHerder(WorkerServices, ConnectorConfigStore)}, with a change timeout: see below. */
+    StandaloneHerder(WorkerServices services, ConnectorConfigStore store, Duration changeTimeout) {
+        this(new Worker(services), services, store, changeTimeout);
     }
 
     /**
      * @param changeTimeout how long a change may wait for the lifecycle thread before it is
      *     withdrawn and answered with {@link WorkerTimeoutException}
      */
-    StandaloneHerder(WorkerServices services, ConnectorConfigStore store, Duration changeTimeout) {
+    StandaloneHerder(Worker worker, WorkerServices services, ConnectorConfigStore store, Duration changeTimeout) {
+        this.worker = requireNonNull(worker, "worker is null");
         this.changeTimeout = requireNonNull(changeTimeout, "changeTimeout is null");
         this.services = requireNonNull(services, "services is null");
         this.store = requireNonNull(store, "store is null");
         this.validator = new ConnectorValidator(services.plugins());
-        this.taskPool = Executors.newFixedThreadPool(services.config().workerThreads(), named("task-pool"));
         this.connectorThread = Executors.newSingleThreadExecutor(named("connector-lifecycle"));
-        this.committer = Executors.newSingleThreadScheduledExecutor(named("offset-committer"));
-        // Each connector commits on its own interval; the tick only checks which are due.
-        long tick = Math.min(100, services.config().offsetFlushInterval().toMillis());
-        committer.scheduleWithFixedDelay(this::commitDue, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     public ConnectorValidator validator() {
@@ -180,7 +189,7 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
                 if (!existing.stored.config().equals(flatConfig) || existing.startFailure != null) {
                     LOG.info("connector {} from the store takes the config given at start", config.name());
                     replace(existing, new StoredConnector(flatConfig, existing.stored.targetState()));
-                } else if (existing.runner == null) {
+                } else if (!existing.running) {
                     // Held back by restore(givenAtStart); a STOPPED one stays stopped.
                     startIfWanted(existing);
                 }
@@ -318,10 +327,9 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
                 stopRunner(entry);
                 startIfWanted(entry);
             } else {
-                ConnectorRunner runner = entry.runner;
                 for (int id : taskIds) {
-                    if (runner != null) {
-                        runner.restartTask(id);
+                    if (entry.running) {
+                        worker.restartTask(name, id);
                     }
                 }
             }
@@ -338,8 +346,7 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
     public void restartTask(String name, int task) {
         onConnectorThread(() -> {
             Entry entry = require(name);
-            ConnectorRunner runner = entry.runner;
-            if (runner == null || !runner.restartTask(task)) {
+            if (!entry.running || !worker.restartTask(name, task)) {
                 throw new UnknownConnectorException("Task " + CallerText.shown(name) + "-" + task + " not found");
             }
             return null;
@@ -364,8 +371,8 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
     @Override
     public Map<SourcePartition, SourceOffset> connectorOffsets(String name) {
         Entry entry = require(name);
-        ConnectorRunner runner = entry.runner;
-        return runner != null ? runner.offsets().allOffsets() : services.offsetStore().readAll(name);
+        Optional<Map<SourcePartition, SourceOffset>> running = entry.running ? worker.offsets(name) : Optional.empty();
+        return running.orElseGet(() -> services.offsetStore().readAll(name));
     }
 
     @Override
@@ -428,21 +435,21 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
                 store.put(name, entry.stored.withTargetState(target));
             }
             entry.stored = entry.stored.withTargetState(target);
-            ConnectorRunner runner = entry.runner;
+            boolean running = entry.running;
             switch (target) {
                 case STOPPED -> stopRunner(entry);
                 case PAUSED -> {
-                    if (runner == null) {
+                    if (!running) {
                         startIfWanted(entry);
                     } else {
-                        runner.pause();
+                        worker.pause(name);
                     }
                 }
                 case STARTED -> {
-                    if (runner == null) {
+                    if (!running) {
                         startIfWanted(entry);
                     } else {
-                        runner.resume();
+                        worker.resume(name);
                     }
                 }
             }
@@ -478,11 +485,9 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
         if (entry.stored.targetState() == TargetState.STOPPED) {
             return;
         }
-        ConnectorRunner runner;
         try {
             ConnectorConfig config = validator.parse(entry.stored.config());
-            SourceConnector plugin = services.plugins().newConnector(config.connectorClass());
-            runner = new ConnectorRunner(config, plugin, services, taskPool);
+            worker.startConnector(config, entry.stored.targetState(), new RunTasksHere(config));
         } catch (ConfigException e) {
             // A stored config that no longer fits (its plugin removed, say) stays, FAILED, to be fixed.
             entry.startFailure = masking(entry.stored.config()).redact(String.join("; ", e.problems()));
@@ -494,27 +499,43 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
             LOG.error("connector {} cannot start: {}", entry.name, entry.startFailure);
             return;
         }
-        if (entry.stored.targetState() == TargetState.PAUSED) {
-            runner.pause();
-        }
-        entry.runner = runner;
-        runner.start();
+        entry.running = true;
         if (startedByChange != null) {
-            startedByChange.add(runner);
+            startedByChange.add(entry.name);
         }
     }
 
-    /** Connector thread only: stops the runner, committing its offsets. */
+    /** Runs every task a connector asks for on this process's worker, as a standalone worker always did. */
+    private final class RunTasksHere implements TaskConfigListener {
+        private final ConnectorConfig config;
+
+        RunTasksHere(ConnectorConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public void onTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
+            worker.replaceTasks(config, taskConfigs);
+        }
+
+        @Override
+        public void onFailure(String connector, String trace) {
+            // A FAILED connector runs no task; their offsets go out with the next commit.
+            worker.stopTasks(connector);
+        }
+    }
+
+    /** Connector thread only: stops the connector and its tasks, committing their offsets. */
     private void stopRunner(Entry entry) {
-        ConnectorRunner runner = entry.runner;
-        entry.runner = null;
-        if (runner != null) {
-            runner.stop(services.config().shutdownTimeout());
+        boolean running = entry.running;
+        entry.running = false;
+        if (running) {
+            worker.stopConnectorAndTasks(entry.name);
         }
     }
 
     private void requireStopped(Entry entry) {
-        if (entry.stored.targetState() != TargetState.STOPPED || entry.runner != null) {
+        if (entry.stored.targetState() != TargetState.STOPPED || entry.running) {
             throw new ConnectorStateException("Connectors must be in the STOPPED state before their offsets can be"
                     + " modified. This can be done for the specified connector by issuing a 'PUT' request to the"
                     + " '/connectors/" + entry.name + "/stop' endpoint");
@@ -522,15 +543,15 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
     }
 
     private ConnectorStatus statusOf(Entry entry) {
-        ConnectorRunner runner = entry.runner;
+        Optional<ConnectorStatus> running = entry.running ? worker.connectorStatus(entry.name) : Optional.empty();
         SecretMasking masking = masking(entry.stored.config());
-        if (runner == null) {
+        if (running.isEmpty()) {
             String failure = entry.startFailure;
             State state = failure != null ? State.FAILED
                     : entry.stored.targetState() == TargetState.STOPPED ? State.STOPPED : State.UNASSIGNED;
             return new ConnectorStatus(entry.name, state, failure, services.workerId(), List.of());
         }
-        ConnectorStatus status = runner.status();
+        ConnectorStatus status = running.get();
         List<TaskStatus> tasks = status.tasks().stream()
                 .map(t -> new TaskStatus(t.id(), t.state(), masking.redact(t.trace()), t.workerId())).toList();
         return new ConnectorStatus(status.name(), status.state(), masking.redact(status.trace()), status.workerId(), tasks);
@@ -539,13 +560,10 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
     private ConnectorInfo infoOf(Entry entry) {
         Map<String, String> config = entry.stored.config();
         SecretMasking masking = masking(config);
-        ConnectorRunner runner = entry.runner;
         List<ConnectorInfo.TaskInfo> tasks = new ArrayList<>();
-        if (runner != null) {
-            List<Map<String, String>> taskConfigs = runner.taskConfigs();
-            for (int id = 0; id < taskConfigs.size(); id++) {
-                tasks.add(new ConnectorInfo.TaskInfo(id, masking.maskDerived(taskConfigs.get(id))));
-            }
+        if (entry.running) {
+            worker.taskConfigs(entry.name).forEach((id, taskConfig) ->
+                    tasks.add(new ConnectorInfo.TaskInfo(id, masking.maskDerived(taskConfig))));
         }
         return new ConnectorInfo(entry.name, masking.mask(config), tasks);
     }
@@ -569,33 +587,9 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
         });
     }
 
-    private void commitDue() {
-        for (Entry entry : connectors.values()) {
-            ConnectorRunner runner = entry.runner;
-            if (runner == null) {
-                continue;
-            }
-            try {
-                runner.commitIfDue();
-            } catch (RuntimeException e) {
-                LOG.error("offset commit of {} threw unexpectedly: {}", runner.name(), ErrorSummary.of(e));
-            }
-        }
-    }
-
     /** Commits every connector's acknowledged offsets now. */
     public void commitAll() {
-        for (Entry entry : connectors.values()) {
-            ConnectorRunner runner = entry.runner;
-            if (runner == null) {
-                continue;
-            }
-            try {
-                runner.commitOffsets();
-            } catch (RuntimeException e) {
-                LOG.error("offset commit of {} threw unexpectedly: {}", runner.name(), ErrorSummary.of(e));
-            }
-        }
+        worker.commitAll();
     }
 
     /**
@@ -612,26 +606,16 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
         LOG.info("stopping {} connector(s)", connectors.size());
         try {
             onConnectorThread(() -> {
-                List<ConnectorRunner> runners = new ArrayList<>();
-                for (Entry entry : connectors.values()) {
-                    ConnectorRunner runner = entry.runner;
-                    entry.runner = null;
-                    if (runner != null) {
-                        runners.add(runner);
-                    }
-                }
+                connectors.values().forEach(entry -> entry.running = false);
                 connectors.clear();
-                // Tasks of all connectors stop together, so shutdown takes one timeout, not one per connector.
-                runners.forEach(ConnectorRunner::requestStop);
-                for (ConnectorRunner runner : runners) {
-                    runner.stop(services.config().shutdownTimeout());
-                }
+                // The worker stops the tasks of all connectors together, so shutdown takes one
+                // timeout, not one per connector, and commits their offsets.
+                worker.close();
                 return null;
             });
         } finally {
-            committer.shutdownNow();
+            worker.close();
             connectorThread.shutdown();
-            taskPool.shutdownNow();
             store.close();
         }
     }
@@ -700,8 +684,8 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
             throw new IllegalStateException(ErrorSummary.of(e.getCause()), e.getCause());
         }
         long deadline = System.nanoTime() + START_WAIT.toNanos();
-        for (ConnectorRunner runner : applied.started()) {
-            runner.awaitStarted(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        for (String name : applied.started()) {
+            worker.awaitConnectorStarted(name, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         return applied.result();
     }
@@ -711,7 +695,7 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
     }
 
     /** A change's result, and the connectors it started. */
-    private record Applied<T>(T result, List<ConnectorRunner> started) {
+    private record Applied<T>(T result, List<String> started) {
     }
 
     /** The answer again, taken after the starts the change began have finished. */
