@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * trace that leaves the worker through {@link Herder} is masked with the connector's
  * {@link SecretMasking}. Log lines name keys, never values.
  */
-public final class StandaloneHerder implements Herder, AutoCloseable {
+public final class StandaloneHerder implements ManagedHerder {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneHerder.class);
     /** How long a change waits for the starts it began before it answers; they go on after. */
     static final Duration START_WAIT = Duration.ofSeconds(5);
@@ -128,6 +128,12 @@ public final class StandaloneHerder implements Herder, AutoCloseable {
 
     public ConnectorValidator validator() {
         return validator;
+    }
+
+    /** As {@link #restore(Set)}. */
+    @Override
+    public void start(Set<String> givenAtStart) {
+        restore(givenAtStart);
     }
 
     /**
