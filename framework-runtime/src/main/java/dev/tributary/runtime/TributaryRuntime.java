@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.offset.OffsetStore;
@@ -16,12 +17,10 @@ import dev.tributary.runtime.http.WorkerHttpServer;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.rest.RestApi;
-import dev.tributary.runtime.worker.FileConnectorConfigStore;
-import dev.tributary.runtime.worker.Worker;
+import dev.tributary.runtime.worker.ManagedHerder;
+import dev.tributary.runtime.worker.StandaloneHerder;
 import dev.tributary.runtime.worker.WorkerConfig;
-import dev.tributary.runtime.worker.WorkerServices;
 import java.net.URI;
-import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -32,24 +31,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running standalone worker with its HTTP listener: the REST API, {@code /metrics}, and the
- * connectors kept in {@code data.dir/connectors.json}, which {@link #start} brings back in their
- * last target state. Built by {@link #start}; {@link #close} stops connectors (committing
- * offsets), then the listener, the offset store and the client.
+ * A running worker with its HTTP listener: the REST API, {@code /metrics}, and the connectors its
+ * herder keeps, which {@link #start} brings back in their last target state. The composition root
+ * of the runtime: {@link WorkerModule} wires the services every mode shares, one module per mode
+ * ({@link StandaloneModule} now) wires the herder and its {@link dev.tributary.runtime.worker.Worker},
+ * and {@link #shutDown} alone owns the order in which they stop: the herder (connectors stop and
+ * commit their offsets), then the listener, then the offset store, then the Pulsar client.
  */
 public final class TributaryRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TributaryRuntime.class);
 
-    private final Worker worker;
+    private final ManagedHerder herder;
     private final WorkerHttpServer http;
     private final OffsetStore offsetStore;
     private final PulsarClient pulsar;
     private final PluginRegistry plugins;
     private boolean closed;
 
-    private TributaryRuntime(Worker worker, WorkerHttpServer http, OffsetStore offsetStore, PulsarClient pulsar,
+    private TributaryRuntime(ManagedHerder herder, WorkerHttpServer http, OffsetStore offsetStore, PulsarClient pulsar,
             PluginRegistry plugins) {
-        this.worker = worker;
+        this.herder = herder;
         this.http = http;
         this.offsetStore = offsetStore;
         this.pulsar = pulsar;
@@ -85,16 +86,22 @@ public final class TributaryRuntime implements AutoCloseable {
         requireNonNull(config, "config is null");
         requireNonNull(plugins, "plugins is null");
         requireNonNull(givenAtStart, "givenAtStart is null");
-        Injector injector;
+        Injector shared;
         OffsetStore store;
         try {
-            injector = Guice.createInjector(new WorkerModule(config, plugins));
-            store = injector.getInstance(OffsetStore.class);
+            shared = Guice.createInjector(new WorkerModule(config, plugins));
+            store = shared.getInstance(OffsetStore.class);
         } catch (ProvisionException e) {
             throw unwrap(e);
         }
-        PulsarClient pulsar = injector.getInstance(PulsarClient.class);
-        MetricsRegistry metrics = injector.getInstance(MetricsRegistry.class);
+        PulsarClient pulsar;
+        try {
+            pulsar = shared.getInstance(PulsarClient.class);
+        } catch (ProvisionException e) {
+            shutDown(null, null, store, null);
+            throw unwrap(e);
+        }
+        MetricsRegistry metrics = shared.getInstance(MetricsRegistry.class);
         WorkerHttpServer http;
         RestApi rest;
         try {
@@ -103,36 +110,71 @@ public final class TributaryRuntime implements AutoCloseable {
             rest = new RestApi(http, plugins, version(), config.connectorPolicy());
             http.start();
         } catch (RuntimeException e) {
-            store.close();
-            closeQuietly(pulsar);
+            shutDown(null, null, store, pulsar);
             throw e instanceof IllegalArgumentException ? new ConfigException(e.getMessage()) : e;
         }
         String workerId = http.baseUri().getHost() + ":" + http.port();
-        Worker worker;
+        ManagedHerder herder;
         try {
-            worker = new Worker(new WorkerServices(config, plugins, store, pulsar, metrics,
-                    injector.getInstance(Clock.class), workerId),
-                    new FileConnectorConfigStore(config.dataDir().resolve(FileConnectorConfigStore.FILE_NAME)));
+            herder = shared.createChildInjector(modeModule(config, workerId)).getInstance(ManagedHerder.class);
+        } catch (ProvisionException e) {
+            shutDown(null, http, store, pulsar);
+            throw unwrap(e);
         } catch (RuntimeException e) {
-            http.stop();
-            store.close();
-            closeQuietly(pulsar);
+            shutDown(null, http, store, pulsar);
             throw e;
         }
         try {
-            rest.attach(worker);
-            worker.restore(givenAtStart);
+            rest.attach(herder);
+            herder.start(givenAtStart);
         } catch (RuntimeException e) {
-            worker.close();
-            http.stop();
-            store.close();
-            closeQuietly(pulsar);
+            shutDown(herder, http, store, pulsar);
             throw e;
         }
         LOG.info("worker {} started: Pulsar {}, offset store {}, listening on {}{}", workerId,
                 config.pulsarServiceUrl(), config.offsetStore(), http.baseUri(),
                 config.restBasicAuthFile().isPresent() ? " (basic authentication on)" : "");
-        return new TributaryRuntime(worker, http, store, pulsar, plugins);
+        return new TributaryRuntime(herder, http, store, pulsar, plugins);
+    }
+
+    /**
+     * The module of the worker's mode, installed over {@link WorkerModule} once the listener is up.
+     * Standalone for now; when {@code group.id} is set (issue #13), a {@code DistributedModule}
+     * that binds {@link ManagedHerder} to the distributed herder over the same
+     * {@link dev.tributary.runtime.worker.Worker} plugs in here, and nothing else changes.
+     */
+    private static Module modeModule(WorkerConfig config, String workerId) {
+        return new StandaloneModule(workerId);
+    }
+
+    /**
+     * Stops what was started, in the one order the runtime stops in: the herder (its connectors
+     * stop, their offsets are committed, its worker and config store close), then the listener,
+     * then the offset store, then the Pulsar client. What was not started yet is null. Each step
+     * runs even when an earlier one failed.
+     */
+    private static void shutDown(ManagedHerder herder, WorkerHttpServer http, OffsetStore store, PulsarClient pulsar) {
+        try {
+            if (herder != null) {
+                herder.close();
+            }
+        } finally {
+            try {
+                if (http != null) {
+                    http.stop();
+                }
+            } finally {
+                try {
+                    if (store != null) {
+                        store.close();
+                    }
+                } finally {
+                    if (pulsar != null) {
+                        closeQuietly(pulsar);
+                    }
+                }
+            }
+        }
     }
 
     /** TLS and basic authentication of the listener, both off unless configured, and its Host and Origin checks. */
@@ -169,8 +211,22 @@ public final class TributaryRuntime implements AutoCloseable {
         return e;
     }
 
-    public Worker worker() {
-        return worker;
+    /**
+     * The standalone herder: what embedding programs and tests start connectors through. The name
+     * predates the split of the herder from the task-running worker.
+     *
+     * @throws IllegalStateException when the worker runs in another mode
+     */
+    public StandaloneHerder worker() {
+        if (herder instanceof StandaloneHerder standalone) {
+            return standalone;
+        }
+        throw new IllegalStateException("this worker does not run in standalone mode; use herder()");
+    }
+
+    /** The herder that REST talks to, whatever the mode. */
+    public ManagedHerder herder() {
+        return herder;
     }
 
     public PluginRegistry plugins() {
@@ -182,6 +238,7 @@ public final class TributaryRuntime implements AutoCloseable {
         return http.baseUri();
     }
 
+    /** Stops the worker: see {@link #shutDown} for the order. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -189,15 +246,8 @@ public final class TributaryRuntime implements AutoCloseable {
         }
         closed = true;
         try {
-            worker.close();
+            shutDown(herder, http, offsetStore, pulsar);
         } finally {
-            http.stop();
-            offsetStore.close();
-            try {
-                pulsar.close();
-            } catch (PulsarClientException e) {
-                LOG.warn("closing the Pulsar client failed: {}", e.getMessage());
-            }
             LOG.info("worker stopped");
         }
     }

@@ -8,17 +8,11 @@ import dev.tributary.api.connector.OffsetCommitPolicy;
 import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.api.offset.OffsetReader;
 import dev.tributary.runtime.config.ConnectorConfig;
-import dev.tributary.runtime.config.RecordTooLargePolicy;
-import dev.tributary.runtime.offsets.ConnectorOffsets;
-import dev.tributary.runtime.sink.ProducerSettings;
-import dev.tributary.runtime.sink.PulsarRecordWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,18 +24,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one connector: starts the plugin, asks it for task configs, runs a {@link TaskRunner} per
- * config on the worker's task pool, and owns the connector's {@link ConnectorOffsets}.
+ * Runs one connector instance: starts the plugin, asks it for task configs and reports them to
+ * the {@link TaskConfigListener} its starter gave, again whenever the plugin asks for a
+ * reconfiguration and the configs changed. It runs no task itself: whoever gets the configs
+ * decides where the tasks run (see {@link Worker}).
  *
  * <p>Threads: every call into the plugin instance ({@code start}, {@code taskConfigs},
  * {@code stop}) runs on this runner's own connector thread, one at a time, so a plugin that
  * blocks in {@code start} (listing shards of an unreachable stream, say) holds up this connector
  * only. {@link #start} returns at once; {@link #stop} interrupts a start still under way and waits
  * for it at most {@link #ABANDON_START_AFTER}, after which the instance is abandoned: its
- * {@code stop} runs on its thread when its {@code start} returns, and it never starts tasks.
- * {@link #start}, {@link #stop}, {@link #restartTask}, {@link #pause} and {@link #resume} come from
- * the worker's lifecycle thread; {@link #status}, {@link #taskConfigs} and
- * {@link #awaitStarted} may be called from any thread.
+ * {@code stop} runs on its thread when its {@code start} returns, and it never reports task configs.
+ * {@link #start}, {@link #stop}, {@link #pause} and {@link #resume} come from the caller of the
+ * {@link Worker}; {@link #state}, {@link #trace}, {@link #taskConfigs} and {@link #awaitStarted}
+ * may be called from any thread. The listener is called on this connector's own thread, holding
+ * this instance, so that a stop that began never sees configs reported after it.
  */
 final class ConnectorRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorRunner.class);
@@ -51,7 +48,8 @@ final class ConnectorRunner {
     private final ConnectorConfig config;
     private final SourceConnector plugin;
     private final WorkerServices services;
-    private final ExecutorService taskPool;
+    private final ConnectorTasks tasks;
+    private final TaskConfigListener listener;
     // This instance's plugin calls, in order; its one thread ends after the plugin's stop.
     private final ExecutorService connectorThread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -60,35 +58,35 @@ final class ConnectorRunner {
     private volatile Thread starting;
     // Connector thread only: a plugin stopped before its start was called gets no stop either.
     private boolean startCalled;
-    private final ConnectorOffsets offsets;
     private final SecretMasking masking;
-    private final List<TaskRunner> tasks = new CopyOnWriteArrayList<>();
-    private final List<Future<?>> taskFutures = new CopyOnWriteArrayList<>();
+    // The task configs last reported to the listener; empty before the first report.
+    private volatile List<Map<String, String>> reported = List.of();
     private volatile State state = State.UNASSIGNED;
     private volatile String trace;
-    private volatile String commitError;
     private volatile boolean paused;
-    private volatile OffsetCommitPolicy commitPolicy;
-    private volatile long lastCommitNanos = System.nanoTime();
 
+    /**
+     * @param tasks this connector's tasks on this worker: the instance reads offsets through them
+     *     and hands them its commit policy; it never starts or stops them
+     */
     ConnectorRunner(ConnectorConfig config, SourceConnector plugin, WorkerServices services,
-            ExecutorService taskPool) {
+            ConnectorTasks tasks, TaskConfigListener listener) {
         this.config = requireNonNull(config, "config is null");
         this.plugin = requireNonNull(plugin, "plugin is null");
         this.services = requireNonNull(services, "services is null");
-        this.taskPool = requireNonNull(taskPool, "taskPool is null");
+        this.tasks = requireNonNull(tasks, "tasks is null");
+        this.listener = requireNonNull(listener, "listener is null");
         this.connectorThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "connector-" + config.name());
             // A plugin that never returns from start must not keep the JVM from exiting.
             t.setDaemon(true);
             return t;
         });
-        this.offsets = new ConnectorOffsets(config.name(), services.offsetStore());
         this.masking = SecretMasking.of(schemaOf(plugin), config.connectorProps());
     }
 
     /** The plugin's schema, to know its secrets; empty when the plugin cannot say. */
-    private static Optional<ConfigSchema> schemaOf(SourceConnector plugin) {
+    static Optional<ConfigSchema> schemaOf(SourceConnector plugin) {
         try {
             return Optional.ofNullable(plugin.configSchema());
         } catch (RuntimeException e) {
@@ -104,37 +102,23 @@ final class ConnectorRunner {
         return config;
     }
 
-    ConnectorOffsets offsets() {
-        return offsets;
-    }
-
-    /** The config of each running task, by task id; empty when no task runs. */
+    /** The task configs last reported, by task id; empty before the plugin gave any. */
     List<Map<String, String>> taskConfigs() {
-        return List.copyOf(tasks).stream().map(TaskRunner::taskConfig).toList();
+        return reported;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** Why the instance FAILED, secrets redacted; null otherwise. */
+    String trace() {
+        return trace;
     }
 
     /**
-     * Stops task {@code id} (handing its acknowledged offsets over) and starts it again with the
-     * same config, paused if the connector is.
-     *
-     * @return false when there is no such task
-     */
-    synchronized boolean restartTask(int id) {
-        if (stopping || id < 0 || id >= tasks.size()) {
-            return false;
-        }
-        TaskRunner old = tasks.get(id);
-        awaitTaskStop(old, taskFutures.get(id), services.config().shutdownTimeout());
-        services.metrics().removeTask(config.name(), id);
-        TaskRunner fresh = newTask(id, old.taskConfig());
-        tasks.set(id, fresh);
-        taskFutures.set(id, taskPool.submit(fresh));
-        LOG.info("task {}-{} restarted", config.name(), id);
-        return true;
-    }
-
-    /**
-     * Starts the plugin and then its tasks on this connector's own thread, and returns at once;
+     * Starts the plugin and asks for its task configs on this connector's own thread, and returns
+     * at once;
      * the connector is UNASSIGNED until the plugin's {@code start} and {@code taskConfigs} return.
      * A failure marks the connector FAILED with a readable trace.
      */
@@ -204,8 +188,8 @@ final class ConnectorRunner {
             if (isStopping()) {
                 return;
             }
-            commitPolicy = plugin.offsetCommitPolicy().orElse(new OffsetCommitPolicy(
-                    services.config().offsetFlushInterval(), 0, Duration.ZERO));
+            tasks.startedBy(plugin, plugin.offsetCommitPolicy().orElse(new OffsetCommitPolicy(
+                    services.config().offsetFlushInterval(), 0, Duration.ZERO)));
             List<Map<String, String>> configs = askTaskConfigs();
             synchronized (this) {
                 starting = null;
@@ -214,9 +198,9 @@ final class ConnectorRunner {
                 }
                 state = paused ? State.PAUSED : State.RUNNING;
                 trace = null;
-                startTasks(configs);
+                report(configs);
             }
-            LOG.info("connector {} started with {} task(s)", config.name(), tasks.size());
+            LOG.info("connector {} started with {} task config(s)", config.name(), configs.size());
         } catch (Throwable e) {
             // Errors too: a plugin sizing a list by a huge tasks.max throws OutOfMemoryError, and
             // the connector, not the worker, must show it.
@@ -239,21 +223,27 @@ final class ConnectorRunner {
     }
 
     /**
-     * Stops the tasks (which hand their offsets over), commits once more, then stops the plugin
-     * on its own thread. Waits for the plugin's stop at most {@code timeout}, and for a plugin
-     * still in {@code start} at most {@link #ABANDON_START_AFTER}; see the class comment.
+     * Marks the instance stopping, so that it reports no task configs any more, and interrupts a
+     * start still under way; {@link #stop} finishes the stop. Idempotent.
      */
-    void stop(Duration timeout) {
+    void beginStop() {
         Thread inStart;
         synchronized (this) {
             stopping = true;
             inStart = starting;
-            stopTasks(timeout);
         }
         if (inStart != null) {
             inStart.interrupt();
         }
-        commitOffsets();
+    }
+
+    /**
+     * Stops the plugin on its own thread, after {@link #beginStop}. Waits for the plugin's stop at
+     * most {@code timeout}, and for a plugin still in {@code start} at most
+     * {@link #ABANDON_START_AFTER}; see the class comment.
+     */
+    void stop(Duration timeout) {
+        beginStop();
         Future<?> pluginStopped;
         try {
             pluginStopped = connectorThread.submit(() -> {
@@ -286,16 +276,7 @@ final class ConnectorRunner {
         }
     }
 
-    /** Asks every task to stop, and a plugin still in its start to give up, without waiting; {@link #stop} waits. */
-    void requestStop() {
-        Thread inStart = starting;
-        if (inStart != null) {
-            inStart.interrupt();
-        }
-        tasks.forEach(TaskRunner::stop);
-    }
-
-    /** Asks the plugin for task configs again and restarts the tasks if they changed. Connector thread only. */
+    /** Asks the plugin for task configs again and reports them if they changed. Connector thread only. */
     private void reconfigure() {
         if (state == State.FAILED || state == State.STOPPED || isStopping()) {
             return;
@@ -306,23 +287,24 @@ final class ConnectorRunner {
                 if (stopping) {
                     return;
                 }
-                List<Map<String, String>> current = tasks.stream().map(TaskRunner::taskConfig).toList();
-                if (configs.equals(current)) {
+                if (configs.equals(reported)) {
                     return;
                 }
-                LOG.info("connector {} reconfigures its tasks: {} -> {}", config.name(), current.size(), configs.size());
-                stopTasks(services.config().shutdownTimeout());
-                commitOffsets();
-                startTasks(configs);
+                report(configs);
             }
         } catch (RuntimeException e) {
             fail(e);
         }
     }
 
+    /** Reports task configs to the listener. Connector thread only, holding this, not stopping. */
+    private void report(List<Map<String, String>> configs) {
+        reported = List.copyOf(configs);
+        listener.onTaskConfigs(config.name(), reported);
+    }
+
     synchronized void pause() {
         paused = true;
-        tasks.forEach(TaskRunner::pause);
         if (state == State.RUNNING) {
             state = State.PAUSED;
         }
@@ -330,148 +312,9 @@ final class ConnectorRunner {
 
     synchronized void resume() {
         paused = false;
-        tasks.forEach(TaskRunner::resume);
         if (state == State.PAUSED) {
             state = State.RUNNING;
         }
-    }
-
-    /** Commits if this connector's commit interval has passed since its last commit. */
-    void commitIfDue() {
-        OffsetCommitPolicy policy = commitPolicy;
-        Duration interval = policy == null ? services.config().offsetFlushInterval() : policy.interval();
-        if (System.nanoTime() - lastCommitNanos >= interval.toNanos()) {
-            commitOffsets();
-        }
-    }
-
-    /**
-     * Writes the acknowledged offsets of every task as one batch, retrying as the connector's
-     * commit policy says. A failure is shown in the status of the connector's tasks; the offsets
-     * stay pending and go out with the next commit.
-     */
-    void commitOffsets() {
-        lastCommitNanos = System.nanoTime();
-        OffsetCommitPolicy policy = commitPolicy;
-        int retries = policy == null ? 0 : policy.retries();
-        for (int attempt = 0; attempt < retries; attempt++) {
-            if (tryCommit()) {
-                return;
-            }
-            try {
-                Thread.sleep(policy.retryBackoff().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        tryCommit();
-    }
-
-    /**
-     * One attempt. A failure shows in the status at once, not only after the policy's last retry:
-     * against a store that is down, the retries alone can take most of a minute.
-     */
-    private boolean tryCommit() {
-        long begin = System.nanoTime();
-        try {
-            int written = offsets.commit().size();
-            if (commitError != null) {
-                LOG.info("offset commits for {} work again", config.name());
-                commitError = null;
-            }
-            if (written > 0) {
-                recordCommit(System.nanoTime() - begin, true);
-            }
-            return true;
-        } catch (RuntimeException e) {
-            recordCommit(System.nanoTime() - begin, false);
-            String summary = "offset commit failed, will retry: " + masking.redact(ErrorSummary.of(e));
-            if (!summary.equals(commitError)) {
-                LOG.warn("connector {}: {}", config.name(), summary);
-            }
-            commitError = summary;
-            return false;
-        }
-    }
-
-    private void recordCommit(long nanos, boolean success) {
-        for (TaskRunner task : tasks) {
-            services.metrics().task(config.name(), task.id()).recordCommit(nanos, success);
-        }
-    }
-
-    ConnectorStatus status() {
-        List<TaskStatus> taskStatuses = new ArrayList<>();
-        for (TaskRunner task : List.copyOf(tasks)) {
-            TaskStatus s = task.status();
-            if (commitError != null && s.trace() == null) {
-                s = new TaskStatus(s.id(), s.state(), commitError, s.workerId());
-            }
-            taskStatuses.add(s);
-        }
-        return new ConnectorStatus(config.name(), state, trace, services.workerId(), taskStatuses);
-    }
-
-    private void startTasks(List<Map<String, String>> configs) {
-        for (int id = 0; id < configs.size(); id++) {
-            TaskRunner task = newTask(id, configs.get(id));
-            tasks.add(task);
-            taskFutures.add(taskPool.submit(task));
-        }
-    }
-
-    private TaskRunner newTask(int taskId, Map<String, String> taskConfig) {
-        ProducerSettings producerSettings = ProducerSettings.from(services.config());
-        RecordTooLargePolicy tooLarge = config.recordTooLarge();
-        TaskOutput output = new TaskOutput(
-                () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
-                        config.name() + "-" + taskId),
-                tooLarge,
-                () -> new PulsarRecordWriter(services.pulsar(), producerSettings.forDeadLetters(),
-                        tooLarge.deadLetterTopic(), config.name() + "-" + taskId + "-dead-letter"));
-        TaskRunner task = new TaskRunner(config.name(), taskId, taskConfig, plugin, output, offsets,
-                services.metrics(), RestartPolicy.from(services.config()), services.config().shutdownTimeout(),
-                services.clock(), services.workerId(), masking::redact);
-        if (paused) {
-            task.pause();
-        }
-        return task;
-    }
-
-    private void awaitTaskStop(TaskRunner task, Future<?> future, Duration timeout) {
-        task.stop();
-        try {
-            if (!task.awaitStopped(timeout)) {
-                LOG.warn("task {}-{} did not stop within {} ms; interrupting it", config.name(), task.id(), timeout.toMillis());
-                future.cancel(true);
-                task.awaitStopped(Duration.ofSeconds(5));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void stopTasks(Duration timeout) {
-        tasks.forEach(TaskRunner::stop);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (int i = 0; i < tasks.size(); i++) {
-            TaskRunner task = tasks.get(i);
-            try {
-                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-                if (!task.awaitStopped(left)) {
-                    LOG.warn("task {}-{} did not stop within {} ms; interrupting it", config.name(), task.id(), timeout.toMillis());
-                    taskFutures.get(i).cancel(true);
-                    task.awaitStopped(Duration.ofSeconds(5));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            services.metrics().removeTask(config.name(), task.id());
-        }
-        tasks.clear();
-        taskFutures.clear();
     }
 
     private synchronized void fail(Throwable error) {
@@ -479,7 +322,7 @@ final class ConnectorRunner {
         LOG.error("connector {} failed: {}", config.name(), summary);
         state = State.FAILED;
         trace = summary;
-        stopTasks(services.config().shutdownTimeout());
+        listener.onFailure(config.name(), summary);
     }
 
     /** Runs on this connector's thread; nothing when the connector is being stopped. */
@@ -513,7 +356,7 @@ final class ConnectorRunner {
 
         @Override
         public OffsetReader offsetReader() {
-            return offsets;
+            return tasks.offsets();
         }
     }
 }

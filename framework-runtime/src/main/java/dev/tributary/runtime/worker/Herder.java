@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * What operators ask of the workers that run connectors, as Kafka Connect's REST API asks it of
- * its {@code Herder}. The standalone {@link Worker} is one implementation; a distributed one,
+ * its {@code Herder}. The {@link StandaloneHerder} is one implementation; a distributed one,
  * keeping configs in Pulsar, would be another behind the same REST API.
  *
  * <p>Nothing returned holds a secret: configs come back with every sensitive value shown as

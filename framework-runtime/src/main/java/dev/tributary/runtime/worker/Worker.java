@@ -3,605 +3,329 @@ package dev.tributary.runtime.worker;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.config.ConfigException;
-import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.runtime.config.ConnectorConfig;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A standalone worker: runs connectors and their tasks on a bounded pool of
- * {@code worker.threads} threads, commits their acknowledged offsets every
- * {@code offset.flush.interval.ms} and when they stop, and keeps every connector's config and
- * target state in a {@link ConnectorConfigStore}, so that {@link #restore} brings them back after a
- * restart.
+ * Runs the connector instances and tasks it is told to run, on a bounded pool of
+ * {@code worker.threads} threads, and commits the acknowledged offsets of the tasks it runs every
+ * {@code offset.flush.interval.ms} (or as the connector's commit policy says) and when they stop.
+ * It knows nothing of config stores, target-state persistence, REST or herders: a herder decides
+ * what runs here. Kafka Connect's {@code Worker} plays the same part.
  *
- * <p>Connector lifecycle changes run one at a time on a single lifecycle thread, so changes to one
- * connector apply in the order they came; the public methods may be called from any thread and
- * wait for the change to finish. The slow part of a start, the plugin's {@code start} and
- * {@code taskConfigs}, runs on the connector's own thread (see {@link ConnectorRunner}), so a
- * plugin stuck in its start delays no other connector's change: a change waits for it at most
- * {@link #START_WAIT} before it answers with the connector still UNASSIGNED, and a stop waits for
- * it at most half a second, then abandons that plugin instance. A change that waited longer than the
- * change timeout behind others is withdrawn, never applied later; one already under way is waited
- * for and answered. Reads (status, info, offsets) do not wait for changes.
+ * <p>A connector instance ({@link #startConnector}) starts the plugin and reports its task configs
+ * to the {@link TaskConfigListener} its caller gives; it runs no task by itself. Tasks run by
+ * {@link #startTask} (one, given its config) or {@link #replaceTasks} (all of one connector's,
+ * as a standalone herder runs them). A task runs with or without its connector instance on this
+ * worker: without it, the task is created by a fresh, unstarted plugin instance and its offsets
+ * are committed on the worker's interval.
  *
- * <p>Secrets: configs are kept in clear text for the plugins, and every config, task config and
- * trace that leaves the worker through {@link Herder} is masked with the connector's
- * {@link SecretMasking}. Log lines name keys, never values.
+ * <p>Offsets: the tasks of one connector on this worker share one {@link
+ * dev.tributary.runtime.offsets.ConnectorOffsets} and commit in one batch, in the store's format
+ * per connector; a task's offsets are handed over when it stops and go out with the next commit.
+ *
+ * <p>Threads: every method may be called from any thread, but changes to one connector must come
+ * from one caller at a time (a herder's lifecycle thread); reads ({@link #connectorStatus},
+ * {@link #taskStatuses}, {@link #taskConfigs}, {@link #offsets}) never wait for a change. Secrets:
+ * traces in statuses are redacted with the connector's schema; task configs are in clear text,
+ * for the herder to mask.
  */
-public final class Worker implements Herder, AutoCloseable {
+public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-    /** How long a change waits for the starts it began before it answers; they go on after. */
-    static final Duration START_WAIT = Duration.ofSeconds(5);
 
     private final WorkerServices services;
-    private final ConnectorConfigStore store;
-    private final ConnectorValidator validator;
     private final ExecutorService taskPool;
-    private final ExecutorService connectorThread;
     private final ScheduledExecutorService committer;
-    private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
-    private final Map<String, Optional<ConfigSchema>> schemas = new ConcurrentHashMap<>();
-    private final Duration changeTimeout;
-    // The runners the change under way started, for its caller to wait for. Connector thread only.
-    private List<ConnectorRunner> startedByChange;
+    private final Map<String, ConnectorRunner> instances = new ConcurrentHashMap<>();
+    private final Map<String, ConnectorTasks> tasks = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    private volatile boolean ready;
 
-    /** One connector the worker knows: its config and target state, and its runner while it runs. */
-    private static final class Entry {
-        final String name;
-        volatile StoredConnector stored;
-        // Null while STOPPED, or when the connector could not be created (see startFailure).
-        volatile ConnectorRunner runner;
-        volatile String startFailure;
-        // Restored from the store and not yet named by startConnector; see there. Connector thread only.
-        boolean awaitingClaim;
-
-        Entry(String name, StoredConnector stored) {
-            this.name = name;
-            this.stored = stored;
-        }
-    }
-
-    /** A worker that keeps its connectors in memory only, for tests and embedding. */
     public Worker(WorkerServices services) {
-        this(services, ConnectorConfigStore.inMemory());
-    }
-
-    /**
-     * @param services what the connectors share
-     * @param store where connector configs and target states are kept; the worker closes it
-     */
-    public Worker(WorkerServices services, ConnectorConfigStore store) {
-        this(services, store, services.config().shutdownTimeout().plus(Duration.ofSeconds(60)));
-    }
-
-    /**
-     * @param changeTimeout how long a change may wait for the lifecycle thread before it is
-     *     withdrawn and answered with {@link WorkerTimeoutException}
-     */
-    Worker(WorkerServices services, ConnectorConfigStore store, Duration changeTimeout) {
-        this.changeTimeout = requireNonNull(changeTimeout, "changeTimeout is null");
         this.services = requireNonNull(services, "services is null");
-        this.store = requireNonNull(store, "store is null");
-        this.validator = new ConnectorValidator(services.plugins());
         this.taskPool = Executors.newFixedThreadPool(services.config().workerThreads(), named("task-pool"));
-        this.connectorThread = Executors.newSingleThreadExecutor(named("connector-lifecycle"));
         this.committer = Executors.newSingleThreadScheduledExecutor(named("offset-committer"));
         // Each connector commits on its own interval; the tick only checks which are due.
         long tick = Math.min(100, services.config().offsetFlushInterval().toMillis());
         committer.scheduleWithFixedDelay(this::commitDue, tick, tick, TimeUnit.MILLISECONDS);
     }
 
-    public ConnectorValidator validator() {
-        return validator;
+    /** This worker's id in statuses, such as {@code 127.0.0.1:8083}. */
+    public String workerId() {
+        return services.workerId();
     }
 
     /**
-     * Starts every connector of the store in its target state, waiting for their starts at most
-     * {@link #START_WAIT}. A connector that cannot be started (its plugin is gone, its config no
-     * longer valid, its start throws, even an {@link Error}) is kept and shown FAILED with the
-     * reason, so that it can be fixed or deleted over REST; the worker starts all the same. Call
-     * once, before the worker takes requests.
-     */
-    public void restore() {
-        restore(Set.of());
-    }
-
-    /**
-     * As {@link #restore()}, but the connectors named in {@code givenAtStart} are only loaded:
-     * they start when {@link #startConnector} names them, with the config it gives. Otherwise a
-     * connector whose file was changed while the worker was down would first run for a while
-     * with its old config, reading from the old endpoint or writing to the old topic.
-     */
-    public void restore(Set<String> givenAtStart) {
-        requireNonNull(givenAtStart, "givenAtStart is null");
-        onConnectorThread(() -> {
-            Map<String, StoredConnector> stored = store.load();
-            for (Map.Entry<String, StoredConnector> e : stored.entrySet()) {
-                Entry entry = new Entry(e.getKey(), e.getValue());
-                entry.awaitingClaim = true;
-                connectors.put(entry.name, entry);
-                if (!givenAtStart.contains(entry.name)) {
-                    startIfWanted(entry);
-                }
-            }
-            if (!stored.isEmpty()) {
-                LOG.info("restored {} connector(s) from the store: {}", stored.size(), stored.keySet());
-            }
-            return null;
-        });
-        ready = true;
-    }
-
-    /**
-     * Validates and starts a connector given on the command line or by an embedding program.
+     * Creates the connector's plugin and starts it on the connector's own thread, returning at
+     * once; paused when {@code targetState} is PAUSED. Its task configs go to {@code listener}.
      *
-     * <p>A connector of the same name that {@link #restore} brought back is taken over instead:
-     * its config is replaced when it differs and it keeps its stored target state, so a worker
-     * restarted with the same connector files resumes where it was.
-     *
-     * @throws ConfigException with one line per bad field, or when the name is taken
+     * @param targetState STARTED or PAUSED
+     * @throws ConfigException when the plugin is not installed
+     * @throws IllegalStateException when an instance of that connector already runs here, or the
+     *     worker is closing
+     * @throws RuntimeException or {@link Error} from the plugin's constructor: the caller shows
+     *     the connector FAILED
      */
-    public ConnectorStatus startConnector(Map<String, String> flatConfig) {
-        ConnectorConfig config = validator.parse(flatConfig);
-        return fresh(onConnectorThread(() -> {
-            ensureOpen();
-            Entry existing = connectors.get(config.name());
-            if (existing != null) {
-                if (!existing.awaitingClaim) {
-                    throw new ConfigException("name: a connector called '" + config.name() + "' is already running");
-                }
-                existing.awaitingClaim = false;
-                if (!existing.stored.config().equals(flatConfig) || existing.startFailure != null) {
-                    LOG.info("connector {} from the store takes the config given at start", config.name());
-                    replace(existing, new StoredConnector(flatConfig, existing.stored.targetState()));
-                } else if (existing.runner == null) {
-                    // Held back by restore(givenAtStart); a STOPPED one stays stopped.
-                    startIfWanted(existing);
-                }
-                return statusOf(existing);
-            }
-            return statusOf(create(config.name(), new StoredConnector(flatConfig, TargetState.STARTED)));
-        }));
-    }
-
-    /** The status of a connector, if the worker knows it. */
-    public Optional<ConnectorStatus> status(String name) {
-        return find(name).map(this::statusOf);
-    }
-
-    @Override
-    public List<String> connectorNames() {
-        return connectors.keySet().stream().sorted().toList();
-    }
-
-    @Override
-    public ConnectorInfo connectorInfo(String name) {
-        return infoOf(require(name));
-    }
-
-    @Override
-    public ConnectorStatus connectorStatus(String name) {
-        return statusOf(find(name).orElseThrow(() -> new UnknownConnectorException("No status found for connector " + CallerText.shown(name))));
-    }
-
-    @Override
-    public TaskStatus taskStatus(String name, int task) {
-        ConnectorStatus status = connectorStatus(name);
-        return status.tasks().stream().filter(t -> t.id() == task).findFirst()
-                .orElseThrow(() -> new UnknownConnectorException("No status found for task " + CallerText.shown(name) + "-" + task));
-    }
-
-    @Override
-    public Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace,
-            TargetState initialState) {
-        requireNonNull(name, "name is null");
+    public void startConnector(ConnectorConfig config, TargetState targetState, TaskConfigListener listener) {
         requireNonNull(config, "config is null");
-        requireNonNull(initialState, "initialState is null");
-        return fresh(onConnectorThread(() -> {
-            ensureOpen();
-            Entry existing = connectors.get(name);
-            if (existing != null && !allowReplace) {
-                throw new ConnectorExistsException("Connector " + CallerText.shown(name) + " already exists");
-            }
-            Map<String, String> stored = existing == null ? Map.of() : existing.stored.config();
-            Map<String, String> full = SecretMasking.restoreHidden(config, stored, schemaOf(config));
-            SecretMasking.requireSecretsResent(config, stored, full, schemaOf(full));
-            ConnectorConfig parsed = validator.parse(full);
-            if (!parsed.name().equals(name)) {
-                throw new ConnectorStateException("Connector name configuration (" + parsed.name()
-                        + ") doesn't match connector name in the URL (" + CallerText.shown(name) + ")");
-            }
-            if (existing == null) {
-                return new Created(true, infoOf(create(name, new StoredConnector(full, initialState))));
-            }
-            existing.awaitingClaim = false;
-            replace(existing, new StoredConnector(full, existing.stored.targetState()));
-            return new Created(false, infoOf(existing));
-        }));
-    }
-
-    @Override
-    public ConnectorInfo patchConnectorConfig(String name, Map<String, String> patch) {
-        requireNonNull(patch, "patch is null");
-        return fresh(onConnectorThread(() -> {
-            ensureOpen();
-            Entry entry = require(name);
-            Map<String, String> merged = new LinkedHashMap<>(entry.stored.config());
-            patch.forEach((key, value) -> {
-                if (value == null) {
-                    merged.remove(key);
-                } else {
-                    merged.put(key, value);
-                }
-            });
-            Map<String, String> full = SecretMasking.restoreHidden(merged, entry.stored.config(), schemaOf(merged));
-            SecretMasking.requireSecretsResent(patch, entry.stored.config(), full, schemaOf(full));
-            ConnectorConfig parsed = validator.parse(full);
-            if (!parsed.name().equals(name)) {
-                throw new ConnectorStateException("Connector name configuration (" + parsed.name()
-                        + ") doesn't match connector name in the URL (" + CallerText.shown(name) + ")");
-            }
-            entry.awaitingClaim = false;
-            replace(entry, new StoredConnector(full, entry.stored.targetState()));
-            return infoOf(entry);
-        }));
-    }
-
-    @Override
-    public void deleteConnector(String name) {
-        onConnectorThread(() -> {
-            Entry entry = require(name);
-            store.remove(name);
-            connectors.remove(name);
-            stopRunner(entry);
-            LOG.info("connector {} deleted; its committed offsets stay in the offset store", name);
-            return null;
-        });
-    }
-
-    @Override
-    public void restartConnector(String name) {
-        onConnectorThread(() -> {
-            Entry entry = require(name);
-            if (entry.stored.targetState() != TargetState.STOPPED) {
-                stopRunner(entry);
-                startIfWanted(entry);
-                LOG.info("connector {} restarted", name);
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public ConnectorStatus restartConnectorAndTasks(String name, boolean onlyFailed, boolean includeTasks) {
-        return onConnectorThread(() -> {
-            Entry entry = require(name);
-            ConnectorStatus before = statusOf(entry);
-            if (entry.stored.targetState() == TargetState.STOPPED) {
-                return before;
-            }
-            boolean connector = !onlyFailed || before.state() == State.FAILED;
-            List<Integer> taskIds = new ArrayList<>();
-            for (TaskStatus task : before.tasks()) {
-                // A connector instance creates its tasks, so restarting it restarts every one of them.
-                if (connector || (includeTasks && (!onlyFailed || task.state() == State.FAILED))) {
-                    taskIds.add(task.id());
-                }
-            }
-            if (connector) {
-                stopRunner(entry);
-                startIfWanted(entry);
-            } else {
-                ConnectorRunner runner = entry.runner;
-                for (int id : taskIds) {
-                    if (runner != null) {
-                        runner.restartTask(id);
-                    }
-                }
-            }
-            LOG.info("connector {} restarted (connector instance: {}, tasks: {})", name, connector, taskIds);
-            List<TaskStatus> tasks = before.tasks().stream()
-                    .map(t -> taskIds.contains(t.id()) ? new TaskStatus(t.id(), State.RESTARTING, null, t.workerId()) : t)
-                    .toList();
-            return new ConnectorStatus(before.name(), connector ? State.RESTARTING : before.state(),
-                    connector ? null : before.trace(), before.workerId(), tasks);
-        });
-    }
-
-    @Override
-    public void restartTask(String name, int task) {
-        onConnectorThread(() -> {
-            Entry entry = require(name);
-            ConnectorRunner runner = entry.runner;
-            if (runner == null || !runner.restartTask(task)) {
-                throw new UnknownConnectorException("Task " + CallerText.shown(name) + "-" + task + " not found");
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public void pauseConnector(String name) {
-        changeTargetState(name, TargetState.PAUSED);
-    }
-
-    @Override
-    public void resumeConnector(String name) {
-        changeTargetState(name, TargetState.STARTED);
-    }
-
-    @Override
-    public void stopConnector(String name) {
-        changeTargetState(name, TargetState.STOPPED);
-    }
-
-    @Override
-    public Map<SourcePartition, SourceOffset> connectorOffsets(String name) {
-        Entry entry = require(name);
-        ConnectorRunner runner = entry.runner;
-        return runner != null ? runner.offsets().allOffsets() : services.offsetStore().readAll(name);
-    }
-
-    @Override
-    public void alterConnectorOffsets(String name, Map<SourcePartition, SourceOffset> write,
-            Collection<SourcePartition> remove) {
-        requireNonNull(write, "write is null");
-        requireNonNull(remove, "remove is null");
-        onConnectorThread(() -> {
-            requireStopped(require(name));
-            if (!remove.isEmpty()) {
-                services.offsetStore().remove(name, List.copyOf(remove));
-            }
-            if (!write.isEmpty()) {
-                services.offsetStore().write(name, Map.copyOf(write));
-            }
-            LOG.info("offsets of connector {} altered: {} written, {} removed", name, write.size(), remove.size());
-            return null;
-        });
-    }
-
-    @Override
-    public void resetConnectorOffsets(String name) {
-        onConnectorThread(() -> {
-            requireStopped(require(name));
-            Map<SourcePartition, SourceOffset> all = services.offsetStore().readAll(name);
-            if (!all.isEmpty()) {
-                services.offsetStore().remove(name, List.copyOf(all.keySet()));
-            }
-            LOG.info("offsets of connector {} reset: {} partition(s) removed", name, all.size());
-            return null;
-        });
-    }
-
-    @Override
-    public boolean isReady() {
-        return ready && !closed;
-    }
-
-    @Override
-    public boolean isResponsive(Duration timeout) {
-        if (closed) {
-            return false;
+        requireNonNull(listener, "listener is null");
+        if (requireNonNull(targetState, "targetState is null") == TargetState.STOPPED) {
+            throw new IllegalArgumentException("targetState: a connector instance starts STARTED or PAUSED, not STOPPED");
         }
-        try {
-            connectorThread.submit(() -> null).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
-            return false;
+        ensureOpen();
+        if (instances.containsKey(config.name())) {
+            throw new IllegalStateException("connector " + config.name() + " already runs on this worker");
         }
-    }
-
-    private void changeTargetState(String name, TargetState target) {
-        onConnectorThread(() -> {
-            Entry entry = require(name);
-            TargetState before = entry.stored.targetState();
-            if (before != target) {
-                store.put(name, entry.stored.withTargetState(target));
-            }
-            entry.stored = entry.stored.withTargetState(target);
-            ConnectorRunner runner = entry.runner;
-            switch (target) {
-                case STOPPED -> stopRunner(entry);
-                case PAUSED -> {
-                    if (runner == null) {
-                        startIfWanted(entry);
-                    } else {
-                        runner.pause();
-                    }
-                }
-                case STARTED -> {
-                    if (runner == null) {
-                        startIfWanted(entry);
-                    } else {
-                        runner.resume();
-                    }
-                }
-            }
-            if (before != target) {
-                LOG.info("connector {}: {} -> {}", name, before, target);
-            }
-            return null;
-        });
-    }
-
-    /** Connector thread only. */
-    private Entry create(String name, StoredConnector stored) {
-        store.put(name, stored);
-        Entry entry = new Entry(name, stored);
-        connectors.put(name, entry);
-        startIfWanted(entry);
-        LOG.info("connector {} created ({}, keys {})", name, stored.targetState(), stored.config().keySet());
-        return entry;
-    }
-
-    /** Connector thread only: stores the new config, then restarts the connector with it. */
-    private void replace(Entry entry, StoredConnector next) {
-        store.put(entry.name, next);
-        stopRunner(entry);
-        entry.stored = next;
-        startIfWanted(entry);
-        LOG.info("connector {} reconfigured (keys {})", entry.name, next.config().keySet());
-    }
-
-    /** Connector thread only: starts a runner unless the target state is STOPPED. */
-    private void startIfWanted(Entry entry) {
-        entry.startFailure = null;
-        if (entry.stored.targetState() == TargetState.STOPPED) {
-            return;
-        }
-        ConnectorRunner runner;
-        try {
-            ConnectorConfig config = validator.parse(entry.stored.config());
-            SourceConnector plugin = services.plugins().newConnector(config.connectorClass());
-            runner = new ConnectorRunner(config, plugin, services, taskPool);
-        } catch (ConfigException e) {
-            // A stored config that no longer fits (its plugin removed, say) stays, FAILED, to be fixed.
-            entry.startFailure = masking(entry.stored.config()).redact(String.join("; ", e.problems()));
-            LOG.error("connector {} cannot start: {}", entry.name, entry.startFailure);
-            return;
-        } catch (RuntimeException | Error e) {
-            // Errors too (a plugin class that no longer links, say): one connector, not the worker, fails.
-            entry.startFailure = masking(entry.stored.config()).redact(ErrorSummary.of(e));
-            LOG.error("connector {} cannot start: {}", entry.name, entry.startFailure);
-            return;
-        }
-        if (entry.stored.targetState() == TargetState.PAUSED) {
+        SourceConnector plugin = services.plugins().newConnector(config.connectorClass());
+        ConnectorTasks group = tasksOf(config, plugin);
+        ConnectorRunner runner = new ConnectorRunner(config, plugin, services, group, listener);
+        if (targetState == TargetState.PAUSED) {
             runner.pause();
         }
-        entry.runner = runner;
+        instances.put(config.name(), runner);
         runner.start();
-        if (startedByChange != null) {
-            startedByChange.add(runner);
-        }
     }
 
-    /** Connector thread only: stops the runner, committing its offsets. */
-    private void stopRunner(Entry entry) {
-        ConnectorRunner runner = entry.runner;
-        entry.runner = null;
+    /**
+     * Waits until the instance's plugin start has finished (started, failed or abandoned), at
+     * most {@code timeout}; true when it did, or when no instance runs here.
+     */
+    public boolean awaitConnectorStarted(String connector, Duration timeout) {
+        ConnectorRunner runner = instances.get(connector);
+        return runner == null || runner.awaitStarted(timeout);
+    }
+
+    /**
+     * Stops the connector instance (not its tasks): it reports nothing more, and its plugin's
+     * {@code stop} is waited for at most {@code task.shutdown.timeout.ms}.
+     *
+     * @return false when no instance of it runs here
+     */
+    public boolean stopConnector(String connector) {
+        ConnectorRunner runner = instances.remove(connector);
+        if (runner == null) {
+            return false;
+        }
+        runner.stop(services.config().shutdownTimeout());
+        return true;
+    }
+
+    /**
+     * Stops the connector instance and every task of the connector on this worker, and commits
+     * their offsets: the instance first stops reporting, then the tasks stop together within
+     * {@code task.shutdown.timeout.ms}, then their offsets are committed, then the plugin stops.
+     *
+     * @return false when neither instance nor task of it ran here
+     */
+    public boolean stopConnectorAndTasks(String connector) {
+        ConnectorRunner runner = instances.get(connector);
+        if (runner != null) {
+            // First, so that no task configs reported from now on start tasks in a removed group.
+            runner.beginStop();
+            instances.remove(connector, runner);
+        }
+        ConnectorTasks group = tasks.remove(connector);
+        if (group != null) {
+            group.stopAll(services.config().shutdownTimeout());
+            group.commitOffsets();
+        }
         if (runner != null) {
             runner.stop(services.config().shutdownTimeout());
         }
+        return runner != null || group != null;
     }
 
-    private void requireStopped(Entry entry) {
-        if (entry.stored.targetState() != TargetState.STOPPED || entry.runner != null) {
-            throw new ConnectorStateException("Connectors must be in the STOPPED state before their offsets can be"
-                    + " modified. This can be done for the specified connector by issuing a 'PUT' request to the"
-                    + " '/connectors/" + entry.name + "/stop' endpoint");
+    /** Whether an instance of the connector runs here. */
+    public boolean isConnectorRunning(String connector) {
+        return instances.containsKey(connector);
+    }
+
+    /** The task configs the connector instance here last reported; empty when none runs here. */
+    public List<Map<String, String>> connectorTaskConfigs(String connector) {
+        ConnectorRunner runner = instances.get(connector);
+        return runner == null ? List.of() : runner.taskConfigs();
+    }
+
+    /**
+     * Starts one task of a connector with its config, paused when {@code targetState} is PAUSED.
+     *
+     * @param config the connector's config: its topic and record policy apply to the task
+     * @return false when that task already runs here
+     * @throws ConfigException when the plugin is not installed
+     */
+    public boolean startTask(ConnectorConfig config, int taskId, Map<String, String> taskConfig, TargetState targetState) {
+        requireNonNull(config, "config is null");
+        requireNonNull(taskConfig, "taskConfig is null");
+        requireNonNull(targetState, "targetState is null");
+        if (taskId < 0) {
+            throw new IllegalArgumentException("taskId: must be 0 or more, was " + taskId);
         }
-    }
-
-    private ConnectorStatus statusOf(Entry entry) {
-        ConnectorRunner runner = entry.runner;
-        SecretMasking masking = masking(entry.stored.config());
-        if (runner == null) {
-            String failure = entry.startFailure;
-            State state = failure != null ? State.FAILED
-                    : entry.stored.targetState() == TargetState.STOPPED ? State.STOPPED : State.UNASSIGNED;
-            return new ConnectorStatus(entry.name, state, failure, services.workerId(), List.of());
-        }
-        ConnectorStatus status = runner.status();
-        List<TaskStatus> tasks = status.tasks().stream()
-                .map(t -> new TaskStatus(t.id(), t.state(), masking.redact(t.trace()), t.workerId())).toList();
-        return new ConnectorStatus(status.name(), status.state(), masking.redact(status.trace()), status.workerId(), tasks);
-    }
-
-    private ConnectorInfo infoOf(Entry entry) {
-        Map<String, String> config = entry.stored.config();
-        SecretMasking masking = masking(config);
-        ConnectorRunner runner = entry.runner;
-        List<ConnectorInfo.TaskInfo> tasks = new ArrayList<>();
-        if (runner != null) {
-            List<Map<String, String>> taskConfigs = runner.taskConfigs();
-            for (int id = 0; id < taskConfigs.size(); id++) {
-                tasks.add(new ConnectorInfo.TaskInfo(id, masking.maskDerived(taskConfigs.get(id))));
+        ensureOpen();
+        ConnectorTasks group = tasksOf(config, null);
+        synchronized (group) {
+            if (targetState == TargetState.PAUSED && group.isEmpty()) {
+                group.pause();
             }
+            return group.startTask(taskId, Map.copyOf(taskConfig));
         }
-        return new ConnectorInfo(entry.name, masking.mask(config), tasks);
     }
 
-    private SecretMasking masking(Map<String, String> config) {
-        return SecretMasking.of(schemaOf(config), config);
+    /**
+     * Runs exactly these tasks of the connector here, task {@code i} with {@code taskConfigs.get(i)}:
+     * when they differ from those running, stops them all, commits, and starts the new ones.
+     *
+     * @throws IllegalStateException when the worker is closing
+     */
+    public void replaceTasks(ConnectorConfig config, List<Map<String, String>> taskConfigs) {
+        requireNonNull(config, "config is null");
+        requireNonNull(taskConfigs, "taskConfigs is null");
+        ensureOpen();
+        tasksOf(config, null).replaceAll(List.copyOf(taskConfigs));
     }
 
-    /** The connector's own schema, empty when its plugin is not installed. Cached per plugin. */
-    private Optional<ConfigSchema> schemaOf(Map<String, String> config) {
-        String connectorClass = config.get(ConnectorConfig.CONNECTOR_CLASS);
-        if (connectorClass == null || connectorClass.isBlank()) {
+    /**
+     * Stops one task and commits the offsets of the connector's tasks here.
+     *
+     * @return false when that task does not run here
+     */
+    public boolean stopTask(String connector, int taskId) {
+        ConnectorTasks group = tasks.get(connector);
+        if (group == null || !group.stopTask(taskId)) {
+            return false;
+        }
+        group.commitOffsets();
+        return true;
+    }
+
+    /**
+     * Stops every task of the connector here without committing: their offsets are handed over
+     * and go out with the next commit. The connector's instance, if it runs here, goes on.
+     */
+    public void stopTasks(String connector) {
+        ConnectorTasks group = tasks.get(connector);
+        if (group != null) {
+            group.stopAll(services.config().shutdownTimeout());
+        }
+    }
+
+    /**
+     * Stops one task (handing its offsets over) and starts it again with the same config.
+     *
+     * @return false when that task does not run here
+     */
+    public boolean restartTask(String connector, int taskId) {
+        ConnectorTasks group = tasks.get(connector);
+        return group != null && group.restartTask(taskId);
+    }
+
+    /** Pauses the connector's instance and tasks here: tasks stop polling, keeping producers and offsets. */
+    public void pause(String connector) {
+        ConnectorRunner runner = instances.get(connector);
+        if (runner != null) {
+            runner.pause();
+        }
+        ConnectorTasks group = tasks.get(connector);
+        if (group != null) {
+            group.pause();
+        }
+    }
+
+    /** Resumes the connector's instance and tasks here. */
+    public void resume(String connector) {
+        ConnectorRunner runner = instances.get(connector);
+        if (runner != null) {
+            runner.resume();
+        }
+        ConnectorTasks group = tasks.get(connector);
+        if (group != null) {
+            group.resume();
+        }
+    }
+
+    /**
+     * The status of the connector instance here, with the statuses of the connector's tasks here.
+     *
+     * @return empty when no instance of it runs here
+     */
+    public Optional<ConnectorStatus> connectorStatus(String connector) {
+        ConnectorRunner runner = instances.get(connector);
+        if (runner == null) {
             return Optional.empty();
         }
-        return schemas.computeIfAbsent(connectorClass.trim(), c -> {
+        return Optional.of(new ConnectorStatus(connector, runner.state(), runner.trace(), services.workerId(),
+                taskStatuses(connector)));
+    }
+
+    /** The status of each task of the connector running here, by task id. */
+    public List<TaskStatus> taskStatuses(String connector) {
+        ConnectorTasks group = tasks.get(connector);
+        return group == null ? List.of() : group.statuses();
+    }
+
+    /** The config of each task of the connector running here, by task id. */
+    public Map<Integer, Map<String, String>> taskConfigs(String connector) {
+        ConnectorTasks group = tasks.get(connector);
+        return group == null ? Map.of() : group.taskConfigs();
+    }
+
+    /**
+     * The connector's committed offsets with those its tasks here acknowledged but did not commit
+     * yet; empty when neither its instance nor a task of it runs here.
+     */
+    public Optional<Map<SourcePartition, SourceOffset>> offsets(String connector) {
+        ConnectorTasks group = tasks.get(connector);
+        return group == null ? Optional.empty() : Optional.of(group.offsets().allOffsets());
+    }
+
+    /** The connectors that have an instance or a task here, sorted. */
+    public Set<String> connectors() {
+        Set<String> names = new TreeSet<>(instances.keySet());
+        names.addAll(tasks.keySet());
+        return names;
+    }
+
+    /** Commits the acknowledged offsets of every connector's tasks here now. */
+    public void commitAll() {
+        for (ConnectorTasks group : tasks.values()) {
             try {
-                return Optional.of(services.plugins().newConnector(c).configSchema());
+                group.commitOffsets();
             } catch (RuntimeException e) {
-                return Optional.empty();
+                LOG.error("offset commit of {} threw unexpectedly: {}", group.config().name(), ErrorSummary.of(e));
             }
-        });
+        }
     }
 
     private void commitDue() {
-        for (Entry entry : connectors.values()) {
-            ConnectorRunner runner = entry.runner;
-            if (runner == null) {
-                continue;
-            }
+        for (ConnectorTasks group : tasks.values()) {
             try {
-                runner.commitIfDue();
+                group.commitIfDue();
             } catch (RuntimeException e) {
-                LOG.error("offset commit of {} threw unexpectedly: {}", runner.name(), ErrorSummary.of(e));
-            }
-        }
-    }
-
-    /** Commits every connector's acknowledged offsets now. */
-    public void commitAll() {
-        for (Entry entry : connectors.values()) {
-            ConnectorRunner runner = entry.runner;
-            if (runner == null) {
-                continue;
-            }
-            try {
-                runner.commitOffsets();
-            } catch (RuntimeException e) {
-                LOG.error("offset commit of {} threw unexpectedly: {}", runner.name(), ErrorSummary.of(e));
+                LOG.error("offset commit of {} threw unexpectedly: {}", group.config().name(), ErrorSummary.of(e));
             }
         }
     }
 
     /**
-     * Stops every connector: tasks stop polling, in-flight records get up to
-     * {@code task.shutdown.timeout.ms} to be acknowledged, and offsets are committed. The stored
-     * configs and target states stay, for the next start.
+     * Stops every connector instance and task here: tasks stop polling, in-flight records get up to
+     * {@code task.shutdown.timeout.ms} to be acknowledged (all connectors together, so shutdown
+     * takes one timeout, not one per connector), offsets are committed, and the pools end.
+     * Idempotent.
      */
     @Override
     public void close() {
@@ -609,122 +333,33 @@ public final class Worker implements Herder, AutoCloseable {
             return;
         }
         closed = true;
-        LOG.info("stopping {} connector(s)", connectors.size());
         try {
-            onConnectorThread(() -> {
-                List<ConnectorRunner> runners = new ArrayList<>();
-                for (Entry entry : connectors.values()) {
-                    ConnectorRunner runner = entry.runner;
-                    entry.runner = null;
-                    if (runner != null) {
-                        runners.add(runner);
-                    }
-                }
-                connectors.clear();
-                // Tasks of all connectors stop together, so shutdown takes one timeout, not one per connector.
-                runners.forEach(ConnectorRunner::requestStop);
-                for (ConnectorRunner runner : runners) {
-                    runner.stop(services.config().shutdownTimeout());
-                }
-                return null;
-            });
+            Set<String> names = connectors();
+            if (!names.isEmpty()) {
+                LOG.info("stopping {} connector(s)", names.size());
+            }
+            instances.values().forEach(ConnectorRunner::beginStop);
+            tasks.values().forEach(ConnectorTasks::requestStop);
+            for (String name : names) {
+                stopConnectorAndTasks(name);
+            }
         } finally {
             committer.shutdownNow();
-            connectorThread.shutdown();
             taskPool.shutdownNow();
-            store.close();
         }
     }
 
-    private Optional<Entry> find(String name) {
-        return Optional.ofNullable(name).map(connectors::get);
-    }
-
-    private Entry require(String name) {
-        return find(name).orElseThrow(() -> new UnknownConnectorException("Connector " + CallerText.shown(name) + " not found"));
+    /** The connector's task group, created for {@code config} when none runs here. */
+    private ConnectorTasks tasksOf(ConnectorConfig config, SourceConnector instance) {
+        return tasks.computeIfAbsent(config.name(), name -> new ConnectorTasks(config,
+                instance != null ? instance : services.plugins().newConnector(config.connectorClass()),
+                services, taskPool));
     }
 
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the worker is shutting down");
         }
-    }
-
-    /**
-     * Runs a change on the lifecycle thread and returns its result once the connectors it started
-     * have started, or {@link #START_WAIT} has passed. A change still queued after the change
-     * timeout is withdrawn, so it is never applied; one already running is waited for.
-     *
-     * <p>Package-private so that tests can hold the lifecycle thread.
-     */
-    <T> T onConnectorThread(Callable<T> action) {
-        // Claimed once: by the lifecycle thread to run the change, or by the timeout to withdraw it.
-        AtomicBoolean claimed = new AtomicBoolean();
-        Future<Applied<T>> future;
-        try {
-            future = connectorThread.submit(() -> {
-                if (!claimed.compareAndSet(false, true)) {
-                    return null;
-                }
-                startedByChange = new ArrayList<>();
-                try {
-                    return new Applied<>(action.call(), List.copyOf(startedByChange));
-                } finally {
-                    startedByChange = null;
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new IllegalStateException("the worker is shutting down", e);
-        }
-        Applied<T> applied;
-        try {
-            try {
-                applied = future.get(changeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                if (claimed.compareAndSet(false, true)) {
-                    future.cancel(false);
-                    throw new WorkerTimeoutException("the worker did not get to this change within "
-                            + words(changeTimeout) + ", as other changes were under way; it was not applied,"
-                            + " and will not be: try again", e);
-                }
-                // Under way: its bounded steps (a stop waits at most task.shutdown.timeout.ms) finish it.
-                applied = future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(ErrorSummary.of(e.getCause()), e.getCause());
-        }
-        long deadline = System.nanoTime() + START_WAIT.toNanos();
-        for (ConnectorRunner runner : applied.started()) {
-            runner.awaitStarted(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        }
-        return applied.result();
-    }
-
-    private static String words(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
-    }
-
-    /** A change's result, and the connectors it started. */
-    private record Applied<T>(T result, List<ConnectorRunner> started) {
-    }
-
-    /** The answer again, taken after the starts the change began have finished. */
-    private Created fresh(Created created) {
-        return new Created(created.created(), fresh(created.info()));
-    }
-
-    private ConnectorInfo fresh(ConnectorInfo info) {
-        return find(info.name()).map(this::infoOf).orElse(info);
-    }
-
-    private ConnectorStatus fresh(ConnectorStatus status) {
-        return find(status.name()).map(this::statusOf).orElse(status);
     }
 
     private static ThreadFactory named(String prefix) {
@@ -738,6 +373,6 @@ public final class Worker implements Herder, AutoCloseable {
 
     @Override
     public String toString() {
-        return "Worker[" + services.workerId() + ", connectors=" + connectorNames() + "]";
+        return "Worker[" + services.workerId() + ", connectors=" + connectors() + "]";
     }
 }
