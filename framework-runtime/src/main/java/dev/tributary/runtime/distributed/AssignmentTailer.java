@@ -1,0 +1,123 @@
+package dev.tributary.runtime.distributed;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A member's side of assignments: it follows the assignments view and tells its {@link Listener}
+ * what this worker must stop and start, as Pulsar's {@code FunctionAssignmentTailer} does.
+ *
+ * <ul>
+ *   <li>An assignment whose generation is not above the last one applied is ignored (a replay, or
+ *       a view that caught up late).</li>
+ *   <li>{@link #cutOff()}: this worker stops everything it runs (the diff to nothing), and applies
+ *       no assignment until {@link #reconnected()}, which applies the latest one again.</li>
+ * </ul>
+ *
+ * <p>Threads: the listener is called on the tailer's own single thread, one diff at a time, in
+ * generation order; it should stop what the diff stops (flushing and committing) before it starts
+ * anything, and return when done. The other methods may be called from any thread.
+ */
+public final class AssignmentTailer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AssignmentTailer.class);
+
+    /** Told what to stop and start. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param assignment the assignment in force, or {@link Assignment#NONE} when cut off
+         * @param diff what this worker stops and starts to follow it
+         */
+        void apply(Assignment assignment, AssignmentDiff diff);
+    }
+
+    private final String workerId;
+    private final GroupTopicView assignments;
+    private final Listener listener;
+    private final ExecutorService thread;
+    /** Only touched on {@link #thread}. */
+    private WorkerAssignment running = WorkerAssignment.EMPTY;
+    private Assignment latest = Assignment.NONE;
+    private long applied;
+    private boolean cut;
+
+    public AssignmentTailer(String workerId, GroupTopicView assignments, Listener listener) {
+        this.workerId = requireNonNull(workerId, "workerId is null");
+        this.assignments = requireNonNull(assignments, "assignments is null");
+        this.listener = requireNonNull(listener, "listener is null");
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "assignment-tailer-" + workerId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts following the view; the assignment in force, if any, is applied at once. */
+    public void start() {
+        assignments.listen((key, record) -> record.filter(AssignmentRecord.class::isInstance)
+                .map(r -> ((AssignmentRecord) r).assignment())
+                .ifPresent(a -> thread.execute(() -> onAssignment(a))));
+    }
+
+    /** This worker is cut off from Pulsar: stop everything it runs. */
+    public void cutOff() {
+        thread.execute(() -> {
+            cut = true;
+            change(Assignment.NONE, WorkerAssignment.EMPTY);
+        });
+    }
+
+    /** This worker is connected again: run what the latest assignment gives it. */
+    public void reconnected() {
+        thread.execute(() -> {
+            cut = false;
+            change(latest, latest.of(workerId));
+        });
+    }
+
+    private void onAssignment(Assignment assignment) {
+        if (assignment.generation() <= applied) {
+            return;
+        }
+        applied = assignment.generation();
+        latest = assignment;
+        if (cut) {
+            LOG.info("worker {} is cut off from Pulsar: assignment generation {} waits until it is connected again",
+                    workerId, assignment.generation());
+            return;
+        }
+        change(assignment, assignment.of(workerId));
+    }
+
+    private void change(Assignment assignment, WorkerAssignment next) {
+        AssignmentDiff diff = AssignmentDiff.between(running, next);
+        running = next;
+        if (diff.isEmpty()) {
+            return;
+        }
+        LOG.info("worker {} follows assignment generation {}: stops {} {}, starts {} {}", workerId,
+                assignment.generation(), diff.stopConnectors(), diff.stopTasks(), diff.startConnectors(),
+                diff.startTasks());
+        try {
+            listener.apply(assignment, diff);
+        } catch (RuntimeException e) {
+            LOG.error("worker {} failed to follow assignment generation {}", workerId, assignment.generation(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            thread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.tributary.runtime.distributed;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's work, while this worker leads: keep the published assignment equal to what the
+ * {@link Assignor} makes of the members and connectors now.
+ *
+ * <p>Life of a leadership: {@link #elected()} opens the {@link AssignmentPublisher} (fencing any
+ * earlier leader), refreshes the assignments view so that it holds the last generation published
+ * by anyone, and rebalances. It then rebalances when asked ({@link #requestRebalance()}, after a
+ * config change) and every {@code membershipCheckInterval}, when it lists the members from the
+ * broker: a member that joined or left shows there, and Pulsar alone decides who is listed. It
+ * publishes only when the result differs from the assignment in force. {@link #deposed()}, or a
+ * publish that the broker fences, ends it.
+ *
+ * <p>Threads: its own single thread does all the work; the public methods only hand it events, and
+ * may be called from any thread.
+ */
+public final class GroupLeader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupLeader.class);
+
+    private final PulsarClient client;
+    private final GroupTopics topics;
+    private final GroupMembership membership;
+    private final GroupTopicView assignments;
+    private final Assignor assignor;
+    private final Supplier<Map<String, Integer>> connectors;
+    private final GroupRecordCodec codec;
+    private final Duration membershipCheckInterval;
+    private final ScheduledExecutorService thread;
+    /** Only touched on {@link #thread}. */
+    private volatile AssignmentPublisher publisher;
+    private ScheduledFuture<?> periodic;
+    /** The last assignment this leader published, which its view may not hold yet. */
+    private Assignment published = Assignment.NONE;
+    private long term;
+
+    /**
+     * @param connectors per connector that should run now, its number of tasks (see {@link Assignor#assign})
+     * @param membershipCheckInterval how often the leader lists the members
+     */
+    public GroupLeader(PulsarClient client, GroupTopics topics, GroupMembership membership, GroupTopicView assignments,
+            Assignor assignor, Supplier<Map<String, Integer>> connectors, GroupRecordCodec codec,
+            Duration membershipCheckInterval) {
+        this.client = requireNonNull(client, "client is null");
+        this.topics = requireNonNull(topics, "topics is null");
+        this.membership = requireNonNull(membership, "membership is null");
+        this.assignments = requireNonNull(assignments, "assignments is null");
+        this.assignor = requireNonNull(assignor, "assignor is null");
+        this.connectors = requireNonNull(connectors, "connectors is null");
+        this.codec = requireNonNull(codec, "codec is null");
+        this.membershipCheckInterval = requireNonNull(membershipCheckInterval, "membershipCheckInterval is null");
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "group-leader-" + membership.self().workerId());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** This worker now leads: take over the assignments topic and rebalance. */
+    public void elected() {
+        thread.execute(this::takeOver);
+    }
+
+    /** This worker no longer leads: publish nothing more. */
+    public void deposed() {
+        thread.execute(this::stepDown);
+    }
+
+    /** Rebalances soon, if this worker leads; for a change of connectors or task counts. */
+    public void requestRebalance() {
+        thread.execute(this::rebalance);
+    }
+
+    /** Whether this worker holds the assignments topic now. */
+    public boolean isActive() {
+        return publisher != null;
+    }
+
+    private void takeOver() {
+        if (publisher != null) {
+            return;
+        }
+        long myTerm = ++term;
+        try {
+            AssignmentPublisher opened = AssignmentPublisher.open(client, topics, membership.self().workerId(), codec)
+                    .get(30, TimeUnit.SECONDS);
+            // Nobody else can publish now: what the view reads up to here is the last word.
+            assignments.refresh().get(30, TimeUnit.SECONDS);
+            if (myTerm != term || !membership.isLeader()) {
+                opened.close();
+                return;
+            }
+            publisher = opened;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("worker {} leads but could not take over {} ({}); it tries again at its next check",
+                    membership.self().workerId(), topics.assignments(), e.getClass().getSimpleName());
+            periodic = periodic != null ? periodic : thread.scheduleWithFixedDelay(this::retryTakeOver,
+                    membershipCheckInterval.toMillis(), membershipCheckInterval.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        rebalance();
+        if (periodic == null) {
+            periodic = thread.scheduleWithFixedDelay(this::rebalance, membershipCheckInterval.toMillis(),
+                    membershipCheckInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void retryTakeOver() {
+        if (publisher == null && membership.isLeader()) {
+            takeOver();
+        } else {
+            rebalance();
+        }
+    }
+
+    private void stepDown() {
+        term++;
+        if (periodic != null) {
+            periodic.cancel(false);
+            periodic = null;
+        }
+        if (publisher != null) {
+            publisher.close();
+            publisher = null;
+            LOG.info("worker {} stopped publishing assignments", membership.self().workerId());
+        }
+    }
+
+    private void rebalance() {
+        if (publisher == null) {
+            return;
+        }
+        try {
+            List<Member> members = membership.members();
+            Assignment inView = latest(assignments);
+            Assignment previous = inView.generation() >= published.generation() ? inView : published;
+            SortedMap<String, WorkerAssignment> plan = assignor.assign(previous,
+                    members.stream().map(Member::workerId).toList(), connectors.get());
+            if (plan.equals(previous.workers())) {
+                return;
+            }
+            Map<String, String> urls = new TreeMap<>();
+            members.forEach(m -> urls.put(m.workerId(), m.restUrl()));
+            published = publisher.publish(previous, plan, urls);
+        } catch (AssignmentFencedException e) {
+            LOG.warn("{}; it stops leading", e.getMessage());
+            stepDown();
+        } catch (GroupAdminException e) {
+            LOG.warn("worker {} could not rebalance group {} now: {}; it tries again in {} ms",
+                    membership.self().workerId(), topics.groupId(), e.getMessage(), membershipCheckInterval.toMillis());
+        } catch (RuntimeException e) {
+            LOG.error("worker {} could not rebalance group {}", membership.self().workerId(), topics.groupId(), e);
+        }
+    }
+
+    /** The assignment in force as {@code view} holds it, or {@link Assignment#NONE}. */
+    public static Assignment latest(GroupTopicView view) {
+        Optional<GroupRecord> record = view.get(GroupRecord.ASSIGNMENT_KEY);
+        return record.filter(AssignmentRecord.class::isInstance).map(r -> ((AssignmentRecord) r).assignment())
+                .orElse(Assignment.NONE);
+    }
+
+    @Override
+    public void close() {
+        thread.execute(this::stepDown);
+        thread.shutdown();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

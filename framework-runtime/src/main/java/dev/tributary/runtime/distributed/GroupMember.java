@@ -1,0 +1,226 @@
+package dev.tributary.runtime.distributed;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.runtime.distributed.GroupRecord.ConnectorConfig;
+import dev.tributary.runtime.distributed.GroupRecord.TargetStateRecord;
+import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
+import dev.tributary.runtime.worker.TargetState;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pulsar.client.api.PulsarClient;
+
+/**
+ * One worker's membership of a group, put together: the group's topics set up, the three views,
+ * the two shared writers, membership and leadership, the leader's rebalancing and the tailing of
+ * assignments. A {@code DistributedHerder} holds one, answers reads from {@link #configs()},
+ * {@link #status()} and {@link #assignments()}, writes through {@link #configWriter()} and
+ * {@link #statusWriter()}, and runs what its {@link AssignmentTailer.Listener} is told.
+ *
+ * <p>The leader assigns every connector that has a config and a target state other than STOPPED
+ * (no target-state record means STARTED), with as many tasks as its task-configs record lists (none
+ * before the connector instance wrote them). Any change to the configs topic asks for a rebalance,
+ * which only the leader acts on.
+ *
+ * <p>Threads: {@link #start} and {@link #close} once each, from any thread; see each part for the
+ * threads it calls back on.
+ */
+public final class GroupMember implements AutoCloseable {
+    /**
+     * @param topics the group's topics
+     * @param self this worker
+     * @param membershipCheckInterval how often the leader lists the members (see {@link GroupLeader})
+     * @param connectionCheckInterval how often a member looks at its connection (see {@link GroupMembership})
+     * @param timeout how long each step of starting may take
+     */
+    public record Settings(GroupTopics topics, Member self, Duration membershipCheckInterval,
+            Duration connectionCheckInterval, Duration timeout) {
+        public Settings {
+            requireNonNull(topics, "topics is null");
+            requireNonNull(self, "self is null");
+            requireNonNull(membershipCheckInterval, "membershipCheckInterval is null");
+            requireNonNull(connectionCheckInterval, "connectionCheckInterval is null");
+            requireNonNull(timeout, "timeout is null");
+        }
+    }
+
+    private final Settings settings;
+    private final GroupTopicView configs;
+    private final GroupTopicView status;
+    private final GroupTopicView assignments;
+    private final GroupTopicWriter configWriter;
+    private final GroupTopicWriter statusWriter;
+    private final AssignmentTailer tailer;
+    private GroupLeader leader;
+    private GroupMembership membership;
+
+    private GroupMember(Settings settings, GroupTopicView configs, GroupTopicView status, GroupTopicView assignments,
+            GroupTopicWriter configWriter, GroupTopicWriter statusWriter, AssignmentTailer tailer) {
+        this.settings = settings;
+        this.configs = configs;
+        this.status = status;
+        this.assignments = assignments;
+        this.configWriter = configWriter;
+        this.statusWriter = statusWriter;
+        this.tailer = tailer;
+    }
+
+    /**
+     * Sets up the group's namespace and topics when missing, reads the three topics to their end,
+     * then joins the group.
+     *
+     * @param work told what this worker must stop and start
+     * @throws GroupAdminException when a step fails or takes longer than {@link Settings#timeout()}
+     */
+    public static GroupMember start(PulsarClient client, GroupAdmin admin, Settings settings,
+            AssignmentTailer.Listener work) {
+        requireNonNull(client, "client is null");
+        requireNonNull(admin, "admin is null");
+        requireNonNull(settings, "settings is null");
+        requireNonNull(work, "work is null");
+        GroupTopics topics = settings.topics();
+        admin.ensureNamespace(topics.namespace());
+        topics.compacted().forEach(admin::ensureCompactedTopic);
+        admin.ensureTopic(topics.coordination());
+        GroupRecordCodec codec = new GroupRecordCodec();
+        GroupTopicView configs = await(GroupTopicView.open(client, topics.configs(), codec), settings, "read " + topics.configs());
+        GroupTopicView status = await(GroupTopicView.open(client, topics.status(), codec), settings, "read " + topics.status());
+        GroupTopicView assignments = await(GroupTopicView.open(client, topics.assignments(), codec), settings,
+                "read " + topics.assignments());
+        GroupTopicWriter configWriter = await(GroupTopicWriter.open(client, topics.configs(), codec), settings,
+                "write " + topics.configs());
+        GroupTopicWriter statusWriter = await(GroupTopicWriter.open(client, topics.status(), codec), settings,
+                "write " + topics.status());
+        AssignmentTailer tailer = new AssignmentTailer(settings.self().workerId(), assignments, work);
+        GroupMember member = new GroupMember(settings, configs, status, assignments, configWriter, statusWriter, tailer);
+        member.join(client, admin, codec);
+        return member;
+    }
+
+    private void join(PulsarClient client, GroupAdmin admin, GroupRecordCodec codec) {
+        GroupLeader[] leaderRef = new GroupLeader[1];
+        GroupMembership.Listener events = new GroupMembership.Listener() {
+            @Override
+            public void elected() {
+                leaderRef[0].elected();
+            }
+
+            @Override
+            public void deposed() {
+                leaderRef[0].deposed();
+            }
+
+            @Override
+            public void cutOff() {
+                tailer.cutOff();
+            }
+
+            @Override
+            public void reconnected() {
+                tailer.reconnected();
+            }
+        };
+        membership = new GroupMembership(client, admin, settings.topics(), settings.self(), events,
+                settings.connectionCheckInterval());
+        leader = new GroupLeader(client, settings.topics(), membership, assignments, new Assignor(),
+                () -> connectorsToRun(configs), codec, settings.membershipCheckInterval());
+        leaderRef[0] = leader;
+        tailer.start();
+        configs.listen((key, record) -> leader.requestRebalance());
+        await(membership.join(), settings, "join group " + settings.topics().groupId());
+    }
+
+    /**
+     * Per connector that should run, its number of tasks: every connector with a config whose
+     * target state is not STOPPED, with the tasks of its task-configs record.
+     */
+    public static Map<String, Integer> connectorsToRun(GroupTopicView configs) {
+        Map<String, Integer> result = new TreeMap<>();
+        Map<String, TargetStateRecord> targets = configs.all(TargetStateRecord.class);
+        Map<String, TaskConfigs> tasks = configs.all(TaskConfigs.class);
+        for (ConnectorConfig config : configs.all(ConnectorConfig.class).values()) {
+            TargetStateRecord target = targets.get(GroupRecord.targetKey(config.name()));
+            if (target != null && target.state() == TargetState.STOPPED) {
+                continue;
+            }
+            TaskConfigs taskConfigs = tasks.get(GroupRecord.tasksKey(config.name()));
+            result.put(config.name(), taskConfigs == null ? 0 : taskConfigs.tasks().size());
+        }
+        return result;
+    }
+
+    private static <T> T await(CompletableFuture<T> future, Settings settings, String what) {
+        try {
+            return future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GroupAdminException("interrupted while trying to " + what, e);
+        } catch (ExecutionException e) {
+            throw new GroupAdminException("could not " + what + " (" + e.getCause().getClass().getSimpleName()
+                    + "); check pulsar.service.url and that the broker is up", e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new GroupAdminException("could not " + what + " within " + settings.timeout().toMillis()
+                    + " ms; check pulsar.service.url and that the broker is up", e);
+        }
+    }
+
+    public GroupTopicView configs() {
+        return configs;
+    }
+
+    public GroupTopicView status() {
+        return status;
+    }
+
+    public GroupTopicView assignments() {
+        return assignments;
+    }
+
+    public GroupTopicWriter configWriter() {
+        return configWriter;
+    }
+
+    public GroupTopicWriter statusWriter() {
+        return statusWriter;
+    }
+
+    public GroupMembership membership() {
+        return membership;
+    }
+
+    public GroupLeader leader() {
+        return leader;
+    }
+
+    /** The assignment in force, as this worker's view holds it. */
+    public Assignment assignment() {
+        return GroupLeader.latest(assignments);
+    }
+
+    /**
+     * Leaves the group: stops leading, leaves the subscription (so that the leader reassigns this
+     * worker's work), then stops tailing and closes the views and writers. The herder stops its
+     * tasks before it calls this, so that they commit while this worker still holds them.
+     */
+    @Override
+    public void close() {
+        if (leader != null) {
+            leader.close();
+        }
+        if (membership != null) {
+            membership.close();
+        }
+        tailer.close();
+        configWriter.close();
+        statusWriter.close();
+        configs.close();
+        status.close();
+        assignments.close();
+    }
+}
