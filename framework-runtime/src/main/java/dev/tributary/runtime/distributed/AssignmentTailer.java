@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,12 +63,12 @@ public final class AssignmentTailer implements AutoCloseable {
     public void start() {
         assignments.listen((key, record) -> record.filter(AssignmentRecord.class::isInstance)
                 .map(r -> ((AssignmentRecord) r).assignment())
-                .ifPresent(a -> thread.execute(() -> onAssignment(a))));
+                .ifPresent(a -> submit(() -> onAssignment(a))));
     }
 
     /** This worker is cut off from Pulsar: stop everything it runs. */
     public void cutOff() {
-        thread.execute(() -> {
+        submit(() -> {
             cut = true;
             change(Assignment.NONE, WorkerAssignment.EMPTY);
         });
@@ -75,10 +76,19 @@ public final class AssignmentTailer implements AutoCloseable {
 
     /** This worker is connected again: run what the latest assignment gives it. */
     public void reconnected() {
-        thread.execute(() -> {
+        submit(() -> {
             cut = false;
             change(latest, latest.of(workerId));
         });
+    }
+
+    /** Hands {@code work} to the tailer's thread; after {@link #close()}, drops it: a closed member runs nothing. */
+    private void submit(Runnable work) {
+        try {
+            thread.execute(work);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("worker {} stopped tailing assignments: event dropped", workerId);
+        }
     }
 
     private void onAssignment(Assignment assignment) {

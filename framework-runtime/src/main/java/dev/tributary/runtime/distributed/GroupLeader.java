@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -76,17 +77,26 @@ public final class GroupLeader implements AutoCloseable {
 
     /** This worker now leads: take over the assignments topic and rebalance. */
     public void elected() {
-        thread.execute(this::takeOver);
+        submit(this::takeOver);
     }
 
     /** This worker no longer leads: publish nothing more. */
     public void deposed() {
-        thread.execute(this::stepDown);
+        submit(this::stepDown);
     }
 
     /** Rebalances soon, if this worker leads; for a change of connectors or task counts. */
     public void requestRebalance() {
-        thread.execute(this::rebalance);
+        submit(this::rebalance);
+    }
+
+    /** Hands {@code work} to the leader's thread; after {@link #close()}, drops it: a closed leader leads nothing. */
+    private void submit(Runnable work) {
+        try {
+            thread.execute(work);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("worker {} is closing its leader: event dropped", membership.self().workerId());
+        }
     }
 
     /** Whether this worker holds the assignments topic now. */
@@ -183,7 +193,7 @@ public final class GroupLeader implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.execute(this::stepDown);
+        submit(this::stepDown);
         thread.shutdown();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);

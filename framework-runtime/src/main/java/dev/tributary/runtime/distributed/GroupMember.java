@@ -7,6 +7,8 @@ import dev.tributary.runtime.distributed.GroupRecord.TargetStateRecord;
 import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
 import dev.tributary.runtime.worker.TargetState;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -88,18 +90,49 @@ public final class GroupMember implements AutoCloseable {
         topics.compacted().forEach(admin::ensureCompactedTopic);
         admin.ensureTopic(topics.coordination());
         GroupRecordCodec codec = new GroupRecordCodec();
-        GroupTopicView configs = await(GroupTopicView.open(client, topics.configs(), codec), settings, "read " + topics.configs());
-        GroupTopicView status = await(GroupTopicView.open(client, topics.status(), codec), settings, "read " + topics.status());
-        GroupTopicView assignments = await(GroupTopicView.open(client, topics.assignments(), codec), settings,
-                "read " + topics.assignments());
-        GroupTopicWriter configWriter = await(GroupTopicWriter.open(client, topics.configs(), codec), settings,
-                "write " + topics.configs());
-        GroupTopicWriter statusWriter = await(GroupTopicWriter.open(client, topics.status(), codec), settings,
-                "write " + topics.status());
-        AssignmentTailer tailer = new AssignmentTailer(settings.self().workerId(), assignments, work);
-        GroupMember member = new GroupMember(settings, configs, status, assignments, configWriter, statusWriter, tailer);
-        member.join(client, admin, codec);
-        return member;
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            GroupTopicView configs = opened(opened, await(GroupTopicView.open(client, topics.configs(), codec), settings,
+                    "read " + topics.configs()));
+            GroupTopicView status = opened(opened, await(GroupTopicView.open(client, topics.status(), codec), settings,
+                    "read " + topics.status()));
+            GroupTopicView assignments = opened(opened, await(GroupTopicView.open(client, topics.assignments(), codec),
+                    settings, "read " + topics.assignments()));
+            GroupTopicWriter configWriter = opened(opened, await(GroupTopicWriter.open(client, topics.configs(), codec),
+                    settings, "write " + topics.configs()));
+            GroupTopicWriter statusWriter = opened(opened, await(GroupTopicWriter.open(client, topics.status(), codec),
+                    settings, "write " + topics.status()));
+            AssignmentTailer tailer = opened(opened, new AssignmentTailer(settings.self().workerId(), assignments, work));
+            GroupMember member = new GroupMember(settings, configs, status, assignments, configWriter, statusWriter,
+                    tailer);
+            opened.add(0, member::leave);
+            member.join(client, admin, codec);
+            return member;
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T closeable) {
+        opened.add(0, closeable);
+        return closeable;
+    }
+
+    /** Leaves the group and stops leading, if it got that far. */
+    private void leave() {
+        if (membership != null) {
+            membership.close();
+        }
+        if (leader != null) {
+            leader.close();
+        }
     }
 
     private void join(PulsarClient client, GroupAdmin admin, GroupRecordCodec codec) {
@@ -210,12 +243,7 @@ public final class GroupMember implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (leader != null) {
-            leader.close();
-        }
-        if (membership != null) {
-            membership.close();
-        }
+        leave();
         tailer.close();
         configWriter.close();
         statusWriter.close();
