@@ -39,7 +39,6 @@ public final class AssignmentTailer implements AutoCloseable {
     }
 
     private final String workerId;
-    private final GroupTopicView assignments;
     private final Listener listener;
     private final ExecutorService thread;
     /** Only touched on {@link #thread}. */
@@ -48,9 +47,8 @@ public final class AssignmentTailer implements AutoCloseable {
     private long applied;
     private boolean cut;
 
-    public AssignmentTailer(String workerId, GroupTopicView assignments, Listener listener) {
+    public AssignmentTailer(String workerId, Listener listener) {
         this.workerId = requireNonNull(workerId, "workerId is null");
-        this.assignments = requireNonNull(assignments, "assignments is null");
         this.listener = requireNonNull(listener, "listener is null");
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "assignment-tailer-" + workerId);
@@ -59,11 +57,16 @@ public final class AssignmentTailer implements AutoCloseable {
         });
     }
 
-    /** Starts following the view; the assignment in force, if any, is applied at once. */
-    public void start() {
+    /** Starts following {@code assignments}; the assignment in force, if any, is applied at once. */
+    public void follow(GroupTopicView assignments) {
         assignments.listen((key, record) -> record.filter(AssignmentRecord.class::isInstance)
                 .map(r -> ((AssignmentRecord) r).assignment())
-                .ifPresent(a -> submit(() -> onAssignment(a))));
+                .ifPresent(this::offer));
+    }
+
+    /** Hands the tailer an assignment read from the view (a unit test feeds it here directly). */
+    void offer(Assignment assignment) {
+        submit(() -> onAssignment(assignment));
     }
 
     /** This worker is cut off from Pulsar: stop everything it runs. */

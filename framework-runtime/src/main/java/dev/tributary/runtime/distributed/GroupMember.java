@@ -102,7 +102,7 @@ public final class GroupMember implements AutoCloseable {
                     settings, "write " + topics.configs()));
             GroupTopicWriter statusWriter = opened(opened, await(GroupTopicWriter.open(client, topics.status(), codec),
                     settings, "write " + topics.status()));
-            AssignmentTailer tailer = opened(opened, new AssignmentTailer(settings.self().workerId(), assignments, work));
+            AssignmentTailer tailer = opened(opened, new AssignmentTailer(settings.self().workerId(), work));
             GroupMember member = new GroupMember(settings, configs, status, assignments, configWriter, statusWriter,
                     tailer);
             opened.add(0, member::leave);
@@ -163,7 +163,7 @@ public final class GroupMember implements AutoCloseable {
         leader = new GroupLeader(client, settings.topics(), membership, assignments, new Assignor(),
                 () -> connectorsToRun(configs), codec, settings.membershipCheckInterval());
         leaderRef[0] = leader;
-        tailer.start();
+        tailer.follow(assignments);
         configs.listen((key, record) -> leader.requestRebalance());
         await(membership.join(), settings, "join group " + settings.topics().groupId());
     }
