@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.pulsar.client.api.Authentication;
 import org.apache.pulsar.client.api.AuthenticationDataProvider;
 import org.slf4j.Logger;
@@ -39,6 +42,10 @@ public final class GroupAdmin {
      */
     static final long COMPACTION_THRESHOLD_BYTES = 1024 * 1024;
 
+    /** {@code pulsar[+ssl]://host[:port][,host[:port]...][/]}: scheme, first host, its port. */
+    private static final Pattern SERVICE_URL =
+            Pattern.compile("pulsar(\\+ssl)?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::([0-9]{1,5}))?(?:,[^/]*)?/?");
+
     private final String adminUrl;
     private final Authentication authentication;
     private final Duration timeout;
@@ -54,6 +61,30 @@ public final class GroupAdmin {
         this.authentication = requireNonNull(authentication, "authentication is null");
         this.timeout = requireNonNull(timeout, "timeout is null");
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /**
+     * The admin URL that goes with a broker service URL when, and only when, the service URL uses
+     * Pulsar's default port, so that the broker's default HTTP port is a sound guess:
+     * {@code pulsar://host:6650} (or no port) gives {@code http://host:8080}, and
+     * {@code pulsar+ssl://host:6651} gives {@code https://host:8443}. Of several hosts, the first
+     * (any broker answers admin calls for any topic). Empty for any other port, or a URL that is
+     * not a Pulsar URL: then the admin URL must be configured.
+     */
+    public static Optional<String> defaultAdminUrl(String serviceUrl) {
+        if (serviceUrl == null) {
+            return Optional.empty();
+        }
+        Matcher url = SERVICE_URL.matcher(serviceUrl.trim());
+        if (!url.matches()) {
+            return Optional.empty();
+        }
+        boolean tls = url.group(1) != null;
+        String port = url.group(3);
+        if (port != null && !port.equals(tls ? "6651" : "6650")) {
+            return Optional.empty();
+        }
+        return Optional.of((tls ? "https://" : "http://") + url.group(2) + (tls ? ":8443" : ":8080"));
     }
 
     /**
