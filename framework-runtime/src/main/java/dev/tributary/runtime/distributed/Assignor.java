@@ -122,19 +122,26 @@ public final class Assignor {
         }
         Set<T> placed = new HashSet<>();
         plan.values().forEach(placed::addAll);
+        // Per member, how many units of each connector it holds: where a moving unit goes depends on it.
+        Map<String, Map<String, Integer>> perConnector = new HashMap<>();
+        plan.forEach((worker, mine) -> {
+            Map<String, Integer> counts = new HashMap<>();
+            mine.forEach(u -> counts.merge(connectorOf.apply(u), 1, Integer::sum));
+            perConnector.put(worker, counts);
+        });
         for (T unit : units) {
             if (placed.contains(unit)) {
                 continue;
             }
             String connector = connectorOf.apply(unit);
             String target = null;
-            long targetSame = Long.MAX_VALUE;
+            int targetSame = Integer.MAX_VALUE;
             for (String worker : workers) {
                 SortedSet<T> mine = plan.get(worker);
                 if (mine.size() >= capacity.get(worker)) {
                     continue;
                 }
-                long same = mine.stream().filter(u -> connectorOf.apply(u).equals(connector)).count();
+                int same = perConnector.get(worker).getOrDefault(connector, 0);
                 if (target == null || same < targetSame
                         || (same == targetSame && mine.size() < plan.get(target).size())) {
                     target = worker;
@@ -143,6 +150,7 @@ public final class Assignor {
             }
             // The capacities add up to the number of units, so a member with room always exists.
             plan.get(requireNonNull(target, "no member has room")).add(unit);
+            perConnector.get(target).merge(connector, 1, Integer::sum);
         }
         return plan;
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class GroupLeader implements AutoCloseable {
     private final GroupRecordCodec codec;
     private final Duration membershipCheckInterval;
     private final ScheduledExecutorService thread;
+    private final AtomicBoolean rebalanceQueued = new AtomicBoolean();
     /** Only touched on {@link #thread}. */
     private volatile AssignmentPublisher publisher;
     private ScheduledFuture<?> periodic;
@@ -87,7 +89,13 @@ public final class GroupLeader implements AutoCloseable {
 
     /** Rebalances soon, if this worker leads; for a change of connectors or task counts. */
     public void requestRebalance() {
-        submit(this::rebalance);
+        // A burst of config records (a hundred connectors created at once) makes one rebalance, not a hundred.
+        if (rebalanceQueued.compareAndSet(false, true)) {
+            submit(() -> {
+                rebalanceQueued.set(false);
+                rebalance();
+            });
+        }
     }
 
     /** Hands {@code work} to the leader's thread; after {@link #close()}, drops it: a closed leader leads nothing. */

@@ -141,6 +141,64 @@ class AssignorTest {
         }
     }
 
+    /**
+     * A previous assignment that this assignor did not make (another version's leader, or one
+     * whose members and connectors changed a lot meanwhile): uneven, naming departed workers and
+     * deleted connectors, leaving units out. The result must still be complete, balanced and move
+     * no more than it must.
+     */
+    @Test
+    void anyPreviousAssignmentIsRepairedWithTheFewestMoves() {
+        for (long seed = 1; seed <= 500; seed++) {
+            Random random = new Random(seed);
+            List<String> members = new ArrayList<>();
+            int memberCount = 1 + random.nextInt(6);
+            for (int i = 0; i < memberCount; i++) {
+                members.add("w" + i);
+            }
+            Map<String, Integer> connectors = new TreeMap<>();
+            int connectorCount = random.nextInt(8);
+            for (int i = 0; i < connectorCount; i++) {
+                connectors.put("c" + i, random.nextInt(9));
+            }
+            List<String> holders = new ArrayList<>(members);
+            holders.add("departed");
+            Map<String, TreeSet<String>> previousConnectors = new TreeMap<>();
+            Map<String, TreeSet<ConnectorTaskId>> previousTasks = new TreeMap<>();
+            holders.forEach(h -> {
+                previousConnectors.put(h, new TreeSet<>());
+                previousTasks.put(h, new TreeSet<>());
+            });
+            Map<String, Integer> before = new TreeMap<>(connectors);
+            before.put("deleted", 2);
+            before.forEach((name, count) -> {
+                if (random.nextInt(4) > 0) {
+                    previousConnectors.get(holders.get(random.nextInt(holders.size()))).add(name);
+                }
+                // Skewed towards the first holders, so the previous assignment is uneven.
+                for (int i = 0; i < count; i++) {
+                    if (random.nextInt(5) > 0) {
+                        int holder = Math.min(random.nextInt(holders.size()), random.nextInt(holders.size()));
+                        previousTasks.get(holders.get(holder)).add(new ConnectorTaskId(name, i));
+                    }
+                }
+            });
+            TreeMap<String, WorkerAssignment> workers = new TreeMap<>();
+            holders.forEach(h -> workers.put(h, new WorkerAssignment(previousConnectors.get(h), previousTasks.get(h))));
+            Assignment previous = new Assignment(9, "old-leader", workers);
+            String where = "seed " + seed + " (members " + members + ", connectors " + connectors + ", previous "
+                    + workers + ")";
+
+            SortedMap<String, WorkerAssignment> next = assignor.assign(previous, members, connectors);
+
+            checkComplete(next, members, connectors, where);
+            checkBalanced(next, where);
+            checkFewestMoves(previous, next, members, allTasks(connectors), WorkerAssignment::tasks, where);
+            checkFewestMoves(previous, next, members, new TreeSet<>(connectors.keySet()), WorkerAssignment::connectors,
+                    where);
+        }
+    }
+
     private static Set<ConnectorTaskId> allTasks(Map<String, Integer> connectors) {
         Set<ConnectorTaskId> tasks = new TreeSet<>();
         connectors.forEach((name, count) -> {

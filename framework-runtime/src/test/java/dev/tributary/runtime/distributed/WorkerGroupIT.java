@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Three (then four) in-process members of one group against a real Pulsar standalone. Each
@@ -227,8 +229,14 @@ class WorkerGroupIT {
         assertNoViolations(members);
     }
 
-    @Test
-    void aLeaderCutOffByTheNetworkIsReplacedStopsItsWorkAndRejoinsWhenHealed() throws Exception {
+    /**
+     * The cut drops the member's connections, which the broker sees at once; while it lasts, the
+     * member's reconnections are refused, or hang (a black hole) until healed.
+     */
+    @ParameterizedTest
+    @EnumSource(TcpFaultProxy.Outage.class)
+    void aLeaderCutOffByTheNetworkIsReplacedStopsItsWorkAndRejoinsWhenHealed(TcpFaultProxy.Outage outage)
+            throws Exception {
         createConnectors();
         List<TestMember> all = List.of(join("w-a"), join("w-b"), join("w-c"));
         await().atMost(PATIENCE).untilAsserted(() -> {
@@ -239,7 +247,7 @@ class WorkerGroupIT {
         List<TestMember> live = new ArrayList<>(all);
         live.remove(cut);
 
-        cut.proxy.cut(TcpFaultProxy.Outage.REFUSE);
+        cut.proxy.cut(outage);
 
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(cut.work.tasks).as("the cut-off member's tasks").isEmpty();
