@@ -3,10 +3,13 @@ package dev.tributary.runtime.distributed;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *   <li>An assignment whose generation is not above the last one applied is ignored (a replay, or
  *       a view that caught up late).</li>
  *   <li>{@link #cutOff()}: this worker stops everything it runs (the diff to nothing), and applies
- *       no assignment until {@link #reconnected()}, which applies the latest one again.</li>
+ *       no assignment until {@link #reconnected()}, which reads the assignments to their end and
+ *       applies the latest one.</li>
  * </ul>
  *
  * <p>Threads: the listener is called on the tailer's own single thread, one diff at a time, in
@@ -38,9 +42,13 @@ public final class AssignmentTailer implements AutoCloseable {
         void apply(Assignment assignment, AssignmentDiff diff);
     }
 
+    /** How long a reconnected member waits to read the assignments to their end. */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+
     private final String workerId;
     private final Listener listener;
     private final ExecutorService thread;
+    private volatile GroupTopicView view;
     /** Only touched on {@link #thread}. */
     private WorkerAssignment running = WorkerAssignment.EMPTY;
     private Assignment latest = Assignment.NONE;
@@ -59,6 +67,7 @@ public final class AssignmentTailer implements AutoCloseable {
 
     /** Starts following {@code assignments}; the assignment in force, if any, is applied at once. */
     public void follow(GroupTopicView assignments) {
+        view = requireNonNull(assignments, "assignments is null");
         assignments.listen((key, record) -> record.filter(AssignmentRecord.class::isInstance)
                 .map(r -> ((AssignmentRecord) r).assignment())
                 .ifPresent(this::offer));
@@ -77,12 +86,36 @@ public final class AssignmentTailer implements AutoCloseable {
         });
     }
 
-    /** This worker is connected again: run what the latest assignment gives it. */
+    /**
+     * This worker is connected again: read the assignments to their end (the leader may have
+     * moved this worker's work meanwhile), then run what the latest assignment gives it.
+     */
     public void reconnected() {
         submit(() -> {
             cut = false;
+            catchUp();
             change(latest, latest.of(workerId));
         });
+    }
+
+    private void catchUp() {
+        GroupTopicView assignments = view;
+        if (assignments == null) {
+            return;
+        }
+        try {
+            assignments.refresh().get(CATCH_UP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("worker {} could not read the assignments to their end after reconnecting ({}); it follows the"
+                    + " last one it read, generation {}", workerId, e.getClass().getSimpleName(), latest.generation());
+        }
+        Assignment inView = GroupLeader.latest(assignments);
+        if (inView.generation() > applied) {
+            applied = inView.generation();
+            latest = inView;
+        }
     }
 
     /** Hands {@code work} to the tailer's thread; after {@link #close()}, drops it: a closed member runs nothing. */

@@ -48,12 +48,13 @@ public final class GroupLeader implements AutoCloseable {
     private final Duration membershipCheckInterval;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean rebalanceQueued = new AtomicBoolean();
+    /** How long opening the fencing producer, and then reading the assignments to their end, may each take. */
+    private static final Duration TAKE_OVER_TIMEOUT = Duration.ofSeconds(30);
     /** Only touched on {@link #thread}. */
     private volatile AssignmentPublisher publisher;
     private ScheduledFuture<?> periodic;
     /** The last assignment this leader published, which its view may not hold yet. */
     private Assignment published = Assignment.NONE;
-    private long term;
 
     /**
      * @param connectors per connector that should run now, its number of tasks (see {@link Assignor#assign})
@@ -116,27 +117,34 @@ public final class GroupLeader implements AutoCloseable {
         if (publisher != null) {
             return;
         }
-        long myTerm = ++term;
+        AssignmentPublisher opened = null;
         try {
-            AssignmentPublisher opened = AssignmentPublisher.open(client, topics, membership.self().workerId(), codec)
-                    .get(30, TimeUnit.SECONDS);
+            opened = AssignmentPublisher.open(client, topics, membership.self().workerId(), codec)
+                    .get(TAKE_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             // Nobody else can publish now: what the view reads up to here is the last word.
-            assignments.refresh().get(30, TimeUnit.SECONDS);
-            if (myTerm != term || !membership.isLeader()) {
-                opened.close();
-                return;
-            }
-            publisher = opened;
+            assignments.refresh().get(TAKE_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.warn("worker {} leads but could not take over {} ({}); it tries again at its next check",
-                    membership.self().workerId(), topics.assignments(), e.getClass().getSimpleName());
-            periodic = periodic != null ? periodic : thread.scheduleWithFixedDelay(this::retryTakeOver,
-                    membershipCheckInterval.toMillis(), membershipCheckInterval.toMillis(), TimeUnit.MILLISECONDS);
+            if (opened != null) {
+                opened.close();
+            }
+            LOG.warn("worker {} leads but could not take over {} ({}); it tries again in {} ms",
+                    membership.self().workerId(), topics.assignments(), e.getClass().getSimpleName(),
+                    membershipCheckInterval.toMillis());
+            if (periodic == null) {
+                periodic = thread.scheduleWithFixedDelay(this::retryTakeOver, membershipCheckInterval.toMillis(),
+                        membershipCheckInterval.toMillis(), TimeUnit.MILLISECONDS);
+            }
             return;
         }
+        if (!membership.isLeader()) {
+            // Deposed meanwhile: the stepDown queued behind this finds nothing to undo.
+            opened.close();
+            return;
+        }
+        publisher = opened;
         rebalance();
         if (periodic == null) {
             periodic = thread.scheduleWithFixedDelay(this::rebalance, membershipCheckInterval.toMillis(),
@@ -153,7 +161,6 @@ public final class GroupLeader implements AutoCloseable {
     }
 
     private void stepDown() {
-        term++;
         if (periodic != null) {
             periodic.cancel(false);
             periodic = null;

@@ -57,7 +57,11 @@ import org.slf4j.LoggerFactory;
  *       to another; the offset store fences whatever still runs.</li>
  * </ul>
  * The connection is looked at every {@code connectionCheckInterval}; this only bounds how late a
- * state the client already has is noticed, and decides nothing by itself.
+ * state the client already has is noticed, and decides nothing by itself. Anything that
+ * disconnects the member's consumer counts as a cut, including a broker restart and the unloading
+ * of the coordination topic's bundle to another broker (load shedding): the member then stops its
+ * work and starts it again once reconnected, if the assignment still gives it. On a cluster that
+ * sheds load, keep the group's namespace out of shedding to avoid such restarts.
  *
  * <p>Threads: {@link #join()} and {@link #close()} from any thread, once each. Listener methods are
  * called on this membership's own single thread, one at a time, in the order the events happened;

@@ -52,6 +52,7 @@ public record Member(String workerId, String restUrl) implements Comparable<Memb
         }
     }
 
+    /** By worker id alone: two members with one id are the same worker (one restarted). */
     @Override
     public int compareTo(Member other) {
         return workerId.compareTo(other.workerId);
