@@ -8,6 +8,7 @@ import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
 import dev.tributary.runtime.worker.TargetState;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -173,10 +174,15 @@ public final class GroupMember implements AutoCloseable {
      * target state is not STOPPED, with the tasks of its task-configs record.
      */
     public static Map<String, Integer> connectorsToRun(GroupTopicView configs) {
+        return connectorsToRun(configs.all(ConnectorConfig.class).values(), configs.all(TargetStateRecord.class),
+                configs.all(TaskConfigs.class));
+    }
+
+    /** As {@link #connectorsToRun(GroupTopicView)}, from the records of the configs topic, by key. */
+    static Map<String, Integer> connectorsToRun(Collection<ConnectorConfig> connectors,
+            Map<String, TargetStateRecord> targets, Map<String, TaskConfigs> tasks) {
         Map<String, Integer> result = new TreeMap<>();
-        Map<String, TargetStateRecord> targets = configs.all(TargetStateRecord.class);
-        Map<String, TaskConfigs> tasks = configs.all(TaskConfigs.class);
-        for (ConnectorConfig config : configs.all(ConnectorConfig.class).values()) {
+        for (ConnectorConfig config : connectors) {
             TargetStateRecord target = targets.get(GroupRecord.targetKey(config.name()));
             if (target != null && target.state() == TargetState.STOPPED) {
                 continue;

@@ -69,6 +69,12 @@ public sealed interface GroupRecord {
         public String key() {
             return connectorKey(name);
         }
+
+        /** The keys only: a config holds secrets, and a record may end up in a log line. */
+        @Override
+        public String toString() {
+            return "ConnectorConfig[name=" + name + ", keys=" + config.keySet() + "]";
+        }
     }
 
     /** What the operator asked of a connector: running, paused or stopped. */
@@ -98,6 +104,12 @@ public sealed interface GroupRecord {
         @Override
         public String key() {
             return tasksKey(name);
+        }
+
+        /** The number of tasks only: task configs hold secrets, and a record may end up in a log line. */
+        @Override
+        public String toString() {
+            return "TaskConfigs[name=" + name + ", generation=" + generation + ", tasks=" + tasks.size() + "]";
         }
     }
 

@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorConfig;
 import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.TcpFaultProxy;
 import dev.tributary.testing.services.TestServices;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -286,6 +291,29 @@ class WorkerGroupIT {
         }
         assertThat(moved).as("tasks moved").isEqualTo(after.of("w-d").tasks().size());
         assertNoViolations(members);
+    }
+
+    @Test
+    void theGroupsTopicsAreKeptAndCompactedFromTheStart() throws Exception {
+        join("w-a");
+        HttpClient http = HttpClient.newHttpClient();
+        String namespace = pulsar.adminUrl() + "/admin/v2/namespaces/" + topics.namespace();
+
+        JsonNode inactive = get(http, namespace + "/inactiveTopicPolicies");
+        assertThat(inactive.path("deleteWhileInactive").asBoolean(true)).as(inactive.toString()).isFalse();
+        assertThat(get(http, namespace + "/compactionThreshold").asLong()).isEqualTo(GroupAdmin.COMPACTION_THRESHOLD_BYTES);
+        for (String topic : topics.compacted()) {
+            // The broker's compaction cursor exists from the first record on, so nothing is trimmed before it is compacted.
+            JsonNode stats = get(http, pulsar.adminUrl() + "/admin/v2/" + GroupAdmin.topicPath(topic) + "/stats");
+            assertThat(stats.path("subscriptions").has("__compaction")).as(topic + ": " + stats).isTrue();
+        }
+    }
+
+    private static JsonNode get(HttpClient http, String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body());
     }
 
     @Test
