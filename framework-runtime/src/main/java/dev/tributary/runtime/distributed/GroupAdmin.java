@@ -97,15 +97,32 @@ public final class GroupAdmin {
     public void ensureNamespace(String namespace) {
         String path = "namespaces/" + encodePath(namespace);
         HttpResponse<String> created = call("PUT", path, "");
-        if (created.statusCode() != 409) {
+        boolean existed = created.statusCode() == 409;
+        if (!existed) {
             expectSuccess(created, "create namespace " + namespace);
             LOG.info("created the worker group's namespace {}", namespace);
         }
-        expectSuccess(call("POST", path + "/inactiveTopicPolicies", "{\"inactiveTopicDeleteMode\":"
-                + "\"delete_when_no_subscriptions\",\"maxInactiveDurationSeconds\":3600,\"deleteWhileInactive\":false}"),
-                "keep the inactive topics of namespace " + namespace);
-        expectSuccess(call("PUT", path + "/compactionThreshold", Long.toString(COMPACTION_THRESHOLD_BYTES)),
-                "set the compaction threshold of namespace " + namespace);
+        setPolicy(path + "/inactiveTopicPolicies", "{\"inactiveTopicDeleteMode\":\"delete_when_no_subscriptions\","
+                + "\"maxInactiveDurationSeconds\":3600,\"deleteWhileInactive\":false}", "POST",
+                "keep the inactive topics of namespace " + namespace, existed);
+        setPolicy(path + "/compactionThreshold", Long.toString(COMPACTION_THRESHOLD_BYTES), "PUT",
+                "set the compaction threshold of namespace " + namespace, existed);
+    }
+
+    /**
+     * Sets a namespace policy. In a namespace the operator made, a role that may not set policies
+     * gets a WARN, not an error: the operator may have set them already.
+     */
+    private void setPolicy(String path, String body, String method, String what, boolean operatorsNamespace) {
+        HttpResponse<String> response = call(method, path, body);
+        if (operatorsNamespace && (response.statusCode() == 401 || response.statusCode() == 403)) {
+            LOG.warn("could not {} (HTTP {}): this role may not set namespace policies. Make sure that the namespace "
+                    + "never deletes inactive topics (inactiveTopicPolicies deleteWhileInactive=false, or "
+                    + "brokerDeleteInactiveTopicsEnabled=false) and compacts its topics, or the group loses its state",
+                    what, response.statusCode());
+            return;
+        }
+        expectSuccess(response, what);
     }
 
     /**
