@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorConfig;
 import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
+import dev.tributary.runtime.worker.State;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.TcpFaultProxy;
 import dev.tributary.testing.services.TestServices;
@@ -22,6 +23,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -291,6 +293,35 @@ class WorkerGroupIT {
         }
         assertThat(moved).as("tasks moved").isEqualTo(after.of("w-d").tasks().size());
         assertNoViolations(members);
+    }
+
+    @Test
+    void aConnectorWrittenThroughOneMemberIsReadByEveryMemberAndAssigned() throws Exception {
+        createConnectors();
+        List<TestMember> live = List.of(join("w-a"), join("w-b"), join("w-c"));
+        await().atMost(PATIENCE).untilAsserted(() -> converged(live));
+        TestMember a = live.get(0);
+        TestMember c = live.get(2);
+
+        a.group.configWriter().put(new ConnectorConfig("late", Map.of("connector.class", "test"))).get();
+        a.group.configWriter().put(new TaskConfigs("late", 1, List.of(Map.of(), Map.of()))).get();
+        c.group.statusWriter().put(new GroupRecord.TaskStatusRecord(new ConnectorTaskId("late", 0),
+                State.RUNNING, "w-c", 2, Optional.empty())).get();
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            for (TestMember member : live) {
+                assertThat(member.group.configs().get(GroupRecord.connectorKey("late"))).isPresent();
+                assertThat(member.group.status().all(GroupRecord.TaskStatusRecord.class)).containsKey("task-status/0/late");
+            }
+            Assignment assignment = c.group.assignment();
+            assertThat(assignment.ownerOf(new ConnectorTaskId("late", 1))).isPresent();
+            assertThat(assignment.ownerOf("late")).isPresent();
+            List<ConnectorTaskId> running = new ArrayList<>();
+            live.forEach(m -> running.addAll(m.work.tasks));
+            assertThat(running).contains(new ConnectorTaskId("late", 0), new ConnectorTaskId("late", 1));
+            IntSummaryStatisticsCheck.balanced(live.stream().map(m -> m.work.tasks.size()).toList());
+        });
+        assertNoViolations(live);
     }
 
     @Test
