@@ -59,11 +59,12 @@ public final class GroupMember implements AutoCloseable {
     private final GroupTopicWriter configWriter;
     private final GroupTopicWriter statusWriter;
     private final AssignmentTailer tailer;
-    private GroupLeader leader;
-    private GroupMembership membership;
+    private final GroupMembership membership;
+    private final GroupLeader leader;
 
-    private GroupMember(Settings settings, GroupTopicView configs, GroupTopicView status, GroupTopicView assignments,
-            GroupTopicWriter configWriter, GroupTopicWriter statusWriter, AssignmentTailer tailer) {
+    private GroupMember(PulsarClient client, GroupAdmin admin, GroupRecordCodec codec, Settings settings,
+            GroupTopicView configs, GroupTopicView status, GroupTopicView assignments, GroupTopicWriter configWriter,
+            GroupTopicWriter statusWriter, AssignmentTailer tailer) {
         this.settings = settings;
         this.configs = configs;
         this.status = status;
@@ -71,6 +72,33 @@ public final class GroupMember implements AutoCloseable {
         this.configWriter = configWriter;
         this.statusWriter = statusWriter;
         this.tailer = tailer;
+        this.membership = new GroupMembership(client, admin, settings.topics(), settings.self(), new Events(),
+                settings.connectionCheckInterval());
+        this.leader = new GroupLeader(client, settings.topics(), membership, assignments, new Assignor(),
+                () -> connectorsToRun(configs), codec, settings.membershipCheckInterval());
+    }
+
+    /** Membership events, handed to the leader and the tailer; only called once the member has joined. */
+    private final class Events implements GroupMembership.Listener {
+        @Override
+        public void elected() {
+            leader.elected();
+        }
+
+        @Override
+        public void deposed() {
+            leader.deposed();
+        }
+
+        @Override
+        public void cutOff() {
+            tailer.cutOff();
+        }
+
+        @Override
+        public void reconnected() {
+            tailer.reconnected();
+        }
     }
 
     /**
@@ -104,10 +132,10 @@ public final class GroupMember implements AutoCloseable {
             GroupTopicWriter statusWriter = opened(opened, await(GroupTopicWriter.open(client, topics.status(), codec),
                     settings, "write " + topics.status()));
             AssignmentTailer tailer = opened(opened, new AssignmentTailer(settings.self().workerId(), work));
-            GroupMember member = new GroupMember(settings, configs, status, assignments, configWriter, statusWriter,
-                    tailer);
+            GroupMember member = new GroupMember(client, admin, codec, settings, configs, status, assignments,
+                    configWriter, statusWriter, tailer);
             opened.add(0, member::leave);
-            member.join(client, admin, codec);
+            member.join();
             return member;
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened) {
@@ -126,44 +154,13 @@ public final class GroupMember implements AutoCloseable {
         return closeable;
     }
 
-    /** Leaves the group and stops leading, if it got that far. */
+    /** Leaves the group (the broker then makes another member active), then stops leading. */
     private void leave() {
-        if (membership != null) {
-            membership.close();
-        }
-        if (leader != null) {
-            leader.close();
-        }
+        membership.close();
+        leader.close();
     }
 
-    private void join(PulsarClient client, GroupAdmin admin, GroupRecordCodec codec) {
-        GroupLeader[] leaderRef = new GroupLeader[1];
-        GroupMembership.Listener events = new GroupMembership.Listener() {
-            @Override
-            public void elected() {
-                leaderRef[0].elected();
-            }
-
-            @Override
-            public void deposed() {
-                leaderRef[0].deposed();
-            }
-
-            @Override
-            public void cutOff() {
-                tailer.cutOff();
-            }
-
-            @Override
-            public void reconnected() {
-                tailer.reconnected();
-            }
-        };
-        membership = new GroupMembership(client, admin, settings.topics(), settings.self(), events,
-                settings.connectionCheckInterval());
-        leader = new GroupLeader(client, settings.topics(), membership, assignments, new Assignor(),
-                () -> connectorsToRun(configs), codec, settings.membershipCheckInterval());
-        leaderRef[0] = leader;
+    private void join() {
         tailer.follow(assignments);
         configs.listen((key, record) -> leader.requestRebalance());
         await(membership.join(), settings, "join group " + settings.topics().groupId());
