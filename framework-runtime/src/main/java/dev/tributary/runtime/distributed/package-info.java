@@ -75,12 +75,23 @@
  * </ul>
  *
  * <h2>For the herder</h2>
- * Start one {@link dev.tributary.runtime.distributed.GroupMember} per worker with a
- * {@code AssignmentTailer.Listener} that runs the diffs; answer reads from its views; write
- * configs and target states through {@code configWriter()} (or forward writes to the leader's REST
- * URL from the assignment), task configs and statuses through {@code configWriter()} and
- * {@code statusWriter()}; call {@code leader().requestRebalance()} is not needed after a configs
- * write, as every member's configs view already asks for one. Close the member after stopping the
- * tasks, so that they commit while this worker still holds them.
+ * <ul>
+ *   <li>Settings: {@code GroupTopics.of(group.id, group.namespace)} validates both and names the key
+ *       in its error; the admin URL defaults to {@link dev.tributary.runtime.distributed.GroupAdmin#defaultAdminUrl}
+ *       of {@code pulsar.service.url} and is required otherwise. Error messages here already name
+ *       the worker keys {@code group.id}, {@code group.namespace} and {@code group.admin.url}: add
+ *       them to {@code WorkerConfig} under these names.</li>
+ *   <li>Start one {@link dev.tributary.runtime.distributed.GroupMember} per worker, with an
+ *       {@code AssignmentTailer.Listener} that runs each diff: stop (flush, commit), then start.</li>
+ *   <li>Reads: from {@code configs()}, {@code status()} and {@code assignment()} on any worker.</li>
+ *   <li>Writes: connector configs and target states through {@code configWriter()} (on any
+ *       worker, or forwarded to the leader's REST URL, found in the assignment record); task configs
+ *       by the worker that runs the connector instance; statuses by the worker that runs the
+ *       connector or task, through {@code statusWriter()}, with the assignment generation. No call
+ *       to {@code leader().requestRebalance()} is needed after a configs write: every member's
+ *       configs view asks for one, and only the leader acts on it.</li>
+ *   <li>Shutdown: stop the tasks first, then close the member, so that they commit while this
+ *       worker still holds them.</li>
+ * </ul>
  */
 package dev.tributary.runtime.distributed;
