@@ -1,0 +1,113 @@
+package dev.tributary.runtime.distributed;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.ProducerAccessMode;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's only way to write the assignments topic: a producer in
+ * {@link ProducerAccessMode#ExclusiveWithFencing}. Opening it fences every earlier producer of the
+ * topic, so a deposed leader that still believes it leads has every later publish refused
+ * ({@link AssignmentFencedException}); two leaders can never both write.
+ *
+ * <p>Generations: {@link #publish} numbers each assignment one above the last one in the
+ * assignments view. The leader {@link GroupTopicView#refresh() refreshes} that view after opening
+ * the publisher, and since no other producer can write after that, the view then holds the last
+ * generation any leader published.
+ *
+ * <p>Threads: one caller at a time (the leader's thread).
+ */
+public final class AssignmentPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AssignmentPublisher.class);
+
+    private final Producer<byte[]> producer;
+    private final GroupRecordCodec codec;
+    private final String leaderId;
+    private long lastGeneration;
+
+    private AssignmentPublisher(Producer<byte[]> producer, GroupRecordCodec codec, String leaderId) {
+        this.producer = producer;
+        this.codec = codec;
+        this.leaderId = leaderId;
+    }
+
+    /** Opens the fencing producer; completes once the broker fenced every other producer of the topic. */
+    public static CompletableFuture<AssignmentPublisher> open(PulsarClient client, GroupTopics topics, String leaderId,
+            GroupRecordCodec codec) {
+        requireNonNull(client, "client is null");
+        requireNonNull(leaderId, "leaderId is null");
+        requireNonNull(codec, "codec is null");
+        return client.newProducer(Schema.BYTES)
+                .topic(topics.assignments())
+                .accessMode(ProducerAccessMode.ExclusiveWithFencing)
+                .enableBatching(false)
+                .sendTimeout(30, TimeUnit.SECONDS)
+                .createAsync()
+                .thenApply(producer -> new AssignmentPublisher(producer, codec, leaderId));
+    }
+
+    /**
+     * Publishes {@code workers} as the next generation after {@code previous}, and returns it once
+     * the broker stored it.
+     *
+     * @param previous the last assignment published, as the refreshed view holds it
+     * @param restUrls each member's REST URL, for forwarding
+     * @throws AssignmentFencedException when another leader's producer has taken over
+     * @throws GroupAdminException when the broker could not store it for another reason
+     */
+    public Assignment publish(Assignment previous, SortedMap<String, WorkerAssignment> workers,
+            Map<String, String> restUrls) {
+        long generation = Math.max(previous.generation(), lastGeneration) + 1;
+        Assignment next = new Assignment(generation, leaderId, workers);
+        try {
+            producer.newMessage().key(GroupRecord.ASSIGNMENT_KEY)
+                    .value(codec.encode(new AssignmentRecord(next, restUrls))).send();
+        } catch (PulsarClientException.ProducerFencedException e) {
+            throw new AssignmentFencedException("worker " + leaderId + " was fenced off the assignments topic: another"
+                    + " worker leads now", e);
+        } catch (PulsarClientException e) {
+            if (isFenced(e)) {
+                throw new AssignmentFencedException("worker " + leaderId + " was fenced off the assignments topic:"
+                        + " another worker leads now", e);
+            }
+            throw new GroupAdminException("could not publish assignment generation " + generation + " ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+        lastGeneration = generation;
+        LOG.info("worker {} published assignment generation {}: {}", leaderId, generation, summary(workers));
+        return next;
+    }
+
+    private static boolean isFenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PulsarClientException.ProducerFencedException
+                    || t instanceof PulsarClientException.ProducerBusyException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String summary(SortedMap<String, WorkerAssignment> workers) {
+        StringBuilder text = new StringBuilder();
+        workers.forEach((id, w) -> text.append(text.length() == 0 ? "" : ", ").append(id).append('=')
+                .append(w.connectors().size()).append(" connectors/").append(w.tasks().size()).append(" tasks"));
+        return text.toString();
+    }
+
+    @Override
+    public void close() {
+        producer.closeAsync();
+    }
+}

@@ -1,0 +1,257 @@
+package dev.tributary.runtime.distributed;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.runtime.distributed.GroupRecord.ConnectorConfig;
+import dev.tributary.runtime.distributed.GroupRecord.TargetStateRecord;
+import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
+import dev.tributary.runtime.worker.TargetState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pulsar.client.api.PulsarClient;
+
+/**
+ * One worker's membership of a group, put together: the group's topics set up, the three views,
+ * the two shared writers, membership and leadership, the leader's rebalancing and the tailing of
+ * assignments. A {@code DistributedHerder} holds one, answers reads from {@link #configs()},
+ * {@link #status()} and {@link #assignments()}, writes through {@link #configWriter()} and
+ * {@link #statusWriter()}, and runs what its {@link AssignmentTailer.Listener} is told.
+ *
+ * <p>The leader assigns every connector that has a config and a target state other than STOPPED
+ * (no target-state record means STARTED), with as many tasks as its task-configs record lists (none
+ * before the connector instance wrote them). Any change to the configs topic asks for a rebalance,
+ * which only the leader acts on.
+ *
+ * <p>Threads: {@link #start} and {@link #close} once each, from any thread; see each part for the
+ * threads it calls back on.
+ */
+public final class GroupMember implements AutoCloseable {
+    /**
+     * @param topics the group's topics
+     * @param self this worker
+     * @param membershipCheckInterval how often the leader lists the members (see {@link GroupLeader})
+     * @param connectionCheckInterval how often a member looks at its connection (see {@link GroupMembership})
+     * @param timeout how long each step of starting may take
+     */
+    public record Settings(GroupTopics topics, Member self, Duration membershipCheckInterval,
+            Duration connectionCheckInterval, Duration timeout) {
+        public Settings {
+            requireNonNull(topics, "topics is null");
+            requireNonNull(self, "self is null");
+            requireNonNull(membershipCheckInterval, "membershipCheckInterval is null");
+            requireNonNull(connectionCheckInterval, "connectionCheckInterval is null");
+            requireNonNull(timeout, "timeout is null");
+        }
+    }
+
+    private final Settings settings;
+    private final GroupTopicView configs;
+    private final GroupTopicView status;
+    private final GroupTopicView assignments;
+    private final GroupTopicWriter configWriter;
+    private final GroupTopicWriter statusWriter;
+    private final AssignmentTailer tailer;
+    private final GroupMembership membership;
+    private final GroupLeader leader;
+
+    private GroupMember(PulsarClient client, GroupAdmin admin, GroupRecordCodec codec, Settings settings,
+            GroupTopicView configs, GroupTopicView status, GroupTopicView assignments, GroupTopicWriter configWriter,
+            GroupTopicWriter statusWriter, AssignmentTailer tailer) {
+        this.settings = settings;
+        this.configs = configs;
+        this.status = status;
+        this.assignments = assignments;
+        this.configWriter = configWriter;
+        this.statusWriter = statusWriter;
+        this.tailer = tailer;
+        this.membership = new GroupMembership(client, admin, settings.topics(), settings.self(), new Events(),
+                settings.connectionCheckInterval());
+        this.leader = new GroupLeader(client, settings.topics(), membership, assignments, new Assignor(),
+                () -> connectorsToRun(configs), codec, settings.membershipCheckInterval());
+    }
+
+    /** Membership events, handed to the leader and the tailer; only called once the member has joined. */
+    private final class Events implements GroupMembership.Listener {
+        @Override
+        public void elected() {
+            leader.elected();
+        }
+
+        @Override
+        public void deposed() {
+            leader.deposed();
+        }
+
+        @Override
+        public void cutOff() {
+            tailer.cutOff();
+        }
+
+        @Override
+        public void reconnected() {
+            tailer.reconnected();
+        }
+    }
+
+    /**
+     * Sets up the group's namespace and topics when missing, reads the three topics to their end,
+     * then joins the group.
+     *
+     * @param work told what this worker must stop and start
+     * @throws GroupAdminException when a step fails or takes longer than {@link Settings#timeout()}
+     */
+    public static GroupMember start(PulsarClient client, GroupAdmin admin, Settings settings,
+            AssignmentTailer.Listener work) {
+        requireNonNull(client, "client is null");
+        requireNonNull(admin, "admin is null");
+        requireNonNull(settings, "settings is null");
+        requireNonNull(work, "work is null");
+        GroupTopics topics = settings.topics();
+        admin.ensureNamespace(topics.namespace());
+        topics.compacted().forEach(admin::ensureCompactedTopic);
+        admin.ensureTopic(topics.coordination());
+        GroupRecordCodec codec = new GroupRecordCodec();
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            GroupTopicView configs = opened(opened, await(GroupTopicView.open(client, topics.configs(), codec), settings,
+                    "read " + topics.configs()));
+            GroupTopicView status = opened(opened, await(GroupTopicView.open(client, topics.status(), codec), settings,
+                    "read " + topics.status()));
+            GroupTopicView assignments = opened(opened, await(GroupTopicView.open(client, topics.assignments(), codec),
+                    settings, "read " + topics.assignments()));
+            GroupTopicWriter configWriter = opened(opened, await(GroupTopicWriter.open(client, topics.configs(), codec),
+                    settings, "write " + topics.configs()));
+            GroupTopicWriter statusWriter = opened(opened, await(GroupTopicWriter.open(client, topics.status(), codec),
+                    settings, "write " + topics.status()));
+            AssignmentTailer tailer = opened(opened, new AssignmentTailer(settings.self().workerId(), work));
+            GroupMember member = new GroupMember(client, admin, codec, settings, configs, status, assignments,
+                    configWriter, statusWriter, tailer);
+            opened.add(0, member::leave);
+            member.join();
+            return member;
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T closeable) {
+        opened.add(0, closeable);
+        return closeable;
+    }
+
+    /** Leaves the group (the broker then makes another member active), then stops leading. */
+    private void leave() {
+        membership.close();
+        leader.close();
+    }
+
+    private void join() {
+        tailer.follow(assignments);
+        configs.listen((key, record) -> leader.requestRebalance());
+        await(membership.join(), settings, "join group " + settings.topics().groupId());
+    }
+
+    /**
+     * Per connector that should run, its number of tasks: every connector with a config whose
+     * target state is not STOPPED, with the tasks of its task-configs record.
+     */
+    public static Map<String, Integer> connectorsToRun(GroupTopicView configs) {
+        return connectorsToRun(configs.all(ConnectorConfig.class).values(), configs.all(TargetStateRecord.class),
+                configs.all(TaskConfigs.class));
+    }
+
+    /** As {@link #connectorsToRun(GroupTopicView)}, from the records of the configs topic, by key. */
+    static Map<String, Integer> connectorsToRun(Collection<ConnectorConfig> connectors,
+            Map<String, TargetStateRecord> targets, Map<String, TaskConfigs> tasks) {
+        Map<String, Integer> result = new TreeMap<>();
+        for (ConnectorConfig config : connectors) {
+            TargetStateRecord target = targets.get(GroupRecord.targetKey(config.name()));
+            if (target != null && target.state() == TargetState.STOPPED) {
+                continue;
+            }
+            TaskConfigs taskConfigs = tasks.get(GroupRecord.tasksKey(config.name()));
+            result.put(config.name(), taskConfigs == null ? 0 : taskConfigs.tasks().size());
+        }
+        return result;
+    }
+
+    private static <T> T await(CompletableFuture<T> future, Settings settings, String what) {
+        try {
+            return future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GroupAdminException("interrupted while trying to " + what, e);
+        } catch (ExecutionException e) {
+            throw new GroupAdminException("could not " + what + " (" + e.getCause().getClass().getSimpleName()
+                    + "); check pulsar.service.url and that the broker is up", e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new GroupAdminException("could not " + what + " within " + settings.timeout().toMillis()
+                    + " ms; check pulsar.service.url and that the broker is up", e);
+        }
+    }
+
+    public GroupTopicView configs() {
+        return configs;
+    }
+
+    public GroupTopicView status() {
+        return status;
+    }
+
+    public GroupTopicView assignments() {
+        return assignments;
+    }
+
+    public GroupTopicWriter configWriter() {
+        return configWriter;
+    }
+
+    public GroupTopicWriter statusWriter() {
+        return statusWriter;
+    }
+
+    public GroupMembership membership() {
+        return membership;
+    }
+
+    public GroupLeader leader() {
+        return leader;
+    }
+
+    /** The assignment in force, as this worker's view holds it. */
+    public Assignment assignment() {
+        return GroupLeader.latest(assignments);
+    }
+
+    /**
+     * Leaves the group: stops leading, leaves the subscription (so that the leader reassigns this
+     * worker's work), then stops tailing and closes the views and writers. The herder stops its
+     * tasks before it calls this, so that they commit while this worker still holds them.
+     */
+    @Override
+    public void close() {
+        leave();
+        tailer.close();
+        configWriter.close();
+        statusWriter.close();
+        configs.close();
+        status.close();
+        assignments.close();
+    }
+}
