@@ -25,7 +25,10 @@ import java.util.Set;
  * Javadoc); a scope's removal hides older offsets of other scopes too. The connector-wide methods
  * {@link #write} and {@link #remove} are the scope {@value #CONNECTOR_WIDE_SCOPE}: they keep
  * their record format, and their offsets are the base of the merged view, which any scoped write
- * or removal of a partition overrides.
+ * or removal of a partition overrides. Whether a connector-wide write made after a scoped write of
+ * the same partition overrides that in turn is the store's to say in its Javadoc: a store that
+ * keeps scopes apart may keep the scoped entry; a store with one map per connector applies the
+ * calls in order.
  * <pre>{@code
  * try (ScopedOffsetWriter writer = store.openWriter("orders", "task-2")) {
  *     Map<SourcePartition, SourceOffset> resumeFrom = store.read("orders", myPartitions);
