@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *       with a sequence number.</li>
  * </ul>
  * Opening a writer reads the topic to its end, carries the scope's offsets over from its
- * previous owner under the new writer's id, then writes the owner record. Readers follow the
+ * previous owner under the new writer's id, then writes the owner record, then a tombstone for
+ * the previous owner's record, which compaction then drops. Readers follow the
  * owner record, so an older writer's later records are never read. Each write of an older writer
  * reads the topic to its end after its record was acknowledged; when the owner record names
  * another writer then, the write fails saying the writer was fenced.
@@ -295,6 +296,9 @@ public final class PulsarOffsetStore implements OffsetStore {
                 publish(connector, writer.offsetsKey, base.encode(codec));
             }
             publish(connector, ownerKey, OwnerRecord.of(writer.writerId).encode());
+            if (previous != null) {
+                dropReplacedRecord(connector, scopeOffsetsKey(previous.owner(), connector, scope));
+            }
             ScopeWriter replaced = writers.put(ownerKey, writer);
             if (replaced != null) {
                 replaced.fencedBy = "a newer writer of the same store";
@@ -302,6 +306,20 @@ public final class PulsarOffsetStore implements OffsetStore {
             LOG.info("offset store {} now writes scope '{}' of connector '{}' in {} (writer {})", storeId, scope,
                     connector, settings.topic(), writer.writerId);
             return writer;
+        }
+    }
+
+    /**
+     * Tombstones the replaced writer's record, which no reader follows any more, so that compaction
+     * drops it instead of keeping one record per restart of a scope. It comes after the new owner
+     * record in the topic, so a reader that sees it has already switched. A failure costs only space.
+     */
+    private void dropReplacedRecord(String connector, String key) {
+        try {
+            publish(connector, key, null);
+        } catch (OffsetStoreException e) {
+            LOG.warn("could not drop the replaced record {} from {}; compaction keeps it until a later claim of the"
+                    + " scope drops it: {}", key, settings.topic(), e.getMessage());
         }
     }
 
