@@ -73,8 +73,11 @@ import org.slf4j.LoggerFactory;
  * win over A's older records, even though A's record still lists the partition. The numbers are
  * in the records, so every reader merges alike, also after compaction. Equal numbers (two scopes
  * writing one partition at once, without having read each other) are broken by the scope name,
- * the greater winning. Removal marks stay in the scope's record for as long as the scope's writer
- * runs.
+ * the greater winning. A removal mark stays in the scope's record, carried over by each new
+ * writer of the scope, until the scope writes the partition again.
+ *
+ * <p>Cost: each scoped write also reads the topic to its end (one more round trip to the broker),
+ * and reads and writes scan the TableView's keys for the connector's scopes.
  *
  * <p>Atomicity: one commit is one message, which the broker stores whole or not at all, so a
  * reader (this store, another worker, or the TableView after a crash) sees a batch entirely or

@@ -16,8 +16,11 @@ import java.util.Map;
  * the claim changes what readers see. Writers of different scopes of one connector never fence
  * each other.
  *
- * <p>Threads: a writer may be called from any thread, but calls are serialized; the runtime
- * calls it from the one committer of the scope's task, once per offset flush.
+ * <p>Threads: thread-safe; an implementation runs the calls to one writer one at a time, and
+ * calls to writers of different scopes concurrently. The intended caller is the committer of
+ * the task that owns the scope: {@link #write} once per offset flush with the acknowledged
+ * offsets, {@link #close} once when the task stops. Each call blocks until the store has
+ * answered.
  *
  * <p>Errors: a failed write or remove has changed nothing that readers see, unless the
  * exception says the writer was fenced, after which every call fails the same way.
