@@ -155,7 +155,7 @@ final class SourceInstance implements AutoCloseable {
     /** This instance's task config, or null when the connector made fewer tasks. */
     private Map<String, String> taskConfig(List<Map<String, String>> configs) {
         int id = settings.identity().instanceId();
-        if (configs == null || configs.size() > settings.identity().numInstances() || configs.contains(null)) {
+        if (configs == null || configs.size() > settings.identity().numInstances() || configs.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalStateException("the connector returned invalid task configs (null, a null entry, or more"
                     + " than " + settings.identity().numInstances() + ")");
         }
