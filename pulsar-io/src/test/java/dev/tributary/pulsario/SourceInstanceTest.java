@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import java.util.Collection;
@@ -146,6 +147,20 @@ class SourceInstanceTest {
     }
 
     @Test
+    void instancesOfOneSourceCommitSideBySideWithoutFencingEachOther() throws Exception {
+        SourceInstance first = open(new ScriptedConnector(), 0, 2, Map.of("records", "2"));
+        SourceInstance second = open(new ScriptedConnector(), 1, 2, Map.of("records", "2"));
+
+        take(first, 2).forEach(SourceInstance.Delivery::ack);
+        take(second, 2).forEach(SourceInstance.Delivery::ack);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> committedSeq(0).equals(Optional.of(1L))
+                && committedSeq(1).equals(Optional.of(1L)));
+        assertThat(first.inFlight()).isZero();
+        assertThat(second.inFlight()).isZero();
+    }
+
+    @Test
     void anInstanceBeyondTheConnectorsTasksDeliversNothing() throws Exception {
         ScriptedConnector connector = new ScriptedConnector();
         SourceInstance source = open(connector, 2, 3, Map.of("records", "2", "tasks", "2"));
@@ -216,6 +231,16 @@ class SourceInstanceTest {
         @Override
         public Set<String> connectors() {
             return delegate.connectors();
+        }
+
+        @Override
+        public boolean fencesScopes() {
+            return delegate.fencesScopes();
+        }
+
+        @Override
+        public ScopedOffsetWriter openWriter(String connector, String scope) {
+            return delegate.openWriter(connector, scope);
         }
 
         @Override
