@@ -75,17 +75,22 @@ class PulsarIoLocalRunIT {
             written.forEach((key, values) -> assertThat(delivered.get(key)).as("records of %s, in order", key)
                     .containsExactlyElementsOf(values));
 
-            // Offsets go to the pulsar store in the source's own namespace, keyed by tenant/namespace/name,
-            // once per checkpointInterval (30 s in the seed).
+            // Offsets go to the pulsar store in the source's own namespace, keyed by tenant/namespace/name and
+            // written in the instance's scope, task-0, once per checkpointInterval (30 s in the seed).
+            String record = "/task-0/public/default/" + stream;
             try (PulsarTopicReader offsets = new PulsarTopicReader(pulsar.serviceUrl(),
                     "persistent://public/default/__tributary_offsets")) {
-                String suffix = "/public/default/" + stream;
-                assertThat(offsets.readUntil(m -> m.stream().anyMatch(o -> o.getKey().startsWith("offsets/")
-                        && o.getKey().endsWith(suffix)), Duration.ofSeconds(90)))
-                        .as("offset commits of %s", suffix)
-                        .anyMatch(o -> o.getKey().startsWith("offsets/") && o.getKey().endsWith(suffix));
+                assertThat(offsets.readUntil(m -> m.stream().anyMatch(o -> isScopeOffsets(o, record)),
+                        Duration.ofSeconds(90)))
+                        .as("offset commits ending %s", record)
+                        .anyMatch(o -> isScopeOffsets(o, record));
             }
         }
+    }
+
+    private static boolean isScopeOffsets(Message<byte[]> message, String suffix) {
+        return message.getKey().startsWith("scope-offsets/") && message.getKey().endsWith(suffix)
+                && message.getValue() != null && message.getValue().length > 0;
     }
 
     /** The seed's YAML, unchanged but for the stream, the credentials, the endpoint and the topic. */
