@@ -32,6 +32,8 @@ final class ScriptedConnector implements SourceConnector {
     final List<Map<SourcePartition, SourceOffset>> committed = new CopyOnWriteArrayList<>();
     final List<Integer> startedTasks = new CopyOnWriteArrayList<>();
     volatile boolean stopped;
+    /** The thread of each connector call, in call order, to check the SPI's one-connector-thread promise. */
+    final List<String> connectorThreads = new CopyOnWriteArrayList<>();
     private Map<String, String> config;
 
     static SourcePartition partition(int task) {
@@ -50,11 +52,13 @@ final class ScriptedConnector implements SourceConnector {
 
     @Override
     public void start(ConnectorContext context, Map<String, String> config) {
+        connectorThreads.add(Thread.currentThread().getName());
         this.config = config;
     }
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
+        connectorThreads.add(Thread.currentThread().getName());
         int tasks = Math.min(maxTasks, Integer.parseInt(config.getOrDefault("tasks", "1024")));
         List<Map<String, String>> configs = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
@@ -106,6 +110,7 @@ final class ScriptedConnector implements SourceConnector {
 
     @Override
     public void stop() {
+        connectorThreads.add(Thread.currentThread().getName());
         stopped = true;
     }
 }

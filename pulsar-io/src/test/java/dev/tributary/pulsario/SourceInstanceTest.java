@@ -75,6 +75,18 @@ class SourceInstanceTest {
     }
 
     @Test
+    void theConnectorIsCalledOnItsOwnThreadOnly() throws Exception {
+        ScriptedConnector connector = new ScriptedConnector();
+        SourceInstance source = open(connector, 0, 1, Map.of("records", "1"));
+        take(source, 1).get(0).ack();
+        source.close();
+
+        // start, taskConfigs and stop, one at a time on one thread that is not the caller's (Pulsar's).
+        assertThat(connector.connectorThreads).hasSize(3)
+                .allMatch(name -> name.equals("tributary-connector-src-0"));
+    }
+
+    @Test
     void commitsOnlyTheAcknowledgedPrefix() throws Exception {
         ScriptedConnector connector = new ScriptedConnector();
         SourceInstance source = open(connector, 0, 1, Map.of("records", "3"));
