@@ -14,11 +14,13 @@ import dev.tributary.api.offset.OffsetReader;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.runtime.offsets.OffsetTracker;
+import dev.tributary.runtime.worker.SecretMasking;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -99,6 +101,8 @@ final class SourceInstance implements AutoCloseable {
     private final AtomicBoolean reconfigure = new AtomicBoolean();
     private final ExecutorService connectorThread;
     private final ScheduledExecutorService committer;
+    /** Hides the connector's secret values in what the instance logs or throws; set once the config is known. */
+    private volatile SecretMasking masking = SecretMasking.of(Optional.empty(), Map.of());
     private volatile boolean closing;
     private volatile SourceTask task;
     private Thread taskThread;
@@ -115,9 +119,11 @@ final class SourceInstance implements AutoCloseable {
         this.committer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tributary-offsets-" + name));
     }
 
+    /** A thread of this instance; its context class loader is the archive's, as plugin code expects. */
     private static Thread daemon(Runnable runnable, String name) {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
+        thread.setContextClassLoader(SourceInstance.class.getClassLoader());
         return thread;
     }
 
@@ -131,6 +137,7 @@ final class SourceInstance implements AutoCloseable {
      */
     void open(Map<String, String> connectorConfig) throws Exception {
         requireNonNull(connectorConfig, "connectorConfig is null");
+        masking = SecretMasking.of(Optional.ofNullable(onConnectorThread(connector::configSchema)), connectorConfig);
         var validation = onConnectorThread(() -> connector.validate(connectorConfig));
         if (!validation.isValid()) {
             throw new ConfigException(validation.errorLines());
@@ -183,6 +190,14 @@ final class SourceInstance implements AutoCloseable {
 
     private void rethrowFailure() throws Exception {
         Throwable failed = failure.get();
+        if (failed != null) {
+            String message = String.valueOf(failed.getMessage());
+            String redacted = masking.redact(message);
+            if (!redacted.equals(message)) {
+                // Pulsar logs the exception and shows it in sources status: neither may hold a secret.
+                throw new IllegalStateException(failed.getClass().getSimpleName() + ": " + redacted);
+            }
+        }
         if (failed instanceof Exception e) {
             throw e;
         }
@@ -196,7 +211,8 @@ final class SourceInstance implements AutoCloseable {
 
     private void fail(Throwable error) {
         if (failure.compareAndSet(null, error)) {
-            LOG.error("{} fails and will be restarted by Pulsar: {}", settings.identity(), error.toString());
+            LOG.error("{} fails and will be restarted by Pulsar: {}", settings.identity(),
+                    masking.redact(error.toString()));
         }
     }
 
@@ -237,7 +253,8 @@ final class SourceInstance implements AutoCloseable {
                 try {
                     records = created.poll(POLL_TIMEOUT);
                 } catch (RetriableException e) {
-                    LOG.warn("{}: poll will be retried: {}", settings.identity(), e.getMessage());
+                    LOG.warn("{}: poll will be retried: {}", settings.identity(),
+                            masking.redact(String.valueOf(e.getMessage())));
                     sleep(Duration.ofSeconds(1));
                     continue;
                 }
@@ -269,7 +286,7 @@ final class SourceInstance implements AutoCloseable {
                 try {
                     created.stop();
                 } catch (RuntimeException e) {
-                    LOG.warn("{}: task stop threw: {}", settings.identity(), e.toString());
+                    LOG.warn("{}: task stop threw: {}", settings.identity(), masking.redact(e.toString()));
                 }
             }
             task = null;
@@ -305,7 +322,7 @@ final class SourceInstance implements AutoCloseable {
             try {
                 current.onOffsetsCommitted(batch);
             } catch (RuntimeException e) {
-                LOG.warn("{}: onOffsetsCommitted threw: {}", settings.identity(), e.toString());
+                LOG.warn("{}: onOffsetsCommitted threw: {}", settings.identity(), masking.redact(e.toString()));
             }
         }
     }
@@ -330,7 +347,7 @@ final class SourceInstance implements AutoCloseable {
             try {
                 current.stop();
             } catch (RuntimeException e) {
-                LOG.warn("{}: task stop threw: {}", settings.identity(), e.toString());
+                LOG.warn("{}: task stop threw: {}", settings.identity(), masking.redact(e.toString()));
             }
         }
         if (taskThread != null) {
@@ -363,7 +380,7 @@ final class SourceInstance implements AutoCloseable {
                     return null;
                 });
             } catch (Exception e) {
-                LOG.warn("{}: connector stop failed: {}", settings.identity(), e.toString());
+                LOG.warn("{}: connector stop failed: {}", settings.identity(), masking.redact(e.toString()));
             }
         }
         connectorThread.shutdownNow();
@@ -417,7 +434,7 @@ final class SourceInstance implements AutoCloseable {
             try {
                 owner.onRecordAcked(record);
             } catch (RuntimeException e) {
-                LOG.warn("{}: onRecordAcked threw: {}", settings.identity(), e.toString());
+                LOG.warn("{}: onRecordAcked threw: {}", settings.identity(), masking.redact(e.toString()));
             }
         }
 

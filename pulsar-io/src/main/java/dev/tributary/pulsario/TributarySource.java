@@ -2,8 +2,8 @@ package dev.tributary.pulsario;
 
 import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.connector.SourceConnector;
-import dev.tributary.offsets.PulsarOffsetStoreProvider;
 import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.offsets.PulsarOffsetStoreProvider;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.pulsar.functions.api.Record;
@@ -49,7 +49,14 @@ public class TributarySource implements Source<byte[]> {
                 adapter.connectorClass(), loader);
         OffsetStore store = new PulsarOffsetStoreProvider().openWith(context.getPulsarClient(),
                 Map.of(PulsarOffsetStoreProvider.TOPIC, adapter.offsetTopic()), "the function's cluster");
-        SourceInstance opened = new SourceInstance(connector, new InstanceOffsets(store, identity),
+        InstanceOffsets offsets;
+        try {
+            offsets = new InstanceOffsets(store, identity);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        SourceInstance opened = new SourceInstance(connector, offsets,
                 new SourceInstance.Settings(identity, adapter.flushInterval(), QUEUE_CAPACITY, SHUTDOWN_TIMEOUT));
         try {
             withClassLoader(loader, () -> {

@@ -27,6 +27,9 @@ final class ScriptedConnector implements SourceConnector {
     static final ConfigSchema SCHEMA = ConfigSchema.builder()
             .field(ConfigField.builder("records", ConfigType.INT).required().doc("records per task").build())
             .field(ConfigField.builder("tasks", ConfigType.INT).defaultValue("1024").doc("task count").build())
+            .field(ConfigField.builder("token", ConfigType.PASSWORD).sensitive().doc("a secret; with failPoll, the"
+                    + " task's poll fails naming it").build())
+            .field(ConfigField.builder("failPoll", ConfigType.BOOLEAN).defaultValue("false").doc("poll throws").build())
             .build();
 
     final List<Map<SourcePartition, SourceOffset>> committed = new CopyOnWriteArrayList<>();
@@ -62,7 +65,8 @@ final class ScriptedConnector implements SourceConnector {
         int tasks = Math.min(maxTasks, Integer.parseInt(config.getOrDefault("tasks", "1024")));
         List<Map<String, String>> configs = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
-            configs.add(Map.of("task", Integer.toString(t), "records", config.get("records")));
+            configs.add(Map.of("task", Integer.toString(t), "records", config.get("records"),
+                    "token", config.getOrDefault("token", ""), "failPoll", config.getOrDefault("failPoll", "false")));
         }
         return configs;
     }
@@ -73,9 +77,11 @@ final class ScriptedConnector implements SourceConnector {
             private int task;
             private long next;
             private long end;
+            private Map<String, String> taskConfig;
 
             @Override
             public void start(SourceTaskContext context) {
+                taskConfig = context.config();
                 task = Integer.parseInt(context.config().get("task"));
                 startedTasks.add(task);
                 next = context.offsetReader().offset(partition(task)).map(o -> o.getLong("seq", -1) + 1).orElse(0L);
@@ -84,6 +90,9 @@ final class ScriptedConnector implements SourceConnector {
 
             @Override
             public List<SourceRecord> poll(Duration timeout) throws InterruptedException {
+                if (Boolean.parseBoolean(taskConfig.get("failPoll"))) {
+                    throw new IllegalStateException("the source rejected token " + taskConfig.get("token"));
+                }
                 if (next >= end) {
                     Thread.sleep(20);
                     return List.of();

@@ -191,6 +191,16 @@ class SourceInstanceTest {
     }
 
     @Test
+    void aTaskFailureFailsTheInstanceWithoutShowingASecret() throws Exception {
+        SourceInstance source = open(new ScriptedConnector(), 0, 1,
+                Map.of("records", "1", "token", "s3cr3t-t0ken", "failPoll", "true"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(source::next)
+                .hasMessageContaining("the source rejected token")
+                .hasMessageNotContaining("s3cr3t-t0ken"));
+    }
+
+    @Test
     void aBadConfigFailsOpenNamingTheField() {
         ScriptedConnector connector = new ScriptedConnector();
         assertThatThrownBy(() -> open(connector, 0, 1, Map.of("records", "many")))
