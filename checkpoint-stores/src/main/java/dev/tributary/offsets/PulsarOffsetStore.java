@@ -151,6 +151,8 @@ public final class PulsarOffsetStore implements OffsetStore {
     private final OffsetCodec codec;
     private final PublishHook hook;
     private final PulsarClient client;
+    /** Whether {@link #close()} closes the client: false for a client the host lent the store. */
+    private final boolean ownsClient;
     private final Producer<byte[]> producer;
     private final TableView<byte[]> view;
     private final ConcurrentMap<String, Owned> owned = new ConcurrentHashMap<>();
@@ -161,11 +163,12 @@ public final class PulsarOffsetStore implements OffsetStore {
     private volatile boolean closed;
 
     private PulsarOffsetStore(Settings settings, OffsetCodec codec, PublishHook hook, PulsarClient client,
-            Producer<byte[]> producer, TableView<byte[]> view) {
+            boolean ownsClient, Producer<byte[]> producer, TableView<byte[]> view) {
         this.settings = settings;
         this.codec = codec;
         this.hook = hook;
         this.client = client;
+        this.ownsClient = ownsClient;
         this.producer = producer;
         this.view = view;
         this.decoder = new OffsetTopicDecoder(settings.topic(), codec);
@@ -184,9 +187,24 @@ public final class PulsarOffsetStore implements OffsetStore {
 
     static PulsarOffsetStore open(Settings settings, OffsetCodec codec, PublishHook hook) {
         requireNonNull(settings, "settings is null");
+        return open(settings, codec, hook, connect(settings), true);
+    }
+
+    /**
+     * Opens the store over a client that its host owns, such as the one a Pulsar Functions
+     * instance gives its source: the store never closes that client. {@code settings.serviceUrl()}
+     * only names the cluster in messages.
+     */
+    static PulsarOffsetStore openWith(PulsarClient client, Settings settings, OffsetCodec codec) {
+        requireNonNull(client, "client is null");
+        return open(settings, codec, key -> { }, client, false);
+    }
+
+    private static PulsarOffsetStore open(Settings settings, OffsetCodec codec, PublishHook hook, PulsarClient client,
+            boolean ownsClient) {
+        requireNonNull(settings, "settings is null");
         requireNonNull(codec, "codec is null");
         requireNonNull(hook, "hook is null");
-        PulsarClient client = connect(settings);
         Producer<byte[]> producer = null;
         try {
             if (!settings.adminUrl().isBlank()) {
@@ -203,14 +221,14 @@ public final class PulsarOffsetStore implements OffsetStore {
                     .blockIfQueueFull(true)
                     .create();
             TableView<byte[]> view = client.newTableView(Schema.BYTES).topic(settings.topic()).create();
-            return new PulsarOffsetStore(settings, codec, hook, client, producer, view);
+            return new PulsarOffsetStore(settings, codec, hook, client, ownsClient, producer, view);
         } catch (PulsarClientException e) {
-            closeQuietly(producer, client);
+            closeQuietly(producer, ownsClient ? client : null);
             throw new OffsetStoreException("could not open offset topic " + settings.topic() + " on "
                     + settings.serviceUrl() + " (" + describe(e, settings) + "); check offset.pulsar.service.url,"
                     + " offset.pulsar.auth.plugin and offset.pulsar.auth.params, and that the broker is up", e);
         } catch (RuntimeException e) {
-            closeQuietly(producer, client);
+            closeQuietly(producer, ownsClient ? client : null);
             throw e;
         }
     }
@@ -559,7 +577,10 @@ public final class PulsarOffsetStore implements OffsetStore {
         return Set.copyOf(found);
     }
 
-    /** Closes the view, the producer and the client. Offsets already written stay in the topic. Idempotent. */
+    /**
+     * Closes the view, the producer and the client, unless the client was lent ({@link #openWith}).
+     * Offsets already written stay in the topic. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -571,7 +592,7 @@ public final class PulsarOffsetStore implements OffsetStore {
         } catch (Exception e) {
             LOG.debug("closing the TableView of {} failed: {}", settings.topic(), e.toString());
         }
-        closeQuietly(producer, client);
+        closeQuietly(producer, ownsClient ? client : null);
     }
 
     private ConnectorOffsets current(String connector) {
@@ -735,6 +756,9 @@ public final class PulsarOffsetStore implements OffsetStore {
             } catch (PulsarClientException e) {
                 LOG.debug("closing the offset producer failed: {}", e.toString());
             }
+        }
+        if (client == null) {
+            return;
         }
         // Not awaited: with the producer and reader closed nothing is pending, and the client's
         // thread pools take a fixed two seconds of quiet time to wind down.

@@ -13,6 +13,7 @@ import dev.tributary.api.offset.OffsetStoreProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.pulsar.client.api.PulsarClient;
 
 /**
  * The {@code pulsar} offset store: every connector's offsets in one compacted Pulsar topic, read
@@ -110,14 +111,36 @@ public final class PulsarOffsetStoreProvider implements OffsetStoreProvider {
             throw new ConfigException(SERVICE_URL + ": is required; set it to the Pulsar cluster that keeps the"
                     + " offsets, such as pulsar://127.0.0.1:6650");
         }
-        PulsarOffsetStore.Settings settings = new PulsarOffsetStore.Settings(
-                parsed.getString(SERVICE_URL),
+        return PulsarOffsetStore.open(settings(parsed, parsed.getString(SERVICE_URL)), codec);
+    }
+
+    /**
+     * Opens the store over a client that the host owns and keeps open, such as the client a
+     * Pulsar Functions instance gives its source; {@link OffsetStore#close()} leaves it open.
+     * {@code service.url}, {@code auth.plugin} and {@code auth.params} are not used: the client
+     * already says where and as whom. Called once per host start, from the host's thread.
+     *
+     * @param client an open client, owned by the caller
+     * @param config the store's other keys ({@code topic}, {@code admin.url}, ...), validated here
+     * @param clusterName how messages name the cluster, such as the function's cluster
+     * @throws ConfigException when a key is invalid
+     * @throws dev.tributary.api.offset.OffsetStoreException when the topic cannot be read
+     */
+    public OffsetStore openWith(PulsarClient client, Map<String, String> config, String clusterName) {
+        requireNonNull(client, "client is null");
+        requireNonNull(clusterName, "clusterName is null");
+        Config parsed = SCHEMA.parse(requireNonNull(config, "config is null"));
+        return PulsarOffsetStore.openWith(client, settings(parsed, clusterName), codec);
+    }
+
+    private static PulsarOffsetStore.Settings settings(Config parsed, String serviceUrl) {
+        return new PulsarOffsetStore.Settings(
+                serviceUrl,
                 parsed.getString(TOPIC),
                 parsed.getString(ADMIN_URL),
                 parsed.getString(AUTH_PLUGIN),
                 parsed.getPassword(AUTH_PARAMS),
                 parsed.getDuration(OPERATION_TIMEOUT),
                 parsed.getLong(COMPACTION_THRESHOLD));
-        return PulsarOffsetStore.open(settings, codec);
     }
 }

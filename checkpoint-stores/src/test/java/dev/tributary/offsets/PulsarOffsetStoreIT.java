@@ -136,6 +136,25 @@ class PulsarOffsetStoreIT extends OffsetStoreConformance {
     }
 
     @Test
+    void aStoreOverALentClientWorksAndLeavesTheClientOpenWhenClosed() throws Exception {
+        String lentTopic = newTopic();
+        PulsarOffsetStoreProvider provider = new PulsarOffsetStoreProvider();
+        SourcePartition partition = SourcePartition.of("shard", "lent-1");
+        try (OffsetStore store = provider.openWith(client, Map.of(PulsarOffsetStoreProvider.TOPIC, lentTopic),
+                "the test cluster");
+                ScopedOffsetWriter writer = store.openWriter("t/n/source", "task-0")) {
+            writer.write(Map.of(partition, SourceOffset.of("seq", 7L)));
+        }
+
+        // The client still serves a second store, which reads what the first one wrote.
+        try (OffsetStore again = provider.openWith(client, Map.of(PulsarOffsetStoreProvider.TOPIC, lentTopic),
+                "the test cluster")) {
+            assertThat(again.readAll("t/n/source")).isEqualTo(Map.of(partition, SourceOffset.of("seq", 7L)));
+        }
+        assertThat(client.isClosed()).isFalse();
+    }
+
+    @Test
     void garbageFromAPlainProducerIsSkippedAndNeitherBreaksOtherConnectorsNorFencesTheOwner() {
         String shared = newTopic();
         PulsarOffsetStore owner = openExtra(shared);

@@ -201,7 +201,7 @@ public final class PluginRegistry {
     }
 
     /** {@code KinesisSourceConnector} and {@code KinesisConnector} are both {@code kinesis}. */
-    static String aliasOf(Class<?> type) {
+    public static String aliasOf(Class<?> type) {
         String name = type.getSimpleName();
         for (String suffix : List.of("SourceConnector", "Connector", "Source")) {
             if (name.endsWith(suffix) && name.length() > suffix.length()) {
