@@ -157,6 +157,42 @@ class PulsarTransactionsIT {
     }
 
     /**
+     * The offset store reads its topic through a TableView. Its refresh returns while a
+     * transaction on the topic is still open, without that transaction's keys (so a successor
+     * cannot rely on refresh alone to wait for an older transaction: it needs the marker read
+     * above); the keys appear once the transaction commits, and never when it aborts.
+     */
+    @Test
+    void aTableViewShowsATransactionsKeysOnlyOnceCommitted() throws Exception {
+        String topic = topic("table");
+        try (Producer<String> producer = transactionalProducer(topic);
+                var view = client.newTableView(Schema.STRING).topic(topic).create()) {
+            producer.newMessage().key("plain").value("1").send();
+            Transaction committed = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(committed).key("offsets").value("committed").send();
+            Transaction aborted = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(aborted).key("offsets").value("aborted").send();
+
+            view.refreshAsync().get(30, TimeUnit.SECONDS);
+            assertThat(view.get("plain")).isEqualTo("1");
+            assertThat(view.get("offsets")).as("an open transaction's key").isNull();
+
+            committed.commit().get(30, TimeUnit.SECONDS);
+            aborted.abort().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                view.refreshAsync().get(30, TimeUnit.SECONDS);
+                assertThat(view.get("offsets")).isEqualTo("committed");
+            });
+            producer.newMessage().key("last").value("2").send();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                view.refreshAsync().get(30, TimeUnit.SECONDS);
+                assertThat(view.get("last")).isEqualTo("2");
+            });
+            assertThat(view.get("offsets")).as("the aborted value never shows").isEqualTo("committed");
+        }
+    }
+
+    /**
      * Zombie fencing without transactional ids: each task scope holds an exclusive-with-fencing
      * producer on a fence topic and sends to it in its transaction just before the commit. Once a
      * successor opened its own producer there, the zombie's send fails, and its transaction cannot
