@@ -17,6 +17,7 @@ import dev.tributary.runtime.http.WorkerHttpServer;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.rest.RestApi;
+import dev.tributary.runtime.worker.ConnectorValidator;
 import dev.tributary.runtime.worker.ManagedHerder;
 import dev.tributary.runtime.worker.StandaloneHerder;
 import dev.tributary.runtime.worker.WorkerConfig;
@@ -107,7 +108,8 @@ public final class TributaryRuntime implements AutoCloseable {
         try {
             http = new WorkerHttpServer(ListenerAddress.parse(config.listeners()), security(config));
             MetricsEndpoint.register(http, metrics);
-            rest = new RestApi(http, plugins, version(), config.connectorPolicy());
+            rest = new RestApi(http, plugins, version(), config.connectorPolicy(),
+                    new ConnectorValidator(plugins, config.exactlyOnce()));
             http.start();
         } catch (RuntimeException e) {
             shutDown(null, null, store, pulsar);

@@ -9,6 +9,7 @@ import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.sink.BrokerTransactions;
 import dev.tributary.runtime.worker.ChosenOffsetStore;
 import dev.tributary.runtime.worker.WorkerConfig;
 import java.time.Clock;
@@ -56,6 +57,9 @@ final class WorkerModule extends AbstractModule {
     /**
      * A client for the worker's Pulsar. Building one does not connect: the first producer does.
      *
+     * @throws ConfigException naming {@code exactly.once.source.support} when it is enabled: with
+     *         {@code transactionCoordinatorEnabled} when the broker has no transactions, else because
+     *         this build does not write transactions yet
      * @throws ConfigException naming {@code pulsar.auth.plugin} when the authentication plugin cannot
      *         be loaded with its params, else {@code pulsar.service.url} when the client cannot be built
      */
@@ -68,7 +72,15 @@ final class WorkerModule extends AbstractModule {
                 String params = config.pulsarAuthParams() == null ? "" : config.pulsarAuthParams().value();
                 builder.authentication(config.pulsarAuthPlugin(), params);
             }
-            return builder.build();
+            if (!config.exactlyOnce().enabled()) {
+                return builder.build();
+            }
+            BrokerTransactions.connect(builder, config.pulsarServiceUrl(), config.exactlyOnceTransactionTimeout()).close();
+            // The broker could run transactions, but no task writes records in them yet: running at least
+            // once while the operator asked for exactly once would repeat records they were promised once.
+            throw new ConfigException(WorkerConfig.EXACTLY_ONCE_SOURCE_SUPPORT + ": is enabled, and the broker at "
+                    + config.pulsarServiceUrl() + " runs transactions, but this build does not write records in"
+                    + " transactions yet (issue #15); set " + WorkerConfig.EXACTLY_ONCE_SOURCE_SUPPORT + "=disabled");
         } catch (PulsarClientException.UnsupportedAuthenticationException e) {
             // Its message may echo the params; the plugin's class name is no secret.
             throw new ConfigException(WorkerConfig.PULSAR_AUTH_PLUGIN + ": cannot load the authentication plugin '"

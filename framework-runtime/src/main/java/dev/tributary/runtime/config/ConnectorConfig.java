@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * A connector's config as the runtime sees it: the runtime's own keys ({@value #NAME},
  * {@value #CONNECTOR_CLASS}, {@value #TASKS_MAX}, {@value #TOPIC}, {@value #ERRORS_RECORD_TOO_LARGE},
- * {@value #ERRORS_DEAD_LETTER_TOPIC}), read and checked, and the connector's own keys, passed on to
+ * {@value #ERRORS_DEAD_LETTER_TOPIC}, {@value #EXACTLY_ONCE_SUPPORT}), read and checked, and the connector's own keys, passed on to
  * the connector unchanged.
  *
  * <p>{@link #toString()} shows the connector's keys but not their values, which may be secrets.
@@ -30,9 +30,10 @@ import java.util.Set;
  * @param topic the destination Pulsar topic: a short name or {@code persistent://tenant/namespace/topic}
  * @param recordTooLarge what the tasks do with a record larger than Pulsar's maximum message size
  * @param connectorProps the connector's own keys, without the runtime's; copied, in the order given
+ * @param exactlyOnce whether the connector may run on a worker without exactly-once delivery
  */
 public record ConnectorConfig(String name, String connectorClass, int tasksMax, String topic,
-        RecordTooLargePolicy recordTooLarge, Map<String, String> connectorProps) {
+        RecordTooLargePolicy recordTooLarge, Map<String, String> connectorProps, ExactlyOnceSupport exactlyOnce) {
 
     /** The connector's name. */
     public static final String NAME = "name";
@@ -46,10 +47,12 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
     public static final String ERRORS_RECORD_TOO_LARGE = "errors.record.too.large";
     /** Where {@code errors.record.too.large=dead-letter} sends such records. */
     public static final String ERRORS_DEAD_LETTER_TOPIC = "errors.dead.letter.topic";
+    /** Whether the connector must run exactly once (Kafka Connect's KIP-618 name). */
+    public static final String EXACTLY_ONCE_SUPPORT = "exactly.once.support";
 
     /** The keys that belong to the runtime rather than to the connector. */
     public static final Set<String> RUNTIME_KEYS = Set.of(NAME, CONNECTOR_CLASS, TASKS_MAX, TOPIC,
-            ERRORS_RECORD_TOO_LARGE, ERRORS_DEAD_LETTER_TOPIC);
+            ERRORS_RECORD_TOO_LARGE, ERRORS_DEAD_LETTER_TOPIC, EXACTLY_ONCE_SUPPORT);
 
     private static final String GROUP = "Connector";
     private static final String ERRORS_GROUP = "Errors";
@@ -124,6 +127,16 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
                             + " consumers do by default.")
                     .group(ERRORS_GROUP)
                     .build())
+            .field(ConfigField.builder(EXACTLY_ONCE_SUPPORT, ConfigType.ENUM)
+                    .defaultValue(ExactlyOnceSupport.REQUESTED.word())
+                    .enumValues(ExactlyOnceSupport.words().toArray(String[]::new))
+                    .doc("Whether the connector may run without exactly-once delivery (Kafka Connect's KIP-618"
+                            + " key). requested: exactly once on a worker with exactly.once.source.support=enabled,"
+                            + " at least once on any other. required: the connector is refused, with an error naming"
+                            + " the worker keys, unless the worker has exactly.once.source.support=enabled and"
+                            + " offset.store=pulsar.")
+                    .group(GROUP)
+                    .build())
             .rule(ConnectorConfig::checkDeadLetterTopic)
             .build();
 
@@ -164,12 +177,19 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
         this(name, connectorClass, tasksMax, topic, RecordTooLargePolicy.FAIL, connectorProps);
     }
 
+    /** A config with {@code exactly.once.support} left at its default, requested. */
+    public ConnectorConfig(String name, String connectorClass, int tasksMax, String topic,
+            RecordTooLargePolicy recordTooLarge, Map<String, String> connectorProps) {
+        this(name, connectorClass, tasksMax, topic, recordTooLarge, connectorProps, ExactlyOnceSupport.REQUESTED);
+    }
+
     public ConnectorConfig {
         requireNonNull(name, "name is null");
         requireNonNull(connectorClass, "connectorClass is null");
         requireNonNull(topic, "topic is null");
         requireNonNull(recordTooLarge, "recordTooLarge is null");
         requireNonNull(connectorProps, "connectorProps is null");
+        requireNonNull(exactlyOnce, "exactlyOnce is null");
         if (tasksMax < 1 || tasksMax > MAX_TASKS) {
             throw new IllegalArgumentException("tasksMax must be from 1 to " + MAX_TASKS + ", not " + tasksMax);
         }
@@ -239,7 +259,8 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
         RecordTooLargePolicy.Action action = RecordTooLargePolicy.Action.of(config.getString(ERRORS_RECORD_TOO_LARGE));
         return new ConnectorConfig(config.getString(NAME), config.getString(CONNECTOR_CLASS),
                 config.getInt(TASKS_MAX), config.getString(TOPIC),
-                new RecordTooLargePolicy(action, config.getString(ERRORS_DEAD_LETTER_TOPIC)), connector);
+                new RecordTooLargePolicy(action, config.getString(ERRORS_DEAD_LETTER_TOPIC)), connector,
+                ExactlyOnceSupport.of(config.getString(EXACTLY_ONCE_SUPPORT)));
     }
 
     /** The runtime's keys followed by the connector's, as text; {@link #fromFlat} reads it back. */
@@ -256,6 +277,9 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
         if (recordTooLarge.deadLetterTopic() != null) {
             flat.put(ERRORS_DEAD_LETTER_TOPIC, recordTooLarge.deadLetterTopic());
         }
+        if (exactlyOnce != ExactlyOnceSupport.REQUESTED) {
+            flat.put(EXACTLY_ONCE_SUPPORT, exactlyOnce.word());
+        }
         flat.putAll(connectorProps);
         return Collections.unmodifiableMap(flat);
     }
@@ -264,7 +288,7 @@ public record ConnectorConfig(String name, String connectorClass, int tasksMax, 
     @Override
     public String toString() {
         return "ConnectorConfig[name=" + name + ", connectorClass=" + connectorClass + ", tasksMax=" + tasksMax
-                + ", topic=" + topic + ", recordTooLarge=" + recordTooLarge
+                + ", topic=" + topic + ", recordTooLarge=" + recordTooLarge + ", exactlyOnce=" + exactlyOnce.word()
                 + ", connectorKeys=" + connectorProps.keySet() + "]";
     }
 }

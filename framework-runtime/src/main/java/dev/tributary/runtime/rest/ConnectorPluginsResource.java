@@ -41,10 +41,10 @@ final class ConnectorPluginsResource {
     private final ConnectorValidator validator;
     private final ConnectorConfigPolicy policy;
 
-    ConnectorPluginsResource(PluginRegistry plugins, ConnectorConfigPolicy policy) {
+    ConnectorPluginsResource(PluginRegistry plugins, ConnectorConfigPolicy policy, ConnectorValidator validator) {
         this.plugins = requireNonNull(plugins, "plugins is null");
         this.policy = requireNonNull(policy, "policy is null");
-        this.validator = new ConnectorValidator(plugins);
+        this.validator = requireNonNull(validator, "validator is null");
     }
 
     void register(WorkerHttpServer server, RouteGuard guard) {

@@ -6,6 +6,7 @@ import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.runtime.config.ConnectorConfigPolicy;
 import dev.tributary.runtime.http.WorkerHttpServer;
 import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.worker.ConnectorValidator;
 import dev.tributary.runtime.worker.Herder;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,11 +47,20 @@ public final class RestApi {
      *     held to it, and validation reports what it refuses
      */
     public RestApi(WorkerHttpServer server, PluginRegistry plugins, String version, ConnectorConfigPolicy policy) {
+        this(server, plugins, version, policy, new ConnectorValidator(plugins));
+    }
+
+    /**
+     * As {@link #RestApi(WorkerHttpServer, PluginRegistry, String, ConnectorConfigPolicy)}, validating
+     * configs as the worker's herder will, such as against the worker's exactly-once settings.
+     */
+    public RestApi(WorkerHttpServer server, PluginRegistry plugins, String version, ConnectorConfigPolicy policy,
+            ConnectorValidator validator) {
         this.server = requireNonNull(server, "server is null");
         this.plugins = requireNonNull(plugins, "plugins is null");
         this.policy = requireNonNull(policy, "policy is null");
         new RootResource(herder::get, version).register(server, guard);
-        new ConnectorPluginsResource(plugins, policy).register(server, guard);
+        new ConnectorPluginsResource(plugins, policy, validator).register(server, guard);
         LoggersResource.forThisJvm().register(server, guard);
     }
 

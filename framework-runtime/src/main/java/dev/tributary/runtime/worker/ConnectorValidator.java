@@ -7,23 +7,36 @@ import dev.tributary.api.config.ConfigValidation;
 import dev.tributary.api.config.FieldValidation;
 import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.runtime.config.ConnectorConfig;
+import dev.tributary.runtime.config.ExactlyOnceSupport;
+import dev.tributary.runtime.config.WorkerExactlyOnce;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Validates a whole connector config at once: the runtime's keys ({@code name},
  * {@code connector.class}, {@code tasks.max}, {@code topic}) against their schema, and the rest
  * against the connector's own {@link SourceConnector#validate}. Every bad field gets one line;
- * sensitive values are masked by the schemas.
+ * sensitive values are masked by the schemas. Given the worker's exactly-once settings, it also
+ * refuses {@code exactly.once.support=required} where the worker cannot deliver exactly once.
  */
 public final class ConnectorValidator {
     private final PluginRegistry plugins;
+    private final Optional<WorkerExactlyOnce> worker;
 
+    /** A validator that does not know the worker: {@code exactly.once.support} is checked for its form only. */
     public ConnectorValidator(PluginRegistry plugins) {
         this.plugins = requireNonNull(plugins, "plugins is null");
+        this.worker = Optional.empty();
+    }
+
+    /** A validator for connectors that run on a worker with these exactly-once settings. */
+    public ConnectorValidator(PluginRegistry plugins, WorkerExactlyOnce worker) {
+        this.plugins = requireNonNull(plugins, "plugins is null");
+        this.worker = Optional.of(requireNonNull(worker, "worker is null"));
     }
 
     /**
@@ -37,6 +50,7 @@ public final class ConnectorValidator {
         Map<String, String> connectorKeys = new LinkedHashMap<>();
         flat.forEach((k, v) -> (ConnectorConfig.RUNTIME_KEYS.contains(k) ? runtimeKeys : connectorKeys).put(k, v));
         List<FieldValidation> fields = new ArrayList<>(ConnectorConfig.RUNTIME_SCHEMA.validate(runtimeKeys).fields());
+        worker.ifPresent(w -> checkExactlyOnce(w, runtimeKeys.get(ConnectorConfig.EXACTLY_ONCE_SUPPORT), fields));
         String connectorClass = flat.get(ConnectorConfig.CONNECTOR_CLASS);
         if (connectorClass == null || connectorClass.isBlank()) {
             return new ConfigValidation(fields);
@@ -53,6 +67,21 @@ public final class ConnectorValidator {
         }
         fields.addAll(connector.validate(connectorKeys).fields());
         return new ConfigValidation(fields);
+    }
+
+    /** Adds the worker's refusal to {@code exactly.once.support=required}, if it refuses. */
+    private static void checkExactlyOnce(WorkerExactlyOnce worker, String value, List<FieldValidation> fields) {
+        if (value == null || !ExactlyOnceSupport.REQUIRED.word().equalsIgnoreCase(value.trim())) {
+            return;
+        }
+        worker.refusesRequired().ifPresent(problem -> fields.replaceAll(f -> {
+            if (!f.name().equals(ConnectorConfig.EXACTLY_ONCE_SUPPORT)) {
+                return f;
+            }
+            List<String> errors = new ArrayList<>(f.errors());
+            errors.add(problem);
+            return new FieldValidation(f.name(), f.value(), errors, f.recommendedValues());
+        }));
     }
 
     /** Validates and reads the config; throws {@link ConfigException} with one line per problem. */

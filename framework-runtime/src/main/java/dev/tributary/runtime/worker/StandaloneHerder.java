@@ -122,7 +122,7 @@ public final class StandaloneHerder implements ManagedHerder {
         this.changeTimeout = requireNonNull(changeTimeout, "changeTimeout is null");
         this.services = requireNonNull(services, "services is null");
         this.store = requireNonNull(store, "store is null");
-        this.validator = new ConnectorValidator(services.plugins());
+        this.validator = new ConnectorValidator(services.plugins(), services.config().exactlyOnce());
         this.connectorThread = Executors.newSingleThreadExecutor(named("connector-lifecycle"));
     }
 

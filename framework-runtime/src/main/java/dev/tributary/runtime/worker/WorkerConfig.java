@@ -13,6 +13,7 @@ import dev.tributary.api.config.ConfigType;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.config.Validators;
 import dev.tributary.runtime.config.ConnectorConfigPolicy;
+import dev.tributary.runtime.config.WorkerExactlyOnce;
 import dev.tributary.runtime.http.ListenerAddress;
 import dev.tributary.runtime.http.RequestOrigins;
 import dev.tributary.runtime.http.TlsKeystore;
@@ -56,6 +57,8 @@ public final class WorkerConfig {
     public static final String OFFSET_STORE = "offset.store";
     public static final String DATA_DIR = "data.dir";
     public static final String OFFSET_FLUSH_INTERVAL = "offset.flush.interval.ms";
+    public static final String EXACTLY_ONCE_SOURCE_SUPPORT = WorkerExactlyOnce.WORKER_KEY;
+    public static final String EXACTLY_ONCE_TRANSACTION_TIMEOUT = "exactly.once.transaction.timeout.ms";
     public static final String WORKER_THREADS = "worker.threads";
     public static final String PLUGIN_PATH = "plugin.path";
     public static final String RESTART_BACKOFF_INITIAL = "task.restart.backoff.initial.ms";
@@ -121,6 +124,20 @@ public final class WorkerConfig {
                     .validator(Validators.atLeast(10))
                     .group("Offsets").doc("How often, in milliseconds, acknowledged offsets are committed. A crash "
                             + "repeats at most the records acknowledged since the last commit.").build())
+            .field(ConfigField.builder(EXACTLY_ONCE_SOURCE_SUPPORT, ConfigType.ENUM).defaultValue("disabled")
+                    .enumValues("disabled", "enabled")
+                    .group("Exactly once").doc("Kafka Connect's KIP-618 key. disabled: at-least-once delivery, where a"
+                            + " crash repeats the records acknowledged since the last commit. enabled: records and"
+                            + " their offsets are meant to be written in one Pulsar transaction per commit interval;"
+                            + " it needs offset.store=pulsar and a broker with transactionCoordinatorEnabled=true."
+                            + " This build checks both at start-up but does not write transactions yet, so a worker"
+                            + " with enabled refuses to start, saying so.").build())
+            .field(ConfigField.builder(EXACTLY_ONCE_TRANSACTION_TIMEOUT, ConfigType.LONG).defaultValue("60000")
+                    .validator(Validators.atLeast(1000))
+                    .group("Exactly once").doc("How long, in milliseconds, the broker keeps a transaction open before it"
+                            + " aborts it. A crashed worker's open transaction holds back every reader of its topics"
+                            + " (readers see nothing past it) until it aborts, so this bounds that stall; it must be"
+                            + " longer than " + OFFSET_FLUSH_INTERVAL + ", the length of one transaction.").build())
             .field(ConfigField.builder(WORKER_THREADS, ConfigType.INT).defaultValue("16")
                     .validator(Validators.between(1, 1024))
                     .group("Worker").doc("The most tasks that run at once. A task beyond this waits, UNASSIGNED, "
@@ -200,6 +217,26 @@ public final class WorkerConfig {
                     problems.add(REST_AUTH_BASIC_FILE, "is required when listeners ('" + listener + "') is not a "
                             + "loopback address: anyone who can reach the port could run connectors. Name a file of "
                             + "user=password lines, or set listeners to http://127.0.0.1:PORT");
+                }
+            })
+            .rule((config, problems) -> {
+                if (!"enabled".equalsIgnoreCase(config.getString(EXACTLY_ONCE_SOURCE_SUPPORT))) {
+                    return;
+                }
+                String store = config.getString(OFFSET_STORE);
+                if (store != null && !WorkerExactlyOnce.TRANSACTIONAL_STORE.equals(store.trim())) {
+                    problems.add(EXACTLY_ONCE_SOURCE_SUPPORT, "is enabled, but offset.store is '" + store.trim()
+                            + "', which cannot commit offsets inside a Pulsar transaction; set offset.store="
+                            + WorkerExactlyOnce.TRANSACTIONAL_STORE + ", or set " + EXACTLY_ONCE_SOURCE_SUPPORT
+                            + "=disabled");
+                }
+                Long timeout = config.getLong(EXACTLY_ONCE_TRANSACTION_TIMEOUT);
+                Long interval = config.getLong(OFFSET_FLUSH_INTERVAL);
+                if (timeout != null && interval != null && timeout <= interval) {
+                    problems.add(EXACTLY_ONCE_TRANSACTION_TIMEOUT, "is " + timeout + " ms, not more than "
+                            + OFFSET_FLUSH_INTERVAL + " (" + interval + " ms): every transaction would time out before"
+                            + " its commit; make it longer than " + OFFSET_FLUSH_INTERVAL + ", such as "
+                            + Math.max(60_000, interval * 3));
                 }
             })
             .rule((config, problems) -> {
@@ -422,6 +459,16 @@ public final class WorkerConfig {
 
     public Duration offsetFlushInterval() {
         return Duration.ofMillis(config.getLong(OFFSET_FLUSH_INTERVAL));
+    }
+
+    /** {@code exactly.once.source.support} with {@code offset.store}, against which connectors are checked. */
+    public WorkerExactlyOnce exactlyOnce() {
+        return new WorkerExactlyOnce("enabled".equalsIgnoreCase(config.getString(EXACTLY_ONCE_SOURCE_SUPPORT)), offsetStore());
+    }
+
+    /** {@code exactly.once.transaction.timeout.ms}. */
+    public Duration exactlyOnceTransactionTimeout() {
+        return Duration.ofMillis(config.getLong(EXACTLY_ONCE_TRANSACTION_TIMEOUT));
     }
 
     public int workerThreads() {

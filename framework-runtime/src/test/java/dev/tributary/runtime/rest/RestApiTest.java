@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.runtime.config.ConnectorConfigPolicy;
+import dev.tributary.runtime.config.WorkerExactlyOnce;
 import dev.tributary.runtime.http.WorkerHttpServer;
 import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.worker.ConnectorValidator;
 import dev.tributary.runtime.worker.State;
 import dev.tributary.runtime.worker.TargetState;
 import java.net.http.HttpClient;
@@ -434,6 +437,28 @@ class RestApiTest {
         assertThat(values.get("vault.token.file").path("errors").toString())
                 .contains("path '/etc/passwd' is not allowed", "connector.policy.allowed.paths");
         assertThat(reply.body).doesNotContain("tok-123");
+    }
+
+    @Test
+    void validateRefusesRequiredExactlyOnceAsTheWorkersHerderWould() throws Exception {
+        WorkerHttpServer other = new WorkerHttpServer("http://127.0.0.1:0");
+        new RestApi(other, registry, "1.2.3", ConnectorConfigPolicy.DEFAULT,
+                new ConnectorValidator(registry, new WorkerExactlyOnce(false, "file")));
+        other.start();
+        try {
+            Reply reply = send(other, "PUT", "/connector-plugins/vault/config/validate", "{\"name\":\"v\","
+                    + "\"topic\":\"t\",\"vault.token\":\"tok-123\",\"vault.path\":\"/p\","
+                    + "\"exactly.once.support\":\"required\"}", "application/json");
+
+            assertThat(reply.status).isEqualTo(200);
+            assertThat(reply.json().path("error_count").asInt()).isEqualTo(1);
+            Map<String, JsonNode> values = new java.util.LinkedHashMap<>();
+            reply.json().path("configs").forEach(c -> values.put(c.path("value").path("name").asText(), c));
+            assertThat(values.get("exactly.once.support").path("value").path("errors").get(0).asText())
+                    .startsWith("is required, but this worker has exactly.once.source.support=disabled");
+        } finally {
+            other.stop();
+        }
     }
 
     @Test

@@ -267,6 +267,21 @@ class StandaloneHerderTest {
     }
 
     @Test
+    void aConnectorThatRequiresExactlyOnceIsRefusedOnThisAtLeastOnceWorker() {
+        Map<String, String> required = vault("eos");
+        required.put("exactly.once.support", "required");
+        Map<String, String> requested = vault("alo");
+        requested.put("exactly.once.support", "requested");
+
+        assertThatThrownBy(() -> worker.putConnectorConfig("eos", required, false, TargetState.STARTED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("exactly.once.support: is required, but this worker has"
+                        + " exactly.once.source.support=disabled");
+        assertThat(worker.putConnectorConfig("alo", requested, false, TargetState.STOPPED).created()).isTrue();
+        assertThat(worker.connectorNames()).containsExactly("alo");
+    }
+
+    @Test
     void messagesEchoingAnUnknownNameAreCutAndEscaped() {
         String name = "n\n" + "x".repeat(60_000);
 

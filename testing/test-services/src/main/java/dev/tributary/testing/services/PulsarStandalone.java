@@ -50,6 +50,16 @@ public final class PulsarStandalone implements StoppableService {
     }
 
     /**
+     * The broker with transactions on ({@code transactionCoordinatorEnabled=true}) for this JVM,
+     * started on first call and shared by every test that needs transactions, so that the others
+     * keep the plain broker and its shorter start.
+     */
+    public static PulsarStandalone withTransactions() {
+        return SharedServices.get(NAME + " with transactions",
+                () -> start("pulsar-transactions", Map.of("transactionCoordinatorEnabled", "true")));
+    }
+
+    /**
      * A broker of the caller's own, apart from the shared one, for a test that needs broker
      * settings the others must not see, such as a small {@code maxMessageSize}. The caller stops it.
      *

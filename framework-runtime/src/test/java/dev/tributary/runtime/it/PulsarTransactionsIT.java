@@ -1,0 +1,288 @@
+package dev.tributary.runtime.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.tributary.api.config.ConfigException;
+import dev.tributary.runtime.TributaryRuntime;
+import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.sink.BrokerTransactions;
+import dev.tributary.runtime.worker.WorkerConfig;
+import dev.tributary.testing.services.PulsarStandalone;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.ProducerAccessMode;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Reader;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.transaction.Transaction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker's behaviour that exactly-once delivery (issue #15) is to be built on, proved on a
+ * real standalone with {@code transactionCoordinatorEnabled=true}: what a transactional producer
+ * needs, what readers see of aborted and of still-open transactions, that an open transaction
+ * aborts on its timeout, that a fenced producer's transaction cannot commit, and the start-up
+ * error on a broker without transactions.
+ */
+class PulsarTransactionsIT {
+    private static final Duration NOTHING_MORE = Duration.ofSeconds(3);
+    private static PulsarStandalone pulsar;
+    private static PulsarClient client;
+
+    @TempDir
+    Path dataDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pulsar = PulsarStandalone.withTransactions();
+        client = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).enableTransaction(true).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /**
+     * pulsar-client 4.0.8 takes a transactional send on a producer with a send timeout too (a
+     * claim that it needs 0 did not hold on this broker); a send that times out fails its
+     * transaction's commit, so either is safe.
+     */
+    @Test
+    void aTransactionalSendIsTakenWithOrWithoutASendTimeout() throws Exception {
+        String topic = topic("send-timeout");
+        Transaction txn = newTransaction(Duration.ofMinutes(1));
+        try (Producer<String> timed = client.newProducer(Schema.STRING).topic(topic)
+                .sendTimeout(30, TimeUnit.SECONDS).create();
+                Producer<String> untimed = client.newProducer(Schema.STRING).topic(topic)
+                        .sendTimeout(0, TimeUnit.SECONDS).create()) {
+            timed.newMessage(txn).value("timed").send();
+            untimed.newMessage(txn).value("untimed").send();
+            assertThat(readAll(topic)).as("nothing before the commit").isEmpty();
+            txn.commit().get();
+        }
+
+        assertThat(readAll(topic)).containsExactly("timed", "untimed");
+    }
+
+    @Test
+    void anAbortedTransactionsRecordsNeverReachAReaderOrAConsumer() throws Exception {
+        String topic = topic("aborted");
+        try (Producer<String> producer = transactionalProducer(topic)) {
+            Transaction aborted = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(aborted).value("aborted-1").send();
+            producer.newMessage(aborted).value("aborted-2").send();
+            aborted.abort().get();
+            Transaction committed = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(committed).value("committed").send();
+            committed.commit().get();
+            producer.newMessage().value("plain").send();
+        }
+
+        assertThat(readAll(topic)).containsExactly("committed", "plain");
+        try (var consumer = client.newConsumer(Schema.STRING).topic(topic).subscriptionName("checker")
+                .subscriptionInitialPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.Earliest)
+                .subscribe()) {
+            List<String> received = new ArrayList<>();
+            for (Message<String> m = consumer.receive(5, TimeUnit.SECONDS); m != null;
+                    m = consumer.receive((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS)) {
+                received.add(m.getValue());
+                consumer.acknowledge(m);
+            }
+            assertThat(received).containsExactly("committed", "plain");
+        }
+    }
+
+    /**
+     * The transaction buffer's max read position: a reader gets nothing past the first message of
+     * a transaction still open, not even later messages outside it, until the transaction ends.
+     * A successor task that reads the offsets topic to a marker it wrote therefore waits for any
+     * older transaction that already wrote offsets there.
+     */
+    @Test
+    void aReaderStopsAtAnOpenTransactionUntilItCommits() throws Exception {
+        String topic = topic("open");
+        try (Producer<String> producer = transactionalProducer(topic);
+                Reader<String> reader = client.newReader(Schema.STRING).topic(topic)
+                        .startMessageId(MessageId.earliest).create()) {
+            producer.newMessage().value("before").send();
+            Transaction open = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(open).value("in-transaction").send();
+            producer.newMessage().value("after").send();
+
+            Message<String> first = reader.readNext(10, TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            assertThat(first.getValue()).isEqualTo("before");
+            assertThat(reader.readNext((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS))
+                    .as("nothing past the open transaction's first message").isNull();
+
+            open.commit().get();
+            List<String> rest = new ArrayList<>();
+            for (Message<String> m = reader.readNext(10, TimeUnit.SECONDS); m != null;
+                    m = reader.readNext((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS)) {
+                rest.add(m.getValue());
+            }
+            assertThat(rest).containsExactly("in-transaction", "after");
+        }
+    }
+
+    @Test
+    void anOpenTransactionAbortsOnItsTimeoutAndCanNoLongerCommit() throws Exception {
+        String topic = topic("timeout");
+        Transaction forgotten = newTransaction(Duration.ofSeconds(3));
+        try (Producer<String> producer = transactionalProducer(topic)) {
+            producer.newMessage(forgotten).value("never").send();
+            producer.newMessage().value("plain").send();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(readAll(topic)).containsExactly("plain"));
+        assertThatThrownBy(() -> forgotten.commit().get(30, TimeUnit.SECONDS)).isNotNull();
+        assertThat(readAll(topic)).containsExactly("plain");
+    }
+
+    /**
+     * The offset store reads its topic through a TableView. Its refresh returns while a
+     * transaction on the topic is still open, without that transaction's keys (so a successor
+     * cannot rely on refresh alone to wait for an older transaction: it needs the marker read
+     * above); the keys appear once the transaction commits, and never when it aborts.
+     */
+    @Test
+    void aTableViewShowsATransactionsKeysOnlyOnceCommitted() throws Exception {
+        String topic = topic("table");
+        try (Producer<String> producer = transactionalProducer(topic);
+                var view = client.newTableView(Schema.STRING).topic(topic).create()) {
+            producer.newMessage().key("plain").value("1").send();
+            Transaction committed = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(committed).key("offsets").value("committed").send();
+            Transaction aborted = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(aborted).key("offsets").value("aborted").send();
+
+            view.refreshAsync().get(30, TimeUnit.SECONDS);
+            assertThat(view.get("plain")).isEqualTo("1");
+            assertThat(view.get("offsets")).as("an open transaction's key").isNull();
+
+            committed.commit().get(30, TimeUnit.SECONDS);
+            aborted.abort().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                view.refreshAsync().get(30, TimeUnit.SECONDS);
+                assertThat(view.get("offsets")).isEqualTo("committed");
+            });
+            producer.newMessage().key("last").value("2").send();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                view.refreshAsync().get(30, TimeUnit.SECONDS);
+                assertThat(view.get("last")).isEqualTo("2");
+            });
+            assertThat(view.get("offsets")).as("the aborted value never shows").isEqualTo("committed");
+        }
+    }
+
+    /**
+     * Zombie fencing without transactional ids: each task scope holds an exclusive-with-fencing
+     * producer on a fence topic and sends to it in its transaction just before the commit. Once a
+     * successor opened its own producer there, the zombie's send fails, and its transaction cannot
+     * commit: its records never reach a reader.
+     */
+    @Test
+    void aFencedProducersTransactionCannotCommit() throws Exception {
+        String data = topic("fenced-data");
+        String fence = topic("fence");
+        try (Producer<String> records = transactionalProducer(data);
+                Producer<String> zombieFence = fencingProducer(fence)) {
+            Transaction zombie = newTransaction(Duration.ofMinutes(1));
+            records.newMessage(zombie).value("zombie").send();
+
+            try (Producer<String> successorFence = fencingProducer(fence)) {
+                assertThatThrownBy(() -> zombieFence.newMessage(zombie).value("zombie-commit").send())
+                        .isNotNull();
+                assertThatThrownBy(() -> zombie.commit().get(30, TimeUnit.SECONDS)).isNotNull();
+
+                Transaction successor = newTransaction(Duration.ofMinutes(1));
+                records.newMessage(successor).value("successor").send();
+                successorFence.newMessage(successor).value("successor-commit").send();
+                successor.commit().get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        assertThat(readAll(data)).containsExactly("successor");
+    }
+
+    @Test
+    void aBrokerWithoutTransactionsGivesAStartUpErrorNamingTheSetting() throws Exception {
+        PulsarStandalone plain = PulsarStandalone.get();
+
+        assertThatThrownBy(() -> BrokerTransactions.connect(PulsarClient.builder().serviceUrl(plain.serviceUrl()),
+                plain.serviceUrl(), Duration.ofSeconds(30)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("exactly.once.source.support: is enabled, but the broker at " + plain.serviceUrl()
+                        + " gives no transaction (no transaction coordinator); set transactionCoordinatorEnabled=true"
+                        + " in the broker's broker.conf (standalone.conf for a standalone) and initialize the"
+                        + " transaction coordinator metadata (bin/pulsar initialize-transaction-coordinator-metadata),"
+                        + " or set exactly.once.source.support=disabled");
+        try (PulsarClient withCoordinator = BrokerTransactions.connect(
+                PulsarClient.builder().serviceUrl(pulsar.serviceUrl()), pulsar.serviceUrl(), Duration.ofSeconds(30))) {
+            assertThat(withCoordinator.newTransaction().build().get(30, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    /** Until records are written in transactions, a worker asked for exactly once must not run at least once. */
+    @Test
+    void aWorkerWithExactlyOnceEnabledRefusesToStartSayingWhy() {
+        WorkerConfig config = WorkerConfig.fromMap(Map.of("pulsar.service.url", pulsar.serviceUrl(),
+                "offset.store", "pulsar", "offset.pulsar.topic", topic("offsets"),
+                "exactly.once.source.support", "enabled", "listeners", "http://127.0.0.1:0",
+                "data.dir", dataDir.toString()));
+
+        assertThatThrownBy(() -> TributaryRuntime.start(config, PluginRegistry.discover(List.of())).close())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("exactly.once.source.support: is enabled, and the broker at " + pulsar.serviceUrl()
+                        + " runs transactions, but this build does not write records in transactions yet (issue #15);"
+                        + " set exactly.once.source.support=disabled");
+    }
+
+    private static Transaction newTransaction(Duration timeout) throws Exception {
+        return client.newTransaction().withTransactionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build()
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    private static Producer<String> transactionalProducer(String topic) throws Exception {
+        return client.newProducer(Schema.STRING).topic(topic).sendTimeout(0, TimeUnit.SECONDS).create();
+    }
+
+    private static Producer<String> fencingProducer(String topic) throws Exception {
+        return client.newProducer(Schema.STRING).topic(topic).sendTimeout(0, TimeUnit.SECONDS)
+                .accessMode(ProducerAccessMode.ExclusiveWithFencing).create();
+    }
+
+    /** Everything a reader gets from the topic's start until it has been quiet for a while. */
+    private static List<String> readAll(String topic) throws Exception {
+        List<String> values = new ArrayList<>();
+        try (Reader<String> reader = client.newReader(Schema.STRING).topic(topic)
+                .startMessageId(MessageId.earliest).create()) {
+            for (Message<String> m = reader.readNext((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS); m != null;
+                    m = reader.readNext((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS)) {
+                values.add(m.getValue());
+            }
+        }
+        return values;
+    }
+
+    private static String topic(String name) {
+        return "persistent://public/default/eos-" + name + "-" + UUID.randomUUID();
+    }
+}
