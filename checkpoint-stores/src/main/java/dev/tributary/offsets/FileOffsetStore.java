@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import java.io.IOException;
@@ -46,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * is not damage: opening fails, as rolling back to the previous copy would lose that version's
  * commits.
  *
+ * <p>Scopes ({@link #openWriter}): a scope's writes and removals go into the connector's one
+ * offset map, as connector-wide ones do, so the merged view is that map and the later call (in
+ * the order this store applied them under its lock) wins, whichever scope or connector-wide call
+ * made it. Fencing is within the process, which is enough: no other process can open the file
+ * while this store holds its lock. The file's format does not change.
+ *
  * <p>Threads: thread-safe. Changes are serialized by a lock; reads are served, without waiting,
  * from an immutable in-memory snapshot that a change replaces only once its file is in place.
  *
@@ -70,6 +77,7 @@ public final class FileOffsetStore implements OffsetStore {
     /** Whether the offset file holds a good state, which the next write keeps as the previous copy; guarded by changeLock. */
     private boolean fileIsGood;
     private volatile boolean closed;
+    private final LocalScopedWriters scopes;
 
     /** Writes a temporary file's content; tests replace it to fail part-way through. */
     @FunctionalInterface
@@ -98,6 +106,7 @@ public final class FileOffsetStore implements OffsetStore {
         this.directory = this.file.getParent();
         this.previous = directory.resolve(this.file.getFileName() + PREVIOUS_SUFFIX);
         this.tempPrefix = this.file.getFileName() + ".";
+        this.scopes = new LocalScopedWriters(this, "offset file " + this.file);
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -146,6 +155,18 @@ public final class FileOffsetStore implements OffsetStore {
         requireNonNull(connector, "connector is null");
         List<SourcePartition> gone = List.copyOf(requireNonNull(partitions, "partitions is null"));
         change(connector, current -> current.withRemoved(gone));
+    }
+
+    /** True: only this process can use this store, and it fences within itself. */
+    @Override
+    public boolean fencesScopes() {
+        return true;
+    }
+
+    @Override
+    public ScopedOffsetWriter openWriter(String connector, String scope) {
+        ensureOpen();
+        return scopes.open(connector, scope);
     }
 
     @Override

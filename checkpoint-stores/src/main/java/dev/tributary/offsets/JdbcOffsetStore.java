@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import java.sql.Array;
@@ -35,6 +36,20 @@ import java.util.regex.Pattern;
  * {@code <table>_schema_version} records the steps applied. Workers that open the store at the
  * same time take turns through an advisory lock. A table of a newer schema is refused.
  *
+ * <p>Scopes ({@link #openWriter}), from schema version 2: {@code <table>_scopes (connector, scope,
+ * epoch, claimed_at)} holds each scope's claim, and {@code <table>_scoped (connector, scope,
+ * partition_key, entry, seq, updated_at)} each scope's latest write of each partition, where a
+ * null {@code entry} marks a removal. Opening a writer raises the scope's {@code epoch} in its own
+ * transaction; each write of a writer locks the scope's row ({@code SELECT ... FOR UPDATE}) and
+ * fails, saying the writer was fenced, unless the epoch is still its own, so no write of a
+ * replaced writer commits after the claim that replaced it. A write takes one number from the
+ * sequence {@code <table>_seq} for all its rows, inside its transaction, so a write that starts
+ * after another committed has the higher number: that is what "later" means here. Reads take the
+ * connector-wide rows (the scope {@value OffsetStore#CONNECTOR_WIDE_SCOPE}, in {@code <table>} as
+ * before) and overlay, per partition, the scoped row of the highest {@code seq} (the greater scope
+ * name on a tie), in one statement, so one snapshot; a removal mark that wins hides the partition.
+ * Removal marks stay until the scope's writer writes the partition again.
+ *
  * <p>Atomicity: each write is one transaction, an upsert ({@code INSERT ... ON CONFLICT DO
  * UPDATE}) of the whole batch; each removal one {@code DELETE}. Each read is one statement, so
  * it sees every committed batch whole and none in part.
@@ -47,7 +62,7 @@ import java.util.regex.Pattern;
  */
 public final class JdbcOffsetStore implements OffsetStore {
     /** The schema version that this class creates, and the newest it can use. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     /**
      * How to connect and where to keep the offsets.
@@ -187,6 +202,16 @@ public final class JdbcOffsetStore implements OffsetStore {
                             + " PRIMARY KEY (connector, partition_key))");
                     statement.execute("INSERT INTO " + versions + " (version) VALUES (1)");
                 }
+                if (current < 2) {
+                    statement.execute("CREATE TABLE " + table + "_scopes (connector text NOT NULL, scope text NOT NULL,"
+                            + " epoch bigint NOT NULL, claimed_at timestamptz NOT NULL DEFAULT now(),"
+                            + " PRIMARY KEY (connector, scope))");
+                    statement.execute("CREATE TABLE " + table + "_scoped (connector text NOT NULL, scope text NOT NULL,"
+                            + " partition_key text NOT NULL, entry text, seq bigint NOT NULL,"
+                            + " updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (connector, scope, partition_key))");
+                    statement.execute("CREATE SEQUENCE " + table + "_seq");
+                    statement.execute("INSERT INTO " + versions + " (version) VALUES (2)");
+                }
                 // Later schema versions add their steps here, each guarded by current < n.
                 return current;
             }
@@ -208,11 +233,12 @@ public final class JdbcOffsetStore implements OffsetStore {
         }
         String[] keys = wanted.stream().map(codec::encodePartition).distinct().toArray(String[]::new);
         return transaction("read the offsets of connector '" + connector + "'", connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT partition_key, entry FROM " + table
-                    + " WHERE connector = ? AND partition_key = ANY(?)")) {
-                select.setString(1, connector);
+            try (PreparedStatement select = connection.prepareStatement(mergedSelect("AND partition_key = ANY(?)"))) {
                 Array array = connection.createArrayOf("text", keys);
+                select.setString(1, connector);
                 select.setArray(2, array);
+                select.setString(3, connector);
+                select.setArray(4, array);
                 return decodeRows(connector, select);
             }
         }, false);
@@ -223,20 +249,40 @@ public final class JdbcOffsetStore implements OffsetStore {
         requireNonNull(connector, "connector is null");
         ensureOpen();
         return transaction("read the offsets of connector '" + connector + "'", connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT partition_key, entry FROM " + table + " WHERE connector = ?")) {
+            try (PreparedStatement select = connection.prepareStatement(mergedSelect(""))) {
                 select.setString(1, connector);
+                select.setString(2, connector);
                 return decodeRows(connector, select);
             }
         }, false);
     }
 
+    /**
+     * One statement, so one snapshot: the connector-wide rows, then per partition the winning
+     * scoped row (layer 2), whose entry is null for a removal.
+     */
+    private String mergedSelect(String condition) {
+        return "SELECT partition_key, entry, 1 AS layer FROM " + table + " WHERE connector = ? " + condition
+                + " UNION ALL SELECT * FROM (SELECT DISTINCT ON (partition_key) partition_key, entry, 2 FROM " + table
+                + "_scoped WHERE connector = ? " + condition + " ORDER BY partition_key, seq DESC, scope DESC) AS won"
+                + " ORDER BY layer";
+    }
+
     private Map<SourcePartition, SourceOffset> decodeRows(String connector, PreparedStatement select)
             throws SQLException {
         Map<SourcePartition, SourceOffset> offsets = new HashMap<>();
+        Map<String, SourcePartition> byKey = new HashMap<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 String key = rows.getString(1);
+                if (rows.getString(2) == null) {
+                    // A scope removed it after any connector-wide write: gone.
+                    SourcePartition removed = byKey.get(key);
+                    if (removed != null) {
+                        offsets.remove(removed);
+                    }
+                    continue;
+                }
                 String origin = "offset row of connector '" + connector + "' and partition " + key + " in table "
                         + table;
                 Map.Entry<SourcePartition, SourceOffset> entry =
@@ -247,6 +293,7 @@ public final class JdbcOffsetStore implements OffsetStore {
                             + " again from its initial positions");
                 }
                 offsets.put(entry.getKey(), entry.getValue());
+                byKey.put(key, entry.getKey());
             }
         }
         return Map.copyOf(offsets);
@@ -308,13 +355,145 @@ public final class JdbcOffsetStore implements OffsetStore {
         return transaction("list the connectors that have offsets", connection -> {
             Set<String> found = new HashSet<>();
             try (Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("SELECT DISTINCT connector FROM " + table)) {
+                    ResultSet rows = statement.executeQuery("SELECT DISTINCT connector FROM " + table
+                            + " UNION SELECT DISTINCT connector FROM " + table + "_scoped WHERE entry IS NOT NULL")) {
                 while (rows.next()) {
                     found.add(rows.getString(1));
                 }
             }
             return Set.copyOf(found);
         }, false);
+    }
+
+    /** True: a claim raises the scope's epoch, and every write checks it under the scope's row lock. */
+    @Override
+    public boolean fencesScopes() {
+        return true;
+    }
+
+    @Override
+    public ScopedOffsetWriter openWriter(String connector, String scope) {
+        requireNonNull(connector, "connector is null");
+        ScopedOffsetWriter.checkScope(scope);
+        ensureOpen();
+        long epoch = transaction("claim scope '" + scope + "' of connector '" + connector + "'", connection -> {
+            try (PreparedStatement claim = connection.prepareStatement("INSERT INTO " + table + "_scopes"
+                    + " (connector, scope, epoch) VALUES (?, ?, 1) ON CONFLICT (connector, scope) DO UPDATE SET"
+                    + " epoch = " + table + "_scopes.epoch + 1, claimed_at = now() RETURNING epoch")) {
+                claim.setString(1, connector);
+                claim.setString(2, scope);
+                try (ResultSet rows = claim.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        }, true);
+        return new ScopeWriter(connector, scope, epoch);
+    }
+
+    /** A scope's writer: it may write while the scope's epoch is {@link #epoch}. */
+    private final class ScopeWriter implements ScopedOffsetWriter {
+        private final String connector;
+        private final String scope;
+        private final long epoch;
+        private volatile boolean closed;
+        private volatile boolean fenced;
+
+        ScopeWriter(String connector, String scope, long epoch) {
+            this.connector = connector;
+            this.scope = scope;
+            this.epoch = epoch;
+        }
+
+        @Override
+        public String connector() {
+            return connector;
+        }
+
+        @Override
+        public String scope() {
+            return scope;
+        }
+
+        @Override
+        public void write(Map<SourcePartition, SourceOffset> offsets) {
+            Map<SourcePartition, SourceOffset> copy = Map.copyOf(requireNonNull(offsets, "offsets is null"));
+            List<String> keys = new ArrayList<>(copy.size());
+            List<String> entries = new ArrayList<>(copy.size());
+            copy.forEach((partition, offset) -> {
+                keys.add(codec.encodePartition(partition));
+                entries.add(new String(codec.encodeEntry(partition, offset), java.nio.charset.StandardCharsets.UTF_8));
+            });
+            change("write the offsets", keys, entries);
+        }
+
+        @Override
+        public void remove(Collection<SourcePartition> partitions) {
+            List<String> keys = List.copyOf(requireNonNull(partitions, "partitions is null")).stream()
+                    .map(codec::encodePartition).distinct().toList();
+            List<String> entries = new ArrayList<>(keys.size());
+            keys.forEach(key -> entries.add(null));
+            change("remove offsets", keys, entries);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        private void change(String what, List<String> keys, List<String> entries) {
+            ensureUsable();
+            if (keys.isEmpty()) {
+                return;
+            }
+            boolean stillOwned = transaction(what + " of scope '" + scope + "' of connector '" + connector + "'",
+                    connection -> {
+                        try (PreparedStatement lock = connection.prepareStatement("SELECT epoch FROM " + table
+                                + "_scopes WHERE connector = ? AND scope = ? FOR UPDATE")) {
+                            lock.setString(1, connector);
+                            lock.setString(2, scope);
+                            try (ResultSet rows = lock.executeQuery()) {
+                                if (!rows.next() || rows.getLong(1) != epoch) {
+                                    return false;
+                                }
+                            }
+                        }
+                        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table + "_scoped"
+                                + " (connector, scope, partition_key, entry, seq) SELECT ?, ?, batch.partition_key,"
+                                + " batch.entry, seq.value FROM unnest(?::text[], ?::text[]) AS batch(partition_key, entry),"
+                                + " (SELECT nextval('" + table + "_seq') AS value) AS seq"
+                                + " ON CONFLICT (connector, scope, partition_key) DO UPDATE SET entry = EXCLUDED.entry,"
+                                + " seq = EXCLUDED.seq, updated_at = now()")) {
+                            upsert.setString(1, connector);
+                            upsert.setString(2, scope);
+                            upsert.setArray(3, connection.createArrayOf("text", keys.toArray()));
+                            upsert.setArray(4, connection.createArrayOf("text", entries.toArray()));
+                            upsert.executeUpdate();
+                        }
+                        return true;
+                    }, true);
+            if (!stillOwned) {
+                fenced = true;
+                throw fencedError();
+            }
+        }
+
+        private void ensureUsable() {
+            ensureOpen();
+            if (closed) {
+                throw new OffsetStoreException("the offset writer of connector '" + connector + "', scope '" + scope
+                        + "' is closed; open a new one with openWriter");
+            }
+            if (fenced) {
+                throw fencedError();
+            }
+        }
+
+        private OffsetStoreException fencedError() {
+            return new OffsetStoreException("scope '" + scope + "' of connector '" + connector + "' in table " + table
+                    + " was taken over by a newer writer, so this writer is fenced (replaced) and may no longer write"
+                    + " its offsets; stop this copy of the task, the new writer runs it now");
+        }
     }
 
     /** Closes the pool. Offsets already written stay in the table. Idempotent. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import java.util.Collection;
@@ -17,6 +18,10 @@ import java.util.concurrent.ConcurrentMap;
  * Keeps offsets in this JVM's memory only, for tests and for trying Tributary out. A restart
  * forgets every offset, so each connector then starts again from its initial position.
  *
+ * <p>Scopes ({@link #openWriter}): a scope's writes and removals go into the connector's one
+ * offset map, in call order, as connector-wide ones do; fencing is within the process, which is
+ * the only one that can see this store.
+ *
  * <p>Threads: thread-safe. Writes for different connectors run concurrently. Each change replaces
  * the connector's offsets with a new immutable copy, so a reader sees a batch whole or not at all.
  *
@@ -26,6 +31,7 @@ import java.util.concurrent.ConcurrentMap;
 public final class MemoryOffsetStore implements OffsetStore {
     private final ConcurrentMap<String, ConnectorOffsets> offsets = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final LocalScopedWriters scopes = new LocalScopedWriters(this, "the memory offset store");
 
     @Override
     public Map<SourcePartition, SourceOffset> read(String connector, Collection<SourcePartition> partitions) {
@@ -64,6 +70,18 @@ public final class MemoryOffsetStore implements OffsetStore {
             // A connector is listed only while it has offsets.
             return left.isEmpty() ? null : left;
         });
+    }
+
+    /** True: only this process can use this store, and it fences within itself. */
+    @Override
+    public boolean fencesScopes() {
+        return true;
+    }
+
+    @Override
+    public ScopedOffsetWriter openWriter(String connector, String scope) {
+        ensureOpen();
+        return scopes.open(connector, scope);
     }
 
     @Override

@@ -37,6 +37,7 @@ final class OffsetTopicDecoder {
     /** Per key, the last record that decoded, with the raw bytes it came from (the view hands out the same array). */
     private final ConcurrentMap<String, Decoded<OwnerRecord>> owners = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Decoded<ConnectorOffsets>> offsets = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Decoded<ScopeState>> scopes = new ConcurrentHashMap<>();
     /** Per key, the undecodable record last warned about, so each is logged once. */
     private final ConcurrentMap<String, byte[]> warned = new ConcurrentHashMap<>();
     private final AtomicLong skipped = new AtomicLong();
@@ -100,6 +101,31 @@ final class OffsetTopicDecoder {
         ConnectorOffsets decoded = new ConnectorOffsets(state.getOrDefault(connector, Map.of()));
         offsets.put(key, new Decoded<>(raw, decoded));
         return decoded;
+    }
+
+    /**
+     * The scope's offsets in the scoped offsets record {@code raw} of {@code key}; when it does not
+     * decode, the last of that key that did, or none.
+     *
+     * @param raw the record's value, or null when the key has none
+     * @throws OffsetStoreException when the record has a newer format version
+     */
+    ScopeState scope(String key, byte[] raw) {
+        if (raw == null) {
+            return ScopeState.EMPTY;
+        }
+        Decoded<ScopeState> last = scopes.get(key);
+        if (last != null && last.raw() == raw) {
+            return last.value();
+        }
+        try {
+            ScopeState decoded = ScopeState.decode(raw, origin(key), codec);
+            scopes.put(key, new Decoded<>(raw, decoded));
+            return decoded;
+        } catch (OffsetCodec.DamagedDataException e) {
+            skip(key, raw, "scoped offsets");
+            return last == null ? ScopeState.EMPTY : last.value();
+        }
     }
 
     /**

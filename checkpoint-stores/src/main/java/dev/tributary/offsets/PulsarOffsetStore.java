@@ -5,10 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +46,39 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A connector's committed offsets are those of the {@code offsets/} record of its current owner.
  *
+ * <p>Scopes ({@link #openWriter}): each scope of a connector has records of its own, claimed and
+ * fenced like a connector, but by each writer (not each store):
+ * <ul>
+ *   <li>{@code scope-owner/<scope>/<connector>}: the writer that owns the scope now, an
+ *       {@link OwnerRecord} naming the writer's id ({@code <scope>} is URL-encoded, so it holds no
+ *       {@code /});</li>
+ *   <li>{@code scope-offsets/<writer id>/<scope>/<connector>}: the scope's offsets as that writer
+ *       last committed them, a {@link ScopeState}: per partition an offset, or a removal mark,
+ *       with a sequence number.</li>
+ * </ul>
+ * Opening a writer reads the topic to its end, carries the scope's offsets over from its
+ * previous owner under the new writer's id, then writes the owner record, then a tombstone for
+ * the previous owner's record, which compaction then drops. Readers follow the
+ * owner record, so an older writer's later records are never read. Each write of an older writer
+ * reads the topic to its end after its record was acknowledged; when the owner record names
+ * another writer then, the write fails saying the writer was fenced.
+ *
+ * <p>Merge, and what "later" means: a connector's offsets are the connector-wide offsets (the
+ * scope {@value OffsetStore#CONNECTOR_WIDE_SCOPE}, in their old records), overlaid with each
+ * partition's entry of the highest sequence number among the scopes' current records; a removal
+ * mark that wins hides the partition. A write's sequence number is one more than the highest
+ * this store has read for the connector, and a writer's claim reads the topic to its end first,
+ * so every write of a scope is later than every record that was in the topic when its writer
+ * claimed it: when a partition moves from scope A to scope B after A's task stopped, B's writes
+ * win over A's older records, even though A's record still lists the partition. The numbers are
+ * in the records, so every reader merges alike, also after compaction. Equal numbers (two scopes
+ * writing one partition at once, without having read each other) are broken by the scope name,
+ * the greater winning. A removal mark stays in the scope's record, carried over by each new
+ * writer of the scope, until the scope writes the partition again.
+ *
+ * <p>Cost: each scoped write also reads the topic to its end (one more round trip to the broker),
+ * and reads and writes scan the TableView's keys for the connector's scopes.
+ *
  * <p>Atomicity: one commit is one message, which the broker stores whole or not at all, so a
  * reader (this store, another worker, or the TableView after a crash) sees a batch entirely or
  * not at all. The topic is not transactional, so a batch cannot be spread over one message per
@@ -73,6 +110,8 @@ public final class PulsarOffsetStore implements OffsetStore {
     private static final Logger LOG = LoggerFactory.getLogger(PulsarOffsetStore.class);
     static final String OWNER_PREFIX = "owner/";
     static final String OFFSETS_PREFIX = "offsets/";
+    static final String SCOPE_OWNER_PREFIX = "scope-owner/";
+    static final String SCOPE_OFFSETS_PREFIX = "scope-offsets/";
 
     /**
      * Where and how to connect.
@@ -117,6 +156,8 @@ public final class PulsarOffsetStore implements OffsetStore {
     private final ConcurrentMap<String, Owned> owned = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Object> connectorLocks = new ConcurrentHashMap<>();
     private final OffsetTopicDecoder decoder;
+    /** Per scope owner key, the latest writer this store opened for that scope. */
+    private final ConcurrentMap<String, ScopeWriter> writers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private PulsarOffsetStore(Settings settings, OffsetCodec codec, PublishHook hook, PulsarClient client,
@@ -209,19 +250,241 @@ public final class PulsarOffsetStore implements OffsetStore {
         return OFFSETS_PREFIX + storeId + "/" + connector;
     }
 
+    static String scopeOwnerKey(String connector, String scope) {
+        return SCOPE_OWNER_PREFIX + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "/" + connector;
+    }
+
+    static String scopeOffsetsKey(String writerId, String connector, String scope) {
+        return SCOPE_OFFSETS_PREFIX + writerId + "/" + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "/"
+                + connector;
+    }
+
     @Override
     public Map<SourcePartition, SourceOffset> read(String connector, Collection<SourcePartition> partitions) {
         requireNonNull(connector, "connector is null");
         List<SourcePartition> wanted = List.copyOf(requireNonNull(partitions, "partitions is null"));
         ensureOpen();
-        return current(connector).select(wanted);
+        return merged(connector).select(wanted);
     }
 
     @Override
     public Map<SourcePartition, SourceOffset> readAll(String connector) {
         requireNonNull(connector, "connector is null");
         ensureOpen();
-        return current(connector).offsets();
+        return merged(connector).offsets();
+    }
+
+    /** True: a writer's claim fences every earlier writer of its scope, in any process. */
+    @Override
+    public boolean fencesScopes() {
+        return true;
+    }
+
+    @Override
+    public ScopedOffsetWriter openWriter(String connector, String scope) {
+        requireNonNull(connector, "connector is null");
+        ScopedOffsetWriter.checkScope(scope);
+        ensureOpen();
+        String ownerKey = scopeOwnerKey(connector, scope);
+        synchronized (connectorLocks.computeIfAbsent(ownerKey, c -> new Object())) {
+            refresh(connector, "claiming scope '" + scope + "'");
+            OwnerRecord previous = decoder.owner(ownerKey, view.get(ownerKey));
+            ScopeState base = ScopeState.EMPTY;
+            if (previous != null) {
+                String key = scopeOffsetsKey(previous.owner(), connector, scope);
+                base = decoder.scope(key, view.get(key));
+            }
+            ScopeWriter writer = new ScopeWriter(connector, scope, base);
+            if (!base.entries().isEmpty()) {
+                publish(connector, writer.offsetsKey, base.encode(codec));
+            }
+            publish(connector, ownerKey, OwnerRecord.of(writer.writerId).encode());
+            if (previous != null) {
+                dropReplacedRecord(connector, scopeOffsetsKey(previous.owner(), connector, scope));
+            }
+            ScopeWriter replaced = writers.put(ownerKey, writer);
+            if (replaced != null) {
+                replaced.fencedBy = "a newer writer of the same store";
+            }
+            LOG.info("offset store {} now writes scope '{}' of connector '{}' in {} (writer {})", storeId, scope,
+                    connector, settings.topic(), writer.writerId);
+            return writer;
+        }
+    }
+
+    /**
+     * Tombstones the replaced writer's record, which no reader follows any more, so that compaction
+     * drops it instead of keeping one record per restart of a scope. It comes after the new owner
+     * record in the topic, so a reader that sees it has already switched. A failure costs only space.
+     */
+    private void dropReplacedRecord(String connector, String key) {
+        try {
+            publish(connector, key, null);
+        } catch (OffsetStoreException e) {
+            LOG.warn("could not drop the replaced record {} from {}; compaction keeps it until a later claim of the"
+                    + " scope drops it: {}", key, settings.topic(), e.getMessage());
+        }
+    }
+
+    /** The connector-wide offsets overlaid with the winning entry of each partition among its scopes. */
+    private ConnectorOffsets merged(String connector) {
+        Map<String, ScopeState> scopes = scopesOf(connector);
+        if (scopes.isEmpty()) {
+            return current(connector);
+        }
+        Map<SourcePartition, ScopeState.Entry> winners = new HashMap<>();
+        Map<SourcePartition, String> winnerScope = new HashMap<>();
+        scopes.forEach((scopeKey, state) -> state.entries().forEach((partition, entry) -> {
+            ScopeState.Entry best = winners.get(partition);
+            if (best == null || entry.seq() > best.seq()
+                    || (entry.seq() == best.seq() && scopeKey.compareTo(winnerScope.get(partition)) > 0)) {
+                winners.put(partition, entry);
+                winnerScope.put(partition, scopeKey);
+            }
+        }));
+        Map<SourcePartition, SourceOffset> result = new HashMap<>(current(connector).offsets());
+        winners.forEach((partition, entry) -> {
+            if (entry.offset() == null) {
+                result.remove(partition);
+            } else {
+                result.put(partition, entry.offset());
+            }
+        });
+        return new ConnectorOffsets(result);
+    }
+
+    /**
+     * The current state of each scope of {@code connector}, by its owner key: this store's own
+     * unfenced writers' last commits, and the other scopes' records of their current owners.
+     */
+    private Map<String, ScopeState> scopesOf(String connector) {
+        Map<String, ScopeState> scopes = new HashMap<>();
+        String suffix = "/" + connector;
+        for (Map.Entry<String, byte[]> record : view.entrySet()) {
+            String key = record.getKey();
+            if (!key.startsWith(SCOPE_OWNER_PREFIX) || !key.endsWith(suffix)
+                    || key.indexOf('/', SCOPE_OWNER_PREFIX.length()) != key.length() - suffix.length()) {
+                continue;
+            }
+            OwnerRecord owner = decoder.owner(key, record.getValue());
+            if (owner == null) {
+                continue;
+            }
+            String encodedScope = key.substring(SCOPE_OWNER_PREFIX.length(), key.length() - suffix.length());
+            String offsetsKey = SCOPE_OFFSETS_PREFIX + owner.owner() + "/" + encodedScope + suffix;
+            scopes.put(key, decoder.scope(offsetsKey, view.get(offsetsKey)));
+        }
+        writers.forEach((key, writer) -> {
+            if (writer.connector.equals(connector) && writer.fencedBy == null && !writer.closed) {
+                scopes.put(key, writer.state);
+            }
+        });
+        return scopes;
+    }
+
+    private void refresh(String connector, String doing) {
+        try {
+            view.refresh();
+        } catch (PulsarClientException e) {
+            throw new OffsetStoreException("could not read offset topic " + settings.topic() + " to its end while "
+                    + doing + " of connector '" + connector + "' (" + describe(e, settings)
+                    + "); the offsets committed before still hold; try again", e);
+        }
+    }
+
+    /** A scope's writer: its claim is the owner record naming {@link #writerId}. */
+    private final class ScopeWriter implements ScopedOffsetWriter {
+        final String writerId = UUID.randomUUID().toString();
+        final String connector;
+        final String scope;
+        final String ownerKey;
+        final String offsetsKey;
+        /** The scope's offsets as last acknowledged; guarded by this for writes. */
+        volatile ScopeState state;
+        /** Who took the scope over, once known; null while this writer owns it. */
+        volatile String fencedBy;
+        volatile boolean closed;
+        private long clock;
+
+        ScopeWriter(String connector, String scope, ScopeState state) {
+            this.connector = connector;
+            this.scope = scope;
+            this.ownerKey = scopeOwnerKey(connector, scope);
+            this.offsetsKey = scopeOffsetsKey(writerId, connector, scope);
+            this.state = state;
+            this.clock = state.maxSeq();
+        }
+
+        @Override
+        public String connector() {
+            return connector;
+        }
+
+        @Override
+        public String scope() {
+            return scope;
+        }
+
+        @Override
+        public synchronized void write(Map<SourcePartition, SourceOffset> offsets) {
+            Map<SourcePartition, SourceOffset> copy = Map.copyOf(requireNonNull(offsets, "offsets is null"));
+            ensureUsable();
+            if (!copy.isEmpty()) {
+                commit(state.withWritten(copy, nextSeq()));
+            }
+        }
+
+        @Override
+        public synchronized void remove(Collection<SourcePartition> partitions) {
+            List<SourcePartition> copy = List.copyOf(requireNonNull(partitions, "partitions is null"));
+            ensureUsable();
+            if (!copy.isEmpty()) {
+                commit(state.withRemoved(copy, nextSeq()));
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            writers.remove(ownerKey, this);
+        }
+
+        /** One more than the highest sequence number read for the connector, so this write is later. */
+        private long nextSeq() {
+            for (ScopeState other : scopesOf(connector).values()) {
+                clock = Math.max(clock, other.maxSeq());
+            }
+            return ++clock;
+        }
+
+        private void commit(ScopeState next) {
+            publish(connector, offsetsKey, next.encode(codec));
+            // Read to the end, past this record: a claim before it in the topic means readers ignore it.
+            refresh(connector, "confirming a write of scope '" + scope + "'");
+            OwnerRecord owner = decoder.owner(ownerKey, view.get(ownerKey));
+            if (owner != null && !owner.owner().equals(writerId)) {
+                fencedBy = owner.describe();
+                throw fenced();
+            }
+            state = next;
+        }
+
+        private void ensureUsable() {
+            PulsarOffsetStore.this.ensureOpen();
+            if (closed) {
+                throw new OffsetStoreException("the offset writer of connector '" + connector + "', scope '" + scope
+                        + "' is closed; open a new one with openWriter");
+            }
+            if (fencedBy != null) {
+                throw fenced();
+            }
+        }
+
+        private OffsetStoreException fenced() {
+            return new OffsetStoreException("scope '" + scope + "' of connector '" + connector + "' in topic "
+                    + settings.topic() + " was taken over by " + fencedBy + ", so this writer is fenced (replaced)"
+                    + " and may no longer write its offsets; stop this copy of the task, the new writer runs it now");
+        }
     }
 
     @Override
@@ -274,6 +537,25 @@ public final class PulsarOffsetStore implements OffsetStore {
                 found.add(connector);
             }
         }
+        for (String key : view.keySet()) {
+            int slash = key.startsWith(SCOPE_OWNER_PREFIX) ? key.indexOf('/', SCOPE_OWNER_PREFIX.length()) : -1;
+            if (slash < 0 || found.contains(key.substring(slash + 1))) {
+                continue;
+            }
+            String connector = key.substring(slash + 1);
+            try {
+                if (!merged(connector).isEmpty()) {
+                    found.add(connector);
+                }
+            } catch (OffsetStoreException e) {
+                decoder.warnLeftOut(key, view.get(key), e);
+            }
+        }
+        writers.values().forEach(writer -> {
+            if (!found.contains(writer.connector) && !merged(writer.connector).isEmpty()) {
+                found.add(writer.connector);
+            }
+        });
         return Set.copyOf(found);
     }
 

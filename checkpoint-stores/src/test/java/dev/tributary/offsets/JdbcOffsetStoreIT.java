@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.ScopedOffsetWriter;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.testing.services.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,6 +65,9 @@ class JdbcOffsetStoreIT extends OffsetStoreConformance {
         try (Connection connection = admin(); Statement statement = connection.createStatement()) {
             for (String name : TABLES) {
                 statement.execute("DROP TABLE IF EXISTS " + name);
+                statement.execute("DROP TABLE IF EXISTS " + name + "_scopes");
+                statement.execute("DROP TABLE IF EXISTS " + name + "_scoped");
+                statement.execute("DROP SEQUENCE IF EXISTS " + name + "_seq");
                 statement.execute("DROP TABLE IF EXISTS " + name + "_schema_version");
             }
         }
@@ -125,6 +131,93 @@ class JdbcOffsetStoreIT extends OffsetStoreConformance {
     }
 
     @Test
+    void aTableOfSchemaVersionOneIsMigratedAndItsOffsetsReadAsBefore() throws SQLException {
+        String own = newTable();
+        try (Connection connection = admin(); Statement statement = connection.createStatement()) {
+            // Exactly what version 1 created.
+            statement.execute("CREATE TABLE " + own + "_schema_version (version integer PRIMARY KEY,"
+                    + " applied_at timestamptz NOT NULL DEFAULT now())");
+            statement.execute("CREATE TABLE " + own + " (connector text NOT NULL, partition_key text NOT NULL,"
+                    + " entry text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),"
+                    + " PRIMARY KEY (connector, partition_key))");
+            statement.execute("INSERT INTO " + own + "_schema_version (version) VALUES (1)");
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + own
+                    + " (connector, partition_key, entry) VALUES (?, ?, ?)")) {
+                insert.setString(1, CONNECTOR);
+                insert.setString(2, codec.encodePartition(shard(0)));
+                insert.setString(3, new String(codec.encodeEntry(shard(0), position(4)), StandardCharsets.UTF_8));
+                insert.executeUpdate();
+            }
+        }
+
+        try (JdbcOffsetStore store = open(own)) {
+            assertThat(store.readAll(CONNECTOR)).isEqualTo(Map.of(shard(0), position(4)));
+            ScopedOffsetWriter writer = store.openWriter(CONNECTOR, "task-0");
+            writer.write(Map.of(shard(1), position(1)));
+            assertThat(store.readAll(CONNECTOR)).isEqualTo(Map.of(shard(0), position(4), shard(1), position(1)));
+        }
+    }
+
+    @Test
+    void aSecondProcessClaimingAScopeFencesTheFirstWhoseLaterWritesNoReaderSees() {
+        String own = newTable();
+        try (JdbcOffsetStore first = open(own); JdbcOffsetStore second = open(own)) {
+            ScopedOffsetWriter a = first.openWriter(CONNECTOR, "task-0");
+            ScopedOffsetWriter b = second.openWriter(CONNECTOR, "task-1");
+            a.write(Map.of(shard(0), position(1), shard(1), position(1)));
+            b.write(Map.of(shard(2), position(1)));
+
+            try (JdbcOffsetStore successorProcess = open(own)) {
+                ScopedOffsetWriter a2 = successorProcess.openWriter(CONNECTOR, "task-0");
+                assertThatThrownBy(() -> a.write(Map.of(shard(0), position(99))))
+                        .isInstanceOf(OffsetStoreException.class)
+                        .hasMessage("scope 'task-0' of connector '" + CONNECTOR + "' in table " + own + " was taken"
+                                + " over by a newer writer, so this writer is fenced (replaced) and may no longer"
+                                + " write its offsets; stop this copy of the task, the new writer runs it now");
+                // Shard 1 moved to task-1, which writes it after task-0's last write: the later write wins.
+                b.write(Map.of(shard(1), position(5)));
+                a2.write(Map.of(shard(0), position(2)));
+                b.write(Map.of(shard(2), position(2)));
+            }
+            try (JdbcOffsetStore reader = open(own)) {
+                Map<SourcePartition, SourceOffset> expected = Map.of(shard(0), position(2), shard(1), position(5),
+                        shard(2), position(2));
+                assertThat(reader.readAll(CONNECTOR)).isEqualTo(expected);
+                assertThat(reader.read(CONNECTOR, List.of(shard(0), shard(9)))).isEqualTo(Map.of(shard(0), position(2)));
+                assertThat(reader.connectors()).containsExactly(CONNECTOR);
+            }
+        }
+    }
+
+    @Test
+    void aWriteInFlightWhenTheScopeIsClaimedEitherCommitsBeforeTheClaimOrFails() throws Exception {
+        String own = newTable();
+        try (JdbcOffsetStore first = open(own); JdbcOffsetStore second = open(own);
+                Connection blocker = admin()) {
+            ScopedOffsetWriter old = first.openWriter(CONNECTOR, "task-0");
+            old.write(Map.of(shard(0), position(1)));
+            // Holds the scope's row, as a commit in progress would, so the claim must wait for it.
+            blocker.setAutoCommit(false);
+            try (Statement statement = blocker.createStatement()) {
+                statement.execute("SELECT epoch FROM " + own + "_scopes FOR UPDATE");
+            }
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<ScopedOffsetWriter> claiming = pool.submit(() -> second.openWriter(CONNECTOR, "task-0"));
+                Thread.sleep(300);
+                assertThat(claiming).isNotDone();
+                blocker.commit();
+                ScopedOffsetWriter successor = claiming.get(30, TimeUnit.SECONDS);
+                assertThatThrownBy(() -> old.write(Map.of(shard(0), position(7)))).hasMessageContaining("fenced");
+                successor.write(Map.of(shard(1), position(1)));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(second.readAll(CONNECTOR)).isEqualTo(Map.of(shard(0), position(1), shard(1), position(1)));
+        }
+    }
+
+    @Test
     void keepsOneRowPerPartitionWithTheVersionedEntry() throws SQLException {
         String own = newTable();
         try (JdbcOffsetStore store = open(own)) {
@@ -166,10 +259,13 @@ class JdbcOffsetStoreIT extends OffsetStoreConformance {
         }
 
         try (Connection connection = admin(); Statement statement = connection.createStatement();
-                ResultSet versions = statement.executeQuery("SELECT version FROM " + own + "_schema_version")) {
+                ResultSet versions = statement.executeQuery("SELECT version FROM " + own
+                        + "_schema_version ORDER BY version")) {
             assertThat(versions.next()).isTrue();
             assertThat(versions.getInt(1)).isEqualTo(1);
-            assertThat(versions.next()).as("one migration row").isFalse();
+            assertThat(versions.next()).isTrue();
+            assertThat(versions.getInt(1)).isEqualTo(2);
+            assertThat(versions.next()).as("one row per migration step").isFalse();
         }
     }
 
@@ -178,13 +274,13 @@ class JdbcOffsetStoreIT extends OffsetStoreConformance {
         String own = newTable();
         open(own).close();
         try (Connection connection = admin(); Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO " + own + "_schema_version (version) VALUES (2)");
+            statement.execute("INSERT INTO " + own + "_schema_version (version) VALUES (3)");
         }
 
         assertThatThrownBy(() -> open(own))
                 .isInstanceOf(OffsetStoreException.class)
-                .hasMessage("offset table " + own + " at " + URL + " has schema version 2, newer than this Tributary"
-                        + " understands (1); upgrade Tributary, or set offset.jdbc.table to another table");
+                .hasMessage("offset table " + own + " at " + URL + " has schema version 3, newer than this Tributary"
+                        + " understands (2); upgrade Tributary, or set offset.jdbc.table to another table");
     }
 
     /**

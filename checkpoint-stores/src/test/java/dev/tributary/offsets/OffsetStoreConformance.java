@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import java.util.AbstractMap;
@@ -396,6 +397,72 @@ abstract class OffsetStoreConformance {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void writersOfDifferentScopesBothLandAndANewWriterOfAScopeFencesOnlyItsPredecessor() {
+        assertThat(store.fencesScopes()).isTrue();
+        ScopedOffsetWriter task0 = store.openWriter(CONNECTOR, "task-0");
+        ScopedOffsetWriter task1 = store.openWriter(CONNECTOR, "task-1");
+        task0.write(Map.of(shard(0), position(1)));
+        task1.write(Map.of(shard(1), position(1)));
+        assertThat(task0.connector()).isEqualTo(CONNECTOR);
+        assertThat(task0.scope()).isEqualTo("task-0");
+
+        ScopedOffsetWriter successor = store.openWriter(CONNECTOR, "task-0");
+
+        assertThatThrownBy(() -> task0.write(Map.of(shard(0), position(99))))
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("scope 'task-0' of connector '" + CONNECTOR + "'")
+                .hasMessageContaining("fenced (replaced)");
+        assertThatThrownBy(() -> task0.remove(List.of(shard(0)))).hasMessageContaining("fenced");
+        task1.write(Map.of(shard(1), position(2)));
+        successor.write(Map.of(shard(2), position(3)));
+        assertThat(store.readAll(CONNECTOR)).isEqualTo(Map.of(shard(0), position(1), shard(1), position(2),
+                shard(2), position(3)));
+        assertThat(store.connectors()).containsExactly(CONNECTOR);
+
+        successor.close();
+        assertThatThrownBy(() -> successor.write(Map.of(shard(2), position(4)))).hasMessageContaining("is closed");
+        if (persistent()) {
+            restart();
+            assertThat(store.readAll(CONNECTOR)).isEqualTo(Map.of(shard(0), position(1), shard(1), position(2),
+                    shard(2), position(3)));
+        }
+    }
+
+    @Test
+    void aPartitionMovedToAnotherScopeIsReadFromItsLaterWriteAndAScopesRemovalHidesIt() {
+        store.write(CONNECTOR, batch(4, 1));
+        ScopedOffsetWriter a = store.openWriter(CONNECTOR, "0");
+        a.write(Map.of(shard(0), position(5), shard(1), position(5)));
+        ScopedOffsetWriter b = store.openWriter(CONNECTOR, "1");
+        assertThat(store.read(CONNECTOR, List.of(shard(1)))).isEqualTo(Map.of(shard(1), position(5)));
+
+        b.write(Map.of(shard(1), position(8)));
+        a.write(Map.of(shard(0), position(9)));
+        b.remove(List.of(shard(3)));
+        a.remove(List.of());
+        b.write(Map.of());
+
+        Map<SourcePartition, SourceOffset> expected = Map.of(shard(0), position(9), shard(1), position(8),
+                shard(2), position(1));
+        assertThat(store.readAll(CONNECTOR)).isEqualTo(expected);
+        assertThat(store.read(CONNECTOR, List.of(shard(1), shard(3)))).isEqualTo(Map.of(shard(1), position(8)));
+        if (persistent()) {
+            restart();
+            assertThat(store.readAll(CONNECTOR)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aScopeNameThatCannotBeStoredIsRefusedWithTheFix() {
+        assertThatThrownBy(() -> store.openWriter(CONNECTOR, OffsetStore.CONNECTOR_WIDE_SCOPE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scope: '*' is reserved");
+        assertThatThrownBy(() -> store.openWriter(CONNECTOR, "")).hasMessageContaining("scope: must not be empty");
+        assertThatThrownBy(() -> store.openWriter(CONNECTOR, "x".repeat(201))).hasMessageContaining("at most 200");
+        assertThatThrownBy(() -> store.openWriter(CONNECTOR, "a\nb")).hasMessageContaining("control characters");
+        assertThat(store.readAll(CONNECTOR)).isEmpty();
     }
 
     @Test

@@ -7,6 +7,9 @@ import dev.tributary.api.config.ConfigException;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.ScopedOffsetWriter;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.testing.services.FreePorts;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.TestServices;
@@ -178,6 +181,93 @@ class PulsarOffsetStoreIT extends OffsetStoreConformance {
         } catch (PulsarClientException e) {
             throw new AssertionError("could not publish to " + topic, e);
         }
+    }
+
+    @Test
+    void writersOfTwoScopesBothLandAndOnlyASecondWriterOfTheSameScopeFencesTheFirst() {
+        String shared = newTopic();
+        PulsarOffsetStore first = openExtra(shared);
+        ScopedOffsetWriter a = first.openWriter(CONNECTOR, "task-0");
+        PulsarOffsetStore second = openExtra(shared);
+        ScopedOffsetWriter b = second.openWriter(CONNECTOR, "task-1");
+        a.write(Map.of(shard(0), position(1)));
+        b.write(Map.of(shard(1), position(1)));
+        // Different scopes fence no one: both keep writing.
+        a.write(Map.of(shard(0), position(2)));
+
+        // Another process claims task-0: the old writer's next write fails, and no reader ever sees it.
+        PulsarOffsetStore successor = openExtra(shared);
+        ScopedOffsetWriter a2 = successor.openWriter(CONNECTOR, "task-0");
+        assertThat(successor.readAll(CONNECTOR)).isEqualTo(Map.of(shard(0), position(2), shard(1), position(1)));
+        assertThatThrownBy(() -> a.write(Map.of(shard(0), position(99))))
+                .isInstanceOf(OffsetStoreException.class)
+                .hasMessageContaining("scope 'task-0' of connector '" + CONNECTOR + "'")
+                .hasMessageContaining("fenced (replaced)");
+        assertThatThrownBy(() -> a.remove(List.of(shard(0)))).hasMessageContaining("fenced");
+        b.write(Map.of(shard(1), position(2)));
+        a2.write(Map.of(shard(0), position(3)));
+
+        try (PulsarOffsetStore reader = open(shared)) {
+            assertThat(reader.readAll(CONNECTOR)).isEqualTo(Map.of(shard(0), position(3), shard(1), position(2)));
+            assertThat(reader.read(CONNECTOR, List.of(shard(1), shard(7)))).isEqualTo(Map.of(shard(1), position(2)));
+            assertThat(reader.connectors()).containsExactly(CONNECTOR);
+        }
+        assertThat(first.fencesScopes()).isTrue();
+        assertThatThrownBy(() -> first.openWriter(CONNECTOR, "*")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scope: '*' is reserved");
+    }
+
+    @Test
+    void aPartitionMovedToAnotherScopeIsReadFromItsLaterWriteAlsoAfterCompaction() throws Exception {
+        String shared = newTopic();
+        // Connector-wide offsets from before scopes (standalone): the base that scoped writes override.
+        try (PulsarOffsetStore standalone = open(shared)) {
+            standalone.write(CONNECTOR, batch(4, 1));
+        }
+        PulsarOffsetStore instance0 = openExtra(shared);
+        ScopedOffsetWriter a = instance0.openWriter(CONNECTOR, "0");
+        a.write(Map.of(shard(0), position(5), shard(1), position(5)));
+        a.close();
+
+        // Rescaled: shard 1 moved to scope 1; scope 0 is claimed again and keeps listing shard 1's old offset.
+        PulsarOffsetStore instance1 = openExtra(shared);
+        ScopedOffsetWriter b = instance1.openWriter(CONNECTOR, "1");
+        assertThat(instance1.read(CONNECTOR, List.of(shard(1)))).isEqualTo(Map.of(shard(1), position(5)));
+        b.write(Map.of(shard(1), position(8)));
+        ScopedOffsetWriter a2 = instance0.openWriter(CONNECTOR, "0");
+        a2.write(Map.of(shard(0), position(9)));
+        b.remove(List.of(shard(3)));
+
+        Map<SourcePartition, SourceOffset> expected = Map.of(shard(0), position(9), shard(1), position(8), shard(2), position(1));
+        try (PulsarOffsetStore reader = open(shared)) {
+            assertThat(reader.readAll(CONNECTOR)).isEqualTo(expected);
+        }
+        instance0.close();
+        instance1.close();
+        publishRaw(shared, PulsarOffsetStore.scopeOwnerKey(CONNECTOR, "2"), new byte[] {'{'});
+        compact(shared);
+        // Scope 0's first writer's record was dropped when it was replaced: one record per scope stays.
+        assertThat(readCompacted(shared)).extracting(Message::getKey)
+                .filteredOn(key -> key.startsWith(PulsarOffsetStore.SCOPE_OFFSETS_PREFIX)).hasSize(2);
+        try (PulsarOffsetStore reader = open(shared)) {
+            assertThat(reader.readAll(CONNECTOR)).isEqualTo(expected);
+            assertThat(reader.connectors()).containsExactly(CONNECTOR);
+        }
+    }
+
+    @Test
+    void garbageInScopeRecordsIsSkippedAndFencesNoOne() {
+        String shared = newTopic();
+        PulsarOffsetStore store = openExtra(shared);
+        ScopedOffsetWriter writer = store.openWriter(CONNECTOR, "t/0");
+        writer.write(batch(2, 1));
+        publishRaw(shared, PulsarOffsetStore.scopeOwnerKey(CONNECTOR, "t/0"), "not json".getBytes(StandardCharsets.UTF_8));
+        publishRaw(shared, PulsarOffsetStore.scopeOffsetsKey("someone", CONNECTOR, "t/1"), new byte[] {1, 2});
+        publishRaw(shared, PulsarOffsetStore.SCOPE_OWNER_PREFIX + "x", "[]".getBytes(StandardCharsets.UTF_8));
+
+        writer.write(batch(2, 2));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(store.readAll(CONNECTOR)).isEqualTo(batch(2, 2)));
     }
 
     @Test

@@ -58,10 +58,12 @@ import org.slf4j.LoggerFactory;
  * stream, so they are ignored (with a WARN) and the new stream's shards are read from their start.
  * When a listing finds a stream's creation time changed, the tasks are reconfigured.
  *
- * <p>With {@code kclLeaseTable}, a connector that has no offsets at all reads that KCL lease table
- * once, in {@link #start}, and hands each task the imported offsets of its shards that still have no
- * stored offset; the task commits them before its first record. Once the connector has offsets the
- * table is not read again.
+ * <p>With {@code kclLeaseTable}, the connector reads that KCL lease table in {@link #start} when it has
+ * no offsets at all, or when some listed shard still has no stored offset (the worker may have stopped
+ * between an import and the tasks' first commit), and hands each task the imported offsets of its shards
+ * that still have no stored offset; the task commits them before its first record. Stored offsets
+ * always win, so importing again is harmless. Without offsets, a table that cannot be imported fails the
+ * start; with offsets, a table that no longer exists is a WARN.
  */
 public final class KinesisSourceConnector implements SourceConnector {
     /** The task-config key that carries a task's shards. */
@@ -140,13 +142,19 @@ public final class KinesisSourceConnector implements SourceConnector {
         this.context = context;
         this.props = Map.copyOf(props);
         this.config = KinesisSourceConfig.from(props);
-        // Before any client: a wrong table fails the start with nothing read.
-        config.kclLeaseTable().ifPresent(this::importKclLeaseTable);
+        boolean hasOffsets = !context.offsetReader().allOffsets().isEmpty();
+        if (!hasOffsets) {
+            // Before any client: a wrong table fails the start with nothing read.
+            config.kclLeaseTable().ifPresent(table -> importKclLeaseTable(table, false));
+        }
         this.client = clients.acquire(props, config);
         this.proxy = client.proxy();
         Listing listing = discover();
         shards = listing.shards();
         createdAt = listing.createdAt();
+        if (hasOffsets) {
+            config.kclLeaseTable().ifPresent(this::importKclLeaseTableForShardsWithoutOffsets);
+        }
         warnAboutOffsetsOfEarlierStreams(Set.copyOf(createdAt.keySet()));
         if (config.useEnhancedFanOut()) {
             consumers = registerConsumers();
@@ -188,19 +196,45 @@ public final class KinesisSourceConnector implements SourceConnector {
     }
 
     /**
-     * Reads {@code table} when the connector has no offsets at all; logs what each lease becomes.
-     *
-     * @throws ConnectException with the import's message when the table cannot be imported
+     * Reads {@code table} again at a start with offsets, as long as a listed shard has no stored offset: the worker may
+     * have stopped after an earlier import but before every task committed it. Stored offsets win over imported ones
+     * ({@link #kclStartOf}), so a repeated import changes nothing already committed.
      */
-    private void importKclLeaseTable(String table) {
-        if (!context.offsetReader().allOffsets().isEmpty()) {
-            LOG.info("connector {}: has offsets already, so kclLeaseTable '{}' is not read", context.connectorName(), table);
+    private void importKclLeaseTableForShardsWithoutOffsets(String table) {
+        List<SourcePartition> listed = new ArrayList<>();
+        shards.forEach((stream, list) -> list.forEach(s -> listed.add(KinesisOffsets.partition(stream.name(), s.shardId()))));
+        Map<SourcePartition, SourceOffset> stored = context.offsetReader().offsets(listed);
+        List<String> without = listed.stream().filter(p -> !stored.containsKey(p)).map(KinesisSourceConnector::shardKey).toList();
+        if (without.isEmpty()) {
+            LOG.info("connector {}: every shard has an offset, so kclLeaseTable '{}' is not read; it can be deleted",
+                    context.connectorName(), table);
             return;
         }
+        LOG.info("connector {}: {} of the {} listed shards {} no offset yet (such as {}), so kclLeaseTable '{}' is read"
+                + " again; stored offsets win over the table's", context.connectorName(), without.size(), listed.size(),
+                without.size() == 1 ? "has" : "have", without.get(0), table);
+        importKclLeaseTable(table, true);
+    }
+
+    /**
+     * Reads {@code table}; logs what each lease becomes.
+     *
+     * @param hasOffsets whether the connector has offsets; then a table that no longer exists is a WARN, as it was read
+     *     at an earlier start, and the connector continues
+     * @throws ConnectException with the import's message when the table cannot be imported
+     */
+    private void importKclLeaseTable(String table, boolean hasOffsets) {
         KclImportPlan plan;
         try {
             plan = kclPlanner.plan(config, table);
         } catch (KclImportException e) {
+            if (hasOffsets && e.tableMissing()) {
+                LOG.warn("connector {}: kclLeaseTable '{}' no longer exists, and some shards have no offset yet: they"
+                        + " start at initialPositionInStream (children after their parents). If the table was deleted"
+                        + " before every shard of it had an offset, those shards' KCL positions are gone; remove"
+                        + " kclLeaseTable from the config to silence this", context.connectorName(), table);
+                return;
+            }
             throw new ConnectException("kclLeaseTable: " + e.getMessage() + "; nothing was read or written."
                     + " Fix kclLeaseTable (or remove it to start at initialPositionInStream)", e);
         }
@@ -214,8 +248,9 @@ public final class KinesisSourceConnector implements SourceConnector {
             }
         }
         kclStart = plan.offsets();
-        LOG.info("connector {}: imported {} of the {} leases of kclLeaseTable '{}'; the table is not read again once"
-                + " offsets are committed", context.connectorName(), kclStart.size(), plan.entries().size(), table);
+        LOG.info("connector {}: kclLeaseTable '{}': {} read, {} imported; read at each start until every shard has an"
+                + " offset", context.connectorName(), table, KclImportException.leases(plan.entries().size()),
+                kclStart.size());
     }
 
     /** The imported offsets of these shards and the parents they wait for, where the store has none yet. */
@@ -383,9 +418,10 @@ public final class KinesisSourceConnector implements SourceConnector {
                 stale.merge(stream, 1, Integer::sum);
             }
         }
-        stale.forEach((stream, count) -> LOG.warn("connector {}: {} committed offsets of stream {} belong to an earlier"
+        stale.forEach((stream, count) -> LOG.warn("connector {}: {} of stream {} {} to an earlier"
                 + " stream of that name, deleted since; the shards of the stream now there are read from their start"
-                + " (TRIM_HORIZON), and their commits replace those offsets", context.connectorName(), count, stream));
+                + " (TRIM_HORIZON), and their commits replace those offsets", context.connectorName(),
+                count == 1 ? "1 committed offset" : count + " committed offsets", stream, count == 1 ? "belongs" : "belong"));
     }
 
     /** The shards Kinesis listed as open, as {@code stream/shardId}. */

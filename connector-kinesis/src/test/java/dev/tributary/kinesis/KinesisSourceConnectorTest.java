@@ -139,13 +139,60 @@ class KinesisSourceConnectorTest {
     }
 
     @Test
-    void aConnectorThatHasOffsetsNeverReadsItsKclLeaseTable() {
+    void aConnectorWhoseShardsAllHaveOffsetsDoesNotReadItsKclLeaseTable() {
         committed.put(KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.offset("5", 0, kinesis.created.toEpochMilli()));
+        committed.put(KinesisOffsets.partition(STREAM, "shard-1"), KinesisOffsets.offset("6", 0, kinesis.created.toEpochMilli()));
 
         start(Map.of("kclLeaseTable", "pulsar-io-orders"));
 
         assertThat(kclTablesRead).isEmpty();
         assertThat(connector.taskConfigs(2)).allSatisfy(t -> assertThat(t).doesNotContainKey(KinesisSourceConnector.KCL_START));
+    }
+
+    @Test
+    void aConnectorStoppedBeforeEveryTaskCommittedItsImportReadsTheTableAgainAndStoredOffsetsWin() {
+        long created = kinesis.created.toEpochMilli();
+        SourceOffset stored = KinesisOffsets.offset("7", 0, created);
+        committed.put(KinesisOffsets.partition(STREAM, "shard-0"), stored);
+        SourceOffset imported0 = KinesisOffsets.offset("5", 0, created);
+        SourceOffset imported1 = KinesisOffsets.offset("6", 0, created);
+        kclPlan = () -> new KclImportPlan(List.of(
+                entry("shard-0", KclCheckpoint.parse("5", 0), KclImportPlan.Action.OFFSET, imported0),
+                entry("shard-1", KclCheckpoint.parse("6", 0), KclImportPlan.Action.OFFSET, imported1)));
+
+        start(Map.of("kclLeaseTable", "pulsar-io-orders"));
+
+        assertThat(kclTablesRead).containsExactly("pulsar-io-orders");
+        List<Map<String, String>> tasks = connector.taskConfigs(2);
+        assertThat(tasks.get(0)).as("shard-0's stored offset wins").doesNotContainKey(KinesisSourceConnector.KCL_START);
+        assertThat(StartOffsets.decode(tasks.get(1).get(KinesisSourceConnector.KCL_START)))
+                .containsExactly(Map.entry(KinesisOffsets.partition(STREAM, "shard-1"), imported1));
+    }
+
+    @Test
+    void aLeaseTableGoneOnceTheConnectorHasOffsetsDoesNotFailTheStart() {
+        committed.put(KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.offset("5", 0, kinesis.created.toEpochMilli()));
+        kclPlan = () -> {
+            throw new KclImportException("lease table 'pulsar-io-orders' does not exist", null, true);
+        };
+
+        start(Map.of("kclLeaseTable", "pulsar-io-orders"));
+
+        assertThat(kclTablesRead).containsExactly("pulsar-io-orders");
+        assertThat(connector.taskConfigs(2)).allSatisfy(t -> assertThat(t).doesNotContainKey(KinesisSourceConnector.KCL_START));
+    }
+
+    @Test
+    void aLeaseTableThatCannotBeReadForAnotherReasonFailsTheStartEvenWithOffsets() {
+        // DynamoDB refusing the call may be passing: starting shards without offsets at initialPositionInStream could lose records.
+        committed.put(KinesisOffsets.partition(STREAM, "shard-0"), KinesisOffsets.offset("5", 0, kinesis.created.toEpochMilli()));
+        kclPlan = () -> {
+            throw new KclImportException("could not read lease table 'pulsar-io-orders': throttled");
+        };
+
+        assertThatThrownBy(() -> start(Map.of("kclLeaseTable", "pulsar-io-orders")))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageStartingWith("kclLeaseTable: could not read lease table 'pulsar-io-orders': throttled;");
     }
 
     @Test

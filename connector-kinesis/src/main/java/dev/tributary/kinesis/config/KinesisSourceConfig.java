@@ -462,14 +462,17 @@ public final class KinesisSourceConfig {
                     .validator(Validators.matches("[a-zA-Z0-9_.-]{3,255}", "a DynamoDB table name of 3 to 255 letters,"
                             + " digits, '_', '.' or '-'"))
                     .doc("The KCL lease table of the Pulsar IO Kinesis source this connector replaces (the table is"
-                            + " named after that source's applicationName). When set, and only while the connector has"
-                            + " no offsets at all, the connector reads the table once at start, through dynamoEndpoint"
-                            + " with the connector's region and credentials, and starts each shard where the KCL left"
-                            + " off (after the checkpointed record; a SHARD_END lease is a finished shard; a"
-                            + " TRIM_HORIZON, LATEST or AT_TIMESTAMP lease starts there, AT_TIMESTAMP at startAtTime)."
-                            + " Once the connector has offsets the table is never read again. A missing table, or one"
-                            + " whose leases are of another application or stream, fails the connector's start with a"
-                            + " message, and nothing is read or written. Empty means no import.")
+                            + " named after that source's applicationName). When set, the connector reads the table at"
+                            + " each start while it has no offsets, or while a shard it lists has no offset yet (a stop"
+                            + " before every task committed the import), through dynamoEndpoint with the connector's"
+                            + " region and credentials, and starts each shard without an offset where the KCL left off"
+                            + " (after the checkpointed record; a SHARD_END lease is a finished shard; a TRIM_HORIZON,"
+                            + " LATEST or AT_TIMESTAMP lease starts there, AT_TIMESTAMP at startAtTime). Stored offsets"
+                            + " always win over the table's. Once every shard has an offset the table is not read. A"
+                            + " table that cannot be imported fails the connector's start with a message, and nothing is"
+                            + " read or written; only a table that no longer exists once the connector has offsets is a"
+                            + " WARN, and shards without an offset start at initialPositionInStream. Delete the table"
+                            + " only once every shard has an offset. Empty means no import.")
                     .group(COMPATIBILITY)
                     .build())
             .field(ConfigField.builder(CLOUDWATCH_ENDPOINT, ConfigType.STRING)

@@ -60,9 +60,9 @@ public final class KclImport {
                 || e.action() == KclImportPlan.Action.SKIPPED_OTHER_STREAM);
         if (!leases.isEmpty() && noneMatches) {
             // Writing nothing would look like success; a table none of whose leases fit is most likely the wrong one.
-            throw new KclImportException("lease table '" + tableName + "' has " + leases.size() + " leases, and none is"
-                    + " for a shard of " + String.join(", ", streams.keySet()) + ": it looks like another application's"
-                    + " table. " + (table.isPresent() ? "Name the lease table of the Pulsar IO source that read "
+            throw new KclImportException("lease table '" + tableName + "' has " + KclImportException.leases(leases.size())
+                    + (leases.size() == 1 ? ", and it is not" : ", and none is") + " for a shard of "
+                    + String.join(", ", streams.keySet()) + ": it looks like another application's table. " + (table.isPresent() ? "Name the lease table of the Pulsar IO source that read "
                             + (streams.size() == 1 ? "this stream" : "these streams")
                             : "Set applicationName to the Pulsar IO source's (or name the table with --from)"));
         }

@@ -8,11 +8,28 @@ package dev.tributary.kinesis.kcl;
 public final class KclImportException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean tableMissing;
+
     public KclImportException(String message) {
-        super(message);
+        this(message, null, false);
     }
 
     public KclImportException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    public KclImportException(String message, Throwable cause, boolean tableMissing) {
         super(message, cause);
+        this.tableMissing = tableMissing;
+    }
+
+    /** Whether DynamoDB answered that the table does not exist (rather than refusing the call or the table being wrong). */
+    public boolean tableMissing() {
+        return tableMissing;
+    }
+
+    /** {@code "1 lease"}, {@code "2 leases"}: a count of leases for a message. */
+    public static String leases(int count) {
+        return count + (count == 1 ? " lease" : " leases");
     }
 }

@@ -123,7 +123,7 @@ public final class KclLeaseTable {
             if (cause instanceof ResourceNotFoundException) {
                 throw new KclImportException("lease table '" + table + "' does not exist at this DynamoDB endpoint and"
                         + " region: name the table of the KCL application (Pulsar IO's applicationName), and check"
-                        + " awsRegion and dynamoEndpoint", cause);
+                        + " awsRegion and dynamoEndpoint", cause, true);
             }
             if (cause instanceof SdkException) {
                 throw new KclImportException("could not read lease table '" + table + "': " + cause.getMessage(), cause);

@@ -65,12 +65,12 @@ class KclImportCliIT {
         assertThat(dryRun.code).as(dryRun.output).isZero();
         assertThat(dryRun.output).contains("KCL checkpoint " + checkpointed.sequenceNumber() + ":0",
                 "resumes after this record", "shardId-000000000042", "has no shard 'shardId-000000000042'",
-                "Dry run: nothing written (1 offsets would be written");
+                "Dry run: nothing written (1 offset would be written");
         assertThat(export(worker)).doesNotContain(checkpointed.sequenceNumber());
 
         Result imported = cli("offsets", "import-kcl", "--worker", worker.toString(), connector.toString());
         assertThat(imported.code).as(imported.output).isZero();
-        assertThat(imported.output).contains("Imported 1 offsets of connector 'migrated' into the file offset store");
+        assertThat(imported.output).contains("Imported 1 offset of connector 'migrated' into the file offset store");
         assertThat(export(worker)).contains("\"migrated\"", checkpointed.shardId(), checkpointed.sequenceNumber());
 
         Result again = cli("offsets", "import-kcl", "--worker", worker.toString(), connector.toString());

@@ -57,7 +57,7 @@ class KclLeaseTableOptionIT {
         }
 
         assertFailsAndWritesNothing(pulsar, kinesis, dynalite, stream, table, "kclLeaseTable: lease table '" + table
-                + "' has 1 leases, and none is for a shard of " + stream + ": it looks like another application's table."
+                + "' has 1 lease, and it is not for a shard of " + stream + ": it looks like another application's table."
                 + " Name the lease table of the Pulsar IO source that read this stream");
     }
 

@@ -54,7 +54,7 @@ import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
  * KPL aggregate, one shard split after its checkpoint; after the import Tributary delivers exactly the
  * records after each checkpoint, parents before children, and none before. Once through the import
  * (what {@code offsets import-kcl} does), once through the connector's own {@code kclLeaseTable},
- * which must not read the table again once the connector has offsets.
+ * which, once every shard has an offset, starts without the table.
  */
 @ExtendWith(TestServices.class)
 class KclMigrationIT {

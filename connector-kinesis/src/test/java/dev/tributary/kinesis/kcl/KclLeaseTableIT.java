@@ -120,7 +120,8 @@ class KclLeaseTableIT {
         assertThatThrownBy(() -> new KclLeaseTable(dynamo).read("no-such-app"))
                 .isInstanceOf(KclImportException.class)
                 .hasMessageStartingWith("lease table 'no-such-app' does not exist")
-                .hasMessageContaining("applicationName");
+                .hasMessageContaining("applicationName")
+                .matches(e -> ((KclImportException) e).tableMissing(), "tells that the table is missing");
     }
 
     @Test
@@ -133,7 +134,8 @@ class KclLeaseTableIT {
 
         assertThatThrownBy(() -> new KclLeaseTable(dynamo).read(table))
                 .isInstanceOf(KclImportException.class)
-                .hasMessageContaining("is not a KCL lease table: its key is [id (HASH)]");
+                .hasMessageContaining("is not a KCL lease table: its key is [id (HASH)]")
+                .matches(e -> !((KclImportException) e).tableMissing(), "is not taken for a missing table");
     }
 
     @Test

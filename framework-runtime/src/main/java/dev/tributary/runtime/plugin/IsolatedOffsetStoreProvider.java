@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tributary.api.config.ConfigSchema;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreProvider;
+import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import java.nio.file.Path;
@@ -62,6 +63,44 @@ final class IsolatedOffsetStoreProvider implements OffsetStoreProvider {
         @Override
         public Set<String> connectors() {
             return ContextClassLoader.call(loader, delegate::connectors);
+        }
+
+        @Override
+        public boolean fencesScopes() {
+            return ContextClassLoader.call(loader, delegate::fencesScopes);
+        }
+
+        @Override
+        public ScopedOffsetWriter openWriter(String connector, String scope) {
+            ScopedOffsetWriter writer = ContextClassLoader.call(loader, () -> delegate.openWriter(connector, scope));
+            return new IsolatedWriter(writer, loader);
+        }
+
+        @Override
+        public void close() {
+            ContextClassLoader.run(loader, delegate::close);
+        }
+    }
+
+    private record IsolatedWriter(ScopedOffsetWriter delegate, ClassLoader loader) implements ScopedOffsetWriter {
+        @Override
+        public String connector() {
+            return ContextClassLoader.call(loader, delegate::connector);
+        }
+
+        @Override
+        public String scope() {
+            return ContextClassLoader.call(loader, delegate::scope);
+        }
+
+        @Override
+        public void write(Map<SourcePartition, SourceOffset> offsets) {
+            ContextClassLoader.run(loader, () -> delegate.write(offsets));
+        }
+
+        @Override
+        public void remove(Collection<SourcePartition> partitions) {
+            ContextClassLoader.run(loader, () -> delegate.remove(partitions));
         }
 
         @Override

@@ -114,7 +114,7 @@ class OffsetsCommandTest {
         assertThat(run("offsets", "import", "--worker", memory.toString(), "--in", offsetFile("source").toString()))
                 .as(errText()).isZero();
 
-        assertThat(errText()).contains("Imported 2 offsets of connector 'orders'", "Imported 1 offsets of connector 'clicks'",
+        assertThat(errText()).contains("Imported 2 offsets of connector 'orders'", "Imported 1 offset of connector 'clicks'",
                 "Imported 3 offsets of 2 connectors into the memory offset store");
     }
 

@@ -132,7 +132,7 @@ final class OffsetImportCommand {
         print(name, plan);
         Map<SourcePartition, SourceOffset> offsets = plan.offsets();
         if (dryRun) {
-            out.println("Dry run: nothing written (" + offsets.size() + " offsets would be written for connector '"
+            out.println("Dry run: nothing written (" + OffsetsCommand.counted(offsets.size(), "offset") + " would be written for connector '"
                     + name + "').");
             return OffsetsCommand.OK;
         }
@@ -144,19 +144,19 @@ final class OffsetImportCommand {
             Map<SourcePartition, SourceOffset> existing = store.read(name, offsets.keySet());
             if (!existing.isEmpty() && !overwrite) {
                 err.println("error: connector '" + name + "' already has offsets for " + existing.size() + " of these "
-                        + offsets.size() + " partitions (such as " + existing.keySet().iterator().next()
+                        + OffsetsCommand.counted(offsets.size(), "partition") + " (such as " + existing.keySet().iterator().next()
                         + "); nothing written. Add --overwrite to replace them");
                 return OffsetsCommand.FAILED;
             }
             store.write(name, offsets);
         }
-        err.println("Imported " + offsets.size() + " offsets of connector '" + name + "' into the "
+        err.println("Imported " + OffsetsCommand.counted(offsets.size(), "offset") + " of connector '" + name + "' into the "
                 + config.offsetStore() + " offset store");
         return OffsetsCommand.OK;
     }
 
     private void print(String connector, OffsetImportPlan plan) {
-        out.println("Connector '" + connector + "': " + plan.entries().size() + " positions read");
+        out.println("Connector '" + connector + "': " + OffsetsCommand.counted(plan.entries().size(), "position") + " read");
         for (OffsetImportPlan.Entry e : plan.entries()) {
             out.println("  " + e.partition() + "  " + e.from() + "  ->  "
                     + e.offset().map(Object::toString).orElse("nothing written")

@@ -106,7 +106,7 @@ public final class OffsetsCommand {
         } else {
             writeAtomically(options.out, json);
         }
-        err.println("Exported " + count(state) + " offsets of " + state.size() + " connectors from the "
+        err.println("Exported " + counted(count(state), "offset") + " of " + counted(state.size(), "connector") + " from the "
                 + config.offsetStore() + " offset store" + (options.out == null ? "" : " to " + options.out));
         return OK;
     }
@@ -133,18 +133,18 @@ public final class OffsetsCommand {
             for (Map.Entry<String, Map<SourcePartition, SourceOffset>> connector : state.entrySet()) {
                 store.write(connector.getKey(), connector.getValue());
                 imported++;
-                err.println("Imported " + connector.getValue().size() + " offsets of connector '" + connector.getKey()
+                err.println("Imported " + counted(connector.getValue().size(), "offset") + " of connector '" + connector.getKey()
                         + "'");
             }
         } catch (RuntimeException e) {
             if (imported > 0) {
                 // Each connector's batch is atomic, the import as a whole is not: say where it stopped.
-                err.println("error: the import stopped after " + imported + " of " + state.size() + " connectors;"
+                err.println("error: the import stopped after " + imported + " of " + counted(state.size(), "connector") + ";"
                         + " those imported keep their new offsets, and running it again is safe");
             }
             throw e;
         }
-        err.println("Imported " + count(state) + " offsets of " + state.size() + " connectors into the "
+        err.println("Imported " + counted(count(state), "offset") + " of " + counted(state.size(), "connector") + " into the "
                 + config.offsetStore() + " offset store");
         return OK;
     }
@@ -235,5 +235,10 @@ public final class OffsetsCommand {
             }
             return args.get(index);
         }
+    }
+
+    /** "1 offset", "3 offsets": a count with its noun, for the lines this command prints. */
+    static String counted(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 }
