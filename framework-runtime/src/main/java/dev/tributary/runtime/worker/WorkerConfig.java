@@ -231,7 +231,11 @@ public final class WorkerConfig {
                 try {
                     GroupTopics.of(group, config.getString(GROUP_NAMESPACE));
                 } catch (ConfigException e) {
-                    e.problems().forEach(p -> problems.add(p.substring(0, p.indexOf(':')), p.substring(p.indexOf(':') + 2)));
+                    // GroupTopics words each problem "key: problem"; keep the key it names.
+                    e.problems().forEach(p -> {
+                        int colon = p.indexOf(": ");
+                        problems.add(colon > 0 ? p.substring(0, colon) : GROUP_ID, colon > 0 ? p.substring(colon + 2) : p);
+                    });
                 }
                 String store = config.getString(OFFSET_STORE);
                 if ("file".equals(store) || "memory".equals(store)) {
