@@ -118,7 +118,8 @@ public final class TributaryRuntime implements AutoCloseable {
         String workerId = http.baseUri().getHost() + ":" + http.port();
         ManagedHerder herder;
         try {
-            herder = shared.createChildInjector(modeModule(config, workerId)).getInstance(ManagedHerder.class);
+            herder = shared.createChildInjector(modeModule(config, workerId, http.baseUri()))
+                    .getInstance(ManagedHerder.class);
         } catch (ProvisionException e) {
             shutDown(null, http, store, pulsar);
             throw unwrap(e);
@@ -141,11 +142,13 @@ public final class TributaryRuntime implements AutoCloseable {
 
     /**
      * The module of the worker's mode, installed over {@link WorkerModule} once the listener is up.
-     * Standalone for now; when {@code group.id} is set (issue #13), a {@code DistributedModule}
-     * that binds {@link ManagedHerder} to the distributed herder over the same
-     * {@link dev.tributary.runtime.worker.Worker} plugs in here, and nothing else changes.
+     * Standalone, unless {@code group.id} is set: then a {@link DistributedModule} binds
+     * {@link ManagedHerder} to the group's herder over the same {@link dev.tributary.runtime.worker.Worker}.
      */
-    private static Module modeModule(WorkerConfig config, String workerId) {
+    private static Module modeModule(WorkerConfig config, String workerId, URI restUrl) {
+        if (config.groupId().isPresent()) {
+            return new DistributedModule(workerId, restUrl.toString().replaceAll("/+$", ""));
+        }
         return new StandaloneModule(workerId);
     }
 

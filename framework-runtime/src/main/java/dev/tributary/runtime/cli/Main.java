@@ -11,6 +11,8 @@ import dev.tributary.runtime.plugin.PluginDescriptor;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.worker.ConnectorStatus;
 import dev.tributary.runtime.worker.ConnectorValidator;
+import dev.tributary.runtime.worker.Herder;
+import dev.tributary.runtime.worker.TargetState;
 import dev.tributary.runtime.worker.WorkerConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -150,6 +152,15 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             for (Map<String, String> connector : connectors) {
+                if (config.groupId().isPresent()) {
+                    // In a group the file goes to the group's configs; whichever worker is assigned runs it.
+                    String name = connector.get(ConnectorConfig.NAME);
+                    Herder.Created created = runtime.herder().putConnectorConfig(name, connector, true,
+                            TargetState.STARTED);
+                    out.println("Connector " + name + (created.created() ? " submitted to" : " updated in")
+                            + " group " + config.groupId().get());
+                    continue;
+                }
                 ConnectorStatus status = runtime.worker().startConnector(connector);
                 out.println("Connector " + status.name() + " is " + status.state()
                         + (status.trace() == null ? "" : ": " + status.trace()));

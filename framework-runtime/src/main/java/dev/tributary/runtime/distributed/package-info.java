@@ -70,7 +70,8 @@
  *   <li>A member is cut off from Pulsar: as soon as its client has lost the connection it stops all
  *       its work ({@code GroupMembership.Listener#cutOff}, then a diff to nothing) and stops leading;
  *       when reconnected, it applies the latest assignment again. Whatever still ran meanwhile is
- *       fenced by the offset store's per-connector claim.</li>
+ *       fenced by the offset store: in a group each task commits through its own
+ *       scope ({@code task-<n>}), which its successor claims when it starts.</li>
  *   <li>A join or a leave moves only what balance needs: the joiner's share, or the leaver's work.</li>
  * </ul>
  *

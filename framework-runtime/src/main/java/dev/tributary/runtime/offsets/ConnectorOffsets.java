@@ -4,12 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.offset.OffsetReader;
 import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -28,10 +32,54 @@ public final class ConnectorOffsets implements OffsetReader {
     private final Object commitLock = new Object();
     private final List<OffsetTracker> trackers = new CopyOnWriteArrayList<>();
     private final List<Consumer<Map<SourcePartition, SourceOffset>>> listeners = new CopyOnWriteArrayList<>();
+    /** Whether each task writes through a scope of its own (a worker group), else connector-wide. */
+    private final boolean scoped;
+    private final Map<OffsetTracker, String> trackerScopes = new ConcurrentHashMap<>();
+    // Guarded by this: which scope wrote each pending partition last, and each scope's current writer.
+    private final Map<SourcePartition, String> pendingScopes = new HashMap<>();
+    private final Map<String, ScopedOffsetWriter> writers = new HashMap<>();
 
+    /** Offsets written connector-wide, as one worker that runs every task of the connector does. */
     public ConnectorOffsets(String connector, OffsetStore store) {
+        this(connector, store, false);
+    }
+
+    /**
+     * @param scoped true in a worker group: each task writes through {@link OffsetStore#openWriter}
+     *     with its own scope, claimed when it registers, so that a task that was moved to another
+     *     worker fences the one it replaced (a zombie commits nothing after its successor started)
+     */
+    public ConnectorOffsets(String connector, OffsetStore store, boolean scoped) {
         this.connector = requireNonNull(connector, "connector is null");
         this.store = requireNonNull(store, "store is null");
+        this.scoped = scoped;
+    }
+
+    /** The scope of task {@code id} in a worker group. */
+    public static String taskScope(int id) {
+        return "task-" + id;
+    }
+
+    /**
+     * As {@link #register(OffsetTracker)} for the task whose scope is {@code scope}; when scoped,
+     * claims the scope first (fencing any earlier writer of it, here or on another worker).
+     *
+     * @throws dev.tributary.api.offset.OffsetStoreException when the claim cannot be made
+     */
+    public void register(OffsetTracker tracker, String scope) {
+        requireNonNull(scope, "scope is null");
+        if (scoped) {
+            ScopedOffsetWriter writer = store.openWriter(connector, scope);
+            ScopedOffsetWriter previous;
+            synchronized (this) {
+                previous = writers.put(scope, writer);
+            }
+            if (previous != null) {
+                previous.close();
+            }
+            trackerScopes.put(requireNonNull(tracker, "tracker is null"), scope);
+        }
+        register(tracker);
     }
 
     /** Drains {@code tracker} at every commit, until {@link #unregister} drains it one last time. */
@@ -41,8 +89,9 @@ public final class ConnectorOffsets implements OffsetReader {
 
     /** Takes the tracker's last acknowledged offsets into pending, and stops draining it. */
     public void unregister(OffsetTracker tracker) {
-        add(tracker.takeCommittable());
+        add(tracker.takeCommittable(), trackerScopes.get(tracker));
         trackers.remove(tracker);
+        trackerScopes.remove(tracker);
     }
 
     /** Calls {@code listener} with each batch once it is durable in the store. */
@@ -59,6 +108,13 @@ public final class ConnectorOffsets implements OffsetReader {
         pending.putAll(offsets);
     }
 
+    private synchronized void add(Map<SourcePartition, SourceOffset> offsets, String scope) {
+        pending.putAll(offsets);
+        if (scope != null) {
+            offsets.keySet().forEach(partition -> pendingScopes.put(partition, scope));
+        }
+    }
+
     /** How many partitions have offsets waiting to be written. */
     public synchronized int pendingCount() {
         return pending.size();
@@ -72,7 +128,7 @@ public final class ConnectorOffsets implements OffsetReader {
     public Map<SourcePartition, SourceOffset> commit() {
         synchronized (commitLock) {
             for (OffsetTracker tracker : trackers) {
-                add(tracker.takeCommittable());
+                add(tracker.takeCommittable(), trackerScopes.get(tracker));
             }
             Map<SourcePartition, SourceOffset> batch;
             synchronized (this) {
@@ -80,6 +136,9 @@ public final class ConnectorOffsets implements OffsetReader {
                     return Map.of();
                 }
                 batch = Map.copyOf(pending);
+            }
+            if (scoped) {
+                return commitScoped(batch);
             }
             store.write(connector, batch);
             synchronized (this) {
@@ -91,6 +150,64 @@ public final class ConnectorOffsets implements OffsetReader {
             }
             return batch;
         }
+    }
+
+    /**
+     * Writes each scope's part of {@code batch} through that scope's writer; a scope whose writer
+     * fails (fenced: its task runs elsewhere now) keeps its offsets pending, and the others are
+     * written all the same. The first failure is thrown after.
+     */
+    private Map<SourcePartition, SourceOffset> commitScoped(Map<SourcePartition, SourceOffset> batch) {
+        Map<String, Map<SourcePartition, SourceOffset>> byScope = new HashMap<>();
+        Map<String, ScopedOffsetWriter> current;
+        synchronized (this) {
+            batch.forEach((partition, offset) -> byScope.computeIfAbsent(pendingScopes.get(partition),
+                    k -> new LinkedHashMap<>()).put(partition, offset));
+            current = new HashMap<>(writers);
+        }
+        Map<SourcePartition, SourceOffset> written = new LinkedHashMap<>();
+        RuntimeException failure = null;
+        for (Map.Entry<String, Map<SourcePartition, SourceOffset>> part : byScope.entrySet()) {
+            ScopedOffsetWriter writer = part.getKey() == null ? null : current.get(part.getKey());
+            try {
+                if (writer == null) {
+                    throw new OffsetStoreException("connector " + connector + ": no writer holds the scope of "
+                            + part.getValue().size() + " pending offset(s); they are kept pending");
+                }
+                writer.write(part.getValue());
+                written.putAll(part.getValue());
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        synchronized (this) {
+            written.forEach((partition, offset) -> {
+                if (pending.remove(partition, offset)) {
+                    pendingScopes.remove(partition);
+                }
+            });
+            // A scope with no task left here and nothing pending gives up its writer.
+            writers.entrySet().removeIf(e -> {
+                boolean idle = !trackerScopes.containsValue(e.getKey()) && !pendingScopes.containsValue(e.getKey());
+                if (idle) {
+                    e.getValue().close();
+                }
+                return idle;
+            });
+        }
+        if (!written.isEmpty()) {
+            for (Consumer<Map<SourcePartition, SourceOffset>> listener : listeners) {
+                listener.accept(written);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return written;
     }
 
     @Override

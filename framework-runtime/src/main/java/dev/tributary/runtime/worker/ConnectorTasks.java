@@ -56,7 +56,8 @@ final class ConnectorTasks {
         this.taskFactory = requireNonNull(taskFactory, "taskFactory is null");
         this.services = requireNonNull(services, "services is null");
         this.taskPool = requireNonNull(taskPool, "taskPool is null");
-        this.offsets = new ConnectorOffsets(config.name(), services.offsetStore());
+        // In a group a task may move to another worker: each writes through its own scope, so its successor fences it.
+        this.offsets = new ConnectorOffsets(config.name(), services.offsetStore(), services.config().groupId().isPresent());
         this.masking = SecretMasking.of(ConnectorRunner.schemaOf(taskFactory), config.connectorProps());
     }
 

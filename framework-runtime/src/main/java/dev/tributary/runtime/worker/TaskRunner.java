@@ -193,7 +193,7 @@ final class TaskRunner implements Runnable {
         boolean started = false;
         try {
             writer = output.writers().get();
-            offsets.register(tracker);
+            offsets.register(tracker, ConnectorOffsets.taskScope(id));
             offsets.addCommitListener(committed);
             metrics.setQueueDepth(tracker::inFlight);
             task.start(context);

@@ -14,6 +14,8 @@ import dev.tributary.api.config.Password;
 import dev.tributary.api.config.Validators;
 import dev.tributary.runtime.config.ConnectorConfigPolicy;
 import dev.tributary.runtime.config.WorkerExactlyOnce;
+import dev.tributary.runtime.distributed.GroupAdmin;
+import dev.tributary.runtime.distributed.GroupTopics;
 import dev.tributary.runtime.http.ListenerAddress;
 import dev.tributary.runtime.http.RequestOrigins;
 import dev.tributary.runtime.http.TlsKeystore;
@@ -74,6 +76,13 @@ public final class WorkerConfig {
     public static final String REST_ALLOWED_ORIGINS = RequestOrigins.ORIGINS_KEY;
 
     /** Environment variables that override keys start with this. */
+    public static final String GROUP_ID = "group.id";
+    public static final String GROUP_NAMESPACE = "group.namespace";
+    public static final String GROUP_ADMIN_URL = "group.admin.url";
+    public static final String GROUP_MEMBERSHIP_CHECK_INTERVAL = "group.membership.check.interval.ms";
+    public static final String GROUP_CONNECTION_CHECK_INTERVAL = "group.connection.check.interval.ms";
+    /** The offset store of a worker group when {@code offset.store} is not set. */
+    public static final String GROUP_DEFAULT_OFFSET_STORE = "pulsar";
     public static final String ENV_PREFIX = "TRIBUTARY_";
 
     public static final ConfigSchema SCHEMA = ConfigSchema.builder()
@@ -210,6 +219,55 @@ public final class WorkerConfig {
                             + "or with Sec-Fetch-Site: cross-site, gets 403, which stops cross-site requests "
                             + "(CSRF). Empty, the default, refuses every browser page; command-line clients send no "
                             + "Origin and are not affected.").build())
+            .field(ConfigField.builder(GROUP_ID, ConfigType.STRING).defaultValue("")
+                    .group("Worker group").doc("The name of the worker group this worker joins; empty, the default, "
+                            + "runs standalone. Workers with the same group.id on one Pulsar cluster share their "
+                            + "connectors and tasks (see docs/distributed.md). In a group, offset.store defaults to "
+                            + "pulsar, and stores that keep offsets on one machine (file, memory) are refused.").build())
+            .field(ConfigField.builder(GROUP_NAMESPACE, ConfigType.STRING).defaultValue("")
+                    .group("Worker group").doc("The Pulsar namespace (tenant/namespace) of the group's topics; "
+                            + "empty: public/tributary-<group.id>. Created when missing.").build())
+            .field(ConfigField.builder(GROUP_ADMIN_URL, ConfigType.STRING).defaultValue("")
+                    .group("Worker group").doc("The Pulsar admin (HTTP) URL the group's namespace and topics are set "
+                            + "up through; empty: derived from pulsar.service.url when that uses the default port "
+                            + "(6650 gives http://host:8080, 6651 gives https://host:8443), otherwise required.").build())
+            .field(ConfigField.builder(GROUP_MEMBERSHIP_CHECK_INTERVAL, ConfigType.LONG).defaultValue("2000")
+                    .validator(Validators.atLeast(100))
+                    .group("Worker group").doc("How often, in milliseconds, the group's leader lists the members and "
+                            + "reassigns the work of those that left. Shorter moves tasks sooner after a worker "
+                            + "dies, at the cost of more admin calls.").build())
+            .field(ConfigField.builder(GROUP_CONNECTION_CHECK_INTERVAL, ConfigType.LONG).defaultValue("1000")
+                    .validator(Validators.atLeast(100))
+                    .group("Worker group").doc("How often, in milliseconds, a worker looks at its connection to "
+                            + "Pulsar; a worker cut off stops its tasks at the next look.").build())
+            .rule((config, problems) -> {
+                String group = config.getString(GROUP_ID);
+                if (group == null || group.isBlank()) {
+                    return;
+                }
+                try {
+                    GroupTopics.of(group, config.getString(GROUP_NAMESPACE));
+                } catch (ConfigException e) {
+                    // GroupTopics words each problem "key: problem"; keep the key it names.
+                    e.problems().forEach(p -> {
+                        int colon = p.indexOf(": ");
+                        problems.add(colon > 0 ? p.substring(0, colon) : GROUP_ID, colon > 0 ? p.substring(colon + 2) : p);
+                    });
+                }
+                String store = config.getString(OFFSET_STORE);
+                if ("file".equals(store) || "memory".equals(store)) {
+                    problems.add(OFFSET_STORE, "'" + store + "' keeps offsets on one worker, but in a group (group.id '"
+                            + group.trim() + "') a task moves between workers; set offset.store to pulsar (the "
+                            + "default in a group) or jdbc, or remove group.id to run standalone");
+                }
+                String admin = config.getString(GROUP_ADMIN_URL);
+                String serviceUrl = config.getString(PULSAR_SERVICE_URL);
+                if ((admin == null || admin.isBlank()) && GroupAdmin.defaultAdminUrl(serviceUrl).isEmpty()) {
+                    problems.add(GROUP_ADMIN_URL, "is required in a group when pulsar.service.url ('" + serviceUrl
+                            + "') does not use the default port; set it to the broker's admin URL, such as "
+                            + "http://broker:8080");
+                }
+            })
             .rule((config, problems) -> {
                 String listener = config.getString(LISTENERS);
                 String users = config.getString(REST_AUTH_BASIC_FILE);
@@ -307,6 +365,12 @@ public final class WorkerConfig {
     static WorkerConfig fromMap(Map<String, String> flat, Optional<Path> home) {
         Map<String, String> own = new LinkedHashMap<>();
         Map<String, Map<String, String>> stores = new LinkedHashMap<>();
+        String group = flat.getOrDefault(GROUP_ID, "");
+        if (!group.isBlank() && !flat.containsKey(OFFSET_STORE)) {
+            // A group's tasks move between workers: their offsets must be where every worker reads them.
+            flat = new LinkedHashMap<>(flat);
+            flat.put(OFFSET_STORE, GROUP_DEFAULT_OFFSET_STORE);
+        }
         String chosenStore = flat.getOrDefault(OFFSET_STORE, "file").trim();
         for (Map.Entry<String, String> e : flat.entrySet()) {
             String key = e.getKey();
@@ -413,6 +477,36 @@ public final class WorkerConfig {
 
     public String listeners() {
         return config.getString(LISTENERS);
+    }
+
+    /** {@code group.id}: empty in standalone mode. */
+    public Optional<String> groupId() {
+        String id = config.getString(GROUP_ID);
+        return id == null || id.isBlank() ? Optional.empty() : Optional.of(id.trim());
+    }
+
+    /** The group's topics; only in group mode. */
+    public GroupTopics groupTopics() {
+        return GroupTopics.of(groupId().orElseThrow(() -> new IllegalStateException("group.id is not set")),
+                config.getString(GROUP_NAMESPACE));
+    }
+
+    /** {@code group.admin.url}, or the one derived from {@code pulsar.service.url}. */
+    public String groupAdminUrl() {
+        String admin = config.getString(GROUP_ADMIN_URL);
+        if (admin != null && !admin.isBlank()) {
+            return admin.trim();
+        }
+        return GroupAdmin.defaultAdminUrl(pulsarServiceUrl()).orElseThrow(() -> new ConfigException(
+                GROUP_ADMIN_URL + ": is required when pulsar.service.url does not use the default port"));
+    }
+
+    public Duration groupMembershipCheckInterval() {
+        return Duration.ofMillis(config.getLong(GROUP_MEMBERSHIP_CHECK_INTERVAL));
+    }
+
+    public Duration groupConnectionCheckInterval() {
+        return Duration.ofMillis(config.getLong(GROUP_CONNECTION_CHECK_INTERVAL));
     }
 
     public String offsetStore() {
