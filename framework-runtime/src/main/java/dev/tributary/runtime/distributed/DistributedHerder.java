@@ -15,6 +15,7 @@ import dev.tributary.runtime.worker.ConnectorExistsException;
 import dev.tributary.runtime.worker.ConnectorInfo;
 import dev.tributary.runtime.worker.ConnectorStateException;
 import dev.tributary.runtime.worker.ConnectorStatus;
+import dev.tributary.runtime.worker.ConnectorSchemas;
 import dev.tributary.runtime.worker.ConnectorValidator;
 import dev.tributary.runtime.worker.ManagedHerder;
 import dev.tributary.runtime.worker.SecretMasking;
@@ -36,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -94,7 +94,7 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
     private final ConnectorValidator validator;
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final ScheduledExecutorService statusThread;
-    private final Map<String, Optional<ConfigSchema>> schemas = new ConcurrentHashMap<>();
+    private final ConnectorSchemas schemas;
     // Guarded by lifecycle.
     private Assignment current = Assignment.NONE;
     private WorkerAssignment running = WorkerAssignment.EMPTY;
@@ -114,6 +114,7 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
     public DistributedHerder(Worker worker, WorkerServices services, Membership membership) {
         this.worker = requireNonNull(worker, "worker is null");
         this.services = requireNonNull(services, "services is null");
+        this.schemas = new ConnectorSchemas(services.plugins());
         this.membership = requireNonNull(membership, "membership is null");
         this.validator = new ConnectorValidator(services.plugins());
         this.statusThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -710,21 +711,11 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
     }
 
     private SecretMasking masking(Map<String, String> config) {
-        return SecretMasking.of(schemaOf(config), config);
+        return schemas.masking(config);
     }
 
     private Optional<ConfigSchema> schemaOf(Map<String, String> config) {
-        String connectorClass = config.get(ConnectorConfig.CONNECTOR_CLASS);
-        if (connectorClass == null || connectorClass.isBlank()) {
-            return Optional.empty();
-        }
-        return schemas.computeIfAbsent(connectorClass.trim(), c -> {
-            try {
-                return Optional.of(services.plugins().newConnector(c).configSchema());
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        });
+        return schemas.schemaOf(config);
     }
 
     @Override

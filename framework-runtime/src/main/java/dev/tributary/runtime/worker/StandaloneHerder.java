@@ -61,7 +61,7 @@ public final class StandaloneHerder implements ManagedHerder {
     private final Worker worker;
     private final ExecutorService connectorThread;
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
-    private final Map<String, Optional<ConfigSchema>> schemas = new ConcurrentHashMap<>();
+    private final ConnectorSchemas schemas;
     private final Duration changeTimeout;
     // The connectors the change under way started, for its caller to wait for. Connector thread only.
     private List<String> startedByChange;
@@ -121,6 +121,7 @@ public final class StandaloneHerder implements ManagedHerder {
         this.worker = requireNonNull(worker, "worker is null");
         this.changeTimeout = requireNonNull(changeTimeout, "changeTimeout is null");
         this.services = requireNonNull(services, "services is null");
+        this.schemas = new ConnectorSchemas(services.plugins());
         this.store = requireNonNull(store, "store is null");
         this.validator = new ConnectorValidator(services.plugins(), services.config().exactlyOnce());
         this.connectorThread = Executors.newSingleThreadExecutor(named("connector-lifecycle"));
@@ -575,22 +576,11 @@ public final class StandaloneHerder implements ManagedHerder {
     }
 
     private SecretMasking masking(Map<String, String> config) {
-        return SecretMasking.of(schemaOf(config), config);
+        return schemas.masking(config);
     }
 
-    /** The connector's own schema, empty when its plugin is not installed. Cached per plugin. */
     private Optional<ConfigSchema> schemaOf(Map<String, String> config) {
-        String connectorClass = config.get(ConnectorConfig.CONNECTOR_CLASS);
-        if (connectorClass == null || connectorClass.isBlank()) {
-            return Optional.empty();
-        }
-        return schemas.computeIfAbsent(connectorClass.trim(), c -> {
-            try {
-                return Optional.of(services.plugins().newConnector(c).configSchema());
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-        });
+        return schemas.schemaOf(config);
     }
 
     /** Commits every connector's acknowledged offsets now. */
