@@ -94,7 +94,7 @@ class PulsarIoLocalRunIT {
     }
 
     /** The seed's YAML, unchanged but for the stream, the credentials, the endpoint and the topic. */
-    private static String seedConfig(String topic, String stream, KinesisMock kinesis) throws IOException {
+    static String seedConfig(String topic, String stream, KinesisMock kinesis) throws IOException {
         Path seed = Paths.get(System.getProperty("tributary.test.seed.yaml"));
         var credentials = kinesis.credentials().resolveCredentials();
         String yaml = Files.readString(seed)

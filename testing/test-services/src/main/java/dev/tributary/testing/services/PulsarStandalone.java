@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.Map;
  */
 public final class PulsarStandalone implements StoppableService {
     private static final String NAME = "Pulsar standalone";
+    private static final String NAME_WITH_WORKER = "Pulsar standalone with Functions worker";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final String MEMORY = "-Xms256m -Xmx1g -XX:MaxDirectMemorySize=512m";
 
@@ -46,7 +48,17 @@ public final class PulsarStandalone implements StoppableService {
 
     /** The broker for this JVM, started on first call. Fails in one line if it cannot start. */
     public static PulsarStandalone get() {
-        return SharedServices.get(NAME, () -> start("pulsar", Map.of()));
+        return SharedServices.get(NAME, () -> start("pulsar", Map.of(), false));
+    }
+
+    /**
+     * A second shared broker for this JVM, started on first call, that runs the standalone's
+     * embedded Functions worker (process runtime), for tests of {@code pulsar-admin sources create}
+     * and friends. Only those tests use it; {@link #get()} keeps starting the lighter broker without
+     * the worker, so other tests are neither slowed nor changed.
+     */
+    public static PulsarStandalone withFunctionsWorker() {
+        return SharedServices.get(NAME_WITH_WORKER, () -> start("pulsar-functions", Map.of(), true));
     }
 
     /**
@@ -68,7 +80,7 @@ public final class PulsarStandalone implements StoppableService {
      */
     public static PulsarStandalone startDedicated(String name, Map<String, String> brokerSettings) {
         long begin = System.nanoTime();
-        PulsarStandalone pulsar = start("pulsar-" + name, Map.copyOf(brokerSettings));
+        PulsarStandalone pulsar = start("pulsar-" + name, Map.copyOf(brokerSettings), false);
         SharedServices.log("%s %s ready in %.1f s with %s: %s", NAME, name, SharedServices.seconds(begin),
                 brokerSettings, pulsar.describe());
         return pulsar;
@@ -102,7 +114,8 @@ public final class PulsarStandalone implements StoppableService {
         process.stop();
     }
 
-    private static PulsarStandalone start(String workName, Map<String, String> brokerSettings) {
+    private static PulsarStandalone start(String workName, Map<String, String> brokerSettings,
+            boolean functionsWorker) {
         Path home = SharedServices.locate("tributary.pulsar.home", "pulsar/apache-pulsar-4.0.8")
                 .filter(p -> Files.isRegularFile(p.resolve("bin/pulsar")))
                 .orElseThrow(() -> new ServiceStartException("Pulsar distribution not found: run the build"
@@ -122,12 +135,17 @@ public final class PulsarStandalone implements StoppableService {
         env.put("PULSAR_GC", "-XX:+UseG1GC");
         env.put("PULSAR_LOG_DIR", work.resolve("logs").toString());
         env.put("PULSAR_STANDALONE_CONF", config.toString());
-        List<String> command = List.of("bash", home.resolve("bin/pulsar").toString(), "standalone",
-                "-nfw", "-nss",
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/pulsar").toString(), "standalone"));
+        if (functionsWorker) {
+            command.addAll(List.of("--functions-worker-conf", writeWorkerConfig(home, work).toString()));
+        } else {
+            command.add("-nfw");
+        }
+        command.addAll(List.of("-nss",
                 "--config", config.toString(),
                 "--bookkeeper-dir", work.resolve("data/bookkeeper").toString(),
                 "--metadata-dir", work.resolve("data/metadata").toString(),
-                "--bookkeeper-port", Integer.toString(bookiePort));
+                "--bookkeeper-port", Integer.toString(bookiePort)));
         PulsarStandalone pulsar = new PulsarStandalone(command, env, work, brokerPort, webPort, home);
         pulsar.launch();
         return pulsar;
@@ -164,6 +182,32 @@ public final class PulsarStandalone implements StoppableService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * The distribution's {@code functions_worker.yml} with every path the worker writes made
+     * absolute inside this broker's work directory, so that parallel builds never share them.
+     */
+    private static Path writeWorkerConfig(Path home, Path work) {
+        try {
+            String template = Files.readString(home.resolve("conf/functions_worker.yml"), StandardCharsets.UTF_8);
+            String yaml = template
+                    .replaceAll("(?m)^downloadDirectory:.*$", "downloadDirectory: " + work.resolve("functions/download"))
+                    .replaceAll("(?m)^connectorsDirectory:.*$", "connectorsDirectory: " + work.resolve("functions/connectors"))
+                    .replaceAll("(?m)^functionsDirectory:.*$", "functionsDirectory: " + work.resolve("functions/functions"))
+                    // Finds and restarts a dead instance process within seconds instead of 30 s.
+                    .replaceAll("(?m)^instanceLivenessCheckFreqMs:.*$", "instanceLivenessCheckFreqMs: 5000")
+                    .replaceAll("(?m)^    logDirectory:.*$", "    logDirectory: " + work.resolve("functions/logs"))
+                    // Archives unpack here rather than in the shared /tmp; a killed instance leaves nothing outside.
+                    + "\nnarExtractionDirectory: " + work.resolve("functions/nar") + "\n";
+            Files.createDirectories(work.resolve("functions/connectors"));
+            Files.createDirectories(work.resolve("functions/functions"));
+            Path config = work.resolve("functions_worker.yml");
+            Files.writeString(config, yaml, StandardCharsets.UTF_8);
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the Functions worker test config in " + work, e);
         }
     }
 
