@@ -97,7 +97,7 @@ class PulsarIoFunctionsWorkerIT {
     }
 
     @Test
-    void badConfigNamesTheFieldInSourcesStatus() throws Exception {
+    void badConfigFailsOpenNamingTheFieldInTheInstanceLog() throws Exception {
         PulsarStandalone pulsar = PulsarStandalone.withFunctionsWorker();
         KinesisMock kinesis = KinesisMock.get();
         String name = "pio-fw-bad-" + System.nanoTime();
