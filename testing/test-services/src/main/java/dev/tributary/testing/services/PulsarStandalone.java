@@ -68,7 +68,7 @@ public final class PulsarStandalone implements StoppableService {
      */
     public static PulsarStandalone withTransactions() {
         return SharedServices.get(NAME + " with transactions",
-                () -> start("pulsar-transactions", Map.of("transactionCoordinatorEnabled", "true")));
+                () -> start("pulsar-transactions", Map.of("transactionCoordinatorEnabled", "true"), false));
     }
 
     /**
