@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
 
 /**
  * A real Pulsar standalone broker, from the official server distribution that the build unpacks,
@@ -68,7 +70,38 @@ public final class PulsarStandalone implements StoppableService {
      */
     public static PulsarStandalone withTransactions() {
         return SharedServices.get(NAME + " with transactions",
-                () -> start("pulsar-transactions", Map.of("transactionCoordinatorEnabled", "true"), false));
+                () -> awaitTransactionCoordinator(
+                        start("pulsar-transactions", Map.of("transactionCoordinatorEnabled", "true"), false)));
+    }
+
+    /**
+     * Returns {@code pulsar} once its transaction coordinator takes clients. A fresh standalone
+     * answers its health check before it has created the coordinator's system namespace, and a
+     * transactional client built in that window fails with "Namespace not found" (seen on a clean
+     * clone's CI run), so this builds one until it succeeds, for at most two minutes.
+     */
+    private static PulsarStandalone awaitTransactionCoordinator(PulsarStandalone pulsar) {
+        long begin = System.nanoTime();
+        long deadline = begin + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            try (PulsarClient client = PulsarClient.builder().serviceUrl(pulsar.serviceUrl())
+                    .enableTransaction(true).build()) {
+                SharedServices.log("%s transaction coordinator ready after %.1f s", NAME, SharedServices.seconds(begin));
+                return pulsar;
+            } catch (PulsarClientException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new ServiceStartException("the transaction coordinator of the Pulsar standalone at "
+                            + pulsar.serviceUrl() + " did not take a client within 2 minutes: " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new ServiceStartException("interrupted while waiting for the transaction coordinator",
+                            interrupted);
+                }
+            }
+        }
     }
 
     /**
