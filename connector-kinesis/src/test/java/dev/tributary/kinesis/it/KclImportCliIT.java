@@ -75,7 +75,7 @@ class KclImportCliIT {
 
         Result again = cli("offsets", "import-kcl", "--worker", worker.toString(), connector.toString());
         assertThat(again.code).as(again.output).isEqualTo(1);
-        assertThat(again.output).contains("already has offsets for 1 of these 1 partitions",
+        assertThat(again.output).contains("already has stored offsets for 1 partition of the 1 to import",
                 "nothing written. Add --overwrite to replace them");
 
         Result overwrite = cli("offsets", "import-kcl", "--worker", worker.toString(), connector.toString(), "--overwrite");

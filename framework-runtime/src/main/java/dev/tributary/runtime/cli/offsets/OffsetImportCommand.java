@@ -143,8 +143,8 @@ final class OffsetImportCommand {
         try (OffsetStore store = openStore.apply(config)) {
             Map<SourcePartition, SourceOffset> existing = store.read(name, offsets.keySet());
             if (!existing.isEmpty() && !overwrite) {
-                err.println("error: connector '" + name + "' already has offsets for " + existing.size() + " of these "
-                        + OffsetsCommand.counted(offsets.size(), "partition") + " (such as " + existing.keySet().iterator().next()
+                err.println("error: connector '" + name + "' already has stored offsets for "
+                        + OffsetsCommand.counted(existing.size(), "partition") + " of the " + offsets.size() + " to import (such as " + existing.keySet().iterator().next()
                         + "); nothing written. Add --overwrite to replace them");
                 return OffsetsCommand.FAILED;
             }
