@@ -86,6 +86,17 @@ class GroupAdminTest {
     }
 
     @Test
+    void aCompactionAlreadyRunningWhenMembersStartTogetherIsNoError() {
+        // Seen with three workers started at once: all three creates succeeded, two compactions got 409.
+        answers.put("PUT /admin/v2/persistent/t/n/configs/compaction", Map.entry(409, "{\"reason\":\"Compaction already in progress\"}"));
+        answers.put("PUT /admin/v2/persistent/t/n/status/compaction", Map.entry(500, "broken"));
+
+        assertThat(admin.ensureCompactedTopic("persistent://t/n/configs")).isTrue();
+        assertThatThrownBy(() -> admin.ensureCompactedTopic("persistent://t/n/status"))
+                .isInstanceOf(GroupAdminException.class).hasMessageContaining("start the first compaction");
+    }
+
+    @Test
     void consumerNamesComeFromTheSubscriptionsStatsAndAMissingTopicHasNone() {
         answers.put("GET /admin/v2/persistent/t/n/coordination/stats", Map.entry(200, """
                 {"subscriptions":{"members":{"consumers":[{"consumerName":"w-a http%3A%2F%2Fa"},{"consumerName":"w-b x"},
