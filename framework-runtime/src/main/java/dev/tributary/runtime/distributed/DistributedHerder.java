@@ -519,13 +519,8 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
 
     @Override
     public void restartConnector(String name) {
-        requireConfig(name);
-        if (targetState(name) == TargetState.STOPPED) {
-            return;
-        }
-        Assignment assignment = group().assignment();
-        requireAssigned("connector " + CallerText.shown(name, 100), assignment.ownerOf(name));
-        writeRestart(RestartRequest.ofConnector(name, false, false, newRequestId(), assignment.generation()));
+        RestartRequests.ofConnector(connectorStatus(name), targetState(name), false, false, group().assignment(),
+                newRequestId()).ifPresent(this::writeRestart);
     }
 
     /**
@@ -536,51 +531,20 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
     @Override
     public ConnectorStatus restartConnectorAndTasks(String name, boolean onlyFailed, boolean includeTasks) {
         ConnectorStatus before = connectorStatus(name);
-        if (targetState(name) == TargetState.STOPPED) {
+        Optional<RestartRequest> request = RestartRequests.ofConnector(before, targetState(name), onlyFailed, includeTasks,
+                group().assignment(), newRequestId());
+        if (request.isEmpty()) {
             return before;
         }
-        boolean connector = !onlyFailed || before.state() == State.FAILED;
-        List<TaskStatus> toRestart = includeTasks
-                ? before.tasks().stream().filter(t -> !onlyFailed || t.state() == State.FAILED).toList()
-                : List.of();
-        if (!connector && toRestart.isEmpty()) {
-            return before;
-        }
-        Assignment assignment = group().assignment();
-        if (connector) {
-            requireAssigned("connector " + CallerText.shown(name, 100), assignment.ownerOf(name));
-        }
-        for (TaskStatus t : toRestart) {
-            requireAssigned("task " + CallerText.shown(name, 100) + "-" + t.id(),
-                    assignment.ownerOf(new ConnectorTaskId(name, t.id())));
-        }
-        writeRestart(RestartRequest.ofConnector(name, onlyFailed, includeTasks, newRequestId(), assignment.generation()));
-        List<TaskStatus> tasks = before.tasks().stream()
-                .map(t -> toRestart.contains(t) ? new TaskStatus(t.id(), State.RESTARTING, null, t.workerId()) : t)
-                .toList();
-        return new ConnectorStatus(name, connector ? State.RESTARTING : before.state(), connector ? null : before.trace(),
-                before.workerId(), tasks);
+        writeRestart(request.get());
+        return RestartRequests.restarting(before, onlyFailed, includeTasks);
     }
 
     @Override
     public void restartTask(String name, int task) {
         requireConfig(name);
         int count = taskConfigs(name).map(t -> t.tasks().size()).orElse(0);
-        if (targetState(name) == TargetState.STOPPED || task < 0 || task >= count) {
-            throw new UnknownConnectorException("Task " + CallerText.shown(name, 100) + "-" + task + " not found");
-        }
-        ConnectorTaskId id = new ConnectorTaskId(name, task);
-        Assignment assignment = group().assignment();
-        requireAssigned("task " + CallerText.shown(name, 100) + "-" + task, assignment.ownerOf(id));
-        writeRestart(RestartRequest.ofTask(id, newRequestId(), assignment.generation()));
-    }
-
-    /** Refuses a restart of what no worker runs yet: it starts anyway once assigned, so nothing is written. */
-    private static void requireAssigned(String what, Optional<String> owner) {
-        if (owner.isEmpty()) {
-            throw new RebalanceInProgressException("Cannot restart " + what + " now: no worker of the group runs it"
-                    + " yet, because a rebalance is under way; it starts once assigned. Retry in a few seconds");
-        }
+        writeRestart(RestartRequests.ofTask(name, task, count, targetState(name), group().assignment(), newRequestId()));
     }
 
     private void writeRestart(RestartRequest request) {

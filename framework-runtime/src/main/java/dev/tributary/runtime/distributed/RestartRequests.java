@@ -3,7 +3,13 @@ package dev.tributary.runtime.distributed;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.runtime.distributed.GroupRecord.RestartRequest;
+import dev.tributary.runtime.worker.CallerText;
+import dev.tributary.runtime.worker.ConnectorStatus;
+import dev.tributary.runtime.worker.RebalanceInProgressException;
 import dev.tributary.runtime.worker.State;
+import dev.tributary.runtime.worker.TargetState;
+import dev.tributary.runtime.worker.TaskStatus;
+import dev.tributary.runtime.worker.UnknownConnectorException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +17,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides what of a {@link RestartRequest} read from the configs topic this worker restarts: only
+ * Restart requests, from both ends. The worker a REST call reaches checks the call against the
+ * assignment in force and makes the request to write ({@link #ofConnector}, {@link #ofTask}):
+ * nothing when nothing is to restart, {@link RebalanceInProgressException} (409) when no worker runs
+ * what must restart. Every worker then decides what of a request read from the configs topic it
+ * restarts ({@link #plan}): only
  * what it runs, only what it started under the request's assignment generation or an earlier one
  * (anything started later started after the request), and each request once, however often the
  * view tells it (a {@link GroupTopicView} may tell a record twice, and tells every record again to
@@ -50,6 +60,75 @@ final class RestartRequests {
 
         boolean isEmpty() {
             return !connector && tasks.isEmpty();
+        }
+    }
+
+    /**
+     * The request to write for {@code POST /connectors/{name}/restart}, or empty when nothing is to
+     * restart: the connector is STOPPED, or {@code onlyFailed} finds nothing FAILED in {@code before}.
+     *
+     * @param before the connector's status as this worker reads it
+     * @throws RebalanceInProgressException when no worker runs what must restart
+     */
+    static Optional<RestartRequest> ofConnector(ConnectorStatus before, TargetState target, boolean onlyFailed,
+            boolean includeTasks, Assignment assignment, String requestId) {
+        if (target == TargetState.STOPPED) {
+            return Optional.empty();
+        }
+        String name = before.name();
+        boolean connector = !onlyFailed || before.state() == State.FAILED;
+        List<TaskStatus> tasks = tasksToRestart(before, onlyFailed, includeTasks);
+        if (!connector && tasks.isEmpty()) {
+            return Optional.empty();
+        }
+        if (connector) {
+            requireAssigned("connector " + CallerText.shown(name, 100), assignment.ownerOf(name));
+        }
+        for (TaskStatus t : tasks) {
+            requireAssigned("task " + CallerText.shown(name, 100) + "-" + t.id(),
+                    assignment.ownerOf(new ConnectorTaskId(name, t.id())));
+        }
+        return Optional.of(RestartRequest.ofConnector(name, onlyFailed, includeTasks, requestId, assignment.generation()));
+    }
+
+    /** Kafka Connect's answer to a restart with query parameters: {@code before}, what restarts shown as RESTARTING. */
+    static ConnectorStatus restarting(ConnectorStatus before, boolean onlyFailed, boolean includeTasks) {
+        boolean connector = !onlyFailed || before.state() == State.FAILED;
+        List<TaskStatus> toRestart = tasksToRestart(before, onlyFailed, includeTasks);
+        List<TaskStatus> tasks = before.tasks().stream()
+                .map(t -> toRestart.contains(t) ? new TaskStatus(t.id(), State.RESTARTING, null, t.workerId()) : t)
+                .toList();
+        return new ConnectorStatus(before.name(), connector ? State.RESTARTING : before.state(),
+                connector ? null : before.trace(), before.workerId(), tasks);
+    }
+
+    /**
+     * The request to write for {@code POST /connectors/{name}/tasks/{task}/restart}.
+     *
+     * @param taskCount how many task configs the connector's instance wrote
+     * @throws UnknownConnectorException when there is no such task, or the connector is STOPPED (it runs none)
+     * @throws RebalanceInProgressException when no worker runs the task
+     */
+    static RestartRequest ofTask(String name, int task, int taskCount, TargetState target, Assignment assignment,
+            String requestId) {
+        if (target == TargetState.STOPPED || task < 0 || task >= taskCount) {
+            throw new UnknownConnectorException("Task " + CallerText.shown(name, 100) + "-" + task + " not found");
+        }
+        ConnectorTaskId id = new ConnectorTaskId(name, task);
+        requireAssigned("task " + CallerText.shown(name, 100) + "-" + task, assignment.ownerOf(id));
+        return RestartRequest.ofTask(id, requestId, assignment.generation());
+    }
+
+    private static List<TaskStatus> tasksToRestart(ConnectorStatus before, boolean onlyFailed, boolean includeTasks) {
+        return includeTasks ? before.tasks().stream().filter(t -> !onlyFailed || t.state() == State.FAILED).toList()
+                : List.of();
+    }
+
+    /** Refuses a restart of what no worker runs yet: it starts anyway once assigned, so nothing is written. */
+    private static void requireAssigned(String what, Optional<String> owner) {
+        if (owner.isEmpty()) {
+            throw new RebalanceInProgressException("Cannot restart " + what + " now: no worker of the group runs it"
+                    + " yet, because a rebalance is under way; it starts once assigned. Retry in a few seconds");
         }
     }
 
