@@ -7,6 +7,7 @@ import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.runtime.config.ConnectorConfig;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorStatusRecord;
+import dev.tributary.runtime.distributed.GroupRecord.RestartRequest;
 import dev.tributary.runtime.distributed.GroupRecord.TargetStateRecord;
 import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
 import dev.tributary.runtime.distributed.GroupRecord.TaskStatusRecord;
@@ -18,6 +19,7 @@ import dev.tributary.runtime.worker.ConnectorStatus;
 import dev.tributary.runtime.worker.ConnectorSchemas;
 import dev.tributary.runtime.worker.ConnectorValidator;
 import dev.tributary.runtime.worker.ManagedHerder;
+import dev.tributary.runtime.worker.RebalanceInProgressException;
 import dev.tributary.runtime.worker.SecretMasking;
 import dev.tributary.runtime.worker.State;
 import dev.tributary.runtime.worker.TargetState;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -60,9 +63,13 @@ import org.slf4j.LoggerFactory;
  * Task configs are written only by the worker that runs the connector instance, statuses only by
  * the worker that runs the connector or task.
  *
- * <p>What needs the running instance (restarting a connector or a task) is done by the worker that
- * runs it; asked elsewhere, the request is refused with {@link ConnectorStateException} (HTTP 400)
- * naming the worker and its REST URL to ask instead. Offsets are read from the local tasks when they
+ * <p>Restarts (of a connector, with or without its tasks, or of one task) are accepted by every
+ * worker too: the worker asked writes a {@link RestartRequest} to the configs topic, with a fresh
+ * request id and the assignment generation it knows, and answers once the broker stored it. Every
+ * worker reads it, and the ones that run what it names restart it ({@link RestartRequests} decides
+ * what, and makes each request happen once). When no worker runs what must restart (the group is
+ * assigning it), nothing is written and the caller gets {@link RebalanceInProgressException} (HTTP
+ * 409) to retry. Offsets are read from the local tasks when they
  * run here, otherwise from the offset store; they may be changed only while the connector is STOPPED
  * and the assignment no longer names any of its tasks.
  *
@@ -99,6 +106,10 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
     private Assignment current = Assignment.NONE;
     private WorkerAssignment running = WorkerAssignment.EMPTY;
     private final Map<ConnectorTaskId, Long> taskGenerations = new HashMap<>();
+    // The assignment generation each instance and task here was last (re)started under, for restart requests.
+    private final Map<String, Long> instancesStartedUnder = new HashMap<>();
+    private final Map<ConnectorTaskId, Long> tasksStartedUnder = new HashMap<>();
+    private final RestartRequests restartRequests = new RestartRequests();
     private final Map<String, Map<String, String>> instanceConfigs = new HashMap<>();
     // Status thread only.
     private final Map<String, GroupRecord> published = new HashMap<>();
@@ -133,7 +144,7 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
         requireNonNull(givenAtStart, "givenAtStart is null");
         GroupMember joined = membership.join(this);
         member = joined;
-        joined.configs().listen((key, record) -> onConfigChange(key));
+        joined.configs().listen(this::onConfigChange);
         long interval = STATUS_INTERVAL.toMillis();
         statusThread.scheduleWithFixedDelay(this::publishStatuses, interval, interval, TimeUnit.MILLISECONDS);
         ready = true;
@@ -154,10 +165,12 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
             for (ConnectorTaskId task : diff.stopTasks()) {
                 worker.stopTask(task.connector(), task.task());
                 taskGenerations.remove(task);
+                tasksStartedUnder.remove(task);
             }
             for (String connector : diff.stopConnectors()) {
                 worker.stopConnector(connector);
                 instanceConfigs.remove(connector);
+                instancesStartedUnder.remove(connector);
             }
             running = assignment.of(services.workerId());
             for (String connector : diff.startConnectors()) {
@@ -176,7 +189,7 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
     }
 
     /** A key of the configs topic changed: bring what runs here in line with it. */
-    private void onConfigChange(String key) {
+    private void onConfigChange(String key, Optional<GroupRecord> record) {
         lifecycle.lock();
         try {
             if (closed) {
@@ -197,6 +210,12 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
                     worker.pause(name);
                 } else if (targetState(name) == TargetState.STARTED) {
                     worker.resume(name);
+                }
+            } else if (key.startsWith("restart/") || key.startsWith("restart-task/")) {
+                if (record.isPresent() && record.get() instanceof RestartRequest request) {
+                    performRestart(request);
+                } else if (record.isEmpty()) {
+                    restartRequests.forget(key);
                 }
             } else if (key.startsWith("tasks/")) {
                 String name = key.substring("tasks/".length());
@@ -232,6 +251,7 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
             ConnectorConfig config = validator.parse(flat.get());
             instanceConfigs.put(name, flat.get());
             worker.startConnector(config, target, new PublishTaskConfigs());
+            instancesStartedUnder.put(name, current.generation());
         } catch (RuntimeException e) {
             String trace = masking(flat.get()).redact(e.getMessage() == null ? e.toString() : e.getMessage());
             LOG.warn("connector {} could not start here: {}", name, trace);
@@ -250,6 +270,7 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
             ConnectorConfig config = validator.parse(flat.get());
             worker.startTask(config, task.task(), configs.get().tasks().get(task.task()), targetState(task.connector()));
             taskGenerations.put(task, configs.get().generation());
+            tasksStartedUnder.put(task, current.generation());
         } catch (RuntimeException e) {
             String trace = masking(flat.get()).redact(e.getMessage() == null ? e.toString() : e.getMessage());
             LOG.warn("task {} could not start here: {}", task, trace);
@@ -454,6 +475,15 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
         write(configs.delete(GroupRecord.connectorKey(name)), "delete connector " + name);
         write(configs.delete(GroupRecord.targetKey(name)), "delete connector " + name);
         write(configs.delete(GroupRecord.tasksKey(name)), "delete connector " + name);
+        List<String> restartKeys = new ArrayList<>(List.of(GroupRecord.restartKey(name)));
+        for (int i = 0; i < tasks; i++) {
+            restartKeys.add(GroupRecord.restartTaskKey(new ConnectorTaskId(name, i)));
+        }
+        for (String key : restartKeys) {
+            if (group().configs().get(key).isPresent()) {
+                write(configs.delete(key), "delete connector " + name);
+            }
+        }
         GroupTopicWriter status = member().statusWriter();
         write(status.delete(GroupRecord.connectorStatusKey(name)), "delete the status of connector " + name);
         for (int i = 0; i < tasks; i++) {
@@ -485,94 +515,78 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
         catchUp();
     }
 
-    // ---- what only the worker that runs it can do ----
+    // ---- restarts: any worker accepts them, the workers that run what they name perform them ----
 
     @Override
     public void restartConnector(String name) {
-        requireConfig(name);
-        if (targetState(name) == TargetState.STOPPED) {
-            return;
-        }
-        lifecycle.lock();
-        try {
-            requireHere(name, running.connectors().contains(name), group().assignment().ownerOf(name));
-            worker.stopConnector(name);
-            instanceConfigs.remove(name);
-            startInstance(name);
-        } finally {
-            lifecycle.unlock();
-        }
+        RestartRequests.ofConnector(connectorStatus(name), targetState(name), false, false, group().assignment(),
+                newRequestId()).ifPresent(this::writeRestart);
     }
 
+    /**
+     * Answers as Kafka Connect: the status as this worker reads it, with what the request restarts
+     * shown as RESTARTING. The workers that run the connector and its tasks judge {@code onlyFailed}
+     * by the states they see themselves.
+     */
     @Override
     public ConnectorStatus restartConnectorAndTasks(String name, boolean onlyFailed, boolean includeTasks) {
         ConnectorStatus before = connectorStatus(name);
-        if (targetState(name) == TargetState.STOPPED) {
+        Optional<RestartRequest> request = RestartRequests.ofConnector(before, targetState(name), onlyFailed, includeTasks,
+                group().assignment(), newRequestId());
+        if (request.isEmpty()) {
             return before;
         }
-        boolean connector = !onlyFailed || before.state() == State.FAILED;
-        List<TaskStatus> toRestart = includeTasks
-                ? before.tasks().stream().filter(t -> !onlyFailed || t.state() == State.FAILED).toList()
-                : List.of();
-        lifecycle.lock();
-        try {
-            Assignment assignment = group().assignment();
-            if (connector) {
-                requireHere(name, running.connectors().contains(name), assignment.ownerOf(name));
-            }
-            for (TaskStatus t : toRestart) {
-                ConnectorTaskId id = new ConnectorTaskId(name, t.id());
-                requireHere(id.toString(), running.tasks().contains(id), assignment.ownerOf(id));
-            }
-            if (connector) {
-                worker.stopConnector(name);
-                instanceConfigs.remove(name);
-                startInstance(name);
-            }
-            for (TaskStatus t : toRestart) {
-                worker.restartTask(name, t.id());
-            }
-        } finally {
-            lifecycle.unlock();
-        }
-        List<TaskStatus> tasks = before.tasks().stream()
-                .map(t -> toRestart.contains(t) ? new TaskStatus(t.id(), State.RESTARTING, null, t.workerId()) : t)
-                .toList();
-        return new ConnectorStatus(name, connector ? State.RESTARTING : before.state(), connector ? null : before.trace(),
-                before.workerId(), tasks);
+        writeRestart(request.get());
+        return RestartRequests.restarting(before, onlyFailed, includeTasks);
     }
 
     @Override
     public void restartTask(String name, int task) {
         requireConfig(name);
-        ConnectorTaskId id = new ConnectorTaskId(name, task);
-        lifecycle.lock();
-        try {
-            if (!running.tasks().contains(id) && group().assignment().ownerOf(id).isEmpty()) {
-                throw new UnknownConnectorException("Task " + CallerText.shown(name, 100) + "-" + task + " not found");
-            }
-            requireHere(id.toString(), running.tasks().contains(id), group().assignment().ownerOf(id));
-            worker.restartTask(name, task);
-        } finally {
-            lifecycle.unlock();
-        }
+        int count = taskConfigs(name).map(t -> t.tasks().size()).orElse(0);
+        writeRestart(RestartRequests.ofTask(name, task, count, targetState(name), group().assignment(), newRequestId()));
     }
 
-    /** Refuses what must be done by the worker that runs {@code what}, and names that worker. */
-    private void requireHere(String what, boolean here, Optional<String> owner) {
-        if (here) {
+    private void writeRestart(RestartRequest request) {
+        write(member().configWriter().put(request), "store the restart request of connector " + request.name());
+        LOG.info("restart request {} stored: {}", request.requestId(), request.key());
+    }
+
+    private static String newRequestId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Lifecycle lock held: restarts what of {@code request} runs here (see {@link RestartRequests}). */
+    private void performRestart(RestartRequest request) {
+        String name = request.name();
+        Optional<RestartRequests.Started> connector = Optional.ofNullable(instancesStartedUnder.get(name))
+                .filter(g -> running.connectors().contains(name))
+                .map(g -> new RestartRequests.Started(g, worker.connectorStatus(name).map(ConnectorStatus::state)
+                        .orElse(State.UNASSIGNED)));
+        Map<Integer, State> states = new HashMap<>();
+        worker.taskStatuses(name).forEach(t -> states.put(t.id(), t.state()));
+        Map<Integer, RestartRequests.Started> tasks = new HashMap<>();
+        tasksStartedUnder.forEach((id, g) -> {
+            if (id.connector().equals(name) && running.tasks().contains(id)) {
+                tasks.put(id.task(), new RestartRequests.Started(g, states.getOrDefault(id.task(), State.UNASSIGNED)));
+            }
+        });
+        RestartRequests.Plan plan = restartRequests.plan(request, new RestartRequests.Here(connector, tasks));
+        if (plan.isEmpty()) {
             return;
         }
-        String where = owner.map(o -> "worker " + o + restUrlOf(o).map(u -> " (" + u + ")").orElse(""))
-                .orElse("no worker yet");
-        throw new ConnectorStateException("In group mode a restart is done by the worker that runs "
-                + CallerText.shown(what, 100) + ": " + where + ". Send the request there, or retry once it is assigned");
-    }
-
-    private Optional<String> restUrlOf(String workerId) {
-        return group().assignments().get(GroupRecord.ASSIGNMENT_KEY)
-                .filter(GroupRecord.AssignmentRecord.class::isInstance).map(GroupRecord.AssignmentRecord.class::cast)
-                .map(r -> r.restUrls().get(workerId));
+        if (plan.connector()) {
+            worker.stopConnector(name);
+            instanceConfigs.remove(name);
+            instancesStartedUnder.remove(name);
+            startInstance(name);
+        }
+        for (int task : plan.tasks()) {
+            worker.restartTask(name, task);
+            tasksStartedUnder.put(new ConnectorTaskId(name, task), current.generation());
+        }
+        LOG.info("restart request {} done here: connector instance {}, tasks {}", request.requestId(),
+                plan.connector() ? "restarted" : "not restarted", plan.tasks());
     }
 
     // ---- offsets ----

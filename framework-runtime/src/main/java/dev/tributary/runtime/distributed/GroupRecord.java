@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -21,6 +22,8 @@ import java.util.TreeMap;
  *   <tr><td>{@link ConnectorConfig}</td><td>configs</td><td>{@code connector/<name>}</td></tr>
  *   <tr><td>{@link TargetStateRecord}</td><td>configs</td><td>{@code target/<name>}</td></tr>
  *   <tr><td>{@link TaskConfigs}</td><td>configs</td><td>{@code tasks/<name>}</td></tr>
+ *   <tr><td>{@link RestartRequest} of a connector</td><td>configs</td><td>{@code restart/<name>}</td></tr>
+ *   <tr><td>{@link RestartRequest} of one task</td><td>configs</td><td>{@code restart-task/<index>/<name>}</td></tr>
  *   <tr><td>{@link ConnectorStatusRecord}</td><td>status</td><td>{@code connector-status/<name>}</td></tr>
  *   <tr><td>{@link TaskStatusRecord}</td><td>status</td><td>{@code task-status/<index>/<name>}</td></tr>
  *   <tr><td>{@link AssignmentRecord}</td><td>assignments</td><td>{@code assignment}</td></tr>
@@ -43,6 +46,16 @@ public sealed interface GroupRecord {
     /** {@code tasks/<name>}. */
     static String tasksKey(String name) {
         return "tasks/" + name;
+    }
+
+    /** {@code restart/<name>}: the last connector-level restart request (with or without its tasks). */
+    static String restartKey(String name) {
+        return "restart/" + name;
+    }
+
+    /** {@code restart-task/<index>/<name>}: the last restart request of one task; the index first, as a name may hold '/'. */
+    static String restartTaskKey(ConnectorTaskId id) {
+        return "restart-task/" + id.task() + "/" + id.connector();
     }
 
     /** {@code connector-status/<name>}. */
@@ -110,6 +123,49 @@ public sealed interface GroupRecord {
         @Override
         public String toString() {
             return "TaskConfigs[name=" + name + ", generation=" + generation + ", tasks=" + tasks.size() + "]";
+        }
+    }
+
+    /**
+     * A restart asked of any worker through REST, performed by the workers that run what it names
+     * (issue #13). Either one task ({@code task} present), or the connector: its instance unless
+     * {@code onlyFailed} and it is not FAILED, and with {@code includeTasks} its tasks (only the FAILED
+     * ones with {@code onlyFailed}), as Kafka Connect's {@code POST /connectors/{name}/restart} query
+     * parameters say. Each worker judges FAILED by what it runs itself.
+     *
+     * <p>A compacted key keeps only the last request of a connector (or of a task): a request
+     * overwritten before its owner read it is taken over by the later one, as Kafka Connect keeps
+     * only the latest restart request of a connector.
+     *
+     * @param requestId unique per request, so that a worker that reads it twice restarts once
+     * @param generation the assignment generation in force where the request was accepted: what a
+     *     worker started under a later generation started after the request, and is not restarted
+     */
+    record RestartRequest(String name, OptionalInt task, boolean onlyFailed, boolean includeTasks, String requestId,
+            long generation) implements GroupRecord {
+        public RestartRequest {
+            requireNonNull(name, "name is null");
+            requireNonNull(task, "task is null");
+            requireNonNull(requestId, "requestId is null");
+            if (task.isPresent() && (task.getAsInt() < 0 || onlyFailed || includeTasks)) {
+                throw new IllegalArgumentException("a task restart names a task index >= 0 and no onlyFailed or includeTasks");
+            }
+        }
+
+        /** A restart of the connector, with or without its tasks. */
+        public static RestartRequest ofConnector(String name, boolean onlyFailed, boolean includeTasks, String requestId,
+                long generation) {
+            return new RestartRequest(name, OptionalInt.empty(), onlyFailed, includeTasks, requestId, generation);
+        }
+
+        /** A restart of one task. */
+        public static RestartRequest ofTask(ConnectorTaskId id, String requestId, long generation) {
+            return new RestartRequest(id.connector(), OptionalInt.of(id.task()), false, false, requestId, generation);
+        }
+
+        @Override
+        public String key() {
+            return task.isPresent() ? restartTaskKey(new ConnectorTaskId(name, task.getAsInt())) : restartKey(name);
         }
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorConfig;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorStatusRecord;
+import dev.tributary.runtime.distributed.GroupRecord.RestartRequest;
 import dev.tributary.runtime.distributed.GroupRecord.TargetStateRecord;
 import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
 import dev.tributary.runtime.distributed.GroupRecord.TaskStatusRecord;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -33,7 +35,9 @@ import java.util.TreeSet;
  * Writes {@link GroupRecord}s as JSON objects with a {@code version} and a {@code type}, and reads
  * them back strictly: anything else, including a record whose body does not belong under its key,
  * is {@link UndecodableRecordException undecodable}. Unknown fields are ignored, so that a newer
- * Tributary of the same format version may add some.
+ * Tributary of the same format version may add some. A record kind added later within a format
+ * version (such as {@code restart-request}) is an unknown type to an older worker, which skips it
+ * with its one WARN, as any undecodable record.
  *
  * <p>Thread-safe.
  */
@@ -68,6 +72,14 @@ public final class GroupRecordCodec {
             node.put("type", "task-configs").put("name", t.name()).put("generation", t.generation());
             ArrayNode tasks = node.putArray("tasks");
             t.tasks().forEach(task -> tasks.add(strings(task)));
+        } else if (record instanceof RestartRequest r) {
+            node.put("type", "restart-request").put("name", r.name()).put("request_id", r.requestId())
+                    .put("generation", r.generation());
+            if (r.task().isPresent()) {
+                node.put("task", r.task().getAsInt());
+            } else {
+                node.put("only_failed", r.onlyFailed()).put("include_tasks", r.includeTasks());
+            }
         } else if (record instanceof ConnectorStatusRecord s) {
             node.put("type", "connector-status").put("name", s.name()).put("state", s.state().name())
                     .put("worker_id", s.workerId());
@@ -139,6 +151,7 @@ public final class GroupRecordCodec {
                 }
                 yield new TaskConfigs(text(node, "name"), number(node, "generation"), configs);
             }
+            case "restart-request" -> restartRequest(node);
             case "connector-status" -> new ConnectorStatusRecord(text(node, "name"),
                     enumOf(State.class, text(node, "state")), text(node, "worker_id"), optionalText(node, "trace"));
             case "task-status" -> new TaskStatusRecord(taskId(node.get("name"), node.get("task")),
@@ -151,6 +164,32 @@ public final class GroupRecordCodec {
             throw new UndecodableRecordException("its content belongs under another key");
         }
         return record;
+    }
+
+    private static RestartRequest restartRequest(JsonNode node) throws UndecodableRecordException {
+        String name = text(node, "name");
+        String requestId = text(node, "request_id");
+        if (requestId.isEmpty() || requestId.length() > 64) {
+            throw new UndecodableRecordException("request_id is not 1 to 64 characters");
+        }
+        long generation = number(node, "generation");
+        if (generation < 0) {
+            throw new UndecodableRecordException("generation is negative");
+        }
+        JsonNode task = node.get("task");
+        if (task != null) {
+            return RestartRequest.ofTask(taskId(node.get("name"), task), requestId, generation);
+        }
+        return new RestartRequest(name, OptionalInt.empty(), flag(node, "only_failed"), flag(node, "include_tasks"),
+                requestId, generation);
+    }
+
+    private static boolean flag(JsonNode node, String field) throws UndecodableRecordException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isBoolean()) {
+            throw new UndecodableRecordException(field + " is not true or false");
+        }
+        return value.asBoolean();
     }
 
     private static AssignmentRecord assignment(JsonNode node) throws UndecodableRecordException {

@@ -15,8 +15,8 @@
  *   <caption>Topics, keys and writers</caption>
  *   <tr><th>topic</th><th>keys</th><th>written by</th></tr>
  *   <tr><td>{@code configs} (compacted)</td><td>{@code connector/<name>}, {@code target/<name>},
- *       {@code tasks/<name>}</td><td>the herder that accepts a change (connector config and target
- *       state); the worker that runs the connector instance (task configs, with a generation)</td></tr>
+ *       {@code tasks/<name>}, {@code restart/<name>}, {@code restart-task/<index>/<name>}</td><td>the
+ *       herder that accepts a change (connector config, target state, restart request); the worker that runs the connector instance (task configs, with a generation)</td></tr>
  *   <tr><td>{@code status} (compacted)</td><td>{@code connector-status/<name>},
  *       {@code task-status/<index>/<name>}</td><td>the worker that runs the connector or task,
  *       naming itself and the assignment generation</td></tr>
@@ -85,8 +85,10 @@
  *   <li>Start one {@link dev.tributary.runtime.distributed.GroupMember} per worker, with an
  *       {@code AssignmentTailer.Listener} that runs each diff: stop (flush, commit), then start.</li>
  *   <li>Reads: from {@code configs()}, {@code status()} and {@code assignment()} on any worker.</li>
- *   <li>Writes: connector configs and target states through {@code configWriter()} (on any
- *       worker, or forwarded to the leader's REST URL, found in the assignment record); task configs
+ *   <li>Writes: connector configs, target states and restart requests through
+ *       {@code configWriter()} on the worker asked (restart requests are performed by the workers
+ *       that run what they name, see {@link dev.tributary.runtime.distributed.RestartRequests});
+ *       task configs
  *       by the worker that runs the connector instance; statuses by the worker that runs the
  *       connector or task, through {@code statusWriter()}, with the assignment generation. No call
  *       to {@code leader().requestRebalance()} is needed after a configs write: every member's

@@ -6,6 +6,7 @@ import dev.tributary.runtime.http.Request;
 import dev.tributary.runtime.http.Response;
 import dev.tributary.runtime.worker.ConnectorExistsException;
 import dev.tributary.runtime.worker.ConnectorStateException;
+import dev.tributary.runtime.worker.RebalanceInProgressException;
 import dev.tributary.runtime.worker.UnknownConnectorException;
 import dev.tributary.runtime.worker.WorkerTimeoutException;
 import java.util.Locale;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Wraps every REST handler: refuses a body that is not declared as JSON, with
  * {@code Content-Type: application/json} or a {@code +json} type (415, as Kafka Connect does), and turns the worker's exceptions into Kafka Connect's status codes:
- * 404 for an unknown connector or task, 409 for a name that is taken, 400 for an invalid config
+ * 404 for an unknown connector or task, 409 for a name that is taken or a restart that no worker of
+ * the group can do yet (a rebalance is under way), 400 for an invalid config
  * or a request that does not fit the connector's state, 500 when a change times out. Anything
  * else is left to the server, which answers a bare 500 and logs it.
  */
@@ -35,6 +37,8 @@ final class RouteGuard {
             } catch (UnknownConnectorException e) {
                 return Response.error(404, e.getMessage());
             } catch (ConnectorExistsException e) {
+                return Response.error(409, e.getMessage());
+            } catch (RebalanceInProgressException e) {
                 return Response.error(409, e.getMessage());
             } catch (ConnectorStateException e) {
                 return Response.error(400, e.getMessage());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorConfig;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorStatusRecord;
+import dev.tributary.runtime.distributed.GroupRecord.RestartRequest;
 import dev.tributary.runtime.distributed.GroupRecord.TargetStateRecord;
 import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
 import dev.tributary.runtime.distributed.GroupRecord.TaskStatusRecord;
@@ -41,6 +42,9 @@ class GroupRecordCodecTest {
                 new ConnectorStatusRecord("a/b", State.RUNNING, "w1", Optional.empty()),
                 new ConnectorStatusRecord("a/b", State.FAILED, "w1", Optional.of("boom")),
                 new TaskStatusRecord(new ConnectorTaskId("a/b", 3), State.RUNNING, "w2", 12, Optional.empty()),
+                RestartRequest.ofConnector("a/b", true, false, "r-1", 4),
+                RestartRequest.ofConnector("a/b", false, true, "r-2", 0),
+                RestartRequest.ofTask(new ConnectorTaskId("a/b", 2), "r-3", 9),
                 new AssignmentRecord(new Assignment(5, "w1", workers), Map.of("w1", "http://h1:8083")));
         for (GroupRecord record : records) {
             assertThat(roundTrip(record)).isEqualTo(record);
@@ -86,5 +90,36 @@ class GroupRecordCodecTest {
         byte[] raw = "{\"version\":1,\"type\":\"target-state\",\"name\":\"x\",\"state\":\"PAUSED\",\"added\":true}"
                 .getBytes(StandardCharsets.UTF_8);
         assertThat(codec.decode("target/x", raw)).isEqualTo(new TargetStateRecord("x", TargetState.PAUSED));
+    }
+
+    @Test
+    void aRestartRequestOfAConnectorAndOneOfATaskHaveKeysOfTheirOwn() {
+        assertThat(RestartRequest.ofConnector("a/1", false, false, "r", 1).key()).isEqualTo("restart/a/1");
+        assertThat(RestartRequest.ofTask(new ConnectorTaskId("a/1", 2), "r", 1).key()).isEqualTo("restart-task/2/a/1");
+        assertThatThrownBy(() -> new RestartRequest("a", java.util.OptionalInt.of(0), true, false, "r", 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"version\":1,\"type\":\"restart-request\",\"name\":\"x\",\"generation\":1,\"only_failed\":false,\"include_tasks\":false}",
+        "{\"version\":1,\"type\":\"restart-request\",\"name\":\"x\",\"request_id\":\"\",\"generation\":1,\"only_failed\":false,\"include_tasks\":false}",
+        "{\"version\":1,\"type\":\"restart-request\",\"name\":\"x\",\"request_id\":\"r\",\"generation\":-1,\"only_failed\":false,\"include_tasks\":false}",
+        "{\"version\":1,\"type\":\"restart-request\",\"name\":\"x\",\"request_id\":\"r\",\"generation\":1,\"only_failed\":\"yes\",\"include_tasks\":false}",
+        "{\"version\":1,\"type\":\"restart-request\",\"name\":\"x\",\"request_id\":\"r\",\"generation\":1}",
+        "{\"version\":1,\"type\":\"restart-request\",\"name\":\"x\",\"request_id\":\"r\",\"generation\":1,\"task\":0}",
+    })
+    void aBrokenRestartRequestIsUndecodable(String text) {
+        // The last one is a task's request under the connector's key.
+        assertThatThrownBy(() -> codec.decode("restart/x", text.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(GroupRecordCodec.UndecodableRecordException.class);
+    }
+
+    @Test
+    void aRestartRequestReadByAnOlderWorkerIsAnUnknownTypeItSkips() {
+        // What an older worker does with a kind it does not know: the same as with garbage.
+        byte[] raw = "{\"version\":1,\"type\":\"restart-request-v9\",\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.decode("restart/x", raw))
+                .isInstanceOf(GroupRecordCodec.UndecodableRecordException.class).hasMessageContaining("unknown record type");
     }
 }

@@ -62,17 +62,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestApiHostileInputIT {
-    private static final String VICTIM = "victim";
-    private static final int TASKS = 2;
+    static final String VICTIM = "victim";
+    static final int TASKS = 2;
     private static final int COUNT = 6000;
-    private static final String TOPIC = "persistent://public/default/hostile-it-" + System.nanoTime();
-    private static final String VICTIM_CONFIG = "{\"connector.class\":\"datagen\",\"tasks.max\":\"" + TASKS + "\","
+    static final String TOPIC = "persistent://public/default/hostile-it-" + System.nanoTime();
+    static final String VICTIM_CONFIG = "{\"connector.class\":\"datagen\",\"tasks.max\":\"" + TASKS + "\","
             + "\"topic\":\"" + TOPIC + "\",\"rate\":\"500\",\"count\":\"" + COUNT + "\",\"record.size\":\"64\"}";
     private static final String VALID = "{\"connector.class\":\"datagen\",\"topic\":\"t\"}";
     // A stored connector with a secret and an endpoint key, for the destination-policy cases (issue 18).
-    private static final String VAULT = "vault-victim";
-    private static final String VAULT_SECRET = "VAULT-S3CR3T-" + System.nanoTime();
-    private static final String VAULT_CONFIG = "{\"connector.class\":\"vault\",\"topic\":\"" + TOPIC + "-vault\","
+    static final String VAULT = "vault-victim";
+    static final String VAULT_SECRET = "VAULT-S3CR3T-" + System.nanoTime();
+    static final String VAULT_CONFIG = "{\"connector.class\":\"vault\",\"topic\":\"" + TOPIC + "-vault\","
             + "\"vault.path\":\"/p\",\"vault.token\":\"" + VAULT_SECRET + "\",\"vault.url\":\"http://127.0.0.1:9/\"}";
 
     @TempDir
@@ -384,7 +384,7 @@ class RestApiHostileInputIT {
     }
 
     /** A body shows no stack trace, exception or Java class name, whatever the request. */
-    private static void assertNoInternals(RestCalls.Reply reply) {
+    static void assertNoInternals(RestCalls.Reply reply) {
         assertThat(reply.body()).as("body of a %d", reply.status())
                 .doesNotContain("Exception", "StackOverflow", "\tat ", "java.lang", "org.eclipse", "com.fasterxml")
                 .doesNotContainPattern("dev\\.tributary\\.[a-z.]+\\.[A-Z]");
@@ -686,7 +686,7 @@ class RestApiHostileInputIT {
         return request.toByteArray();
     }
 
-    private static String shorten(String text) {
+    static String shorten(String text) {
         return text.length() <= 60 ? text : text.substring(0, 60) + "...(" + text.length() + " chars)";
     }
 }

@@ -102,6 +102,8 @@ class WorkerGroupProcessesIT {
             });
             assertThat(JSON.readTree(get(c + "/connectors").body()).toString()).contains(CONNECTOR);
 
+            restartsGoThroughAnyWorker(ports, c);
+
             reader.readUntil(m -> m.size() >= COUNT / 4, Duration.ofSeconds(120));
             // Kill worker B (index 1): A and C stay, so both can be asked afterwards.
             String victim = "127.0.0.1:" + ports.get(1);
@@ -124,6 +126,61 @@ class WorkerGroupProcessesIT {
             assertThat(report.exact()).as("every id in Pulsar, in order per task: %s; logs in %s", report, dir).isTrue();
         }
         passed = true;
+    }
+
+    /**
+     * Issue #13: worker C takes restarts of what runs elsewhere; the workers that run it restart it.
+     * Worker B is asked to restart the connector instance, worker C a task that runs on worker A.
+     */
+    private void restartsGoThroughAnyWorker(List<Integer> ports, String c) throws Exception {
+        JsonNode status = JSON.readTree(get(c + "/connectors/" + CONNECTOR + "/status").body());
+        String workerA = "127.0.0.1:" + ports.get(0);
+        int onA = -1;
+        for (JsonNode task : status.path("tasks")) {
+            if (task.path("worker_id").asText().equals(workerA)) {
+                onA = task.path("id").asInt();
+            }
+        }
+        assertThat(onA).as("a task on worker A: %s", status).isNotNegative();
+        String restartedLine = "task " + CONNECTOR + "-" + onA + " restarted";
+        int ownerOfInstance = ports.indexOf(Integer.parseInt(status.path("connector").path("worker_id").asText()
+                .substring("127.0.0.1:".length())));
+        String instanceLine = "connector instance restarted";
+        long instanceRestartsBefore = count(workers.get(ownerOfInstance).output(), instanceLine);
+
+        long begin = System.nanoTime();
+        HttpResponse<String> task = send("POST", c + "/connectors/" + CONNECTOR + "/tasks/" + onA + "/restart", "");
+        assertThat(task.statusCode()).as(task.body()).isEqualTo(204);
+        HttpResponse<String> connector = send("POST", "http://127.0.0.1:" + ports.get(1) + "/connectors/" + CONNECTOR
+                + "/restart", "");
+        assertThat(connector.statusCode()).as(connector.body()).isEqualTo(204);
+        HttpResponse<String> nothingFailed = send("POST", c + "/connectors/" + CONNECTOR
+                + "/restart?includeTasks=true&onlyFailed=true", "");
+        assertThat(nothingFailed.statusCode()).as(nothingFailed.body()).isEqualTo(202);
+        assertThat(JSON.readTree(nothingFailed.body()).findValuesAsText("state")).doesNotContain("RESTARTING");
+        assertThat(send("POST", c + "/connectors/" + CONNECTOR + "/tasks/" + TASKS + "/restart", "").statusCode())
+                .as("an unknown task").isEqualTo(404);
+
+        int taskOnA = onA;
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(count(workers.get(0).output(), restartedLine)).as("restarts of the task on worker A").isEqualTo(1);
+            assertThat(count(workers.get(ownerOfInstance).output(), instanceLine)).as("restarts of the instance")
+                    .isEqualTo(instanceRestartsBefore + 1);
+            JsonNode after = JSON.readTree(get(c + "/connectors/" + CONNECTOR + "/status").body());
+            assertThat(after.path("tasks").get(taskOnA).path("worker_id").asText()).isEqualTo(workerA);
+            assertThat(after.path("tasks").get(taskOnA).path("state").asText()).isEqualTo("RUNNING");
+            assertThat(after.path("connector").path("state").asText()).isEqualTo("RUNNING");
+        });
+        for (int other : List.of(1, 2)) {
+            assertThat(count(workers.get(other).output(), restartedLine)).as("worker %d restarted no task", other).isZero();
+        }
+        System.out.println("WorkerGroupProcessesIT: task " + onA + " on worker A restarted when asked through worker C;"
+                + " the instance on worker " + ownerOfInstance + " restarted when asked through worker B; both seen within "
+                + (System.nanoTime() - begin) / 1_000_000 + " ms");
+    }
+
+    private static long count(String text, String line) {
+        return text.lines().filter(l -> l.contains(line)).count();
     }
 
     private static Set<String> distinctIds(List<org.apache.pulsar.client.api.Message<byte[]>> messages) {

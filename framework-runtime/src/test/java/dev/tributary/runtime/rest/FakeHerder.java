@@ -38,6 +38,8 @@ final class FakeHerder implements Herder {
     State taskState = State.RUNNING;
     boolean ready = true;
     boolean timeOut;
+    // As a group worker answers while no worker runs the connector's tasks.
+    boolean rebalancing;
 
     @Override
     public synchronized List<String> connectorNames() {
@@ -136,6 +138,10 @@ final class FakeHerder implements Herder {
     @Override
     public synchronized void restartTask(String name, int task) {
         taskStatus(name, task);
+        if (rebalancing) {
+            throw new dev.tributary.runtime.worker.RebalanceInProgressException("Cannot restart task " + name + "-" + task
+                    + " now: a rebalance is under way. Retry in a few seconds");
+        }
         calls.add("restart " + name + "-" + task);
     }
 

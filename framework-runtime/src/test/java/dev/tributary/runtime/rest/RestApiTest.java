@@ -274,6 +274,18 @@ class RestApiTest {
     }
 
     @Test
+    void aRestartNoWorkerCanDoYetAnswers409ToRetry() throws Exception {
+        send("POST", "/connectors", DATAGEN);
+        herder.rebalancing = true;
+
+        Reply refused = send("POST", "/connectors/gen/tasks/0/restart", null);
+
+        assertThat(refused.status).isEqualTo(409);
+        assertThat(refused.json().path("error_code").asInt()).isEqualTo(409);
+        assertThat(refused.json().path("message").asText()).contains("rebalance", "Retry");
+    }
+
+    @Test
     void pauseAndResumeAnswer202AndStopAnswers204() throws Exception {
         send("POST", "/connectors", DATAGEN);
 
