@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.OffsetWriterFencedException;
 import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
@@ -490,7 +491,7 @@ public final class JdbcOffsetStore implements OffsetStore {
         }
 
         private OffsetStoreException fencedError() {
-            return new OffsetStoreException("scope '" + scope + "' of connector '" + connector + "' in table " + table
+            return new OffsetWriterFencedException("scope '" + scope + "' of connector '" + connector + "' in table " + table
                     + " was taken over by a newer writer, so this writer is fenced (replaced) and may no longer write"
                     + " its offsets; stop this copy of the task, the new writer runs it now");
         }

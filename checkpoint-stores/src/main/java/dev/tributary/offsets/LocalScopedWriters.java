@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.OffsetWriterFencedException;
 import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
@@ -109,7 +110,7 @@ final class LocalScopedWriters {
                         + "' is closed; open a new one with openWriter");
             }
             if (claim.generation != generation) {
-                throw new OffsetStoreException("scope '" + scope + "' of connector '" + connector + "' in " + storeName
+                throw new OffsetWriterFencedException("scope '" + scope + "' of connector '" + connector + "' in " + storeName
                         + " was taken over by a newer writer, so this writer is fenced (replaced) and may no longer"
                         + " write its offsets; stop this copy of the task, the new writer runs it now");
             }

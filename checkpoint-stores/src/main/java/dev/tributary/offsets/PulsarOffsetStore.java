@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.OffsetWriterFencedException;
 import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
@@ -499,7 +500,7 @@ public final class PulsarOffsetStore implements OffsetStore {
         }
 
         private OffsetStoreException fenced() {
-            return new OffsetStoreException("scope '" + scope + "' of connector '" + connector + "' in topic "
+            return new OffsetWriterFencedException("scope '" + scope + "' of connector '" + connector + "' in topic "
                     + settings.topic() + " was taken over by " + fencedBy + ", so this writer is fenced (replaced)"
                     + " and may no longer write its offsets; stop this copy of the task, the new writer runs it now");
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.OffsetWriterFencedException;
 import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
@@ -397,6 +398,20 @@ abstract class OffsetStoreConformance {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aFencedWriterSaysSoByTheTypeOfItsError() {
+        assertThat(store.fencesScopes()).isTrue();
+        ScopedOffsetWriter replaced = store.openWriter(CONNECTOR, "task-0");
+        ScopedOffsetWriter successor = store.openWriter(CONNECTOR, "task-0");
+
+        // Callers tell "never again" from "retry" by the type, not by the words.
+        assertThatThrownBy(() -> replaced.write(Map.of(shard(0), position(1))))
+                .isInstanceOf(OffsetWriterFencedException.class);
+        assertThatThrownBy(() -> replaced.remove(List.of(shard(0)))).isInstanceOf(OffsetWriterFencedException.class);
+        successor.close();
+        replaced.close();
     }
 
     @Test

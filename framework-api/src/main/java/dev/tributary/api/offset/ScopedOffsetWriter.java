@@ -12,9 +12,9 @@ import java.util.Map;
  * <p>Fencing: when {@link OffsetStore#fencesScopes()} is true, opening a writer for a
  * {@code (connector, scope)} fences every earlier writer of that pair, in this process or any
  * other: their later {@link #write} and {@link #remove} calls throw an
- * {@link OffsetStoreException} that says the scope was taken over, and nothing they send after
- * the claim changes what readers see. Writers of different scopes of one connector never fence
- * each other.
+ * {@link OffsetWriterFencedException} that says the scope was taken over, and nothing they send
+ * after the claim changes what readers see. Writers of different scopes of one connector never
+ * fence each other.
  *
  * <p>Threads: thread-safe; an implementation runs the calls to one writer one at a time, and
  * calls to writers of different scopes concurrently. The intended caller is the committer of
@@ -41,7 +41,8 @@ public interface ScopedOffsetWriter extends AutoCloseable {
      * it is durable. Each written partition's offset is, from then on, the connector's offset of
      * that partition in {@link OffsetStore#read}, until a later write of it by any scope.
      *
-     * @throws OffsetStoreException when the store failed (retry), or this writer was fenced or closed
+     * @throws OffsetWriterFencedException when a newer writer claimed the scope (do not retry)
+     * @throws OffsetStoreException when the store failed (retry), or this writer was closed
      */
     void write(Map<SourcePartition, SourceOffset> offsets);
 
@@ -49,7 +50,8 @@ public interface ScopedOffsetWriter extends AutoCloseable {
      * Removes the offsets of {@code partitions} atomically, so that readers see none for them, even
      * where another scope wrote one earlier. A later write by any scope sets them again.
      *
-     * @throws OffsetStoreException when the store failed (retry), or this writer was fenced or closed
+     * @throws OffsetWriterFencedException when a newer writer claimed the scope (do not retry)
+     * @throws OffsetStoreException when the store failed (retry), or this writer was closed
      */
     void remove(Collection<SourcePartition> partitions);
 

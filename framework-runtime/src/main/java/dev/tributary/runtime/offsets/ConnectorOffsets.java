@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tributary.api.offset.OffsetReader;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.OffsetWriterFencedException;
 import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connector's offsets on their way to the store: the trackers of its tasks feed acknowledged
@@ -26,6 +29,7 @@ import java.util.function.Consumer;
  * down still resumes after everything Pulsar has acknowledged. Thread-safe.
  */
 public final class ConnectorOffsets implements OffsetReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorOffsets.class);
     private final String connector;
     private final OffsetStore store;
     private final Map<SourcePartition, SourceOffset> pending = new LinkedHashMap<>();
@@ -154,8 +158,11 @@ public final class ConnectorOffsets implements OffsetReader {
 
     /**
      * Writes each scope's part of {@code batch} through that scope's writer; a scope whose writer
-     * fails (fenced: its task runs elsewhere now) keeps its offsets pending, and the others are
-     * written all the same. The first failure is thrown after.
+     * fails keeps its offsets pending, and the others are written all the same. The first failure
+     * is thrown after. One exception: a scope whose writer was fenced and whose task no longer runs
+     * here (it was moved, and its stop-time commit came after its successor claimed the scope) can
+     * never commit those offsets; they are dropped with a warning instead of being retried for
+     * good, as the successor resumes from the store's offsets (at-least-once).
      */
     private Map<SourcePartition, SourceOffset> commitScoped(Map<SourcePartition, SourceOffset> batch) {
         Map<String, Map<SourcePartition, SourceOffset>> byScope = new HashMap<>();
@@ -166,6 +173,7 @@ public final class ConnectorOffsets implements OffsetReader {
             current = new HashMap<>(writers);
         }
         Map<SourcePartition, SourceOffset> written = new LinkedHashMap<>();
+        Map<ScopedOffsetWriter, Map<SourcePartition, SourceOffset>> fenced = new HashMap<>();
         RuntimeException failure = null;
         for (Map.Entry<String, Map<SourcePartition, SourceOffset>> part : byScope.entrySet()) {
             ScopedOffsetWriter writer = part.getKey() == null ? null : current.get(part.getKey());
@@ -176,18 +184,33 @@ public final class ConnectorOffsets implements OffsetReader {
                 }
                 writer.write(part.getValue());
                 written.putAll(part.getValue());
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
+            } catch (OffsetWriterFencedException e) {
+                if (trackerScopes.containsValue(part.getKey())) {
+                    // Its task still runs here: the failure shows in its status until the worker stops it.
+                    failure = firstOrSuppressed(failure, e);
                 } else {
-                    failure.addSuppressed(e);
+                    fenced.put(writer, part.getValue());
                 }
+            } catch (RuntimeException e) {
+                failure = firstOrSuppressed(failure, e);
             }
         }
+        Map<String, Integer> dropped = new LinkedHashMap<>();
         synchronized (this) {
             written.forEach((partition, offset) -> {
                 if (pending.remove(partition, offset)) {
                     pendingScopes.remove(partition);
+                }
+            });
+            fenced.forEach((writer, offsets) -> {
+                // Unless the task started here again meanwhile, with a writer of its own that may still commit them.
+                if (writers.get(writer.scope()) == writer && !trackerScopes.containsValue(writer.scope())) {
+                    offsets.forEach((partition, offset) -> {
+                        if (writer.scope().equals(pendingScopes.get(partition)) && pending.remove(partition, offset)) {
+                            pendingScopes.remove(partition);
+                            dropped.merge(writer.scope(), 1, Integer::sum);
+                        }
+                    });
                 }
             });
             // A scope with no task left here and nothing pending gives up its writer.
@@ -199,6 +222,10 @@ public final class ConnectorOffsets implements OffsetReader {
                 return idle;
             });
         }
+        dropped.forEach((scope, count) -> LOG.warn("connector {}: the offset store refused the commit of scope {}"
+                + " (the last acknowledged offsets of {} partition(s)): another worker claimed the scope and runs that"
+                + " task now, from the offsets in the store, so records acknowledged here since the last commit are"
+                + " written again there; not retried", connector, scope, count));
         if (!written.isEmpty()) {
             for (Consumer<Map<SourcePartition, SourceOffset>> listener : listeners) {
                 listener.accept(written);
@@ -208,6 +235,14 @@ public final class ConnectorOffsets implements OffsetReader {
             throw failure;
         }
         return written;
+    }
+
+    private static RuntimeException firstOrSuppressed(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     @Override
