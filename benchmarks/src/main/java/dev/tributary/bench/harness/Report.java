@@ -21,7 +21,9 @@ import org.HdrHistogram.Histogram;
  * of Tributary to raw, and each target with whether it was met and by how much it was missed.
  *
  * <p>The part between {@value #NOTES_BEGIN} and {@value #NOTES_END} is written by people (what a
- * profile showed, what was changed) and is kept from the previous report.
+ * profile showed, what was changed) and is kept from the previous report. So is every figures
+ * section of a scenario this run left out ({@code --only}), with its target rows and the line that
+ * says when it was measured: a run of some scenarios updates those and keeps the rest.
  */
 final class Report {
     static final String NOTES_BEGIN = "<!-- notes:begin -->";
@@ -30,6 +32,29 @@ final class Report {
     /** One target line of the summary. */
     record Target(String name, String figure, String goal, boolean met, String verdict) {
     }
+
+    /**
+     * A figures section of the report, found again in an earlier report by the start of its
+     * heading; {@code ownsTarget} tells which target rows of the summary come from it.
+     */
+    enum Section {
+        THROUGHPUT("## 1. Maximum throughput", name -> name.startsWith("Throughput at") || name.startsWith("CPU-s/GB at")),
+        SHARDS("## 2. ", name -> name.matches("\\d+ shards: .*")),
+        IDLE("## 3. ", name -> name.matches("\\d+ idle shards: .*")),
+        LATENCY("## 4. Latency", name -> name.startsWith("Latency added")),
+        JMH("## Hot paths", name -> false);
+
+        final String headingStart;
+        final java.util.function.Predicate<String> ownsTarget;
+
+        Section(String headingStart, java.util.function.Predicate<String> ownsTarget) {
+            this.headingStart = headingStart;
+            this.ownsTarget = ownsTarget;
+        }
+    }
+
+    /** Starts the line under a section's heading that says which run measured it. */
+    static final String MEASURED = "_Measured ";
 
     private final Map<String, String> overrides;
     private final Map<Integer, List<Figures>> throughput = new LinkedHashMap<>();
@@ -102,8 +127,10 @@ final class Report {
                 .append("`bin/benchmark --quick` runs everything about ten times shorter, to try the harness; its figures are ")
                 .append("not for this report. `bin/benchmark --only latency,idle` runs some scenarios. ")
                 .append("It is not part of `./mvnw verify`.\n\n");
-        md.append("This run: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-                .append(", ").append(took.toMinutes()).append(" min.\n\n");
+        String now = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        md.append("This run: ").append(now).append(", ").append(took.toMinutes()).append(" min. ")
+                .append("A section this run left out is kept from the previous report; each section says when it ")
+                .append("was measured.\n\n");
         md.append(machine.markdown()).append('\n');
         if (!overrides.isEmpty()) {
             md.append("**Not the defaults:** every Tributary run in this report set ").append(overrides)
@@ -111,18 +138,31 @@ final class Report {
         }
         md.append(method());
 
+        String measured = MEASURED + "on " + now + " by `" + command + "`"
+                + (overrides.isEmpty() ? "" : ", with " + overrides + " on the connector") + "._\n\n";
+        Map<Section, String> previousSections = previousReport == null ? Map.of() : sections(previousReport);
+        List<String> previousTargets = previousReport == null ? List.of() : targetRows(previousReport);
         StringBuilder body = new StringBuilder();
-        throughputSection(body);
-        manyShardsSection(body);
-        idleSection(body);
-        latencySection(body);
-        jmhSection(body);
+        List<String> targetRows = new ArrayList<>();
+        for (Section section : Section.values()) {
+            StringBuilder text = new StringBuilder();
+            int targetsBefore = targets.size();
+            render(section, text);
+            if (!text.isEmpty()) {
+                int headingEnd = text.indexOf("\n\n") + 2;
+                body.append(text, 0, headingEnd).append(measured).append(text.substring(headingEnd));
+                for (Target t : targets.subList(targetsBefore, targets.size())) {
+                    targetRows.add("| " + t.name() + " | " + t.figure() + " | " + t.goal() + " | "
+                            + (t.met() ? "met" : "**missed**: " + t.verdict()) + " |");
+                }
+            } else if (previousSections.containsKey(section)) {
+                body.append(previousSections.get(section));
+                previousTargets.stream().filter(row -> section.ownsTarget.test(rowName(row))).forEach(targetRows::add);
+            }
+        }
 
         md.append("## Targets\n\n| Target | Figure | Goal | Result |\n|---|---|---|---|\n");
-        for (Target t : targets) {
-            md.append("| ").append(t.name()).append(" | ").append(t.figure()).append(" | ").append(t.goal()).append(" | ")
-                    .append(t.met() ? "met" : "**missed**: " + t.verdict()).append(" |\n");
-        }
+        targetRows.forEach(row -> md.append(row).append('\n'));
         if (!failures.isEmpty()) {
             md.append("\nScenarios that did not complete in this run:\n\n");
             failures.forEach(f -> md.append("- ").append(f).append('\n'));
@@ -164,6 +204,72 @@ final class Report {
                 so absolute figures are lower than on a dedicated host; the ratios are the point.
 
                 """;
+    }
+
+    private void render(Section section, StringBuilder md) throws IOException {
+        switch (section) {
+            case THROUGHPUT -> throughputSection(md);
+            case SHARDS -> manyShardsSection(md);
+            case IDLE -> idleSection(md);
+            case LATENCY -> latencySection(md);
+            case JMH -> jmhSection(md);
+        }
+    }
+
+    /**
+     * The figures sections of an earlier report, each from its heading to the next heading of its
+     * level, with a line saying when it was measured (the earlier report's run, for a section
+     * written before sections said so).
+     */
+    static Map<Section, String> sections(String previous) {
+        String text = previous.replace("\r\n", "\n");
+        int notes = text.indexOf("\n## Notes");
+        if (notes >= 0) {
+            text = text.substring(0, notes + 1);
+        }
+        java.util.regex.Matcher run = java.util.regex.Pattern.compile("(?m)^This run: ([^,\\n]+)").matcher(text);
+        String previousRun = run.find() ? run.group(1) : "in an earlier run";
+        Map<Section, String> found = new java.util.EnumMap<>(Section.class);
+        for (Section section : Section.values()) {
+            int begin = text.startsWith(section.headingStart) ? 0 : text.indexOf("\n" + section.headingStart);
+            if (begin < 0) {
+                continue;
+            }
+            begin = begin == 0 ? 0 : begin + 1;
+            int end = text.indexOf("\n## ", begin);
+            String chunk = (end < 0 ? text.substring(begin) : text.substring(begin, end + 1)).stripTrailing() + "\n\n";
+            int headingEnd = chunk.indexOf("\n\n") + 2;
+            if (headingEnd >= 2 && !chunk.startsWith(MEASURED, headingEnd)) {
+                chunk = chunk.substring(0, headingEnd) + MEASURED + "on " + previousRun + " (an earlier run)._\n\n"
+                        + chunk.substring(headingEnd);
+            }
+            found.put(section, chunk);
+        }
+        return found;
+    }
+
+    /** The rows of an earlier report's targets table. */
+    static List<String> targetRows(String previous) {
+        List<String> rows = new ArrayList<>();
+        int table = previous.indexOf("## Targets");
+        if (table < 0) {
+            return rows;
+        }
+        for (String line : previous.substring(table).split("\n")) {
+            if (line.startsWith("## ") && !line.startsWith("## Targets")) {
+                break;
+            }
+            if (line.startsWith("| ") && !line.startsWith("| Target |")) {
+                rows.add(line.strip());
+            }
+        }
+        return rows;
+    }
+
+    private static String rowName(String row) {
+        String inner = row.substring(2);
+        int bar = inner.indexOf(" |");
+        return bar < 0 ? inner : inner.substring(0, bar);
     }
 
     private void throughputSection(StringBuilder md) {

@@ -52,4 +52,38 @@ class ReportTest {
                 .doesNotContain("old figures")
                 .contains("**Not the defaults:**").contains("receiveQueueSize=5000");
     }
+
+    @Test
+    void aRunOfSomeScenariosKeepsTheSectionsAndTargetsOfTheOthers() throws Exception {
+        Report first = new Report(Map.of());
+        first.throughput(1024, List.of(run(Subject.Kind.RAW, 40_000, 1.0), run(Subject.Kind.TRIBUTARY, 38_000, 1.1)));
+        first.idle(1000, List.of(run(Subject.Kind.RAW, 0, 0.2), run(Subject.Kind.TRIBUTARY, 0, 0.05)));
+        String previous = first.render(MACHINE, "bin/benchmark", Duration.ofMinutes(20), null)
+                .replace(Report.NOTES_BEGIN + "\n(none yet)", Report.NOTES_BEGIN + "\nBy hand.");
+
+        Report second = new Report(Map.of());
+        second.idle(1000, List.of(run(Subject.Kind.RAW, 0, 0.2), run(Subject.Kind.TRIBUTARY, 0, 0.5)));
+        String md = second.render(MACHINE, "bin/benchmark --only idle", Duration.ofMinutes(5), previous);
+
+        assertThat(md).contains("| Throughput at 1 KiB | 0.95 × raw | ≥ 0.9 × raw | met |")
+                .contains("| 1 KiB | Tributary | 38,000 |")
+                .contains("| 1000 idle shards: CPU | 50.0% of one core |")
+                .doesNotContain("| 1000 idle shards: CPU | 5.0% of one core |")
+                .contains("By hand.");
+        assertThat(md.indexOf("## 1. Maximum throughput")).as("sections keep their order")
+                .isLessThan(md.indexOf("## 3. 1000 idle shards"));
+        assertThat(md.split("## 1. Maximum throughput", -1)).hasSize(2);
+        assertThat(md.split("\\| Throughput at 1 KiB", -1)).as("one row per target").hasSize(2);
+    }
+
+    @Test
+    void aSectionOfAReportWrittenBeforeSectionsWereDatedGetsThatReportsDate() {
+        String legacy = "# Benchmarks\n\nThis run: 2026-11-26T01:07:30Z, 16 min.\n\n## Targets\n\n"
+                + "| Target | Figure | Goal | Result |\n|---|---|---|---|\n| Latency added at half load, p99 | +4 ms | ≤ 20 ms | met |\n\n"
+                + "## 4. Latency at half load\n\nFrom the end.\n\n| a |\n\n## Notes\n\nnotes\n";
+
+        assertThat(Report.sections(legacy).get(Report.Section.LATENCY)).isEqualTo(
+                "## 4. Latency at half load\n\n_Measured on 2026-11-26T01:07:30Z (an earlier run)._\n\nFrom the end.\n\n| a |\n\n");
+        assertThat(Report.targetRows(legacy)).containsExactly("| Latency added at half load, p99 | +4 ms | ≤ 20 ms | met |");
+    }
 }
