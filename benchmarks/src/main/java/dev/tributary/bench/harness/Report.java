@@ -42,6 +42,8 @@ final class Report {
         SHARDS("## 2. ", name -> name.matches("\\d+ shards: .*")),
         IDLE("## 3. ", name -> name.matches("\\d+ idle shards: .*")),
         LATENCY("## 4. Latency", name -> name.startsWith("Latency added")),
+        FAILOVER("## 5. Failover", name -> name.startsWith("Failover")),
+        SPREAD("## 6. Spreading", name -> name.startsWith("Spreading")),
         JMH("## Hot paths", name -> false);
 
         final String headingStart;
@@ -67,6 +69,8 @@ final class Report {
     private List<Figures> latency;
     private double latencyRate;
     private Path jmhJson;
+    private GroupScenarios.Failover failover;
+    private GroupScenarios.Spread spread;
     private final List<String> failures = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
 
@@ -105,6 +109,14 @@ final class Report {
         return trib == null ? java.util.Optional.empty() : java.util.Optional.of(Math.floor(trib.recordsPerSecond() / 2));
     }
 
+    void failover(GroupScenarios.Failover result) {
+        failover = result;
+    }
+
+    void spread(GroupScenarios.Spread result) {
+        spread = result;
+    }
+
     void jmh(Path json) {
         jmhJson = json;
     }
@@ -125,7 +137,9 @@ final class Report {
                 .append("Kinesis replay endpoint of the `benchmarks` module, runs every scenario for both subjects one after ")
                 .append("the other, runs `pulsar-perf produce` and the JMH suite, and rewrites this file. ")
                 .append("`bin/benchmark --quick` runs everything about ten times shorter, to try the harness; its figures are ")
-                .append("not for this report. `bin/benchmark --only latency,idle` runs some scenarios. ")
+                .append("not for this report. `bin/benchmark --only latency,idle` runs some scenarios and keeps the other ")
+                .append("sections of this file. The distributed-mode scenarios `failover` and `spread` start three worker ")
+                .append("processes in one group on the same standalone. ")
                 .append("It is not part of `./mvnw verify`.\n\n");
         String now = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         md.append("This run: ").append(now).append(", ").append(took.toMinutes()).append(" min. ")
@@ -212,6 +226,8 @@ final class Report {
             case SHARDS -> manyShardsSection(md);
             case IDLE -> idleSection(md);
             case LATENCY -> latencySection(md);
+            case FAILOVER -> failoverSection(md);
+            case SPREAD -> spreadSection(md);
             case JMH -> jmhSection(md);
         }
     }
@@ -395,6 +411,80 @@ final class Report {
                     "≤ 20 ms", added99 <= 20, String.format(Locale.ROOT, "over by %.1f ms", added99 - 20)));
         }
         md.append('\n');
+    }
+
+    private void failoverSection(StringBuilder md) {
+        if (failover == null) {
+            return;
+        }
+        GroupScenarios.Failover f = failover;
+        md.append("## 5. Failover after a SIGKILL, ").append(GroupScenarios.WORKERS).append(" workers\n\n")
+                .append(String.format(Locale.ROOT, "Three worker processes in one group on the standalone run a datagen "
+                        + "connector of %d tasks (%.0f records/s each, 100 B), two tasks per worker. Each round SIGKILLs the "
+                        + "worker that runs the round's task (tasks 0, 1, 2, … in turn), and measures from the kill to the first "
+                        + "record of that task written by its new owner: the first record of the task under a new producer "
+                        + "name (each task's producer has a name of its own, `<connector>-<task>-0-<nanos>`), timed by its "
+                        + "publish time, which the new owner's Pulsar client stamps as it sends. The harness's receipt of "
+                        + "that record is shown too. Then the killed worker is started again, and the next round waits "
+                        + "until every task runs, two per worker, and the round's task has written since.%n%n",
+                        f.tasks(), f.ratePerTask()))
+                .append("| Setting | Value |\n|---|---|\n");
+        f.settings().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append("\n| Round | Task | Killed worker | It led the group | New owner | Kill → first record of the new owner | "
+                + "Kill → received by the harness |\n|---|---|---|---|---|---|---|\n");
+        for (GroupScenarios.Kill k : f.kills()) {
+            md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %.2f s | %.2f s |%n", k.round(), k.task(),
+                    k.victim(), k.victimLed() ? "yes" : "no", k.newOwner(), k.toNewRecordMillis() / 1000.0,
+                    k.toReceiptMillis() / 1000.0));
+        }
+        if (!f.kills().isEmpty()) {
+            double p50 = f.percentile(50) / 1000.0;
+            double max = f.percentile(100) / 1000.0;
+            md.append(String.format(Locale.ROOT, "| **p50** | | | | | **%.2f s** | |%n| **max** | | | | | **%.2f s** | |%n",
+                    p50, max));
+            targets.add(new Target("Failover after a SIGKILL, p50 of " + f.kills().size() + " kills",
+                    String.format(Locale.ROOT, "%.2f s (max %.2f s)", p50, max), "≤ 15 s, with at least 10 kills",
+                    p50 <= 15 && f.kills().size() >= 10, f.kills().size() < 10
+                            ? "only " + f.kills().size() + " kills measured"
+                            : String.format(Locale.ROOT, "over by %.2f s", p50 - 15)));
+        }
+        if (!f.failedRounds().isEmpty()) {
+            md.append("\nRounds that did not measure:\n\n");
+            f.failedRounds().forEach(r -> md.append("- ").append(r).append('\n'));
+        }
+        md.append('\n');
+    }
+
+    private void spreadSection(StringBuilder md) {
+        if (spread == null) {
+            return;
+        }
+        GroupScenarios.Spread s = spread;
+        double seconds = s.toBalancedMillis() / 1000.0;
+        md.append("## 6. Spreading ").append(s.connectors()).append(" connectors over ").append(GroupScenarios.WORKERS)
+                .append(" workers\n\n")
+                .append(String.format(Locale.ROOT, "Three fresh worker processes in one group. The harness creates %d datagen "
+                        + "connectors of %d task each with `PUT /connectors/{name}/config`, sent to the three workers in turn, "
+                        + "%d requests at a time, as an operator's script would. Measured from the first request until "
+                        + "`GET /connectors?expand=status` shows every connector and every task RUNNING, with connector "
+                        + "instances and tasks each spread over the three workers with at most one more on any worker "
+                        + "than on another (polled every 200 ms).%n%n", s.connectors(), s.tasksPerConnector(),
+                        s.concurrentCreates()))
+                .append("| Setting | Value |\n|---|---|\n");
+        s.settings().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append(String.format(Locale.ROOT, "%n| Figure | Value |%n|---|---|%n| All %d creates answered | %.2f s |%n"
+                + "| All running and balanced | **%.2f s** |%n", s.connectors(), s.createsMillis() / 1000.0, seconds));
+        md.append("| Connector instances per worker | ").append(perWorker(s.connectorsPerWorker())).append(" |\n")
+                .append("| Tasks per worker | ").append(perWorker(s.tasksPerWorker())).append(" |\n\n");
+        targets.add(new Target("Spreading " + s.connectors() + " connectors over " + GroupScenarios.WORKERS + " workers",
+                String.format(Locale.ROOT, "%.2f s", seconds), "< 30 s", seconds < 30,
+                String.format(Locale.ROOT, "over by %.2f s", seconds - 30)));
+    }
+
+    private static String perWorker(Map<String, Integer> counts) {
+        StringBuilder text = new StringBuilder();
+        counts.forEach((worker, n) -> text.append(text.isEmpty() ? "" : ", ").append(worker).append(": ").append(n));
+        return text.toString();
     }
 
     private void jmhSection(StringBuilder md) throws IOException {

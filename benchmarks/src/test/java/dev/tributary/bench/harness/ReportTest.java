@@ -86,4 +86,32 @@ class ReportTest {
                 "## 4. Latency at half load\n\n_Measured on 2026-11-26T01:07:30Z (an earlier run)._\n\nFrom the end.\n\n| a |\n\n");
         assertThat(Report.targetRows(legacy)).containsExactly("| Latency added at half load, p99 | +4 ms | ≤ 20 ms | met |");
     }
+
+    @Test
+    void failoverIsJudgedOnTheMedianOfAtLeastTenKillsAndSpreadOnItsTime() throws Exception {
+        List<GroupScenarios.Kill> kills = new java.util.ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            kills.add(new GroupScenarios.Kill(i, i % 6, "127.0.0.1:1", i == 3, "127.0.0.1:2", i * 1000L, i * 1000L + 50));
+        }
+        Report report = new Report(Map.of());
+        report.failover(new GroupScenarios.Failover(6, 100, kills, List.of(), Map.of("group.membership.check.interval.ms", "2000")));
+        report.spread(new GroupScenarios.Spread(100, 1, 4, 5_000, 31_500, Map.of("a", 34, "b", 33, "c", 33),
+                Map.of("a", 33, "b", 33, "c", 34), Map.of()));
+
+        String md = report.render(MACHINE, "bin/benchmark --only failover,spread", Duration.ofMinutes(9), null);
+
+        assertThat(md).contains("| Failover after a SIGKILL, p50 of 10 kills | 5.00 s (max 10.00 s) | ≤ 15 s, with at least 10 kills | met |")
+                .contains("| 3 | 3 | 127.0.0.1:1 | yes | 127.0.0.1:2 | 3.00 s | 3.05 s |")
+                .contains("| Spreading 100 connectors over 3 workers | 31.50 s | < 30 s | **missed**: over by 1.50 s |");
+    }
+
+    @Test
+    void fewerThanTenKillsDoNotMeetTheFailoverTarget() throws Exception {
+        Report report = new Report(Map.of());
+        report.failover(new GroupScenarios.Failover(6, 100,
+                List.of(new GroupScenarios.Kill(1, 0, "a", false, "b", 4000, 4100)), List.of("round 2: no record"), Map.of()));
+
+        assertThat(report.render(MACHINE, "bin/benchmark", Duration.ZERO, null))
+                .contains("**missed**: only 1 kills measured").contains("- round 2: no record");
+    }
 }
