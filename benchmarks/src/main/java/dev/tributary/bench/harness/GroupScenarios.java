@@ -83,8 +83,8 @@ final class GroupScenarios {
 
     /** The spread scenario: how long from the first create until all ran, balanced, and how they were spread. */
     record Spread(int connectors, int tasksPerConnector, int concurrentCreates, long createsMillis, long toBalancedMillis,
-            Map<String, Integer> connectorsPerWorker, Map<String, Integer> tasksPerWorker, List<String> createErrors,
-            Map<String, String> settings) {
+            long createP50Millis, long createMaxMillis, Map<String, Integer> connectorsPerWorker,
+            Map<String, Integer> tasksPerWorker, List<String> createErrors, Map<String, String> settings) {
         Spread {
             createErrors = List.copyOf(createErrors);
             connectorsPerWorker = Collections.unmodifiableMap(new TreeMap<>(connectorsPerWorker));
@@ -225,12 +225,20 @@ final class GroupScenarios {
             try {
                 long began = System.currentTimeMillis();
                 List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                List<Long> createMillis = new ArrayList<>();
                 for (int i = 0; i < connectors; i++) {
                     String url = group.url(i % WORKERS) + "/connectors/spread-" + run + "-" + i + "/config";
                     String body = JSON.writeValueAsString(Map.of("connector.class", "datagen", "tasks.max", "1",
                             "topic", "persistent://public/default/bench-spread-" + run + "-" + i, "rate", "10",
                             "record.size", "100", "count", "0"));
-                    answers.add(pool.submit(() -> send("PUT", url, body)));
+                    answers.add(pool.submit(() -> {
+                        long sent = System.nanoTime();
+                        HttpResponse<String> response = send("PUT", url, body);
+                        synchronized (createMillis) {
+                            createMillis.add((System.nanoTime() - sent) / 1_000_000);
+                        }
+                        return response;
+                    }));
                 }
                 // A create that answers an error is reported, not retried: the wait below then shows whether
                 // the connector was stored anyway (it fails if not).
@@ -254,7 +262,12 @@ final class GroupScenarios {
                     if (spread.isPresent()) {
                         Scenarios.log("spread: all %d connectors running, balanced, %d ms after the first create: %s",
                                 connectors, now - began, spread.get());
+                        List<Long> sorted;
+                        synchronized (createMillis) {
+                            sorted = createMillis.stream().sorted().toList();
+                        }
                         return new Spread(connectors, 1, concurrent, created - began, now - began,
+                                sorted.get((sorted.size() + 1) / 2 - 1), sorted.get(sorted.size() - 1),
                                 spread.get().get("connectors"), spread.get().get("tasks"), createErrors, settings);
                     }
                     if (now > deadline) {

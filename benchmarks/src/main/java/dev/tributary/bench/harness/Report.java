@@ -473,7 +473,9 @@ final class Report {
                 .append("| Setting | Value |\n|---|---|\n");
         s.settings().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append(String.format(Locale.ROOT, "%n| Figure | Value |%n|---|---|%n| All %d creates answered | %.2f s |%n"
-                + "| All running and balanced | **%.2f s** |%n", s.connectors(), s.createsMillis() / 1000.0, seconds));
+                + "| One create, from request to answer: p50, max | %.2f s, %.2f s |%n"
+                + "| All running and balanced | **%.2f s** |%n", s.connectors(), s.createsMillis() / 1000.0,
+                s.createP50Millis() / 1000.0, s.createMaxMillis() / 1000.0, seconds));
         md.append("| Connector instances per worker | ").append(perWorker(s.connectorsPerWorker())).append(" |\n")
                 .append("| Tasks per worker | ").append(perWorker(s.tasksPerWorker())).append(" |\n")
                 .append("| Creates that answered an error | ").append(s.createErrors().size()).append(" of ")

@@ -95,7 +95,7 @@ class ReportTest {
         }
         Report report = new Report(Map.of());
         report.failover(new GroupScenarios.Failover(6, 100, kills, List.of(), Map.of("group.membership.check.interval.ms", "2000")));
-        report.spread(new GroupScenarios.Spread(100, 1, 4, 5_000, 31_500, Map.of("a", 34, "b", 33, "c", 33),
+        report.spread(new GroupScenarios.Spread(100, 1, 4, 5_000, 31_500, 1_200, 2_500, Map.of("a", 34, "b", 33, "c", 33),
                 Map.of("a", 33, "b", 33, "c", 34), List.of("spread-7: 404 not found"), Map.of()));
 
         String md = report.render(MACHINE, "bin/benchmark --only failover,spread", Duration.ofMinutes(9), null);
@@ -104,7 +104,8 @@ class ReportTest {
                 .contains("| 3 | 3 | 127.0.0.1:1 | yes | 127.0.0.1:2 | 3.00 s | 3.05 s |")
                 .contains("| Spreading 100 connectors over 3 workers | 31.50 s (1 creates answered an error) | < 30 s | "
                         + "**missed**: over by 1.50 s |")
-                .contains("- `spread-7: 404 not found`");
+                .contains("- `spread-7: 404 not found`")
+                .contains("| One create, from request to answer: p50, max | 1.20 s, 2.50 s |");
     }
 
     @Test
