@@ -132,7 +132,7 @@ final class Report {
                 .append("Tributary against the thinnest pipeline we can write on the same machine, in the same run. ")
                 .append("This file is written by the benchmark (`bin/benchmark`); only the notes section at the end is ")
                 .append("written by hand, and a new run keeps it.\n\n");
-        md.append("## How to reproduce\n\n```bash\n").append(command).append("\n```\n\n")
+        md.append("## How to reproduce\n\n```bash\nbin/benchmark\n```\n\n")
                 .append("`bin/benchmark` builds what it needs, starts a Pulsar standalone from the official distribution and the ")
                 .append("Kinesis replay endpoint of the `benchmarks` module, runs every scenario for both subjects one after ")
                 .append("the other, runs `pulsar-perf produce` and the JMH suite, and rewrites this file. ")
@@ -142,7 +142,8 @@ final class Report {
                 .append("processes in one group on the same standalone. ")
                 .append("It is not part of `./mvnw verify`.\n\n");
         String now = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        md.append("This run: ").append(now).append(", ").append(took.toMinutes()).append(" min. ")
+        md.append("This run: ").append(now).append(", ").append(took.toMinutes()).append(" min, `").append(command)
+                .append("`. ")
                 .append("A section this run left out is kept from the previous report; each section says when it ")
                 .append("was measured.\n\n");
         md.append(machine.markdown()).append('\n');

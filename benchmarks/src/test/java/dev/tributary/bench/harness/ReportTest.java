@@ -69,7 +69,8 @@ class ReportTest {
                 .contains("| 1 KiB | Tributary | 38,000 |")
                 .contains("| 1000 idle shards: CPU | 50.0% of one core |")
                 .doesNotContain("| 1000 idle shards: CPU | 5.0% of one core |")
-                .contains("By hand.");
+                .contains("By hand.")
+                .contains("```bash\nbin/benchmark\n```").contains(" min, `bin/benchmark --only idle`. ");
         assertThat(md.indexOf("## 1. Maximum throughput")).as("sections keep their order")
                 .isLessThan(md.indexOf("## 3. 1000 idle shards"));
         assertThat(md.split("## 1. Maximum throughput", -1)).hasSize(2);
