@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Runs the benchmark and writes the report; {@code bin/benchmark} is its launcher.
  *
  * <p>Options: {@code --quick} (about ten times shorter, to try the harness), {@code --only
- * throughput,shards,idle,latency,pulsar-perf,jmh}, {@code --report <file>} (default
+ * throughput,shards,idle,latency,failover,spread,pulsar-perf,jmh}, {@code --report <file>} (default
  * BENCHMARKS.md in the working directory), {@code --latency-rate <records/s>} (default: half of
  * Tributary's maximum at 1 KiB, measured in the same run; 10,000 when that scenario is left out),
  * {@code --set key=value} (a Kinesis connector key for every Tributary run, for experiments; the
@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * A scenario that fails is reported as such, and the others still run.
  */
 public final class BenchmarkMain {
-    private static final List<String> ALL = List.of("pulsar-perf", "throughput", "shards", "idle", "latency", "jmh");
+    private static final List<String> ALL = List.of("pulsar-perf", "throughput", "shards", "idle", "latency", "failover", "spread",
+            "jmh");
 
     private BenchmarkMain() {
     }
@@ -91,6 +92,15 @@ public final class BenchmarkMain {
         if (only.contains("latency")) {
             double rate = latencyRate != null ? latencyRate : report.halfOfTributaryMaximum(1024).orElse(10_000.0);
             run(report, "latency", () -> report.latency(rate, scenarios.latency(rate, 1024)));
+        }
+        GroupScenarios group = new GroupScenarios(pulsar.serviceUrl(), pulsar.adminUrl(), work);
+        if (only.contains("failover")) {
+            int rounds = scale == Scenarios.Scale.FULL ? 10 : 3;
+            run(report, "failover", () -> report.failover(group.failover(rounds)));
+        }
+        if (only.contains("spread")) {
+            int connectors = scale == Scenarios.Scale.FULL ? 100 : 30;
+            run(report, "spread", () -> report.spread(group.spread(connectors, 4)));
         }
         if (only.contains("jmh")) {
             Scenarios.Scale jmhScale = scale;

@@ -21,7 +21,9 @@ import org.HdrHistogram.Histogram;
  * of Tributary to raw, and each target with whether it was met and by how much it was missed.
  *
  * <p>The part between {@value #NOTES_BEGIN} and {@value #NOTES_END} is written by people (what a
- * profile showed, what was changed) and is kept from the previous report.
+ * profile showed, what was changed) and is kept from the previous report. So is every figures
+ * section of a scenario this run left out ({@code --only}), with its target rows and the line that
+ * says when it was measured: a run of some scenarios updates those and keeps the rest.
  */
 final class Report {
     static final String NOTES_BEGIN = "<!-- notes:begin -->";
@@ -30,6 +32,31 @@ final class Report {
     /** One target line of the summary. */
     record Target(String name, String figure, String goal, boolean met, String verdict) {
     }
+
+    /**
+     * A figures section of the report, found again in an earlier report by the start of its
+     * heading; {@code ownsTarget} tells which target rows of the summary come from it.
+     */
+    enum Section {
+        THROUGHPUT("## 1. Maximum throughput", name -> name.startsWith("Throughput at") || name.startsWith("CPU-s/GB at")),
+        SHARDS("## 2. ", name -> name.matches("\\d+ shards: .*")),
+        IDLE("## 3. ", name -> name.matches("\\d+ idle shards: .*")),
+        LATENCY("## 4. Latency", name -> name.startsWith("Latency added")),
+        FAILOVER("## 5. Failover", name -> name.startsWith("Failover")),
+        SPREAD("## 6. Spreading", name -> name.startsWith("Spreading")),
+        JMH("## Hot paths", name -> false);
+
+        final String headingStart;
+        final java.util.function.Predicate<String> ownsTarget;
+
+        Section(String headingStart, java.util.function.Predicate<String> ownsTarget) {
+            this.headingStart = headingStart;
+            this.ownsTarget = ownsTarget;
+        }
+    }
+
+    /** Starts the line under a section's heading that says which run measured it. */
+    static final String MEASURED = "_Measured ";
 
     private final Map<String, String> overrides;
     private final Map<Integer, List<Figures>> throughput = new LinkedHashMap<>();
@@ -42,6 +69,8 @@ final class Report {
     private List<Figures> latency;
     private double latencyRate;
     private Path jmhJson;
+    private GroupScenarios.Failover failover;
+    private GroupScenarios.Spread spread;
     private final List<String> failures = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
 
@@ -80,6 +109,14 @@ final class Report {
         return trib == null ? java.util.Optional.empty() : java.util.Optional.of(Math.floor(trib.recordsPerSecond() / 2));
     }
 
+    void failover(GroupScenarios.Failover result) {
+        failover = result;
+    }
+
+    void spread(GroupScenarios.Spread result) {
+        spread = result;
+    }
+
     void jmh(Path json) {
         jmhJson = json;
     }
@@ -95,15 +132,20 @@ final class Report {
                 .append("Tributary against the thinnest pipeline we can write on the same machine, in the same run. ")
                 .append("This file is written by the benchmark (`bin/benchmark`); only the notes section at the end is ")
                 .append("written by hand, and a new run keeps it.\n\n");
-        md.append("## How to reproduce\n\n```bash\n").append(command).append("\n```\n\n")
+        md.append("## How to reproduce\n\n```bash\nbin/benchmark\n```\n\n")
                 .append("`bin/benchmark` builds what it needs, starts a Pulsar standalone from the official distribution and the ")
                 .append("Kinesis replay endpoint of the `benchmarks` module, runs every scenario for both subjects one after ")
                 .append("the other, runs `pulsar-perf produce` and the JMH suite, and rewrites this file. ")
                 .append("`bin/benchmark --quick` runs everything about ten times shorter, to try the harness; its figures are ")
-                .append("not for this report. `bin/benchmark --only latency,idle` runs some scenarios. ")
+                .append("not for this report. `bin/benchmark --only latency,idle` runs some scenarios and keeps the other ")
+                .append("sections of this file. The distributed-mode scenarios `failover` and `spread` start three worker ")
+                .append("processes in one group on the same standalone. ")
                 .append("It is not part of `./mvnw verify`.\n\n");
-        md.append("This run: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-                .append(", ").append(took.toMinutes()).append(" min.\n\n");
+        String now = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        md.append("This run: ").append(now).append(", ").append(took.toMinutes()).append(" min, `").append(command)
+                .append("`. ")
+                .append("A section this run left out is kept from the previous report; each section says when it ")
+                .append("was measured.\n\n");
         md.append(machine.markdown()).append('\n');
         if (!overrides.isEmpty()) {
             md.append("**Not the defaults:** every Tributary run in this report set ").append(overrides)
@@ -111,18 +153,31 @@ final class Report {
         }
         md.append(method());
 
+        String measured = MEASURED + "on " + now + " by `" + command + "`"
+                + (overrides.isEmpty() ? "" : ", with " + overrides + " on the connector") + "._\n\n";
+        Map<Section, String> previousSections = previousReport == null ? Map.of() : sections(previousReport);
+        List<String> previousTargets = previousReport == null ? List.of() : targetRows(previousReport);
         StringBuilder body = new StringBuilder();
-        throughputSection(body);
-        manyShardsSection(body);
-        idleSection(body);
-        latencySection(body);
-        jmhSection(body);
+        List<String> targetRows = new ArrayList<>();
+        for (Section section : Section.values()) {
+            StringBuilder text = new StringBuilder();
+            int targetsBefore = targets.size();
+            render(section, text);
+            if (!text.isEmpty()) {
+                int headingEnd = text.indexOf("\n\n") + 2;
+                body.append(text, 0, headingEnd).append(measured).append(text.substring(headingEnd));
+                for (Target t : targets.subList(targetsBefore, targets.size())) {
+                    targetRows.add("| " + t.name() + " | " + t.figure() + " | " + t.goal() + " | "
+                            + (t.met() ? "met" : "**missed**: " + t.verdict()) + " |");
+                }
+            } else if (previousSections.containsKey(section)) {
+                body.append(previousSections.get(section));
+                previousTargets.stream().filter(row -> section.ownsTarget.test(rowName(row))).forEach(targetRows::add);
+            }
+        }
 
         md.append("## Targets\n\n| Target | Figure | Goal | Result |\n|---|---|---|---|\n");
-        for (Target t : targets) {
-            md.append("| ").append(t.name()).append(" | ").append(t.figure()).append(" | ").append(t.goal()).append(" | ")
-                    .append(t.met() ? "met" : "**missed**: " + t.verdict()).append(" |\n");
-        }
+        targetRows.forEach(row -> md.append(row).append('\n'));
         if (!failures.isEmpty()) {
             md.append("\nScenarios that did not complete in this run:\n\n");
             failures.forEach(f -> md.append("- ").append(f).append('\n'));
@@ -164,6 +219,74 @@ final class Report {
                 so absolute figures are lower than on a dedicated host; the ratios are the point.
 
                 """;
+    }
+
+    private void render(Section section, StringBuilder md) throws IOException {
+        switch (section) {
+            case THROUGHPUT -> throughputSection(md);
+            case SHARDS -> manyShardsSection(md);
+            case IDLE -> idleSection(md);
+            case LATENCY -> latencySection(md);
+            case FAILOVER -> failoverSection(md);
+            case SPREAD -> spreadSection(md);
+            case JMH -> jmhSection(md);
+        }
+    }
+
+    /**
+     * The figures sections of an earlier report, each from its heading to the next heading of its
+     * level, with a line saying when it was measured (the earlier report's run, for a section
+     * written before sections said so).
+     */
+    static Map<Section, String> sections(String previous) {
+        String text = previous.replace("\r\n", "\n");
+        int notes = text.indexOf("\n## Notes");
+        if (notes >= 0) {
+            text = text.substring(0, notes + 1);
+        }
+        java.util.regex.Matcher run = java.util.regex.Pattern.compile("(?m)^This run: ([^,\\n]+)").matcher(text);
+        String previousRun = run.find() ? run.group(1) : "in an earlier run";
+        Map<Section, String> found = new java.util.EnumMap<>(Section.class);
+        for (Section section : Section.values()) {
+            int begin = text.startsWith(section.headingStart) ? 0 : text.indexOf("\n" + section.headingStart);
+            if (begin < 0) {
+                continue;
+            }
+            begin = begin == 0 ? 0 : begin + 1;
+            int end = text.indexOf("\n## ", begin);
+            String chunk = (end < 0 ? text.substring(begin) : text.substring(begin, end + 1)).stripTrailing() + "\n\n";
+            int headingEnd = chunk.indexOf("\n\n") + 2;
+            if (headingEnd >= 2 && !chunk.startsWith(MEASURED, headingEnd)) {
+                chunk = chunk.substring(0, headingEnd) + MEASURED + "on " + previousRun + " (an earlier run)._\n\n"
+                        + chunk.substring(headingEnd);
+            }
+            found.put(section, chunk);
+        }
+        return found;
+    }
+
+    /** The rows of an earlier report's targets table. */
+    static List<String> targetRows(String previous) {
+        List<String> rows = new ArrayList<>();
+        int table = previous.indexOf("## Targets");
+        if (table < 0) {
+            return rows;
+        }
+        for (String line : previous.substring(table).split("\n")) {
+            if (line.startsWith("## ") && !line.startsWith("## Targets")) {
+                break;
+            }
+            if (line.startsWith("| ") && !line.startsWith("| Target |")) {
+                rows.add(line.strip());
+            }
+        }
+        return rows;
+    }
+
+    private static String rowName(String row) {
+        String inner = row.substring(2);
+        int bar = inner.indexOf(" |");
+        return bar < 0 ? inner : inner.substring(0, bar);
     }
 
     private void throughputSection(StringBuilder md) {
@@ -289,6 +412,91 @@ final class Report {
                     "≤ 20 ms", added99 <= 20, String.format(Locale.ROOT, "over by %.1f ms", added99 - 20)));
         }
         md.append('\n');
+    }
+
+    private void failoverSection(StringBuilder md) {
+        if (failover == null) {
+            return;
+        }
+        GroupScenarios.Failover f = failover;
+        md.append("## 5. Failover after a SIGKILL, ").append(GroupScenarios.WORKERS).append(" workers\n\n")
+                .append(String.format(Locale.ROOT, "Three worker processes in one group on the standalone run a datagen "
+                        + "connector of %d tasks (%.0f records/s each, 100 B), two tasks per worker. Each round SIGKILLs the "
+                        + "worker that runs the round's task (tasks 0, 1, 2, … in turn), and measures from the kill to the first "
+                        + "record of that task written by its new owner: the first record of the task under a new producer "
+                        + "name (each task's producer has a name of its own, `<connector>-<task>-0-<nanos>`), timed by its "
+                        + "publish time, which the new owner's Pulsar client stamps as it sends. The harness's receipt of "
+                        + "that record is shown too. Then the killed worker is started again, and the next round waits "
+                        + "until every task runs, two per worker, and the round's task has written since.%n%n",
+                        f.tasks(), f.ratePerTask()))
+                .append("| Setting | Value |\n|---|---|\n");
+        f.settings().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append("\n| Round | Task | Killed worker | It led the group | New owner | Kill → first record of the new owner | "
+                + "Kill → received by the harness |\n|---|---|---|---|---|---|---|\n");
+        for (GroupScenarios.Kill k : f.kills()) {
+            md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %.2f s | %.2f s |%n", k.round(), k.task(),
+                    k.victim(), k.victimLed() ? "yes" : "no", k.newOwner(), k.toNewRecordMillis() / 1000.0,
+                    k.toReceiptMillis() / 1000.0));
+        }
+        if (!f.kills().isEmpty()) {
+            double p50 = f.percentile(50) / 1000.0;
+            double max = f.percentile(100) / 1000.0;
+            md.append(String.format(Locale.ROOT, "| **p50** | | | | | **%.2f s** | |%n| **max** | | | | | **%.2f s** | |%n",
+                    p50, max));
+            targets.add(new Target("Failover after a SIGKILL, p50 of " + f.kills().size() + " kills",
+                    String.format(Locale.ROOT, "%.2f s (max %.2f s)", p50, max), "≤ 15 s, with at least 10 kills",
+                    p50 <= 15 && f.kills().size() >= 10, f.kills().size() < 10
+                            ? "only " + f.kills().size() + " kills measured"
+                            : String.format(Locale.ROOT, "over by %.2f s", p50 - 15)));
+        }
+        if (!f.failedRounds().isEmpty()) {
+            md.append("\nRounds that did not measure:\n\n");
+            f.failedRounds().forEach(r -> md.append("- ").append(r).append('\n'));
+        }
+        md.append('\n');
+    }
+
+    private void spreadSection(StringBuilder md) {
+        if (spread == null) {
+            return;
+        }
+        GroupScenarios.Spread s = spread;
+        double seconds = s.toBalancedMillis() / 1000.0;
+        md.append("## 6. Spreading ").append(s.connectors()).append(" connectors over ").append(GroupScenarios.WORKERS)
+                .append(" workers\n\n")
+                .append(String.format(Locale.ROOT, "Three fresh worker processes in one group. The harness creates %d datagen "
+                        + "connectors of %d task each with `PUT /connectors/{name}/config`, sent to the three workers in turn, "
+                        + "%d requests at a time, as an operator's script would. Measured from the first request until "
+                        + "`GET /connectors?expand=status` shows every connector and every task RUNNING, with connector "
+                        + "instances and tasks each spread over the three workers with at most one more on any worker "
+                        + "than on another (polled every 200 ms).%n%n", s.connectors(), s.tasksPerConnector(),
+                        s.concurrentCreates()))
+                .append("| Setting | Value |\n|---|---|\n");
+        s.settings().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append(String.format(Locale.ROOT, "%n| Figure | Value |%n|---|---|%n| All %d creates answered | %.2f s |%n"
+                + "| One create, from request to answer: p50, max | %.2f s, %.2f s |%n"
+                + "| All running and balanced | **%.2f s** |%n", s.connectors(), s.createsMillis() / 1000.0,
+                s.createP50Millis() / 1000.0, s.createMaxMillis() / 1000.0, seconds));
+        md.append("| Connector instances per worker | ").append(perWorker(s.connectorsPerWorker())).append(" |\n")
+                .append("| Tasks per worker | ").append(perWorker(s.tasksPerWorker())).append(" |\n")
+                .append("| Creates that answered an error | ").append(s.createErrors().size()).append(" of ")
+                .append(s.connectors()).append(" |\n\n");
+        if (!s.createErrors().isEmpty()) {
+            md.append("Creates that answered an error (each connector was stored and ran all the same):\n\n");
+            s.createErrors().forEach(e -> md.append("- `").append(e.replace("`", "'")).append("`\n"));
+            md.append('\n');
+        }
+        targets.add(new Target("Spreading " + s.connectors() + " connectors over " + GroupScenarios.WORKERS + " workers",
+                String.format(Locale.ROOT, "%.2f s", seconds)
+                        + (s.createErrors().isEmpty() ? "" : " (" + s.createErrors().size() + " creates answered an error)"),
+                "< 30 s", seconds < 30,
+                String.format(Locale.ROOT, "over by %.2f s", seconds - 30)));
+    }
+
+    private static String perWorker(Map<String, Integer> counts) {
+        StringBuilder text = new StringBuilder();
+        counts.forEach((worker, n) -> text.append(text.isEmpty() ? "" : ", ").append(worker).append(": ").append(n));
+        return text.toString();
     }
 
     private void jmhSection(StringBuilder md) throws IOException {

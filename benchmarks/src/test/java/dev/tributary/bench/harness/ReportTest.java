@@ -52,4 +52,70 @@ class ReportTest {
                 .doesNotContain("old figures")
                 .contains("**Not the defaults:**").contains("receiveQueueSize=5000");
     }
+
+    @Test
+    void aRunOfSomeScenariosKeepsTheSectionsAndTargetsOfTheOthers() throws Exception {
+        Report first = new Report(Map.of());
+        first.throughput(1024, List.of(run(Subject.Kind.RAW, 40_000, 1.0), run(Subject.Kind.TRIBUTARY, 38_000, 1.1)));
+        first.idle(1000, List.of(run(Subject.Kind.RAW, 0, 0.2), run(Subject.Kind.TRIBUTARY, 0, 0.05)));
+        String previous = first.render(MACHINE, "bin/benchmark", Duration.ofMinutes(20), null)
+                .replace(Report.NOTES_BEGIN + "\n(none yet)", Report.NOTES_BEGIN + "\nBy hand.");
+
+        Report second = new Report(Map.of());
+        second.idle(1000, List.of(run(Subject.Kind.RAW, 0, 0.2), run(Subject.Kind.TRIBUTARY, 0, 0.5)));
+        String md = second.render(MACHINE, "bin/benchmark --only idle", Duration.ofMinutes(5), previous);
+
+        assertThat(md).contains("| Throughput at 1 KiB | 0.95 × raw | ≥ 0.9 × raw | met |")
+                .contains("| 1 KiB | Tributary | 38,000 |")
+                .contains("| 1000 idle shards: CPU | 50.0% of one core |")
+                .doesNotContain("| 1000 idle shards: CPU | 5.0% of one core |")
+                .contains("By hand.")
+                .contains("```bash\nbin/benchmark\n```").contains(" min, `bin/benchmark --only idle`. ");
+        assertThat(md.indexOf("## 1. Maximum throughput")).as("sections keep their order")
+                .isLessThan(md.indexOf("## 3. 1000 idle shards"));
+        assertThat(md.split("## 1. Maximum throughput", -1)).hasSize(2);
+        assertThat(md.split("\\| Throughput at 1 KiB", -1)).as("one row per target").hasSize(2);
+    }
+
+    @Test
+    void aSectionOfAReportWrittenBeforeSectionsWereDatedGetsThatReportsDate() {
+        String legacy = "# Benchmarks\n\nThis run: 2026-11-26T01:07:30Z, 16 min.\n\n## Targets\n\n"
+                + "| Target | Figure | Goal | Result |\n|---|---|---|---|\n| Latency added at half load, p99 | +4 ms | ≤ 20 ms | met |\n\n"
+                + "## 4. Latency at half load\n\nFrom the end.\n\n| a |\n\n## Notes\n\nnotes\n";
+
+        assertThat(Report.sections(legacy).get(Report.Section.LATENCY)).isEqualTo(
+                "## 4. Latency at half load\n\n_Measured on 2026-11-26T01:07:30Z (an earlier run)._\n\nFrom the end.\n\n| a |\n\n");
+        assertThat(Report.targetRows(legacy)).containsExactly("| Latency added at half load, p99 | +4 ms | ≤ 20 ms | met |");
+    }
+
+    @Test
+    void failoverIsJudgedOnTheMedianOfAtLeastTenKillsAndSpreadOnItsTime() throws Exception {
+        List<GroupScenarios.Kill> kills = new java.util.ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            kills.add(new GroupScenarios.Kill(i, i % 6, "127.0.0.1:1", i == 3, "127.0.0.1:2", i * 1000L, i * 1000L + 50));
+        }
+        Report report = new Report(Map.of());
+        report.failover(new GroupScenarios.Failover(6, 100, kills, List.of(), Map.of("group.membership.check.interval.ms", "2000")));
+        report.spread(new GroupScenarios.Spread(100, 1, 4, 5_000, 31_500, 1_200, 2_500, Map.of("a", 34, "b", 33, "c", 33),
+                Map.of("a", 33, "b", 33, "c", 34), List.of("spread-7: 404 not found"), Map.of()));
+
+        String md = report.render(MACHINE, "bin/benchmark --only failover,spread", Duration.ofMinutes(9), null);
+
+        assertThat(md).contains("| Failover after a SIGKILL, p50 of 10 kills | 5.00 s (max 10.00 s) | ≤ 15 s, with at least 10 kills | met |")
+                .contains("| 3 | 3 | 127.0.0.1:1 | yes | 127.0.0.1:2 | 3.00 s | 3.05 s |")
+                .contains("| Spreading 100 connectors over 3 workers | 31.50 s (1 creates answered an error) | < 30 s | "
+                        + "**missed**: over by 1.50 s |")
+                .contains("- `spread-7: 404 not found`")
+                .contains("| One create, from request to answer: p50, max | 1.20 s, 2.50 s |");
+    }
+
+    @Test
+    void fewerThanTenKillsDoNotMeetTheFailoverTarget() throws Exception {
+        Report report = new Report(Map.of());
+        report.failover(new GroupScenarios.Failover(6, 100,
+                List.of(new GroupScenarios.Kill(1, 0, "a", false, "b", 4000, 4100)), List.of("round 2: no record"), Map.of()));
+
+        assertThat(report.render(MACHINE, "bin/benchmark", Duration.ZERO, null))
+                .contains("**missed**: only 1 kills measured").contains("- round 2: no record");
+    }
 }
