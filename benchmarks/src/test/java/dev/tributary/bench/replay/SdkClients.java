@@ -50,7 +50,11 @@ final class SdkClients {
                     .endpointOverride(endpoint)
                     .region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test-key", "test-secret")))
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).eventLoopGroup(EVENT_LOOPS))
+                    // The tests read up to 256 shards at once: with the default pool of 50 connections and
+                    // 10 s to get one, reads queued on a busy machine failed with "Acquire operation took
+                    // longer than the configured maximum time".
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).eventLoopGroup(EVENT_LOOPS)
+                            .maxConcurrency(512).connectionAcquisitionTimeout(java.time.Duration.ofSeconds(60)))
                     .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                             .addExecutionInterceptor(contentTypes))
                     .build();
