@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tributary.runtime.TributaryRuntime;
 import dev.tributary.runtime.worker.State;
 import dev.tributary.runtime.worker.WorkerConfig;
+import dev.tributary.testing.services.DatagenAccounting;
 import dev.tributary.testing.services.DeliveryAccounting;
 import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.PulsarStandalone;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.testing.services.DatagenAccounting;
 import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.FreePorts;
 import dev.tributary.testing.services.PulsarStandalone;

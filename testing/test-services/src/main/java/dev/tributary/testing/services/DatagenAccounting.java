@@ -1,6 +1,5 @@
-package dev.tributary.runtime.it;
+package dev.tributary.testing.services;
 
-import dev.tributary.testing.services.DeliveryAccounting;
 import dev.tributary.testing.services.DeliveryAccounting.Delivered;
 import org.apache.pulsar.client.api.Message;
 
@@ -15,11 +14,11 @@ import org.apache.pulsar.client.api.Message;
  * are shared by every task, and two tasks write them concurrently, so only each task's own
  * partition has an order to keep, and within it every record, whatever its key.
  */
-final class DatagenAccounting {
+public final class DatagenAccounting {
     private DatagenAccounting() {
     }
 
-    static DeliveryAccounting expected(long count, int tasks) {
+    public static DeliveryAccounting expected(long count, int tasks) {
         DeliveryAccounting accounting = new DeliveryAccounting();
         for (int task = 0; task < tasks; task++) {
             long share = count / tasks + (task < count % tasks ? 1 : 0);
@@ -31,7 +30,7 @@ final class DatagenAccounting {
     }
 
     /** The id and ordering key of a message that datagen wrote. */
-    static Delivered delivered(Message<byte[]> message) {
+    public static Delivered delivered(Message<byte[]> message) {
         String task = message.getProperty("datagen.task");
         return new Delivered(message.getProperty("datagen.id"), task == null ? null : orderKey(task));
     }
