@@ -8,6 +8,7 @@ import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.offsets.JdbcOffsetStoreProvider;
+import dev.tributary.testing.services.DatagenAccounting;
 import dev.tributary.testing.services.DeliveryAccounting.Report;
 import dev.tributary.testing.services.FreePorts;
 import dev.tributary.testing.services.PulsarStandalone;
