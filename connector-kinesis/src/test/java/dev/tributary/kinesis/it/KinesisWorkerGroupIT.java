@@ -12,10 +12,8 @@ import dev.tributary.testing.services.KinesisMock;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
+import dev.tributary.testing.services.WorkerHttp;
 import dev.tributary.testing.services.WorkerProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +53,7 @@ class KinesisWorkerGroupIT {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final WorkerHttp http = new WorkerHttp();
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final List<Path> configs = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
@@ -206,7 +204,7 @@ class KinesisWorkerGroupIT {
                     Map<String, Integer> perWorker = new TreeMap<>();
                     expected.forEach(w -> perWorker.put(w, 0));
                     for (String connector : CONNECTORS) {
-                        JsonNode status = JSON.readTree(get(rest(via) + "/connectors/" + connector + "/status").body());
+                        JsonNode status = JSON.readTree(http.get(rest(via) + "/connectors/" + connector + "/status").body());
                         assertThat(status.path("connector").path("state").asText()).as(connector).isEqualTo("RUNNING");
                         assertThat(status.path("tasks")).as(connector).hasSize(TASKS);
                         for (JsonNode task : status.path("tasks")) {
@@ -238,14 +236,12 @@ class KinesisWorkerGroupIT {
 
     private void awaitRest(int index) {
         Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
-                .until(() -> get(rest(index) + "/connectors").statusCode() == 200);
+                .until(() -> http.get(rest(index) + "/connectors").statusCode() == 200);
     }
 
     private void create(int via, String name, Map<String, String> config) throws Exception {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(rest(via) + "/connectors/" + name
-                + "/config")).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(config))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = http.send("PUT", rest(via) + "/connectors/" + name + "/config",
+                JSON.writeValueAsString(config));
         assertThat(created.statusCode()).as("create %s: %s", name, created.body()).isEqualTo(201);
     }
 
@@ -257,10 +253,6 @@ class KinesisWorkerGroupIT {
         return "127.0.0.1:" + ports.get(index);
     }
 
-    private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     private Path write(String name, String text) throws Exception {
         Path file = dir.resolve(name);

@@ -15,10 +15,9 @@ import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TcpFaultProxy;
 import dev.tributary.testing.services.TestServices;
+import dev.tributary.testing.services.WorkerHttp;
 import dev.tributary.testing.services.WorkerProcess;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +91,7 @@ class CutOffWorkerFencedIT {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final WorkerHttp http = new WorkerHttp();
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final String table = "fence_it_" + Long.toHexString(System.nanoTime());
     private boolean passed;
@@ -161,13 +160,13 @@ class CutOffWorkerFencedIT {
             });
             awaitRest("http://" + victimId);
 
-            HttpResponse<String> created = send("PUT", survivorUrl + "/connectors/" + CONNECTOR + "/config",
+            HttpResponse<String> created = http.send("PUT", survivorUrl + "/connectors/" + CONNECTOR + "/config",
                     JSON.writeValueAsString(Map.of("connector.class", "datagen", "tasks.max", Integer.toString(TASKS),
                             "topic", topic, "count", Integer.toString(COUNT), "rate", "200", "record.size", "100")));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             AtomicInteger victimTask = new AtomicInteger(-1);
             Awaitility.await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> {
-                JsonNode status = JSON.readTree(get(survivorUrl + "/connectors/" + CONNECTOR + "/status").body());
+                JsonNode status = JSON.readTree(http.get(survivorUrl + "/connectors/" + CONNECTOR + "/status").body());
                 assertThat(status.path("tasks")).hasSize(TASKS);
                 Set<String> taskWorkers = new HashSet<>();
                 for (JsonNode task : status.path("tasks")) {
@@ -348,19 +347,10 @@ class CutOffWorkerFencedIT {
 
     private void awaitRest(String url) {
         Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
-                .until(() -> get(url + "/connectors").statusCode() == 200);
+                .until(() -> http.get(url + "/connectors").statusCode() == 200);
     }
 
-    private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
-    private HttpResponse<String> send(String method, String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private Path write(String name, String text) throws Exception {
         Path file = dir.resolve(name);

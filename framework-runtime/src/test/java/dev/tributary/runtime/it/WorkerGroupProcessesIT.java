@@ -10,10 +10,8 @@ import dev.tributary.testing.services.FreePorts;
 import dev.tributary.testing.services.PulsarStandalone;
 import dev.tributary.testing.services.PulsarTopicReader;
 import dev.tributary.testing.services.TestServices;
+import dev.tributary.testing.services.WorkerHttp;
 import dev.tributary.testing.services.WorkerProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +42,7 @@ class WorkerGroupProcessesIT {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final WorkerHttp http = new WorkerHttp();
     private final List<WorkerProcess> workers = new ArrayList<>();
     private boolean passed;
 
@@ -81,17 +79,18 @@ class WorkerGroupProcessesIT {
         String a = "http://127.0.0.1:" + ports.get(0);
         String c = "http://127.0.0.1:" + ports.get(2);
         Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
-                .until(() -> get(a + "/connectors").statusCode() == 200 && get(c + "/connectors").statusCode() == 200);
+                .until(() -> http.get(a + "/connectors").statusCode() == 200
+                        && http.get(c + "/connectors").statusCode() == 200);
 
         try (PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
-            HttpResponse<String> created = send("PUT", a + "/connectors/" + CONNECTOR + "/config", JSON.writeValueAsString(
+            HttpResponse<String> created = http.send("PUT", a + "/connectors/" + CONNECTOR + "/config", JSON.writeValueAsString(
                     Map.of("connector.class", "datagen", "tasks.max", Integer.toString(TASKS), "topic", topic,
                             "count", Integer.toString(COUNT), "rate", "600", "record.size", "100")));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
             // Visible and running through worker C, one task on each worker.
             Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() -> {
-                JsonNode status = JSON.readTree(get(c + "/connectors/" + CONNECTOR + "/status").body());
+                JsonNode status = JSON.readTree(http.get(c + "/connectors/" + CONNECTOR + "/status").body());
                 assertThat(status.path("connector").path("state").asText()).isEqualTo("RUNNING");
                 assertThat(status.path("tasks")).hasSize(TASKS);
                 Set<String> taskWorkers = new HashSet<>();
@@ -101,7 +100,7 @@ class WorkerGroupProcessesIT {
                 }
                 assertThat(taskWorkers).as("every worker runs a task").hasSize(3);
             });
-            assertThat(JSON.readTree(get(c + "/connectors").body()).toString()).contains(CONNECTOR);
+            assertThat(JSON.readTree(http.get(c + "/connectors").body()).toString()).contains(CONNECTOR);
 
             restartsGoThroughAnyWorker(ports, c);
 
@@ -113,7 +112,7 @@ class WorkerGroupProcessesIT {
             assertThat(seenAtKill).as("killed mid-stream").isLessThan(COUNT);
 
             Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() -> {
-                JsonNode status = JSON.readTree(get(a + "/connectors/" + CONNECTOR + "/status").body());
+                JsonNode status = JSON.readTree(http.get(a + "/connectors/" + CONNECTOR + "/status").body());
                 for (JsonNode task : status.path("tasks")) {
                     assertThat(task.path("worker_id").asText()).isNotEqualTo(victim);
                     assertThat(task.path("state").asText()).isIn("RUNNING");
@@ -134,7 +133,7 @@ class WorkerGroupProcessesIT {
      * Worker B is asked to restart the connector instance, worker C a task that runs on worker A.
      */
     private void restartsGoThroughAnyWorker(List<Integer> ports, String c) throws Exception {
-        JsonNode status = JSON.readTree(get(c + "/connectors/" + CONNECTOR + "/status").body());
+        JsonNode status = JSON.readTree(http.get(c + "/connectors/" + CONNECTOR + "/status").body());
         String workerA = "127.0.0.1:" + ports.get(0);
         int onA = -1;
         for (JsonNode task : status.path("tasks")) {
@@ -150,16 +149,16 @@ class WorkerGroupProcessesIT {
         long instanceRestartsBefore = count(workers.get(ownerOfInstance).output(), instanceLine);
 
         long begin = System.nanoTime();
-        HttpResponse<String> task = send("POST", c + "/connectors/" + CONNECTOR + "/tasks/" + onA + "/restart", "");
+        HttpResponse<String> task = http.send("POST", c + "/connectors/" + CONNECTOR + "/tasks/" + onA + "/restart", "");
         assertThat(task.statusCode()).as(task.body()).isEqualTo(204);
-        HttpResponse<String> connector = send("POST", "http://127.0.0.1:" + ports.get(1) + "/connectors/" + CONNECTOR
+        HttpResponse<String> connector = http.send("POST", "http://127.0.0.1:" + ports.get(1) + "/connectors/" + CONNECTOR
                 + "/restart", "");
         assertThat(connector.statusCode()).as(connector.body()).isEqualTo(204);
-        HttpResponse<String> nothingFailed = send("POST", c + "/connectors/" + CONNECTOR
+        HttpResponse<String> nothingFailed = http.send("POST", c + "/connectors/" + CONNECTOR
                 + "/restart?includeTasks=true&onlyFailed=true", "");
         assertThat(nothingFailed.statusCode()).as(nothingFailed.body()).isEqualTo(202);
         assertThat(JSON.readTree(nothingFailed.body()).findValuesAsText("state")).doesNotContain("RESTARTING");
-        assertThat(send("POST", c + "/connectors/" + CONNECTOR + "/tasks/" + TASKS + "/restart", "").statusCode())
+        assertThat(http.send("POST", c + "/connectors/" + CONNECTOR + "/tasks/" + TASKS + "/restart", "").statusCode())
                 .as("an unknown task").isEqualTo(404);
 
         int taskOnA = onA;
@@ -167,7 +166,7 @@ class WorkerGroupProcessesIT {
             assertThat(count(workers.get(0).output(), restartedLine)).as("restarts of the task on worker A").isEqualTo(1);
             assertThat(count(workers.get(ownerOfInstance).output(), instanceLine)).as("restarts of the instance")
                     .isEqualTo(instanceRestartsBefore + 1);
-            JsonNode after = JSON.readTree(get(c + "/connectors/" + CONNECTOR + "/status").body());
+            JsonNode after = JSON.readTree(http.get(c + "/connectors/" + CONNECTOR + "/status").body());
             assertThat(after.path("tasks").get(taskOnA).path("worker_id").asText()).isEqualTo(workerA);
             assertThat(after.path("tasks").get(taskOnA).path("state").asText()).isEqualTo("RUNNING");
             assertThat(after.path("connector").path("state").asText()).isEqualTo("RUNNING");
@@ -190,16 +189,7 @@ class WorkerGroupProcessesIT {
         return ids;
     }
 
-    private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
-    private HttpResponse<String> send(String method, String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private Path write(String name, String text) throws Exception {
         Path file = dir.resolve(name);
