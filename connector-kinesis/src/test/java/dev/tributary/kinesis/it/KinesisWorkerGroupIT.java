@@ -27,7 +27,6 @@ import org.apache.pulsar.client.api.Message;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,9 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>One test method, so that the services, the streams and the workers are shared by the three steps.
  */
 @ExtendWith(TestServices.class)
-// About four minutes, and green once so far: it runs with -Dtributary.group.rolling=true until it
-// has run often enough to join the default suite (issue #13).
-@EnabledIfSystemProperty(named = "tributary.group.rolling", matches = "true")
 class KinesisWorkerGroupIT {
     private static final int TASKS = 3;
     private static final int DATAGEN_COUNT = 6_000;

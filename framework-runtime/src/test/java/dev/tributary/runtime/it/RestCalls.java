@@ -20,6 +20,7 @@ import java.util.Locale;
 /** A plain {@link HttpClient} for the REST ITs: one request, one {@link Reply}. */
 final class RestCalls {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NO_BYTES = "HTTP/1.1 header parser received no bytes";
 
     private final URI base;
     private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
@@ -58,7 +59,19 @@ final class RestCalls {
     Reply send(HttpRequest request) {
         sent.incrementAndGet();
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
+            HttpResponse<String> response;
+            try {
+                response = client.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
+            } catch (IOException e) {
+                if (!NO_BYTES.equals(e.getMessage())) {
+                    throw e;
+                }
+                // A kept-alive connection that the server closed just as this request went out: the JDK
+                // client retries that only for GET. Once more, on a new connection; a server that really
+                // closes without answering fails again.
+                sent.incrementAndGet();
+                response = client.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
+            }
             return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Location").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
