@@ -67,7 +67,7 @@ public final class PulsarStandalone implements StoppableService {
      * The broker with transactions on ({@code transactionCoordinatorEnabled=true}) for this JVM,
      * with message deduplication on as well ({@code brokerDeduplicationEnabled=true}), which
      * Pulsar's docs ask for exactly-once: without it a producer's resend after a broker restart
-     * can be stored twice (ExactlyOnceIT's broker restart saw one such copy). Started on first
+     * can be stored twice. Started on first
      * call and shared by every test that needs transactions, so that the others keep the plain
      * broker and its shorter start.
      */
