@@ -229,21 +229,7 @@ final class TaskRunner implements Runnable {
                 if (failed != null) {
                     return failed;
                 }
-                if (paused) {
-                    setState(State.PAUSED, null);
-                    sleepUnlessStopped(Duration.ofMillis(100));
-                    continue;
-                }
-                setStateIf(State.PAUSED, State.RUNNING);
-                List<SourceRecord> records;
-                try {
-                    records = task.poll(POLL_TIMEOUT);
-                } catch (RetriableException e) {
-                    LOG.warn("task {}-{} poll will be retried: {}", connector, id, summary(e));
-                    sleepUnlessStopped(Duration.ofSeconds(1));
-                    continue;
-                }
-                metrics.recordPoll(records == null ? 0 : records.size());
+                List<SourceRecord> records = pollUnlessPaused(task);
                 if (records != null) {
                     for (SourceRecord record : records) {
                         send(task, writer, tracker, record, sendFailure, tooLarge);
@@ -267,6 +253,29 @@ final class TaskRunner implements Runnable {
             context.pluginMetrics.removeAll();
             current = null;
         }
+    }
+
+    /**
+     * One poll of the task, or, while the task is paused, a short wait; null when there is nothing
+     * to send (paused, no records, or a {@link RetriableException} that the next poll retries).
+     */
+    private List<SourceRecord> pollUnlessPaused(SourceTask task) throws InterruptedException {
+        if (paused) {
+            setState(State.PAUSED, null);
+            sleepUnlessStopped(Duration.ofMillis(100));
+            return null;
+        }
+        setStateIf(State.PAUSED, State.RUNNING);
+        List<SourceRecord> records;
+        try {
+            records = task.poll(POLL_TIMEOUT);
+        } catch (RetriableException e) {
+            LOG.warn("task {}-{} poll will be retried: {}", connector, id, summary(e));
+            sleepUnlessStopped(Duration.ofSeconds(1));
+            return null;
+        }
+        metrics.recordPoll(records == null ? 0 : records.size());
+        return records;
     }
 
     /**
@@ -309,21 +318,7 @@ final class TaskRunner implements Runnable {
                     commitTransaction(task, session, tracker, tooLarge, sendFailure);
                     uncommitted = false;
                 }
-                if (paused) {
-                    setState(State.PAUSED, null);
-                    sleepUnlessStopped(Duration.ofMillis(100));
-                    continue;
-                }
-                setStateIf(State.PAUSED, State.RUNNING);
-                List<SourceRecord> records;
-                try {
-                    records = task.poll(POLL_TIMEOUT);
-                } catch (RetriableException e) {
-                    LOG.warn("task {}-{} poll will be retried: {}", connector, id, summary(e));
-                    sleepUnlessStopped(Duration.ofSeconds(1));
-                    continue;
-                }
-                metrics.recordPoll(records == null ? 0 : records.size());
+                List<SourceRecord> records = pollUnlessPaused(task);
                 if (records != null) {
                     for (SourceRecord record : records) {
                         if (!session.inTransaction()) {

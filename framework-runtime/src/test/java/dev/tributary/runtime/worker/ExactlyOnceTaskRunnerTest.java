@@ -3,8 +3,6 @@ package dev.tributary.runtime.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tributary.api.config.ConfigSchema;
-import dev.tributary.api.connector.ConnectorContext;
 import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.api.connector.SourceRecord;
 import dev.tributary.api.connector.SourceTask;
@@ -147,35 +145,7 @@ class ExactlyOnceTaskRunnerTest {
     }
 
     private TaskRunner runner(SourceTask task, Duration interval, RestartPolicy policy) {
-        SourceConnector connector = new SourceConnector() {
-            @Override
-            public String version() {
-                return "1";
-            }
-
-            @Override
-            public ConfigSchema configSchema() {
-                return ConfigSchema.builder().build();
-            }
-
-            @Override
-            public void start(ConnectorContext context, Map<String, String> config) {
-            }
-
-            @Override
-            public List<Map<String, String>> taskConfigs(int maxTasks) {
-                return List.of(Map.of());
-            }
-
-            @Override
-            public SourceTask createTask() {
-                return task;
-            }
-
-            @Override
-            public void stop() {
-            }
-        };
+        SourceConnector connector = new OneTaskConnector(task);
         return new TaskRunner("c", 0, Map.of(), connector, TaskOutput.exactlyOnce(transactions, RecordTooLargePolicy.FAIL),
                 offsets, new MetricsRegistry(System::nanoTime), policy, Duration.ofSeconds(5), Clock.systemUTC(),
                 "test-worker", UnaryOperator.identity(), () -> interval);
