@@ -9,14 +9,17 @@ import dev.tributary.api.offset.OffsetWriterFencedException;
 import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.api.offset.StagedOffsetWrite;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,10 +58,14 @@ import org.slf4j.LoggerFactory;
  *       {@code /});</li>
  *   <li>{@code scope-offsets/<writer id>/<scope>/<connector>}: the scope's offsets as that writer
  *       last committed them, a {@link ScopeState}: per partition an offset, or a removal mark,
- *       with a sequence number.</li>
+ *       with a sequence number; written directly, or inside the caller's Pulsar transaction
+ *       ({@link ScopedOffsetWriter#stage}, for exactly-once delivery);</li>
+ *   <li>{@code scope-claim/<scope>/<connector>}: the id of the writer claiming the scope now, a
+ *       mark that the claim reads back before it reads the scope's offsets, so that it waits for
+ *       every transaction still open on the topic (see {@code awaitOwnClaimMark}).</li>
  * </ul>
- * Opening a writer reads the topic to its end, carries the scope's offsets over from its
- * previous owner under the new writer's id, then writes the owner record, then a tombstone for
+ * Opening a writer writes its claim mark and reads the topic until the mark shows, carries the
+ * scope's offsets over from its previous owner under the new writer's id, then writes the owner record, then a tombstone for
  * the previous owner's record, which compaction then drops. Readers follow the
  * owner record, so an older writer's later records are never read. Each write of an older writer
  * reads the topic to its end after its record was acknowledged; when the owner record names
@@ -113,6 +120,9 @@ public final class PulsarOffsetStore implements OffsetStore {
     static final String OFFSETS_PREFIX = "offsets/";
     static final String SCOPE_OWNER_PREFIX = "scope-owner/";
     static final String SCOPE_OFFSETS_PREFIX = "scope-offsets/";
+    static final String SCOPE_CLAIM_PREFIX = "scope-claim/";
+    /** How long a claim waits for open transactions on the topic to end; above any sane transaction timeout. */
+    static final Duration CLAIM_WAIT = Duration.ofMinutes(5);
 
     /**
      * Where and how to connect.
@@ -273,6 +283,10 @@ public final class PulsarOffsetStore implements OffsetStore {
         return SCOPE_OWNER_PREFIX + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "/" + connector;
     }
 
+    static String scopeClaimKey(String connector, String scope) {
+        return SCOPE_CLAIM_PREFIX + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "/" + connector;
+    }
+
     static String scopeOffsetsKey(String writerId, String connector, String scope) {
         return SCOPE_OFFSETS_PREFIX + writerId + "/" + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "/"
                 + connector;
@@ -293,6 +307,12 @@ public final class PulsarOffsetStore implements OffsetStore {
         return merged(connector).offsets();
     }
 
+    /** This store's topic: a staged write sent there in a transaction commits with it. */
+    @Override
+    public Optional<String> transactionalTopic() {
+        return Optional.of(settings.topic());
+    }
+
     /** True: a writer's claim fences every earlier writer of its scope, in any process. */
     @Override
     public boolean fencesScopes() {
@@ -306,14 +326,15 @@ public final class PulsarOffsetStore implements OffsetStore {
         ensureOpen();
         String ownerKey = scopeOwnerKey(connector, scope);
         synchronized (connectorLocks.computeIfAbsent(ownerKey, c -> new Object())) {
-            refresh(connector, "claiming scope '" + scope + "'");
+            String writerId = UUID.randomUUID().toString();
+            awaitOwnClaimMark(connector, scope, writerId);
             OwnerRecord previous = decoder.owner(ownerKey, view.get(ownerKey));
             ScopeState base = ScopeState.EMPTY;
             if (previous != null) {
                 String key = scopeOffsetsKey(previous.owner(), connector, scope);
                 base = decoder.scope(key, view.get(key));
             }
-            ScopeWriter writer = new ScopeWriter(connector, scope, base);
+            ScopeWriter writer = new ScopeWriter(writerId, connector, scope, base);
             if (!base.entries().isEmpty()) {
                 publish(connector, writer.offsetsKey, base.encode(codec));
             }
@@ -328,6 +349,50 @@ public final class PulsarOffsetStore implements OffsetStore {
             LOG.info("offset store {} now writes scope '{}' of connector '{}' in {} (writer {})", storeId, scope,
                     connector, settings.topic(), writer.writerId);
             return writer;
+        }
+    }
+
+    /**
+     * Writes a claim mark for the scope and waits until this store's view shows it. A reader of the
+     * topic gets nothing past the first message of a transaction that is still open, so once the
+     * mark shows, every transaction that had written to the topic before it has ended: a previous
+     * writer's last transactional commit (see {@link ScopedOffsetWriter#stage}) is then either in the
+     * view or gone for good, and the claim carries over the right offsets. Without transactions on
+     * the topic the mark shows after one refresh. The wait ends after {@link #CLAIM_WAIT} (the
+     * broker aborts an open transaction after its timeout, so the mark shows by then), on close,
+     * or when the thread is interrupted.
+     */
+    private void awaitOwnClaimMark(String connector, String scope, String writerId) {
+        String key = scopeClaimKey(connector, scope);
+        byte[] mark = writerId.getBytes(StandardCharsets.UTF_8);
+        publish(connector, key, mark);
+        long began = System.nanoTime();
+        long nextNote = began + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            refresh(connector, "claiming scope '" + scope + "'");
+            if (Arrays.equals(mark, view.get(key))) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - began > CLAIM_WAIT.toNanos()) {
+                throw new OffsetStoreException("could not claim scope '" + scope + "' of connector '" + connector
+                        + "': topic " + settings.topic() + " did not show the claim within " + CLAIM_WAIT.toSeconds()
+                        + " s, which happens while an open transaction holds back its readers (the broker aborts it"
+                        + " after its transaction timeout); the offsets committed before still hold; try again");
+            }
+            if (now > nextNote) {
+                LOG.info("claiming scope '{}' of connector '{}' waits for an open transaction on {} to end ({} s so far)",
+                        scope, connector, settings.topic(), TimeUnit.NANOSECONDS.toSeconds(now - began));
+                nextNote = now + TimeUnit.SECONDS.toNanos(10);
+            }
+            ensureOpen();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OffsetStoreException("claiming scope '" + scope + "' of connector '" + connector
+                        + "' was interrupted; no writer was fenced", e);
+            }
         }
     }
 
@@ -413,7 +478,7 @@ public final class PulsarOffsetStore implements OffsetStore {
 
     /** A scope's writer: its claim is the owner record naming {@link #writerId}. */
     private final class ScopeWriter implements ScopedOffsetWriter {
-        final String writerId = UUID.randomUUID().toString();
+        final String writerId;
         final String connector;
         final String scope;
         final String ownerKey;
@@ -425,7 +490,8 @@ public final class PulsarOffsetStore implements OffsetStore {
         volatile boolean closed;
         private long clock;
 
-        ScopeWriter(String connector, String scope, ScopeState state) {
+        ScopeWriter(String writerId, String connector, String scope, ScopeState state) {
+            this.writerId = writerId;
             this.connector = connector;
             this.scope = scope;
             this.ownerKey = scopeOwnerKey(connector, scope);
@@ -460,6 +526,39 @@ public final class PulsarOffsetStore implements OffsetStore {
             if (!copy.isEmpty()) {
                 commit(state.withRemoved(copy, nextSeq()));
             }
+        }
+
+        /**
+         * The next state of the scope as one message under this writer's key, for the caller's
+         * transaction. Readers follow the owner record, so a transaction of this writer that
+         * commits after a newer writer claimed the scope changes nothing they see.
+         */
+        @Override
+        public synchronized StagedOffsetWrite stage(Map<SourcePartition, SourceOffset> offsets) {
+            Map<SourcePartition, SourceOffset> copy = Map.copyOf(requireNonNull(offsets, "offsets is null"));
+            ensureUsable();
+            ScopeState next = copy.isEmpty() ? state : state.withWritten(copy, nextSeq());
+            byte[] value = next.encode(codec);
+            return new StagedOffsetWrite() {
+                @Override
+                public String key() {
+                    return offsetsKey;
+                }
+
+                @Override
+                public byte[] value() {
+                    return value;
+                }
+
+                @Override
+                public void committed() {
+                    synchronized (ScopeWriter.this) {
+                        if (next.maxSeq() >= state.maxSeq()) {
+                            state = next;
+                        }
+                    }
+                }
+            };
         }
 
         @Override

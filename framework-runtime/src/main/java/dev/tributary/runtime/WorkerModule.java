@@ -55,11 +55,13 @@ final class WorkerModule extends AbstractModule {
     }
 
     /**
-     * A client for the worker's Pulsar. Building one does not connect: the first producer does.
+     * A client for the worker's Pulsar. Building one does not connect: the first producer does,
+     * except with exactly-once enabled, where the client has transactions on and opens and aborts
+     * one transaction to check the broker.
      *
-     * @throws ConfigException naming {@code exactly.once.source.support} when it is enabled: with
-     *         {@code transactionCoordinatorEnabled} when the broker has no transactions, else because
-     *         this build does not write transactions yet
+     * @throws ConfigException naming {@code exactly.once.source.support} and
+     *         {@code transactionCoordinatorEnabled} when exactly-once is enabled and the broker has no
+     *         transactions
      * @throws ConfigException naming {@code pulsar.auth.plugin} when the authentication plugin cannot
      *         be loaded with its params, else {@code pulsar.service.url} when the client cannot be built
      */
@@ -75,12 +77,8 @@ final class WorkerModule extends AbstractModule {
             if (!config.exactlyOnce().enabled()) {
                 return builder.build();
             }
-            BrokerTransactions.connect(builder, config.pulsarServiceUrl(), config.exactlyOnceTransactionTimeout()).close();
-            // The broker could run transactions, but no task writes records in them yet: running at least
-            // once while the operator asked for exactly once would repeat records they were promised once.
-            throw new ConfigException(WorkerConfig.EXACTLY_ONCE_SOURCE_SUPPORT + ": is enabled, and the broker at "
-                    + config.pulsarServiceUrl() + " runs transactions, but this build does not write records in"
-                    + " transactions yet (issue #15); set " + WorkerConfig.EXACTLY_ONCE_SOURCE_SUPPORT + "=disabled");
+            // Checked here, at start-up: a broker without transactions stops the worker with the setting to change.
+            return BrokerTransactions.connect(builder, config.pulsarServiceUrl(), config.exactlyOnceTransactionTimeout());
         } catch (PulsarClientException.UnsupportedAuthenticationException e) {
             // Its message may echo the params; the plugin's class name is no secret.
             throw new ConfigException(WorkerConfig.PULSAR_AUTH_PLUGIN + ": cannot load the authentication plugin '"

@@ -16,7 +16,14 @@ import java.util.Map;
  * <p>Threads: {@link #start}, {@link #poll} and the end of the task's life run on the task's own
  * thread, one call at a time. {@link #stop} is called from another thread, while {@link #poll}
  * may be running. {@link #onRecordAcked} and {@link #onOffsetsCommitted} are called from the
- * runtime's I/O threads; they must be thread-safe and must not block.
+ * runtime's I/O threads (under exactly-once delivery, {@link #onOffsetsCommitted} from the task's
+ * own thread); they must be thread-safe and must not block.
+ *
+ * <p>Exactly once: on a worker with {@code exactly.once.source.support=enabled} the runtime writes
+ * a task's records and their offsets in one Pulsar transaction per commit interval. Then
+ * {@link #onRecordAcked} means the record is in the open transaction (readers see it once that
+ * commits), and {@link #onOffsetsCommitted} means the transaction committed. Nothing changes for
+ * the task otherwise.
  *
  * <p>Errors: an exception from {@link #start} or {@link #poll} fails the task; the runtime
  * restarts it with backoff, from the last committed offsets. Throw {@link RetriableException}
@@ -51,7 +58,10 @@ public interface SourceTask {
 
     /**
      * These offsets are now durable in the offset store: a restart resumes after them. A task
-     * that must know an end is committed (a finished Kinesis shard, say) learns it here.
+     * that must know an end is committed (a finished Kinesis shard, say) learns it here. Called
+     * once per commit that wrote offsets; at-least-once, with every batch of the connector's
+     * commit (offsets of other tasks included); under exactly-once, with this task's own offsets
+     * after each of its transactions committed.
      */
     default void onOffsetsCommitted(Map<SourcePartition, SourceOffset> offsets) {
     }

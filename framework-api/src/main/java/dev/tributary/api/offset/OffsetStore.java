@@ -4,6 +4,7 @@ import dev.tributary.api.annotation.Evolving;
 import dev.tributary.api.annotation.Stable;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -89,6 +90,17 @@ public interface OffsetStore extends AutoCloseable {
     @Evolving
     default ScopedOffsetWriter openWriter(String connector, String scope) {
         return new UnfencedScopedWriter(this, connector, scope);
+    }
+
+    /**
+     * The Pulsar topic that {@link ScopedOffsetWriter#stage staged writes} must be sent to, for a
+     * store that keeps offsets in Pulsar and can commit them inside the caller's Pulsar
+     * transaction; empty (the default) for every other store. Called from any thread; returns a
+     * constant.
+     */
+    @Evolving
+    default Optional<String> transactionalTopic() {
+        return Optional.empty();
     }
 
     /** Releases the store's resources. Offsets already written stay written. */

@@ -56,6 +56,24 @@ public interface ScopedOffsetWriter extends AutoCloseable {
     void remove(Collection<SourcePartition> partitions);
 
     /**
+     * Prepares a write of {@code offsets} for the caller to send inside its own transaction,
+     * instead of writing them now: nothing changes until the caller sends the staged message to
+     * {@link OffsetStore#transactionalTopic()} in a transaction that commits, and then calls
+     * {@link StagedOffsetWrite#committed()}. Used for exactly-once delivery, where the records and
+     * the offsets that cover them commit together. A writer fences its predecessors as for
+     * {@link #write}; the caller fences their transactions (see the runtime's exactly-once docs).
+     *
+     * <p>Called from the thread that owns the transaction, once per transaction.
+     *
+     * @throws UnsupportedOperationException when the store has no {@link OffsetStore#transactionalTopic()}
+     * @throws OffsetWriterFencedException when a newer writer claimed the scope (do not retry)
+     */
+    @Evolving
+    default StagedOffsetWrite stage(Map<SourcePartition, SourceOffset> offsets) {
+        throw new UnsupportedOperationException("this offset store cannot stage writes for a transaction");
+    }
+
+    /**
      * Stops this writer; its later calls fail. Offsets it wrote stay, and the claim stays until
      * another writer of the scope opens. Idempotent.
      */

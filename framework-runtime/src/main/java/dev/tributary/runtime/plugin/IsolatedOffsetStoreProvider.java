@@ -8,9 +8,11 @@ import dev.tributary.api.offset.OffsetStoreProvider;
 import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.api.offset.StagedOffsetWrite;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** An offset store provider, and the stores it opens, whose calls run with the plugin's class loader. */
@@ -71,6 +73,11 @@ final class IsolatedOffsetStoreProvider implements OffsetStoreProvider {
         }
 
         @Override
+        public Optional<String> transactionalTopic() {
+            return ContextClassLoader.call(loader, delegate::transactionalTopic);
+        }
+
+        @Override
         public ScopedOffsetWriter openWriter(String connector, String scope) {
             ScopedOffsetWriter writer = ContextClassLoader.call(loader, () -> delegate.openWriter(connector, scope));
             return new IsolatedWriter(writer, loader);
@@ -101,6 +108,27 @@ final class IsolatedOffsetStoreProvider implements OffsetStoreProvider {
         @Override
         public void remove(Collection<SourcePartition> partitions) {
             ContextClassLoader.run(loader, () -> delegate.remove(partitions));
+        }
+
+        @Override
+        public StagedOffsetWrite stage(Map<SourcePartition, SourceOffset> offsets) {
+            StagedOffsetWrite staged = ContextClassLoader.call(loader, () -> delegate.stage(offsets));
+            return new StagedOffsetWrite() {
+                @Override
+                public String key() {
+                    return staged.key();
+                }
+
+                @Override
+                public byte[] value() {
+                    return staged.value();
+                }
+
+                @Override
+                public void committed() {
+                    ContextClassLoader.run(loader, staged::committed);
+                }
+            };
         }
 
         @Override

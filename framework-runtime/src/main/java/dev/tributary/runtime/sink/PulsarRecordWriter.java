@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pulsar.client.api.CompressionType;
 import org.apache.pulsar.client.api.MessageId;
@@ -20,6 +21,7 @@ import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.client.api.transaction.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,8 @@ public final class PulsarRecordWriter implements RecordWriter {
     private final String defaultTopic;
     private final String producerNamePrefix;
     private final Map<String, Producer<byte[]>> producers = new ConcurrentHashMap<>();
+    /** The open transaction each record is sent in, for exactly-once delivery; null for at-least-once. */
+    private final Supplier<Transaction> transaction;
 
     /**
      * @param client the worker's shared client
@@ -52,6 +56,19 @@ public final class PulsarRecordWriter implements RecordWriter {
      * @param producerNamePrefix a prefix unique to the task, such as {@code orders-0}, for the broker's stats
      */
     public PulsarRecordWriter(PulsarClient client, ProducerSettings settings, String defaultTopic, String producerNamePrefix) {
+        this(client, settings, defaultTopic, producerNamePrefix, null);
+    }
+
+    /**
+     * A writer whose every record is sent inside the transaction that {@code transaction} gives at
+     * the time of the send, which must then not be null.
+     *
+     * @param transaction the open transaction, read on the task thread at each send; null to send
+     *     outside transactions
+     */
+    public PulsarRecordWriter(PulsarClient client, ProducerSettings settings, String defaultTopic,
+            String producerNamePrefix, Supplier<Transaction> transaction) {
+        this.transaction = transaction;
         this.client = requireNonNull(client, "client is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.defaultTopic = requireNonNull(defaultTopic, "defaultTopic is null");
@@ -70,7 +87,7 @@ public final class PulsarRecordWriter implements RecordWriter {
     public CompletableFuture<MessageId> send(SourceRecord record) throws PulsarClientException {
         String topic = record.topic() != null ? record.topic() : defaultTopic;
         Producer<byte[]> producer = producerFor(topic);
-        TypedMessageBuilder<byte[]> message = producer.newMessage().value(record.value());
+        TypedMessageBuilder<byte[]> message = newMessage(producer).value(record.value());
         if (record.key() != null) {
             message.key(record.key());
         }
@@ -91,6 +108,17 @@ public final class PulsarRecordWriter implements RecordWriter {
             }
         });
         return result;
+    }
+
+    private TypedMessageBuilder<byte[]> newMessage(Producer<byte[]> producer) {
+        if (transaction == null) {
+            return producer.newMessage();
+        }
+        Transaction open = transaction.get();
+        if (open == null) {
+            throw new IllegalStateException("no open transaction: an exactly-once writer sends only inside one");
+        }
+        return producer.newMessage(open);
     }
 
     /**

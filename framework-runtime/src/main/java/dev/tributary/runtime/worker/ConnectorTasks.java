@@ -9,6 +9,7 @@ import dev.tributary.runtime.config.RecordTooLargePolicy;
 import dev.tributary.runtime.offsets.ConnectorOffsets;
 import dev.tributary.runtime.sink.ProducerSettings;
 import dev.tributary.runtime.sink.PulsarRecordWriter;
+import dev.tributary.runtime.sink.PulsarTransactionalOutput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -291,19 +292,34 @@ final class ConnectorTasks {
     private TaskRunner newTask(int taskId, Map<String, String> taskConfig) {
         ProducerSettings producerSettings = ProducerSettings.from(services.config());
         RecordTooLargePolicy tooLarge = config.recordTooLarge();
-        TaskOutput output = new TaskOutput(
-                () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
-                        config.name() + "-" + taskId),
-                tooLarge,
-                () -> new PulsarRecordWriter(services.pulsar(), producerSettings.forDeadLetters(),
-                        tooLarge.deadLetterTopic(), config.name() + "-" + taskId + "-dead-letter"));
+        Duration transactionTimeout = services.config().exactlyOnceTransactionTimeout();
+        TaskOutput output = services.config().exactlyOnce().enabled()
+                ? TaskOutput.exactlyOnce(new PulsarTransactionalOutput(services.pulsar(), services.offsetStore(),
+                        producerSettings, config.topic(), tooLarge.deadLetterTopic(), transactionTimeout), tooLarge)
+                : new TaskOutput(
+                        () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
+                                config.name() + "-" + taskId),
+                        tooLarge,
+                        () -> new PulsarRecordWriter(services.pulsar(), producerSettings.forDeadLetters(),
+                                tooLarge.deadLetterTopic(), config.name() + "-" + taskId + "-dead-letter"));
         TaskRunner task = new TaskRunner(config.name(), taskId, taskConfig, taskFactory, output, offsets,
                 services.metrics(), RestartPolicy.from(services.config()), services.config().shutdownTimeout(),
-                services.clock(), services.workerId(), masking::redact);
+                services.clock(), services.workerId(), masking::redact, () -> transactionLength(transactionTimeout));
         if (paused) {
             task.pause();
         }
         return task;
+    }
+
+    /**
+     * How long one transaction of an exactly-once task stays open: the connector's commit interval,
+     * at most half the transaction timeout so that a commit is never too late for its transaction.
+     */
+    private Duration transactionLength(Duration transactionTimeout) {
+        OffsetCommitPolicy policy = commitPolicy;
+        Duration interval = policy == null ? services.config().offsetFlushInterval() : policy.interval();
+        Duration most = transactionTimeout.dividedBy(2);
+        return interval.compareTo(most) > 0 ? most : interval;
     }
 
     private void awaitTaskStop(Running running, Duration timeout) {

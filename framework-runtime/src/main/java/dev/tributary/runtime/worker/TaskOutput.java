@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.runtime.config.RecordTooLargePolicy;
 import dev.tributary.runtime.sink.RecordWriter;
+import dev.tributary.runtime.sink.TransactionalOutput;
 import java.util.function.Supplier;
 
 /**
@@ -14,13 +15,37 @@ import java.util.function.Supplier;
  * @param recordTooLarge the connector's {@code errors.record.too.large} policy
  * @param deadLetterWriters makes the writer of the dead-letter topic, which must take records
  *     above the broker's maximum message size; called only when the first such record arrives
+ * @param transactions exactly-once output, or null for at-least-once
  */
 record TaskOutput(Supplier<RecordWriter> writers, RecordTooLargePolicy recordTooLarge,
-        Supplier<RecordWriter> deadLetterWriters) {
+        Supplier<RecordWriter> deadLetterWriters, TransactionalOutput transactions) {
     TaskOutput {
         requireNonNull(writers, "writers is null");
         requireNonNull(recordTooLarge, "recordTooLarge is null");
         requireNonNull(deadLetterWriters, "deadLetterWriters is null");
+    }
+
+    /** At-least-once output. */
+    TaskOutput(Supplier<RecordWriter> writers, RecordTooLargePolicy recordTooLarge,
+            Supplier<RecordWriter> deadLetterWriters) {
+        this(writers, recordTooLarge, deadLetterWriters, null);
+    }
+
+    /**
+     * Exactly-once output: each life of the task writes through a session of {@code transactions},
+     * whose writers take the place of {@link #writers} and {@link #deadLetterWriters}.
+     */
+    static TaskOutput exactlyOnce(TransactionalOutput transactions, RecordTooLargePolicy recordTooLarge) {
+        requireNonNull(transactions, "transactions is null");
+        Supplier<RecordWriter> none = () -> {
+            throw new IllegalStateException("exactly-once tasks write through their transactional session");
+        };
+        return new TaskOutput(none, recordTooLarge, none, transactions);
+    }
+
+    /** Whether records and offsets are written in transactions. */
+    boolean exactlyOnce() {
+        return transactions != null;
     }
 
     /** Records too large fail the task; there is no dead-letter topic. */

@@ -8,6 +8,7 @@ import dev.tributary.api.connector.SourceRecord;
 import dev.tributary.api.connector.SourceTask;
 import dev.tributary.api.connector.SourceTaskContext;
 import dev.tributary.api.offset.OffsetReader;
+import dev.tributary.api.offset.OffsetWriterFencedException;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.api.metrics.PluginMetrics;
@@ -20,6 +21,7 @@ import dev.tributary.runtime.config.ConnectorConfig;
 import dev.tributary.runtime.config.RecordTooLargePolicy;
 import dev.tributary.runtime.sink.RecordTooLargeException;
 import dev.tributary.runtime.sink.RecordWriter;
+import dev.tributary.runtime.sink.TransactionalOutput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +80,8 @@ final class TaskRunner implements Runnable {
     private final Clock clock;
     private final String workerId;
     private final UnaryOperator<String> redact;
+    /** How long one transaction lasts under exactly-once: the connector's commit interval, read at each commit. */
+    private final Supplier<Duration> commitInterval;
 
     private final CountDownLatch finished = new CountDownLatch(1);
     // Whoever sets it first owns the task's one life: run() to run it, stop() to end it before it ran.
@@ -105,6 +109,19 @@ final class TaskRunner implements Runnable {
             TaskOutput output, ConnectorOffsets offsets, MetricsRegistry metricsRegistry,
             RestartPolicy restartPolicy, Duration shutdownTimeout, Clock clock, String workerId,
             UnaryOperator<String> redact) {
+        this(connector, id, taskConfig, plugin, output, offsets, metricsRegistry, restartPolicy, shutdownTimeout, clock,
+                workerId, redact, () -> Duration.ofSeconds(1));
+    }
+
+    /**
+     * @param commitInterval under exactly-once ({@link TaskOutput#exactlyOnce()}), how long each
+     *     transaction stays open before the task commits it; read at each commit
+     */
+    TaskRunner(String connector, int id, Map<String, String> taskConfig, SourceConnector plugin,
+            TaskOutput output, ConnectorOffsets offsets, MetricsRegistry metricsRegistry,
+            RestartPolicy restartPolicy, Duration shutdownTimeout, Clock clock, String workerId,
+            UnaryOperator<String> redact, Supplier<Duration> commitInterval) {
+        this.commitInterval = requireNonNull(commitInterval, "commitInterval is null");
         this.redact = requireNonNull(redact, "redact is null");
         this.connector = requireNonNull(connector, "connector is null");
         this.id = id;
@@ -153,9 +170,16 @@ final class TaskRunner implements Runnable {
         int failures = 0;
         while (!stopRequested) {
             Instant started = clock.instant();
-            Throwable failure = runOnce();
+            Throwable failure = output.exactlyOnce() ? runOnceExactlyOnce() : runOnce();
             if (failure == null || stopRequested) {
                 break;
+            }
+            if (fenced(failure)) {
+                // A newer copy of this task runs elsewhere; starting again here would fence it in turn.
+                String summary = summary(failure);
+                LOG.error("task {}-{} was fenced and will not be restarted here: {}", connector, id, summary);
+                setState(State.FAILED, summary);
+                return;
             }
             if (Duration.between(started, clock.instant()).compareTo(RestartPolicy.HEALTHY_RUN) >= 0) {
                 failures = 0;
@@ -189,7 +213,7 @@ final class TaskRunner implements Runnable {
         Context context = new Context(offsets, new TaskPluginMetrics(metricsRegistry, connector, id));
         Consumer<Map<SourcePartition, SourceOffset>> committed = task::onOffsetsCommitted;
         RecordWriter writer = null;
-        TooLargeRecords tooLarge = new TooLargeRecords(sendFailure);
+        TooLargeRecords tooLarge = new TooLargeRecords(sendFailure, output.deadLetterWriters());
         boolean started = false;
         try {
             writer = output.writers().get();
@@ -205,21 +229,7 @@ final class TaskRunner implements Runnable {
                 if (failed != null) {
                     return failed;
                 }
-                if (paused) {
-                    setState(State.PAUSED, null);
-                    sleepUnlessStopped(Duration.ofMillis(100));
-                    continue;
-                }
-                setStateIf(State.PAUSED, State.RUNNING);
-                List<SourceRecord> records;
-                try {
-                    records = task.poll(POLL_TIMEOUT);
-                } catch (RetriableException e) {
-                    LOG.warn("task {}-{} poll will be retried: {}", connector, id, summary(e));
-                    sleepUnlessStopped(Duration.ofSeconds(1));
-                    continue;
-                }
-                metrics.recordPoll(records == null ? 0 : records.size());
+                List<SourceRecord> records = pollUnlessPaused(task);
                 if (records != null) {
                     for (SourceRecord record : records) {
                         send(task, writer, tracker, record, sendFailure, tooLarge);
@@ -243,6 +253,207 @@ final class TaskRunner implements Runnable {
             context.pluginMetrics.removeAll();
             current = null;
         }
+    }
+
+    /**
+     * One poll of the task, or, while the task is paused, a short wait; null when there is nothing
+     * to send (paused, no records, or a {@link RetriableException} that the next poll retries).
+     */
+    private List<SourceRecord> pollUnlessPaused(SourceTask task) throws InterruptedException {
+        if (paused) {
+            setState(State.PAUSED, null);
+            sleepUnlessStopped(Duration.ofMillis(100));
+            return null;
+        }
+        setStateIf(State.PAUSED, State.RUNNING);
+        List<SourceRecord> records;
+        try {
+            records = task.poll(POLL_TIMEOUT);
+        } catch (RetriableException e) {
+            LOG.warn("task {}-{} poll will be retried: {}", connector, id, summary(e));
+            sleepUnlessStopped(Duration.ofSeconds(1));
+            return null;
+        }
+        metrics.recordPoll(records == null ? 0 : records.size());
+        return records;
+    }
+
+    /**
+     * One life of the task under exactly-once delivery. The session fences older lives and claims
+     * the task's offsets before the task starts (so that what it reads is final); records are sent
+     * in the session's open transaction, and every commit interval the task thread waits until
+     * each record of the transaction is acknowledged, then commits the transaction with the
+     * offsets that cover them. A failure, or a stop that cannot commit, aborts the open
+     * transaction: none of its records is ever read, and the next life resumes from the last
+     * commit. Returns the failure, or null.
+     */
+    private Throwable runOnceExactlyOnce() {
+        SourceTask task = plugin.createTask();
+        current = task;
+        OffsetTracker tracker = new OffsetTracker();
+        AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+        Context context = new Context(offsets, new TaskPluginMetrics(metricsRegistry, connector, id));
+        TransactionalOutput.Session session = null;
+        TooLargeRecords tooLarge = null;
+        boolean started = false;
+        boolean stoppedCleanly = false;
+        try {
+            session = output.transactions().open(connector, id);
+            TransactionalOutput.Session open = session;
+            tooLarge = new TooLargeRecords(sendFailure, open::deadLetters);
+            RecordWriter writer = session.records();
+            metrics.setQueueDepth(tracker::inFlight);
+            task.start(context);
+            started = true;
+            setState(paused ? State.PAUSED : State.RUNNING, null);
+            long windowStart = System.nanoTime();
+            boolean uncommitted = false;
+            while (!stopRequested) {
+                tooLarge.handlePending();
+                Throwable failed = sendFailure.get();
+                if (failed != null) {
+                    return unlessFenced(session, failed);
+                }
+                if (uncommitted && System.nanoTime() - windowStart >= commitInterval.get().toNanos()) {
+                    commitTransaction(task, session, tracker, tooLarge, sendFailure);
+                    uncommitted = false;
+                }
+                List<SourceRecord> records = pollUnlessPaused(task);
+                if (records != null) {
+                    for (SourceRecord record : records) {
+                        if (!session.inTransaction()) {
+                            session.begin();
+                            if (!uncommitted) {
+                                windowStart = System.nanoTime();
+                            }
+                        }
+                        uncommitted = true;
+                        send(task, writer, tracker, record, sendFailure, tooLarge);
+                    }
+                }
+                for (Map.Entry<SourcePartition, SourceOffset> marker = context.markers.poll(); marker != null;
+                        marker = context.markers.poll()) {
+                    tracker.track(marker.getKey(), marker.getValue()).ack();
+                    if (!uncommitted) {
+                        windowStart = System.nanoTime();
+                        uncommitted = true;
+                    }
+                }
+            }
+            // A stop: the task stops producing, and what it wrote so far commits.
+            started = false;
+            try {
+                task.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("task {}-{} stop threw: {}", connector, id, summary(e));
+            }
+            commitTransaction(task, session, tracker, tooLarge, sendFailure);
+            stoppedCleanly = true;
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return stopRequested ? null : e;
+        } catch (Throwable e) {
+            if (stopRequested && !fenced(e)) {
+                LOG.warn("task {}-{} could not commit its last transaction while stopping; it is aborted, and the"
+                        + " next start resumes from the last commit: {}", connector, id, summary(e));
+                return null;
+            }
+            return unlessFenced(session, e);
+        } finally {
+            if (started) {
+                try {
+                    task.stop();
+                } catch (RuntimeException e) {
+                    LOG.warn("task {}-{} stop threw: {}", connector, id, summary(e));
+                }
+            }
+            if (session != null) {
+                if (!stoppedCleanly && session.inTransaction()) {
+                    LOG.info("task {}-{} aborts its open transaction; the next start resumes from the last commit",
+                            connector, id);
+                }
+                session.close();
+            }
+            if (tooLarge != null) {
+                tooLarge.close();
+            }
+            metrics.setQueueDepth(() -> 0L);
+            context.pluginMetrics.removeAll();
+            current = null;
+        }
+    }
+
+    /**
+     * Waits until every record of the open transaction is acknowledged (too-large ones handled by
+     * the connector's policy), then commits it with the offsets they reach.
+     */
+    private void commitTransaction(SourceTask task, TransactionalOutput.Session session, OffsetTracker tracker,
+            TooLargeRecords tooLarge, AtomicReference<Throwable> sendFailure) throws Exception {
+        long begin = System.nanoTime();
+        session.records().flush();
+        long deadline = begin + shutdownTimeout.toNanos();
+        while (tracker.inFlight() > 0) {
+            tooLarge.handlePending();
+            Throwable failed = sendFailure.get();
+            if (failed != null) {
+                throw failed instanceof Exception x ? x : new IllegalStateException(failed);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(tracker.inFlight() + " records of the open transaction were not"
+                        + " acknowledged within " + shutdownTimeout.toMillis() + " ms; the transaction is aborted");
+            }
+            Thread.sleep(1);
+        }
+        tooLarge.handlePending();
+        Throwable failed = sendFailure.get();
+        if (failed != null) {
+            throw failed instanceof Exception x ? x : new IllegalStateException(failed);
+        }
+        Map<SourcePartition, SourceOffset> committed = tracker.takeCommittable();
+        try {
+            session.commit(committed);
+        } catch (Exception e) {
+            metrics.recordCommit(System.nanoTime() - begin, false);
+            throw e;
+        }
+        metrics.recordCommit(System.nanoTime() - begin, true);
+        if (!committed.isEmpty()) {
+            try {
+                task.onOffsetsCommitted(committed);
+            } catch (RuntimeException e) {
+                LOG.warn("task {}-{} onOffsetsCommitted threw: {}", connector, id, summary(e));
+            }
+        }
+    }
+
+    /**
+     * {@code failure}, or, when a newer copy of the task has fenced this one meanwhile, a fencing
+     * failure that names it: an old copy whose transaction merely timed out while it was paused
+     * must fail for good, not start again and fence the copy that replaced it.
+     */
+    private Throwable unlessFenced(TransactionalOutput.Session session, Throwable failure) {
+        if (session == null || fenced(failure) || !session.fencedOut()) {
+            return failure;
+        }
+        OffsetWriterFencedException fenced = new OffsetWriterFencedException("task " + id + " of connector '"
+                + connector + "' was started again elsewhere while this copy was failing (" + summary(failure)
+                + "), so this copy is fenced and must stop");
+        fenced.initCause(failure);
+        return fenced;
+    }
+
+    /** Whether {@code error}, or one of its causes, says that a newer copy of this task fenced this one. */
+    private static boolean fenced(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof OffsetWriterFencedException) {
+                return true;
+            }
+            if (e.getCause() == e) {
+                break;
+            }
+        }
+        return false;
     }
 
     private void send(SourceTask task, RecordWriter writer, OffsetTracker tracker, SourceRecord record,
@@ -386,10 +597,12 @@ final class TaskRunner implements Runnable {
 
         private final java.util.Queue<Refused> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final AtomicReference<Throwable> sendFailure;
+        private final Supplier<RecordWriter> deadLetterWriters;
         private RecordWriter deadLetters;
 
-        TooLargeRecords(AtomicReference<Throwable> sendFailure) {
+        TooLargeRecords(AtomicReference<Throwable> sendFailure, Supplier<RecordWriter> deadLetterWriters) {
             this.sendFailure = sendFailure;
+            this.deadLetterWriters = deadLetterWriters;
         }
 
         void add(SourceRecord record, OffsetTracker.Tracked tracked, RecordTooLargeException error) {
@@ -426,7 +639,7 @@ final class TaskRunner implements Runnable {
                 }
                 case DEAD_LETTER -> {
                     if (deadLetters == null) {
-                        deadLetters = output.deadLetterWriters().get();
+                        deadLetters = deadLetterWriters.get();
                     }
                     deadLetters.send(deadLetter(record, error, policy.deadLetterTopic())).whenComplete((id, failed) -> {
                         if (failed != null) {

@@ -137,16 +137,19 @@ public final class WorkerConfig {
                     .enumValues("disabled", "enabled")
                     .group("Exactly once").doc("Kafka Connect's KIP-618 key. disabled: at-least-once delivery, where a"
                             + " crash repeats the records acknowledged since the last commit. enabled: records and"
-                            + " their offsets are meant to be written in one Pulsar transaction per commit interval;"
-                            + " it needs offset.store=pulsar and a broker with transactionCoordinatorEnabled=true."
-                            + " This build checks both at start-up but does not write transactions yet, so a worker"
-                            + " with enabled refuses to start, saying so.").build())
+                            + " their offsets are written in one Pulsar transaction per task and commit interval,"
+                            + " and a restarted or moved task fences its older copies, so readers see each record"
+                            + " once; it needs offset.store=pulsar and a broker with"
+                            + " transactionCoordinatorEnabled=true, both checked at start-up. See docs/concepts.md,"
+                            + " \"Exactly once\".").build())
             .field(ConfigField.builder(EXACTLY_ONCE_TRANSACTION_TIMEOUT, ConfigType.LONG).defaultValue("60000")
                     .validator(Validators.atLeast(1000))
                     .group("Exactly once").doc("How long, in milliseconds, the broker keeps a transaction open before it"
                             + " aborts it. A crashed worker's open transaction holds back every reader of its topics"
-                            + " (readers see nothing past it) until it aborts, so this bounds that stall; it must be"
-                            + " longer than " + OFFSET_FLUSH_INTERVAL + ", the length of one transaction.").build())
+                            + " (readers see nothing past it) until it aborts, so this bounds that stall, and a"
+                            + " successor of the crashed task waits for it before it starts. It must be longer than "
+                            + OFFSET_FLUSH_INTERVAL + ": a transaction lasts one commit interval, at most half of"
+                            + " this timeout.").build())
             .field(ConfigField.builder(WORKER_THREADS, ConfigType.INT).defaultValue("16")
                     .validator(Validators.between(1, 1024))
                     .group("Worker").doc("The most tasks that run at once. A task beyond this waits, UNASSIGNED, "

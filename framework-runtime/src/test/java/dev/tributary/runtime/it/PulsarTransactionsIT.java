@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tributary.api.config.ConfigException;
-import dev.tributary.runtime.TributaryRuntime;
+import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.api.offset.ScopedOffsetWriter;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.api.offset.StagedOffsetWrite;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.sink.BrokerTransactions;
+import dev.tributary.runtime.worker.ChosenOffsetStore;
 import dev.tributary.runtime.worker.WorkerConfig;
 import dev.tributary.testing.services.PulsarStandalone;
 import java.nio.file.Path;
@@ -16,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
@@ -34,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The broker's behaviour that exactly-once delivery (issue #15) is to be built on, proved on a
  * real standalone with {@code transactionCoordinatorEnabled=true}: what a transactional producer
  * needs, what readers see of aborted and of still-open transactions, that an open transaction
- * aborts on its timeout, that a fenced producer's transaction cannot commit, and the start-up
- * error on a broker without transactions.
+ * aborts on its timeout, that a fenced producer's transaction cannot commit, the start-up
+ * error on a broker without transactions, and how the pulsar offset store's staged writes and
+ * claims behave with transactions.
  */
 class PulsarTransactionsIT {
     private static final Duration NOTHING_MORE = Duration.ofSeconds(3);
@@ -240,19 +247,50 @@ class PulsarTransactionsIT {
         }
     }
 
-    /** Until records are written in transactions, a worker asked for exactly once must not run at least once. */
+    /**
+     * The pulsar offset store's part: a staged write sent in a transaction counts only once the
+     * transaction commits (never when it aborts), and a new writer's claim of the scope, in another
+     * store as on another worker, waits for a transaction still open on the topic, then carries over
+     * what it committed.
+     */
     @Test
-    void aWorkerWithExactlyOnceEnabledRefusesToStartSayingWhy() {
+    void theOffsetStoresStagedWritesCountOnceCommittedAndAClaimWaitsForAnOpenTransaction() throws Exception {
+        SourcePartition shard = SourcePartition.of("shard", "0");
         WorkerConfig config = WorkerConfig.fromMap(Map.of("pulsar.service.url", pulsar.serviceUrl(),
-                "offset.store", "pulsar", "offset.pulsar.topic", topic("offsets"),
-                "exactly.once.source.support", "enabled", "listeners", "http://127.0.0.1:0",
+                "offset.store", "pulsar", "offset.pulsar.topic", topic("store"), "listeners", "http://127.0.0.1:0",
                 "data.dir", dataDir.toString()));
+        PluginRegistry plugins = PluginRegistry.discover(List.of());
+        try (OffsetStore first = ChosenOffsetStore.of(config, plugins).open();
+                OffsetStore second = ChosenOffsetStore.of(config, plugins).open();
+                Producer<byte[]> producer = client.newProducer().topic(first.transactionalTopic().orElseThrow())
+                        .enableBatching(false).create()) {
+            ScopedOffsetWriter old = first.openWriter("c", "task-0");
+            StagedOffsetWrite committed = old.stage(Map.of(shard, SourceOffset.of("seq", 1L)));
+            Transaction one = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(one).key(committed.key()).value(committed.value()).send();
+            one.commit().get(30, TimeUnit.SECONDS);
+            committed.committed();
+            StagedOffsetWrite aborted = old.stage(Map.of(shard, SourceOffset.of("seq", 2L)));
+            Transaction two = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(two).key(aborted.key()).value(aborted.value()).send();
+            two.abort().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(second.read("c", List.of(shard)))
+                    .containsExactly(Map.entry(shard, SourceOffset.of("seq", 1L))));
 
-        assertThatThrownBy(() -> TributaryRuntime.start(config, PluginRegistry.discover(List.of())).close())
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("exactly.once.source.support: is enabled, and the broker at " + pulsar.serviceUrl()
-                        + " runs transactions, but this build does not write records in transactions yet (issue #15);"
-                        + " set exactly.once.source.support=disabled");
+            StagedOffsetWrite open = old.stage(Map.of(shard, SourceOffset.of("seq", 3L)));
+            Transaction three = newTransaction(Duration.ofMinutes(1));
+            producer.newMessage(three).key(open.key()).value(open.value()).send();
+            CompletableFuture<ScopedOffsetWriter> successor = CompletableFuture.supplyAsync(
+                    () -> second.openWriter("c", "task-0"));
+            Thread.sleep(NOTHING_MORE.toMillis());
+            assertThat(successor).as("the claim waits for the open transaction").isNotDone();
+
+            three.commit().get(30, TimeUnit.SECONDS);
+            open.committed();
+            successor.get(60, TimeUnit.SECONDS).close();
+            assertThat(second.read("c", List.of(shard))).as("the claim carried over the last commit")
+                    .containsExactly(Map.entry(shard, SourceOffset.of("seq", 3L)));
+        }
     }
 
     private static Transaction newTransaction(Duration timeout) throws Exception {

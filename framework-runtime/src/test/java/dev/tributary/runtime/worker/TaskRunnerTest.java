@@ -3,8 +3,6 @@ package dev.tributary.runtime.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tributary.api.config.ConfigSchema;
-import dev.tributary.api.connector.ConnectorContext;
 import dev.tributary.api.connector.SourceConnector;
 import dev.tributary.api.connector.SourceRecord;
 import dev.tributary.api.connector.SourceTask;
@@ -346,35 +344,7 @@ class TaskRunnerTest {
     }
 
     private TaskRunner runner(SourceTask task, RestartPolicy policy, RecordTooLargePolicy tooLarge) {
-        SourceConnector connector = new SourceConnector() {
-            @Override
-            public String version() {
-                return "1";
-            }
-
-            @Override
-            public ConfigSchema configSchema() {
-                return ConfigSchema.builder().build();
-            }
-
-            @Override
-            public void start(ConnectorContext context, Map<String, String> config) {
-            }
-
-            @Override
-            public List<Map<String, String>> taskConfigs(int maxTasks) {
-                return List.of(Map.of());
-            }
-
-            @Override
-            public SourceTask createTask() {
-                return task;
-            }
-
-            @Override
-            public void stop() {
-            }
-        };
+        SourceConnector connector = new OneTaskConnector(task);
         return new TaskRunner("c", 0, Map.of(), connector, new TaskOutput(() -> writer, tooLarge, () -> deadLetters),
                 offsets, metrics, policy, Duration.ofSeconds(1), Clock.systemUTC(), "test-worker",
                 UnaryOperator.identity());

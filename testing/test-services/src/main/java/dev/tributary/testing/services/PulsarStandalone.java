@@ -65,13 +65,17 @@ public final class PulsarStandalone implements StoppableService {
 
     /**
      * The broker with transactions on ({@code transactionCoordinatorEnabled=true}) for this JVM,
-     * started on first call and shared by every test that needs transactions, so that the others
-     * keep the plain broker and its shorter start.
+     * with message deduplication on as well ({@code brokerDeduplicationEnabled=true}), which
+     * Pulsar's docs ask for exactly-once: without it a producer's resend after a broker restart
+     * can be stored twice. Started on first
+     * call and shared by every test that needs transactions, so that the others keep the plain
+     * broker and its shorter start.
      */
     public static PulsarStandalone withTransactions() {
         return SharedServices.get(NAME + " with transactions",
                 () -> awaitTransactionCoordinator(
-                        start("pulsar-transactions", Map.of("transactionCoordinatorEnabled", "true"), false)));
+                        start("pulsar-transactions", Map.of("transactionCoordinatorEnabled", "true",
+                                "brokerDeduplicationEnabled", "true"), false)));
     }
 
     /**

@@ -1,0 +1,273 @@
+package dev.tributary.runtime.sink;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tributary.api.offset.OffsetStore;
+import dev.tributary.api.offset.OffsetStoreException;
+import dev.tributary.api.offset.OffsetWriterFencedException;
+import dev.tributary.api.offset.ScopedOffsetWriter;
+import dev.tributary.api.offset.SourceOffset;
+import dev.tributary.api.offset.SourcePartition;
+import dev.tributary.api.offset.StagedOffsetWrite;
+import dev.tributary.runtime.offsets.ConnectorOffsets;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.ProducerAccessMode;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.transaction.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exactly-once output into Pulsar. Each life of a task holds:
+ * <ul>
+ *   <li>a <em>fence</em>: an exclusive-with-fencing producer on a topic of its own per task
+ *       ({@link #fenceTopic}); opening it makes every older producer there fail, and each
+ *       transaction sends one message with it just before its commit, so an older life's
+ *       transaction can no longer commit once a newer life opened its fence;</li>
+ *   <li>a scoped writer of the offset store (scope {@code task-<id>}), opened after the fence:
+ *       its claim waits until every transaction already open on the offsets topic has ended (see
+ *       {@link OffsetStore#openWriter} of the pulsar store), so it carries over exactly what the
+ *       older lives committed;</li>
+ *   <li>one transaction at a time, holding the records, the dead letters, the staged offsets
+ *       ({@link ScopedOffsetWriter#stage}) and the fence message.</li>
+ * </ul>
+ * A crash leaves an open transaction, which the broker aborts after
+ * {@code exactly.once.transaction.timeout.ms}; until then it holds back readers of the topics it
+ * wrote to (Pulsar's max read position), and the successor's claim waits for it.
+ */
+public final class PulsarTransactionalOutput implements TransactionalOutput {
+    private static final Logger LOG = LoggerFactory.getLogger(PulsarTransactionalOutput.class);
+    private static final byte[] PROBE = "probe".getBytes(StandardCharsets.UTF_8);
+
+    private final PulsarClient client;
+    private final OffsetStore store;
+    private final ProducerSettings settings;
+    private final String defaultTopic;
+    private final String deadLetterTopic;
+    private final Duration transactionTimeout;
+
+    /**
+     * @param client a client built with transactions enabled
+     * @param store the offset store; must have a {@link OffsetStore#transactionalTopic()}
+     * @param deadLetterTopic the connector's dead-letter topic, or null when it has none
+     * @param transactionTimeout how long the broker keeps a transaction open; also the longest wait
+     *     for the broker's answers
+     */
+    public PulsarTransactionalOutput(PulsarClient client, OffsetStore store, ProducerSettings settings,
+            String defaultTopic, String deadLetterTopic, Duration transactionTimeout) {
+        this.client = requireNonNull(client, "client is null");
+        this.store = requireNonNull(store, "store is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.defaultTopic = requireNonNull(defaultTopic, "defaultTopic is null");
+        this.deadLetterTopic = deadLetterTopic;
+        this.transactionTimeout = requireNonNull(transactionTimeout, "transactionTimeout is null");
+    }
+
+    @Override
+    public Session open(String connector, int taskId) throws Exception {
+        String offsetsTopic = store.transactionalTopic().orElseThrow(() -> new OffsetStoreException(
+                "exactly.once.source.support: the offset store cannot commit offsets inside a Pulsar transaction;"
+                        + " set offset.store=pulsar"));
+        String scope = ConnectorOffsets.taskScope(taskId);
+        Producer<byte[]> fence = client.newProducer()
+                .topic(fenceTopic(offsetsTopic, connector, taskId))
+                .accessMode(ProducerAccessMode.ExclusiveWithFencing)
+                .enableBatching(false)
+                .sendTimeout((int) transactionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .create();
+        ScopedOffsetWriter writer = null;
+        Producer<byte[]> offsets = null;
+        try {
+            writer = store.openWriter(connector, scope);
+            offsets = client.newProducer()
+                    .topic(offsetsTopic)
+                    .enableBatching(false)
+                    .sendTimeout((int) transactionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .create();
+            return new PulsarSession(connector, taskId, fence, writer, offsets);
+        } catch (Exception | Error e) {
+            closeQuietly(offsets);
+            if (writer != null) {
+                writer.close();
+            }
+            closeQuietly(fence);
+            throw e;
+        }
+    }
+
+    /**
+     * The fence topic of a task: next to the offsets topic, named after the connector (cut to what
+     * a topic name allows) and the task, with a hash of the connector's name so that two names that
+     * read alike once cut never share one.
+     */
+    static String fenceTopic(String offsetsTopic, String connector, int taskId) {
+        String readable = connector.replaceAll("[^A-Za-z0-9_-]", "_");
+        if (readable.length() > 60) {
+            readable = readable.substring(0, 60);
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(connector.getBytes(StandardCharsets.UTF_8));
+            return offsetsTopic + "-fence-" + readable + "-" + HexFormat.of().formatHex(digest, 0, 6) + "-" + taskId;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static void closeQuietly(Producer<byte[]> producer) {
+        if (producer != null) {
+            producer.closeAsync();
+        }
+    }
+
+    private final class PulsarSession implements Session {
+        private final String connector;
+        private final int taskId;
+        private final Producer<byte[]> fence;
+        private final ScopedOffsetWriter writer;
+        private final Producer<byte[]> offsets;
+        private final PulsarRecordWriter records;
+        private PulsarRecordWriter deadLetters;
+        private volatile Transaction transaction;
+        private long commits;
+
+        PulsarSession(String connector, int taskId, Producer<byte[]> fence, ScopedOffsetWriter writer,
+                Producer<byte[]> offsets) {
+            this.connector = connector;
+            this.taskId = taskId;
+            this.fence = fence;
+            this.writer = writer;
+            this.offsets = offsets;
+            this.records = new PulsarRecordWriter(client, settings, defaultTopic, connector + "-" + taskId,
+                    () -> transaction);
+        }
+
+        @Override
+        public RecordWriter records() {
+            return records;
+        }
+
+        @Override
+        public RecordWriter deadLetters() {
+            if (deadLetterTopic == null) {
+                throw new IllegalStateException("no dead-letter topic: errors.record.too.large is not dead-letter");
+            }
+            if (deadLetters == null) {
+                deadLetters = new PulsarRecordWriter(client, settings.forDeadLetters(), deadLetterTopic,
+                        connector + "-" + taskId + "-dead-letter", () -> transaction);
+            }
+            return deadLetters;
+        }
+
+        @Override
+        public boolean inTransaction() {
+            return transaction != null;
+        }
+
+        @Override
+        public void begin() throws Exception {
+            if (transaction != null) {
+                throw new IllegalStateException("a transaction is open already");
+            }
+            transaction = await(client.newTransaction()
+                    .withTransactionTimeout(transactionTimeout.toMillis(), TimeUnit.MILLISECONDS).build());
+        }
+
+        @Override
+        public void commit(Map<SourcePartition, SourceOffset> committed) throws Exception {
+            if (transaction == null) {
+                if (committed.isEmpty()) {
+                    return;
+                }
+                begin();
+            }
+            Transaction open = transaction;
+            StagedOffsetWrite staged = committed.isEmpty() ? null : writer.stage(committed);
+            try {
+                if (staged != null) {
+                    offsets.newMessage(open).key(staged.key()).value(staged.value()).send();
+                }
+                try {
+                    fence.newMessage(open).value(Long.toString(++commits).getBytes(StandardCharsets.UTF_8)).send();
+                } catch (PulsarClientException.ProducerFencedException e) {
+                    throw fenced(e);
+                }
+                await(open.commit());
+            } catch (Exception e) {
+                abort();
+                throw e;
+            }
+            transaction = null;
+            if (staged != null) {
+                staged.committed();
+            }
+        }
+
+        private OffsetWriterFencedException fenced(Exception cause) {
+            OffsetWriterFencedException fenced = new OffsetWriterFencedException("task " + taskId + " of connector '"
+                    + connector + "' was started again elsewhere (its fence topic has a newer producer), so this copy"
+                    + " is fenced: its open transaction is aborted and it must stop");
+            fenced.initCause(cause);
+            return fenced;
+        }
+
+        /** Sends a probe outside any transaction with the fence producer, which fails once it is fenced. */
+        @Override
+        public boolean fencedOut() {
+            try {
+                fence.newMessage().value(PROBE).send();
+                return false;
+            } catch (PulsarClientException.ProducerFencedException e) {
+                return true;
+            } catch (PulsarClientException e) {
+                LOG.debug("task {}-{} could not tell whether it was fenced: {}", connector, taskId, e.toString());
+                return false;
+            }
+        }
+
+        @Override
+        public void abort() {
+            Transaction open = transaction;
+            transaction = null;
+            if (open != null) {
+                open.abort().exceptionally(e -> {
+                    LOG.debug("abort of a transaction of task {}-{} failed; the broker aborts it after its timeout: {}",
+                            connector, taskId, e.toString());
+                    return null;
+                });
+            }
+        }
+
+        @Override
+        public void close() {
+            abort();
+            records.close();
+            if (deadLetters != null) {
+                deadLetters.close();
+            }
+            closeQuietly(offsets);
+            writer.close();
+            closeQuietly(fence);
+        }
+
+        private <T> T await(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+            try {
+                return future.get(transactionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof Exception x) {
+                    throw x;
+                }
+                throw e;
+            }
+        }
+    }
+}
