@@ -18,17 +18,21 @@ import java.util.concurrent.TimeUnit;
  * Runs the benchmark and writes the report; {@code bin/benchmark} is its launcher.
  *
  * <p>Options: {@code --quick} (about ten times shorter, to try the harness), {@code --only
- * throughput,shards,idle,latency,failover,spread,pulsar-perf,jmh}, {@code --report <file>} (default
+ * throughput,shards,idle,latency,failover,spread,pulsar-perf,jmh,eos}, {@code --report <file>} (default
  * BENCHMARKS.md in the working directory), {@code --latency-rate <records/s>} (default: half of
  * Tributary's maximum at 1 KiB, measured in the same run; 10,000 when that scenario is left out),
  * {@code --set key=value} (a Kinesis connector key for every Tributary run, for experiments; the
  * report lists it), {@code --profile} (each subject JVM writes a Flight Recorder profile,
  * {@code subject.jfr}, into its run directory under benchmarks/target/benchmark-runs).
  * A scenario that fails is reported as such, and the others still run.
+ *
+ * <p>{@code eos} runs last, on a standalone of its own with transactions and deduplication on,
+ * started once the shared standalone of the other scenarios has stopped: those keep the broker
+ * they always had, and no two brokers share the machine while it measures.
  */
 public final class BenchmarkMain {
     private static final List<String> ALL = List.of("pulsar-perf", "throughput", "shards", "idle", "latency", "failover", "spread",
-            "jmh");
+            "jmh", "eos");
 
     private BenchmarkMain() {
     }
@@ -64,10 +68,45 @@ public final class BenchmarkMain {
         }
         long began = System.nanoTime();
         Path work = Files.createDirectories(Paths.get("benchmarks", "target", "benchmark-runs").toAbsolutePath());
+        Report report = new Report(overrides);
+        Path pulsarHome = System.getProperty("tributary.pulsar.home") == null ? null
+                : Paths.get(System.getProperty("tributary.pulsar.home"));
+        if (only.stream().anyMatch(name -> !name.equals("eos"))) {
+            pulsarHome = runOnSharedStandalone(only, scale, work, overrides, latencyRate, report);
+        }
+        if (only.contains("eos")) {
+            Scenarios.Scale eosScale = scale;
+            run(report, "exactly once", () -> {
+                PulsarStandalone transactional = PulsarStandalone.withTransactions();
+                try {
+                    Scenarios.log("Pulsar standalone with transactions and deduplication: %s", transactional.describe());
+                    Scenarios eos = new Scenarios(transactional.serviceUrl(), transactional.adminUrl(), work, eosScale,
+                            overrides);
+                    report.exactlyOnce(eos.exactlyOnce(1024));
+                } finally {
+                    transactional.stop();
+                }
+            });
+        }
+
+        String previous = Report.read(reportFile);
+        String command = "bin/benchmark" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        String text = report.render(Machine.describe(pulsarVersion(pulsarHome)), command, took, previous);
+        Files.writeString(reportFile, text, StandardCharsets.UTF_8);
+        Scenarios.log("report written to %s in %d min", reportFile.toAbsolutePath(), took.toMinutes());
+        System.exit(0);
+    }
+
+    /**
+     * Runs every scenario but {@code eos} that {@code only} names, on the shared standalone, and
+     * stops it. Returns the Pulsar distribution it ran.
+     */
+    private static Path runOnSharedStandalone(Set<String> only, Scenarios.Scale scale, Path work,
+            Map<String, String> overrides, Double latencyRate, Report report) {
         PulsarStandalone pulsar = PulsarStandalone.get();
         Scenarios.log("Pulsar standalone: %s", pulsar.describe());
         Scenarios scenarios = new Scenarios(pulsar.serviceUrl(), pulsar.adminUrl(), work, scale, overrides);
-        Report report = new Report(overrides);
         Duration perfTime = scale == Scenarios.Scale.FULL ? Duration.ofSeconds(30) : Duration.ofSeconds(10);
 
         for (int size : new int[] {1024, 100}) {
@@ -106,15 +145,8 @@ public final class BenchmarkMain {
             Scenarios.Scale jmhScale = scale;
             run(report, "JMH", () -> report.jmh(jmh(work, jmhScale)));
         }
-
-        String previous = Report.read(reportFile);
-        String command = "bin/benchmark" + (args.length == 0 ? "" : " " + String.join(" ", args));
-        Duration took = Duration.ofNanos(System.nanoTime() - began);
-        String text = report.render(Machine.describe(pulsarVersion(pulsar.home())), command, took, previous);
-        Files.writeString(reportFile, text, StandardCharsets.UTF_8);
-        Scenarios.log("report written to %s in %d min", reportFile.toAbsolutePath(), took.toMinutes());
         pulsar.stop();
-        System.exit(0);
+        return pulsar.home();
     }
 
     private interface Step {
@@ -148,6 +180,9 @@ public final class BenchmarkMain {
     }
 
     private static String pulsarVersion(Path home) {
+        if (home == null) {
+            return "unknown (no standalone started)";
+        }
         return home.getFileName().toString().replace("apache-pulsar-", "") + " standalone (official server distribution)";
     }
 

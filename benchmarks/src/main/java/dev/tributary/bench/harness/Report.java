@@ -44,6 +44,7 @@ final class Report {
         LATENCY("## 4. Latency", name -> name.startsWith("Latency added")),
         FAILOVER("## 5. Failover", name -> name.startsWith("Failover")),
         SPREAD("## 6. Spreading", name -> name.startsWith("Spreading")),
+        EXACTLY_ONCE("## 7. Exactly once", name -> name.startsWith("Exactly-once throughput")),
         JMH("## Hot paths", name -> false);
 
         final String headingStart;
@@ -71,6 +72,7 @@ final class Report {
     private Path jmhJson;
     private GroupScenarios.Failover failover;
     private GroupScenarios.Spread spread;
+    private Scenarios.ExactlyOnce exactlyOnce;
     private final List<String> failures = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
 
@@ -117,6 +119,10 @@ final class Report {
         spread = result;
     }
 
+    void exactlyOnce(Scenarios.ExactlyOnce result) {
+        exactlyOnce = result;
+    }
+
     void jmh(Path json) {
         jmhJson = json;
     }
@@ -139,7 +145,8 @@ final class Report {
                 .append("`bin/benchmark --quick` runs everything about ten times shorter, to try the harness; its figures are ")
                 .append("not for this report. `bin/benchmark --only latency,idle` runs some scenarios and keeps the other ")
                 .append("sections of this file. The distributed-mode scenarios `failover` and `spread` start three worker ")
-                .append("processes in one group on the same standalone. ")
+                .append("processes in one group on the same standalone. The exactly-once scenario `eos` runs last, ")
+                .append("on a standalone of its own with transactions and deduplication on. ")
                 .append("It is not part of `./mvnw verify`.\n\n");
         String now = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         md.append("This run: ").append(now).append(", ").append(took.toMinutes()).append(" min, `").append(command)
@@ -215,6 +222,19 @@ final class Report {
                 its own clock on receipt (HdrHistogram, microseconds). It includes the broker's dispatch to the \
                 reader, which is the same for both subjects; the connector's added latency is Tributary's figure \
                 minus raw's.
+                - **Exactly once (section 7).** Tributary twice on the backlog of section 1 at 1 KiB: at least \
+                once as in section 1 (offsets in the default file store), then with `exactly.once.source.support=enabled`, `offset.store=pulsar` and \
+                a fresh offsets topic, which writes each commit interval's records and offsets in one Pulsar \
+                transaction. Both runs set the connector's commit interval, `checkpointInterval`, to the same 1 \
+                s (the default is 60 s, and a transaction is capped at half of \
+                `exactly.once.transaction.timeout.ms`, 30 s); the worker keeps its default \
+                `offset.flush.interval.ms`. They run on a standalone of their own, with \
+                `transactionCoordinatorEnabled=true` and `brokerDeduplicationEnabled=true`, started after the \
+                shared standalone of the other scenarios has stopped; a first at-least-once run on the same \
+                backlog, not measured, warms that fresh broker. Readers see a transaction's messages only once \
+                it commits, and the broker's count of messages in includes open and aborted ones, so both runs \
+                count what a reader in the harness received from the topic; the window is from 10% to 95% of the \
+                backlog, as in section 1.
                 - **The machine is shared.** Pulsar's broker, the endpoint, the harness and the subject share its cores, \
                 so absolute figures are lower than on a dedicated host; the ratios are the point.
 
@@ -229,6 +249,7 @@ final class Report {
             case LATENCY -> latencySection(md);
             case FAILOVER -> failoverSection(md);
             case SPREAD -> spreadSection(md);
+            case EXACTLY_ONCE -> exactlyOnceSection(md);
             case JMH -> jmhSection(md);
         }
     }
@@ -491,6 +512,41 @@ final class Report {
                         + (s.createErrors().isEmpty() ? "" : " (" + s.createErrors().size() + " creates answered an error)"),
                 "< 30 s", seconds < 30,
                 String.format(Locale.ROOT, "over by %.2f s", seconds - 30)));
+    }
+
+    private void exactlyOnceSection(StringBuilder md) {
+        if (exactlyOnce == null) {
+            return;
+        }
+        md.append("## 7. Exactly once, 8 shards at 1 KiB\n\n")
+                .append("The backlog of section 1, read by Tributary at least once and then exactly once, with the ")
+                .append("connector's commit interval (`checkpointInterval`) at ").append(exactlyOnce.commitInterval())
+                .append(" in both runs, on a broker with transactions and deduplication on. Records/s count what a ")
+                .append("reader of the topic received: under exactly-once, committed records only.\n\n")
+                .append("| Subject | Records/s | MB/s | CPU-s/GB | Cores used | Heap after GC, peak | Threads peak |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (Figures f : exactlyOnce.figures()) {
+            String label = f.kind() == Subject.Kind.TRIBUTARY ? "Tributary, at least once" : f.kind().label;
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %.1f | %.2f | %d MiB | %d |%n", label,
+                    f.recordsPerSecond(), f.megabytesPerSecond(), f.cpuSecondsPerGigabyte(), f.cores(),
+                    f.peakLiveHeap() >> 20, f.peakThreads()));
+        }
+        Figures atLeastOnce = of(exactlyOnce.figures(), Subject.Kind.TRIBUTARY);
+        Figures once = of(exactlyOnce.figures(), Subject.Kind.TRIBUTARY_EXACTLY_ONCE);
+        if (atLeastOnce != null && once != null) {
+            double ratio = once.recordsPerSecond() / atLeastOnce.recordsPerSecond();
+            md.append(String.format(Locale.ROOT, "| **exactly once / at least once** | **%.2f×** | | **%.2f×** | | | |%n",
+                    ratio, once.cpuSecondsPerGigabyte() / atLeastOnce.cpuSecondsPerGigabyte()));
+            targets.add(new Target("Exactly-once throughput at 1 KiB",
+                    String.format(Locale.ROOT, "%.2f × at-least-once", ratio), "≥ 0.8 × at-least-once", ratio >= 0.8,
+                    String.format(Locale.ROOT, "short by %.0f%% of at-least-once", (0.8 - ratio) * 100)));
+        }
+        TopicCounter.Transactions t = exactlyOnce.transactions();
+        if (t != null) {
+            md.append(String.format(Locale.ROOT, "%nThe exactly-once run's topic, from its stats once the backlog was "
+                    + "read: %,d transactions committed, %,d aborted, %,d open.%n", t.committed(), t.aborted(), t.ongoing()));
+        }
+        md.append('\n');
     }
 
     private static String perWorker(Map<String, Integer> counts) {

@@ -12,10 +12,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The four scenarios of the benchmark, each run for both subjects in turn against a fresh topic.
+ * The scenarios of the benchmark that run subject JVMs, each run for its subjects in turn against a
+ * fresh topic: Tributary and the raw loop, or Tributary at least once and exactly once.
  *
  * <p>Every figure comes from outside the pipeline under test or from the same sampler inside
- * both subjects: throughput from the broker's topic stats, GetRecords calls from the replay
+ * both subjects: throughput from the broker's topic stats (in the exactly-once scenario, from a
+ * reader of the topic, which sees only committed messages), GetRecords calls from the replay
  * endpoint, CPU, heap and threads from each subject JVM's {@link SubjectMain.Sampler}, latency
  * from a consumer reading stamps that the endpoint put in the payloads.
  */
@@ -71,7 +73,7 @@ final class Scenarios {
                 .stream(STREAM, 8, perShard, recordBytes)
                 .port(0)
                 .build())) {
-            for (Subject.Kind kind : Subject.Kind.values()) {
+            for (Subject.Kind kind : Subject.Kind.COMPARED) {
                 figures.add(runUntilDrained("throughput-" + recordBytes, kind, server, 8, recordBytes, 8L * perShard,
                         scale.seconds(240)));
             }
@@ -85,7 +87,7 @@ final class Scenarios {
         Duration warmup = scale.seconds(15);
         int perShard = (int) (bytesPerShard / recordBytes * (run.toSeconds() + 30));
         List<Figures> figures = new ArrayList<>();
-        for (Subject.Kind kind : Subject.Kind.values()) {
+        for (Subject.Kind kind : Subject.Kind.COMPARED) {
             try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
                     .stream(STREAM, shards, perShard, recordBytes)
                     .perShardBytesPerSecond(bytesPerShard)
@@ -109,7 +111,7 @@ final class Scenarios {
                 .stream(STREAM, shards, 0, 1024)
                 .port(0)
                 .build())) {
-            for (Subject.Kind kind : Subject.Kind.values()) {
+            for (Subject.Kind kind : Subject.Kind.COMPARED) {
                 figures.add(runTimed("idle-" + shards, kind, server, shards, 1024, run, warmup, false, () -> { }));
             }
         }
@@ -123,7 +125,7 @@ final class Scenarios {
         long bytesPerShard = Math.round(recordsPerSecond * recordBytes / 8);
         int perShard = (int) (recordsPerSecond / 8 * (run.toSeconds() + 30));
         List<Figures> figures = new ArrayList<>();
-        for (Subject.Kind kind : Subject.Kind.values()) {
+        for (Subject.Kind kind : Subject.Kind.COMPARED) {
             try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
                     .stream(STREAM, 8, perShard, recordBytes)
                     .perShardBytesPerSecond(bytesPerShard)
@@ -138,21 +140,83 @@ final class Scenarios {
         return figures;
     }
 
+    /**
+     * Scenario 7: the backlog of scenario 1, read by Tributary at least once and then exactly once,
+     * both with the connector's commit interval ({@code checkpointInterval}) at {@value #EXACTLY_ONCE_COMMIT}.
+     * Needs a broker with transactions on, started for this scenario, so an at-least-once run that is
+     * not measured warms it first. Every run counts what a reader of the topic received, which under
+     * exactly-once is what was committed.
+     */
+    ExactlyOnce exactlyOnce(int recordBytes) throws Exception {
+        int perShard = scale.records(recordBytes >= 1024 ? 100_000 : 300_000);
+        Map<String, String> connector = new java.util.LinkedHashMap<>(connectorOverrides);
+        connector.put("checkpointInterval", EXACTLY_ONCE_COMMIT);
+        List<Figures> figures = new ArrayList<>();
+        TopicCounter.Transactions transactions = null;
+        try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
+                .stream(STREAM, 8, perShard, recordBytes)
+                .port(0)
+                .build())) {
+            // The broker is fresh: an unmeasured run first, so that the measured runs find its JIT warm alike.
+            log("eos-%d: a warm-up run, not measured", recordBytes);
+            drain("eos-warm-up", Subject.Kind.TRIBUTARY, server, 8, recordBytes, 8L * perShard, scale.seconds(240), connector,
+                    true);
+            for (Subject.Kind kind : List.of(Subject.Kind.TRIBUTARY, Subject.Kind.TRIBUTARY_EXACTLY_ONCE)) {
+                Drained run = drain("eos-" + recordBytes, kind, server, 8, recordBytes, 8L * perShard, scale.seconds(240),
+                        connector, true);
+                figures.add(run.figures());
+                if (kind == Subject.Kind.TRIBUTARY_EXACTLY_ONCE) {
+                    transactions = run.transactions();
+                }
+            }
+        }
+        return new ExactlyOnce(figures, EXACTLY_ONCE_COMMIT, transactions);
+    }
+
+    /** The commit interval of both runs of scenario 7, well under the 30 s cap of one transaction. */
+    static final String EXACTLY_ONCE_COMMIT = "1s";
+
+    /**
+     * What scenario 7 measured.
+     *
+     * @param commitInterval the connector's {@code checkpointInterval} in both runs
+     * @param transactions the exactly-once run's transactions on its topic, from the topic's stats
+     *     once the backlog was committed; null when that run did not get so far
+     */
+    record ExactlyOnce(List<Figures> figures, String commitInterval, TopicCounter.Transactions transactions) {
+    }
+
+    /** A drained run's figures, and the transactions its topic saw. */
+    private record Drained(Figures figures, TopicCounter.Transactions transactions) {
+    }
+
     /** Runs until the topic holds {@code expected} messages; the window is from 10% to 95% of them. */
     private Figures runUntilDrained(String scenario, Subject.Kind kind, ReplayServer server, int shards, int recordBytes,
             long expected, Duration limit) throws Exception {
+        return drain(scenario, kind, server, shards, recordBytes, expected, limit, connectorOverrides, false).figures();
+    }
+
+    /**
+     * Runs until {@code expected} messages are counted; the window is from 10% to 95% of them.
+     *
+     * @param countRead count what a reader of the topic received ({@link CommittedCounter}) rather
+     *     than what the broker took in: under exactly-once, only committed messages
+     */
+    private Drained drain(String scenario, Subject.Kind kind, ReplayServer server, int shards, int recordBytes,
+            long expected, Duration limit, Map<String, String> connector, boolean countRead) throws Exception {
         String topic = topic(scenario, kind);
         Path dir = runDir(scenario, kind);
         TopicCounter counter = new TopicCounter(adminUrl, topic);
         List<long[]> ticks = new ArrayList<>(); // {wall ms, messages, GetRecords calls}
         log("%s: %s reading %,d records of %d B from %d shards", scenario, kind.label, expected, recordBytes, shards);
-        try (Subject subject = Subject.start(kind, dir, pulsarUrl, server.endpoint(), STREAM, topic, connectorOverrides)) {
+        CommittedCounter reader = countRead ? new CommittedCounter(pulsarUrl, topic) : null;
+        try (Subject subject = Subject.start(kind, dir, pulsarUrl, server.endpoint(), STREAM, topic, connector)) {
             long deadline = System.currentTimeMillis() + limit.toMillis();
             long count = 0;
             while (count < expected && System.currentTimeMillis() < deadline) {
                 requireAlive(subject);
                 TimeUnit.MILLISECONDS.sleep(TICK_MS);
-                count = counter.messagesIn();
+                count = reader != null ? reader.messagesRead() : counter.messagesIn();
                 ticks.add(new long[] {System.currentTimeMillis(), count, server.stats().getRecordsCalls()});
             }
             if (count < expected) {
@@ -165,7 +229,17 @@ final class Scenarios {
                 from = ticks.get(0);
                 to = ticks.get(ticks.size() - 1);
             }
-            return figures(kind, subject, from, to, recordBytes, shards, null);
+            Figures figures = figures(kind, subject, from, to, recordBytes, shards, null);
+            TopicCounter.Transactions transactions = counter.transactions();
+            if (kind == Subject.Kind.TRIBUTARY_EXACTLY_ONCE) {
+                log("  transactions on the topic: %,d committed, %,d aborted, %,d open; the broker took in %,d messages",
+                        transactions.committed(), transactions.aborted(), transactions.ongoing(), counter.messagesIn());
+            }
+            return new Drained(figures, transactions);
+        } finally {
+            if (reader != null) {
+                reader.close();
+            }
         }
     }
 

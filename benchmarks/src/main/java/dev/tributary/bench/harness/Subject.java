@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A measured JVM running one subject: Tributary's worker with the Kinesis connector, or the raw
- * loop. Both get the same JVM options (heap capped at {@value #HEAP}, G1) so that their memory
- * and CPU figures compare.
+ * A measured JVM running one subject: Tributary's worker with the Kinesis connector (at least
+ * once, or exactly once), or the raw loop. All get the same JVM options (heap capped at
+ * {@value #HEAP}, G1) so that their memory and CPU figures compare.
  */
 final class Subject implements AutoCloseable {
     /** Above the 512 MiB target, so that the figure is what the subject needs, not what it was allowed. */
@@ -25,7 +25,15 @@ final class Subject implements AutoCloseable {
     static final String PROFILE_PROPERTY = "tributary.bench.profile";
 
     enum Kind {
-        RAW("raw"), TRIBUTARY("Tributary");
+        RAW("raw"), TRIBUTARY("Tributary"),
+        /**
+         * Tributary with {@code exactly.once.source.support=enabled} and the Pulsar offset store, on
+         * a fresh offsets topic beside the run's topic. Needs a broker with transactions on.
+         */
+        TRIBUTARY_EXACTLY_ONCE("Tributary, exactly once");
+
+        /** The subjects of the scenarios that compare Tributary with the raw loop. */
+        static final List<Kind> COMPARED = List.of(RAW, TRIBUTARY);
 
         final String label;
 
@@ -79,6 +87,11 @@ final class Subject implements AutoCloseable {
             worker.put("pulsar.service.url", pulsarUrl);
             worker.put("listeners", "http://127.0.0.1:0");
             worker.put("data.dir", dir.resolve("data").toString());
+            if (kind == Kind.TRIBUTARY_EXACTLY_ONCE) {
+                worker.put("exactly.once.source.support", "enabled");
+                worker.put("offset.store", "pulsar");
+                worker.put("offset.pulsar.topic", topic + "-offsets");
+            }
             Map<String, String> connector = new LinkedHashMap<>();
             connector.put("name", "bench");
             connector.put("connector.class", "kinesis");

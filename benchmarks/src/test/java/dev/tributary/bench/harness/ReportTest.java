@@ -78,6 +78,33 @@ class ReportTest {
     }
 
     @Test
+    void exactlyOnceIsJudgedOnItsRatioToAtLeastOnceAndKeptByARunThatLeavesItOut() throws Exception {
+        Report first = new Report(Map.of());
+        first.exactlyOnce(new Scenarios.ExactlyOnce(List.of(run(Subject.Kind.TRIBUTARY, 40_000, 1.0),
+                run(Subject.Kind.TRIBUTARY_EXACTLY_ONCE, 30_000, 1.0)), "1s", new TopicCounter.Transactions(20, 0, 0)));
+        String previous = first.render(MACHINE, "bin/benchmark --only eos", Duration.ofMinutes(3), null);
+
+        assertThat(previous).contains("| Exactly-once throughput at 1 KiB | 0.75 × at-least-once | ≥ 0.8 × at-least-once | "
+                        + "**missed**: short by 5% of at-least-once |")
+                .contains("| Tributary, at least once | 40,000 | 41.0 |")
+                .contains("| Tributary, exactly once | 30,000 | 30.7 |")
+                .contains("| **exactly once / at least once** | **0.75×** | | **1.33×** |")
+                .contains("20 transactions committed, 0 aborted, 0 open");
+
+        Report second = new Report(Map.of());
+        second.idle(1000, List.of(run(Subject.Kind.RAW, 0, 0.2), run(Subject.Kind.TRIBUTARY, 0, 0.05)));
+        String md = second.render(MACHINE, "bin/benchmark --only idle", Duration.ofMinutes(5), previous);
+
+        assertThat(md).contains("| Exactly-once throughput at 1 KiB | 0.75 × at-least-once |")
+                .contains("| Tributary, exactly once | 30,000 | 30.7 |")
+                .contains("by `bin/benchmark --only eos`");
+        assertThat(md.indexOf("## 3. 1000 idle shards")).as("sections keep their order")
+                .isLessThan(md.indexOf("## 7. Exactly once"));
+        assertThat(md.indexOf("## 7. Exactly once")).isLessThan(md.indexOf("## Notes"));
+        assertThat(md.split("\\| Exactly-once throughput", -1)).as("one row per target").hasSize(2);
+    }
+
+    @Test
     void aSectionOfAReportWrittenBeforeSectionsWereDatedGetsThatReportsDate() {
         String legacy = "# Benchmarks\n\nThis run: 2026-11-26T01:07:30Z, 16 min.\n\n## Targets\n\n"
                 + "| Target | Figure | Goal | Result |\n|---|---|---|---|\n| Latency added at half load, p99 | +4 ms | ≤ 20 ms | met |\n\n"
