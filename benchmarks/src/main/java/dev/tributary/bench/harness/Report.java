@@ -44,6 +44,7 @@ final class Report {
         LATENCY("## 4. Latency", name -> name.startsWith("Latency added")),
         FAILOVER("## 5. Failover", name -> name.startsWith("Failover")),
         SPREAD("## 6. Spreading", name -> name.startsWith("Spreading")),
+        ARCHIVE("## 8. The Pulsar IO archive", name -> name.startsWith("Archive ")),
         JMH("## Hot paths", name -> false);
 
         final String headingStart;
@@ -71,6 +72,7 @@ final class Report {
     private Path jmhJson;
     private GroupScenarios.Failover failover;
     private GroupScenarios.Spread spread;
+    private ArchiveScenario.Result archive;
     private final List<String> failures = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
 
@@ -117,6 +119,10 @@ final class Report {
         spread = result;
     }
 
+    void archive(ArchiveScenario.Result result) {
+        archive = result;
+    }
+
     void jmh(Path json) {
         jmhJson = json;
     }
@@ -138,7 +144,8 @@ final class Report {
                 .append("the other, runs `pulsar-perf produce` and the JMH suite, and rewrites this file. ")
                 .append("`bin/benchmark --quick` runs everything about ten times shorter, to try the harness; its figures are ")
                 .append("not for this report. `bin/benchmark --only latency,idle` runs some scenarios and keeps the other ")
-                .append("sections of this file. The distributed-mode scenarios `failover` and `spread` start three worker ")
+                .append("sections of this file. The `archive` scenario runs the Pulsar IO archive that `bin/benchmark` ")
+                .append("builds (`pulsar-io-kinesis`) under `pulsar-admin sources localrun` of the same distribution. The distributed-mode scenarios `failover` and `spread` start three worker ")
                 .append("processes in one group on the same standalone. ")
                 .append("It is not part of `./mvnw verify`.\n\n");
         String now = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
@@ -229,6 +236,7 @@ final class Report {
             case LATENCY -> latencySection(md);
             case FAILOVER -> failoverSection(md);
             case SPREAD -> spreadSection(md);
+            case ARCHIVE -> ArchiveSection.render(archive, md, targets);
             case JMH -> jmhSection(md);
         }
     }
