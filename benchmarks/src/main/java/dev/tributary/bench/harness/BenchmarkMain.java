@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Runs the benchmark and writes the report; {@code bin/benchmark} is its launcher.
  *
  * <p>Options: {@code --quick} (about ten times shorter, to try the harness), {@code --only
- * throughput,shards,idle,latency,failover,spread,pulsar-perf,jmh,eos}, {@code --report <file>} (default
+ * throughput,shards,idle,latency,failover,spread,archive,pulsar-perf,jmh,eos}, {@code --report <file>} (default
  * BENCHMARKS.md in the working directory), {@code --latency-rate <records/s>} (default: half of
  * Tributary's maximum at 1 KiB, measured in the same run; 10,000 when that scenario is left out),
  * {@code --set key=value} (a Kinesis connector key for every Tributary run, for experiments; the
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchmarkMain {
     private static final List<String> ALL = List.of("pulsar-perf", "throughput", "shards", "idle", "latency", "failover", "spread",
-            "jmh", "eos");
+            "archive", "jmh", "eos");
 
     private BenchmarkMain() {
     }
@@ -140,6 +140,11 @@ public final class BenchmarkMain {
         if (only.contains("spread")) {
             int connectors = scale == Scenarios.Scale.FULL ? 100 : 30;
             run(report, "spread", () -> report.spread(group.spread(connectors, 4)));
+        }
+        if (only.contains("archive")) {
+            ArchiveScenario archive = new ArchiveScenario(pulsar.serviceUrl(), pulsar.adminUrl(), pulsar.home(), work, scale,
+                    overrides);
+            run(report, "archive", () -> report.archive(archive.run()));
         }
         if (only.contains("jmh")) {
             Scenarios.Scale jmhScale = scale;

@@ -45,6 +45,7 @@ final class Report {
         FAILOVER("## 5. Failover", name -> name.startsWith("Failover")),
         SPREAD("## 6. Spreading", name -> name.startsWith("Spreading")),
         EXACTLY_ONCE("## 7. Exactly once", name -> name.startsWith("Exactly-once throughput")),
+        ARCHIVE("## 8. The Pulsar IO archive", name -> name.startsWith("Archive ")),
         JMH("## Hot paths", name -> false);
 
         final String headingStart;
@@ -73,6 +74,7 @@ final class Report {
     private GroupScenarios.Failover failover;
     private GroupScenarios.Spread spread;
     private Scenarios.ExactlyOnce exactlyOnce;
+    private ArchiveScenario.Result archive;
     private final List<String> failures = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
 
@@ -123,6 +125,10 @@ final class Report {
         exactlyOnce = result;
     }
 
+    void archive(ArchiveScenario.Result result) {
+        archive = result;
+    }
+
     void jmh(Path json) {
         jmhJson = json;
     }
@@ -144,7 +150,9 @@ final class Report {
                 .append("the other, runs `pulsar-perf produce` and the JMH suite, and rewrites this file. ")
                 .append("`bin/benchmark --quick` runs everything about ten times shorter, to try the harness; its figures are ")
                 .append("not for this report. `bin/benchmark --only latency,idle` runs some scenarios and keeps the other ")
-                .append("sections of this file. The distributed-mode scenarios `failover` and `spread` start three worker ")
+                .append("sections of this file. The `archive` scenario runs the Pulsar IO archive that `bin/benchmark` ")
+                .append("builds (`pulsar-io-kinesis`) under `pulsar-admin sources localrun` of the same distribution. ")
+                .append("The distributed-mode scenarios `failover` and `spread` start three worker ")
                 .append("processes in one group on the same standalone. The exactly-once scenario `eos` runs last, ")
                 .append("on a standalone of its own with transactions and deduplication on. ")
                 .append("It is not part of `./mvnw verify`.\n\n");
@@ -250,6 +258,7 @@ final class Report {
             case FAILOVER -> failoverSection(md);
             case SPREAD -> spreadSection(md);
             case EXACTLY_ONCE -> exactlyOnceSection(md);
+            case ARCHIVE -> ArchiveSection.render(archive, md, targets);
             case JMH -> jmhSection(md);
         }
     }

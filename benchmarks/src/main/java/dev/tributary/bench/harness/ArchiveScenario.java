@@ -1,0 +1,212 @@
+package dev.tributary.bench.harness;
+
+import dev.tributary.bench.replay.ReplayConfig;
+import dev.tributary.bench.replay.ReplayServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The Pulsar IO archive against the standalone runtime: the backlog of scenario 1 at 1 KiB on 8
+ * shards, read by Tributary's standalone worker and then by the archive under {@code pulsar-admin
+ * sources localrun}, with the same connector config, each into a fresh topic of the same broker.
+ *
+ * <p>Throughput is counted the same way for both, from the broker's topic stats, over the window
+ * from 10% to 95% of the backlog. CPU is measured inside the worker's JVM (as for every subject)
+ * and from {@code /proc} for localrun's processes (see {@link LocalRun}).
+ */
+final class ArchiveScenario {
+    /** Where bin/benchmark says the archive is: pulsar-io-kinesis/target/tributary-kinesis-*.nar. */
+    static final String NAR_PROPERTY = "tributary.bench.nar";
+    private static final String STREAM = "bench";
+    private static final long TICK_MS = 250;
+    private static final int RECORD_BYTES = 1024;
+    private static final int SHARDS = 8;
+    /** localrun unpacks the archive and starts a JVM of its own before it reads a record. */
+    private static final Duration LOCALRUN_START = Duration.ofSeconds(60);
+
+    /**
+     * @param standalone the worker's figures
+     * @param archive the archive's figures: its kind is {@link Subject.Kind#TRIBUTARY} (the same
+     *     connector), its heap in use and threads are 0 (not measured)
+     * @param measuredProcesses the processes whose CPU was counted for the archive
+     * @param archiveErrors the ERROR lines of localrun's log
+     */
+    record Result(Figures standalone, Figures archive, String measuredProcesses, List<String> archiveErrors) {
+        Result {
+            archiveErrors = List.copyOf(archiveErrors);
+        }
+    }
+
+    private final String pulsarUrl;
+    private final String adminUrl;
+    private final Path pulsarHome;
+    private final Path workDir;
+    private final Scenarios.Scale scale;
+    private final Map<String, String> connectorOverrides;
+
+    ArchiveScenario(String pulsarUrl, String adminUrl, Path pulsarHome, Path workDir, Scenarios.Scale scale,
+            Map<String, String> connectorOverrides) {
+        this.pulsarUrl = pulsarUrl;
+        this.adminUrl = adminUrl;
+        this.pulsarHome = pulsarHome;
+        this.workDir = workDir;
+        this.scale = scale;
+        this.connectorOverrides = Map.copyOf(connectorOverrides);
+    }
+
+    /** The archive that bin/benchmark built, or an error that says how to get one. */
+    static Path nar() {
+        String property = System.getProperty(NAR_PROPERTY);
+        if (property == null || property.isBlank()) {
+            throw new IllegalStateException("no Pulsar IO archive: set -D" + NAR_PROPERTY + " to "
+                    + "pulsar-io-kinesis/target/tributary-kinesis-<version>.nar (bin/benchmark builds it)");
+        }
+        Path nar = Paths.get(property);
+        if (!Files.isRegularFile(nar)) {
+            throw new IllegalStateException("the Pulsar IO archive " + nar + " does not exist: build it with "
+                    + "./mvnw -pl pulsar-io-kinesis -am package -DskipTests, or run bin/benchmark, which does");
+        }
+        return nar;
+    }
+
+    Result run() throws Exception {
+        Path nar = nar();
+        int perShard = scale.records(100_000);
+        long expected = (long) SHARDS * perShard;
+        Duration limit = scale.seconds(240);
+        try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
+                .stream(STREAM, SHARDS, perShard, RECORD_BYTES)
+                .port(0)
+                .build())) {
+            String topic = topic("standalone");
+            Path dir = runDir("archive-standalone");
+            Scenarios.log("archive: the standalone worker reading %,d records of %d B from %d shards", expected, RECORD_BYTES,
+                    SHARDS);
+            Figures standalone;
+            try (Subject subject = Subject.start(Subject.Kind.TRIBUTARY, dir, pulsarUrl, server.endpoint(), STREAM, topic,
+                    connectorOverrides)) {
+                long[][] window = drain(server, topic, expected, limit, subject::isAlive, subject.log());
+                List<Sample> samples = subject.samples();
+                standalone = figures(window, Sample.cpuSecondsBetween(samples, window[0][0], window[1][0]),
+                        samples.stream().mapToLong(Sample::heapAfterGc).max().orElse(0),
+                        samples.stream().mapToLong(Sample::heapUsed).max().orElse(0),
+                        samples.stream().mapToInt(Sample::threads).max().orElse(0));
+            }
+
+            topic = topic("localrun");
+            dir = runDir("archive-localrun");
+            // A name of its own: the archive keeps offsets in the namespace's offset topic, keyed by the source's name.
+            String name = "bench-archive-" + System.nanoTime();
+            Path config = Files.writeString(dir.resolve("kinesis-source.yaml"), sourceConfig(name, topic, server));
+            Scenarios.log("archive: the archive under sources localrun reading %,d records of %d B from %d shards", expected,
+                    RECORD_BYTES, SHARDS);
+            try (LocalRun run = LocalRun.start(pulsarHome, nar, config, name, pulsarUrl, dir)) {
+                long[][] window = drain(server, topic, expected, limit.plus(LOCALRUN_START), run::isAlive, run.log());
+                String measured = run.measuredProcesses();
+                Figures archive = figures(window, Sample.cpuSecondsBetween(run.samples(), window[0][0], window[1][0]),
+                        run.peakHeapAfterGc(), 0, 0);
+                List<String> errors = run.errorLines();
+                Scenarios.log("  archive CPU from /proc of: %s; %d ERROR lines in %s", measured, errors.size(), run.log());
+                return new Result(standalone, archive, measured, errors);
+            }
+        }
+    }
+
+    /** The source config file: the keys that {@link Subject} gives the standalone worker's connector. */
+    private String sourceConfig(String name, String topic, ReplayServer server) {
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put("awsEndpoint", server.endpoint().toString());
+        configs.put("awsRegion", "us-east-1");
+        configs.put("awsKinesisStreamName", STREAM);
+        configs.put("awsCredentialPluginParam", "{\"accessKey\":\"bench\",\"secretKey\":\"bench\"}");
+        configs.put("initialPositionInStream", "TRIM_HORIZON");
+        configs.put("paceShardReads", "false");
+        configs.putAll(connectorOverrides);
+        StringBuilder yaml = new StringBuilder()
+                .append("name: ").append(name).append('\n')
+                .append("className: org.apache.pulsar.io.kinesis.KinesisSource\n")
+                .append("topicName: ").append(topic).append('\n')
+                .append("parallelism: 1\n")
+                .append("configs:\n");
+        configs.forEach((k, v) -> yaml.append("    ").append(k).append(": \"")
+                .append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
+        return yaml.toString();
+    }
+
+    /**
+     * Waits until the topic holds {@code expected} messages and returns the window's two ticks,
+     * each {wall ms, messages, GetRecords calls}: from 10% to 95% of the backlog, as scenario 1.
+     */
+    private long[][] drain(ReplayServer server, String topic, long expected, Duration limit, Supplier<Boolean> alive,
+            Path log) throws Exception {
+        TopicCounter counter = new TopicCounter(adminUrl, topic);
+        List<long[]> ticks = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + limit.toMillis();
+        long count = 0;
+        while (count < expected && System.currentTimeMillis() < deadline) {
+            if (!alive.get()) {
+                throw new IOException("the subject stopped on its own; see " + log);
+            }
+            TimeUnit.MILLISECONDS.sleep(TICK_MS);
+            count = counter.messagesIn();
+            ticks.add(new long[] {System.currentTimeMillis(), count, server.stats().getRecordsCalls()});
+        }
+        if (count < expected) {
+            Scenarios.log("archive: moved only %,d of %,d records in %d s; the figures cover what it moved", count, expected,
+                    limit.toSeconds());
+        }
+        long[] from = firstAtLeast(ticks, Math.max(1, expected / 10));
+        long[] to = firstAtLeast(ticks, Math.min(count, expected * 95 / 100));
+        if (from == null || to == null || to[0] <= from[0]) {
+            from = ticks.get(0);
+            to = ticks.get(ticks.size() - 1);
+        }
+        return new long[][] {from, to};
+    }
+
+    private static Figures figures(long[][] window, double cpuSeconds, long liveHeap, long usedHeap, int threads) {
+        long[] from = window[0];
+        long[] to = window[1];
+        Figures f = new Figures(Subject.Kind.TRIBUTARY, (to[0] - from[0]) / 1000.0, to[1] - from[1], RECORD_BYTES, cpuSeconds,
+                liveHeap, usedHeap, threads, to[2] - from[2], SHARDS, null);
+        Scenarios.log("  %,.0f records/s, %.1f MB/s, %.2f cores, %.1f CPU-s/GB, live heap %d MiB", f.recordsPerSecond(),
+                f.megabytesPerSecond(), f.cores(), f.cpuSecondsPerGigabyte(), liveHeap >> 20);
+        return f;
+    }
+
+    private static long[] firstAtLeast(List<long[]> ticks, long count) {
+        for (long[] tick : ticks) {
+            if (tick[1] >= count) {
+                return tick;
+            }
+        }
+        return null;
+    }
+
+    /** An empty directory for one run: a worker must not restore the offsets of an earlier run. */
+    private Path runDir(String name) throws IOException {
+        Path dir = workDir.resolve(name);
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    private static String topic(String subject) {
+        return "persistent://public/default/bench-archive-" + subject + "-" + System.nanoTime();
+    }
+}
