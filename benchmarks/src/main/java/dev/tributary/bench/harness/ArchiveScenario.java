@@ -137,6 +137,9 @@ final class ArchiveScenario {
                 .append("className: org.apache.pulsar.io.kinesis.KinesisSource\n")
                 .append("topicName: ").append(topic).append('\n')
                 .append("parallelism: 1\n")
+                // A source's producer compresses with LZ4 unless told otherwise; the worker's default is NONE.
+                .append("producerConfig:\n")
+                .append("    compressionType: NONE\n")
                 .append("configs:\n");
         configs.forEach((k, v) -> yaml.append("    ").append(k).append(": \"")
                 .append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
