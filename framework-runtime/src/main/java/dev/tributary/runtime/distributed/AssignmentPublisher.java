@@ -6,7 +6,10 @@ import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -21,10 +24,12 @@ import org.slf4j.LoggerFactory;
  * topic, so a deposed leader that still believes it leads has every later publish refused
  * ({@link AssignmentFencedException}); two leaders can never both write.
  *
- * <p>Generations: {@link #publish} numbers each assignment one above the last one in the
- * assignments view. The leader {@link GroupTopicView#refresh() refreshes} that view after opening
- * the publisher, and since no other producer can write after that, the view then holds the last
- * generation any leader published.
+ * <p>Generations: {@link #publish} numbers each assignment one above the last one published: the
+ * higher of the assignments view's and the topic's last message, which {@link #open} reads after
+ * the fence, when no other producer can write any more. (The leader also refreshes the view after
+ * opening the publisher, but a completed refresh does not always mean that the view has applied
+ * the last record; two assignments of one generation would leave members that applied the first
+ * one ignoring the second.)
  *
  * <p>Threads: one caller at a time (the leader's thread).
  */
@@ -36,13 +41,21 @@ public final class AssignmentPublisher implements AutoCloseable {
     private final String leaderId;
     private long lastGeneration;
 
-    private AssignmentPublisher(Producer<byte[]> producer, GroupRecordCodec codec, String leaderId) {
+    private AssignmentPublisher(Producer<byte[]> producer, GroupRecordCodec codec, String leaderId,
+            long lastGeneration) {
         this.producer = producer;
         this.codec = codec;
         this.leaderId = leaderId;
+        this.lastGeneration = lastGeneration;
     }
 
-    /** Opens the fencing producer; completes once the broker fenced every other producer of the topic. */
+    /**
+     * Opens the fencing producer, then reads the topic's last message: completes once the broker
+     * fenced every other producer of the topic and the generation of the last assignment any
+     * leader published is known, so that the next one is numbered above it even when the
+     * assignments view has not applied it yet (a completed TableView refresh does not always mean
+     * that the view applied the last record).
+     */
     public static CompletableFuture<AssignmentPublisher> open(PulsarClient client, GroupTopics topics, String leaderId,
             GroupRecordCodec codec) {
         requireNonNull(client, "client is null");
@@ -54,7 +67,46 @@ public final class AssignmentPublisher implements AutoCloseable {
                 .enableBatching(false)
                 .sendTimeout(30, TimeUnit.SECONDS)
                 .createAsync()
-                .thenApply(producer -> new AssignmentPublisher(producer, codec, leaderId));
+                .thenCompose(producer -> lastGeneration(client, topics, codec)
+                        .handle((generation, error) -> {
+                            if (error != null) {
+                                producer.closeAsync();
+                                throw error instanceof CompletionException c ? c : new CompletionException(error);
+                            }
+                            return new AssignmentPublisher(producer, codec, leaderId, generation);
+                        }));
+    }
+
+    /**
+     * The generation of the topic's last message, read with a reader of its own; 0 when the topic
+     * holds no assignment, or its last record does not decode as one.
+     */
+    private static CompletableFuture<Long> lastGeneration(PulsarClient client, GroupTopics topics,
+            GroupRecordCodec codec) {
+        return client.newReader(Schema.BYTES)
+                .topic(topics.assignments())
+                .startMessageId(MessageId.latest)
+                .startMessageIdInclusive()
+                // The compacted view too, should compaction have trimmed the ledger that held the last record.
+                .readCompacted(true)
+                .createAsync()
+                .thenCompose(reader -> reader.hasMessageAvailableAsync()
+                        .thenCompose(available -> available
+                                ? reader.readNextAsync().thenApply(message -> generationOf(codec, message))
+                                : CompletableFuture.completedFuture(0L))
+                        .whenComplete((generation, error) -> reader.closeAsync()));
+    }
+
+    private static long generationOf(GroupRecordCodec codec, Message<byte[]> message) {
+        if (!GroupRecord.ASSIGNMENT_KEY.equals(message.getKey()) || message.getValue() == null) {
+            return 0L;
+        }
+        try {
+            return codec.decode(message.getKey(), message.getValue()) instanceof AssignmentRecord assignment
+                    ? assignment.assignment().generation() : 0L;
+        } catch (GroupRecordCodec.UndecodableRecordException e) {
+            return 0L;
+        }
     }
 
     /**

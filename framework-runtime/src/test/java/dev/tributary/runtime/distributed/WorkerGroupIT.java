@@ -372,6 +372,34 @@ class WorkerGroupIT {
         assertThat(GroupLeader.latest(view)).isEqualTo(next);
     }
 
+    /**
+     * A new leader whose assignments view has not applied the last assignment yet (here: no view at
+     * all, the previous assignment given as none) still numbers its first one above every
+     * generation published: two assignments of one generation would leave the members that applied
+     * the first one ignoring the second.
+     */
+    @Test
+    void aNewLeaderNumbersItsAssignmentAboveTheLastPublishedEvenWithoutItsView() throws Exception {
+        GroupRecordCodec codec = new GroupRecordCodec();
+        admin.ensureNamespace(topics.namespace());
+        admin.ensureCompactedTopic(topics.assignments());
+        PulsarClient first = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build();
+        PulsarClient second = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build();
+        closeables.add(first);
+        closeables.add(second);
+        AssignmentPublisher old = AssignmentPublisher.open(first, topics, "w-old", codec).get(30, TimeUnit.SECONDS);
+        Assignment last = Assignment.NONE;
+        for (int i = 0; i < 3; i++) {
+            last = old.publish(last, new TreeMap<>(), Map.of());
+        }
+
+        AssignmentPublisher successor = AssignmentPublisher.open(second, topics, "w-new", codec).get(30, TimeUnit.SECONDS);
+        Assignment next = successor.publish(Assignment.NONE, new TreeMap<>(), Map.of());
+
+        assertThat(last.generation()).isEqualTo(3);
+        assertThat(next.generation()).isEqualTo(4);
+    }
+
     @Test
     void garbageOnAGroupTopicIsSkippedAndTheViewKeepsWorking() throws Exception {
         GroupRecordCodec codec = new GroupRecordCodec();
