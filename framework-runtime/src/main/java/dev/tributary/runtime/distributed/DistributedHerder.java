@@ -131,7 +131,7 @@ public final class DistributedHerder implements ManagedHerder, AssignmentTailer.
         this.services = requireNonNull(services, "services is null");
         this.schemas = new ConnectorSchemas(services.plugins());
         this.membership = requireNonNull(membership, "membership is null");
-        this.validator = new ConnectorValidator(services.plugins());
+        this.validator = new ConnectorValidator(services.plugins(), services.config().exactlyOnce());
         this.statusThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-status-" + services.workerId());
             t.setDaemon(true);

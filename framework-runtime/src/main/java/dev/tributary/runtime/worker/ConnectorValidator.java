@@ -51,6 +51,8 @@ public final class ConnectorValidator {
         flat.forEach((k, v) -> (ConnectorConfig.RUNTIME_KEYS.contains(k) ? runtimeKeys : connectorKeys).put(k, v));
         List<FieldValidation> fields = new ArrayList<>(ConnectorConfig.RUNTIME_SCHEMA.validate(runtimeKeys).fields());
         worker.ifPresent(w -> checkExactlyOnce(w, runtimeKeys.get(ConnectorConfig.EXACTLY_ONCE_SUPPORT), fields));
+        worker.ifPresent(w -> checkTooLargeUnderExactlyOnce(w, runtimeKeys.get(ConnectorConfig.ERRORS_RECORD_TOO_LARGE),
+                fields));
         String connectorClass = flat.get(ConnectorConfig.CONNECTOR_CLASS);
         if (connectorClass == null || connectorClass.isBlank()) {
             return new ConfigValidation(fields);
@@ -82,6 +84,34 @@ public final class ConnectorValidator {
             errors.add(problem);
             return new FieldValidation(f.name(), f.value(), errors, f.recommendedValues());
         }));
+    }
+
+    /**
+     * Refuses {@code errors.record.too.large=skip} and {@code dead-letter} on a worker with
+     * exactly-once delivery: Pulsar's client fails a whole transaction once one of its sends
+     * failed, and a record too large for the broker is refused in its send, so the record can be
+     * neither skipped nor sent elsewhere in that transaction; the task would fail and meet the
+     * record again at every restart.
+     */
+    private static void checkTooLargeUnderExactlyOnce(WorkerExactlyOnce worker, String value,
+            List<FieldValidation> fields) {
+        if (!worker.enabled() || value == null || value.isBlank() || value.trim().equalsIgnoreCase("fail")) {
+            return;
+        }
+        String problem = "is '" + value.trim() + "', which this worker cannot do with "
+                + WorkerExactlyOnce.WORKER_KEY + "=enabled: Pulsar fails a whole transaction when one of its sends"
+                + " is refused, so a record too large for the broker can be neither skipped nor dead-lettered; set "
+                + ConnectorConfig.ERRORS_RECORD_TOO_LARGE + "=fail (the default) and raise the broker's maxMessageSize"
+                + " if such records must pass, or run this connector on a worker with "
+                + WorkerExactlyOnce.WORKER_KEY + "=disabled";
+        fields.replaceAll(f -> {
+            if (!f.name().equals(ConnectorConfig.ERRORS_RECORD_TOO_LARGE) || !f.errors().isEmpty()) {
+                return f;
+            }
+            List<String> errors = new ArrayList<>(f.errors());
+            errors.add(problem);
+            return new FieldValidation(f.name(), f.value(), errors, f.recommendedValues());
+        });
     }
 
     /** Validates and reads the config; throws {@link ConfigException} with one line per problem. */

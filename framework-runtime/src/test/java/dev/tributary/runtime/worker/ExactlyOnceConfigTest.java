@@ -113,6 +113,28 @@ class ExactlyOnceConfigTest {
                 .startsWith("exactly.once.support:").contains("requested").contains("required");
     }
 
+    @Test
+    void skipAndDeadLetterForRecordsTooLargeAreRefusedOnAnExactlyOnceWorker() {
+        ConnectorValidator exactlyOnce = new ConnectorValidator(PLUGINS, new WorkerExactlyOnce(true, "pulsar"));
+        Map<String, String> skip = connector(null);
+        skip.put("errors.record.too.large", "skip");
+        Map<String, String> deadLetter = connector(null);
+        deadLetter.put("errors.record.too.large", "dead-letter");
+        deadLetter.put("errors.dead.letter.topic", "orders-too-large");
+
+        assertThat(exactlyOnce.validate(skip).errorLines()).singleElement().asString()
+                .startsWith("errors.record.too.large: is 'skip', which this worker cannot do with"
+                        + " exactly.once.source.support=enabled")
+                .contains("errors.record.too.large=fail");
+        assertThat(exactlyOnce.validate(deadLetter).errorLines()).singleElement().asString()
+                .startsWith("errors.record.too.large: is 'dead-letter'");
+        Map<String, String> fail = connector(null);
+        fail.put("errors.record.too.large", "fail");
+        assertThat(exactlyOnce.validate(fail).errorLines()).isEmpty();
+        assertThat(new ConnectorValidator(PLUGINS, new WorkerExactlyOnce(false, "file")).validate(skip).errorLines())
+                .as("at least once takes every policy").isEmpty();
+    }
+
     private static Map<String, String> connector(String exactlyOnce) {
         Map<String, String> flat = new HashMap<>(Map.of("name", "orders", "connector.class", "datagen",
                 "topic", "orders"));
