@@ -347,15 +347,20 @@ class WorkerGroupIT {
         return new ObjectMapper().readTree(response.body());
     }
 
+    /** Makes sure the group's compacted assignments topic exists; returns a client of its own, closed after the test. */
+    private PulsarClient assignmentsTopicAndClient() throws Exception {
+        admin.ensureNamespace(topics.namespace());
+        admin.ensureCompactedTopic(topics.assignments());
+        PulsarClient client = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build();
+        closeables.add(client);
+        return client;
+    }
+
     @Test
     void aDeposedLeadersPublishIsRefused() throws Exception {
         GroupRecordCodec codec = new GroupRecordCodec();
-        admin.ensureNamespace(topics.namespace());
-        admin.ensureCompactedTopic(topics.assignments());
-        PulsarClient first = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build();
-        PulsarClient second = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build();
-        closeables.add(first);
-        closeables.add(second);
+        PulsarClient first = assignmentsTopicAndClient();
+        PulsarClient second = assignmentsTopicAndClient();
         AssignmentPublisher deposed = AssignmentPublisher.open(first, topics, "w-old", codec).get(30, TimeUnit.SECONDS);
         Assignment published = deposed.publish(Assignment.NONE, new TreeMap<>(), Map.of());
 
@@ -381,12 +386,8 @@ class WorkerGroupIT {
     @Test
     void aNewLeaderNumbersItsAssignmentAboveTheLastPublishedEvenWithoutItsView() throws Exception {
         GroupRecordCodec codec = new GroupRecordCodec();
-        admin.ensureNamespace(topics.namespace());
-        admin.ensureCompactedTopic(topics.assignments());
-        PulsarClient first = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build();
-        PulsarClient second = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build();
-        closeables.add(first);
-        closeables.add(second);
+        PulsarClient first = assignmentsTopicAndClient();
+        PulsarClient second = assignmentsTopicAndClient();
         AssignmentPublisher old = AssignmentPublisher.open(first, topics, "w-old", codec).get(30, TimeUnit.SECONDS);
         Assignment last = Assignment.NONE;
         for (int i = 0; i < 3; i++) {
