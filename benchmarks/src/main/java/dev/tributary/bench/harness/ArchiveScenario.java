@@ -9,7 +9,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -124,13 +123,7 @@ final class ArchiveScenario {
 
     /** The source config file: the keys that {@link Subject} gives the standalone worker's connector. */
     private String sourceConfig(String name, String topic, ReplayServer server) {
-        Map<String, String> configs = new LinkedHashMap<>();
-        configs.put("awsEndpoint", server.endpoint().toString());
-        configs.put("awsRegion", "us-east-1");
-        configs.put("awsKinesisStreamName", STREAM);
-        configs.put("awsCredentialPluginParam", "{\"accessKey\":\"bench\",\"secretKey\":\"bench\"}");
-        configs.put("initialPositionInStream", "TRIM_HORIZON");
-        configs.put("paceShardReads", "false");
+        Map<String, String> configs = Subject.kinesisKeys(server.endpoint(), STREAM);
         configs.putAll(connectorOverrides);
         StringBuilder yaml = new StringBuilder()
                 .append("name: ").append(name).append('\n')
@@ -168,8 +161,8 @@ final class ArchiveScenario {
             Scenarios.log("archive: moved only %,d of %,d records in %d s; the figures cover what it moved", count, expected,
                     limit.toSeconds());
         }
-        long[] from = firstAtLeast(ticks, Math.max(1, expected / 10));
-        long[] to = firstAtLeast(ticks, Math.min(count, expected * 95 / 100));
+        long[] from = Scenarios.firstAtLeast(ticks, Math.max(1, expected / 10));
+        long[] to = Scenarios.firstAtLeast(ticks, Math.min(count, expected * 95 / 100));
         if (from == null || to == null || to[0] <= from[0]) {
             from = ticks.get(0);
             to = ticks.get(ticks.size() - 1);
@@ -185,15 +178,6 @@ final class ArchiveScenario {
         Scenarios.log("  %,.0f records/s, %.1f MB/s, %.2f cores, %.1f CPU-s/GB, live heap %d MiB", f.recordsPerSecond(),
                 f.megabytesPerSecond(), f.cores(), f.cpuSecondsPerGigabyte(), liveHeap >> 20);
         return f;
-    }
-
-    private static long[] firstAtLeast(List<long[]> ticks, long count) {
-        for (long[] tick : ticks) {
-            if (tick[1] >= count) {
-                return tick;
-            }
-        }
-        return null;
     }
 
     /** An empty directory for one run: a worker must not restore the offsets of an earlier run. */

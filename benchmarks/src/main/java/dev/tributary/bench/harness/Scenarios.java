@@ -298,7 +298,8 @@ final class Scenarios {
         return f;
     }
 
-    private static long[] firstAtLeast(List<long[]> ticks, long count) {
+    /** The first tick whose count (its second field) reaches {@code count}; null when none does. */
+    static long[] firstAtLeast(List<long[]> ticks, long count) {
         for (long[] tick : ticks) {
             if (tick[1] >= count) {
                 return tick;

@@ -96,13 +96,7 @@ final class Subject implements AutoCloseable {
             connector.put("name", "bench");
             connector.put("connector.class", "kinesis");
             connector.put("topic", topic);
-            connector.put("awsEndpoint", endpoint.toString());
-            connector.put("awsRegion", "us-east-1");
-            connector.put("awsKinesisStreamName", stream);
-            connector.put("awsCredentialPluginParam", "{\"accessKey\":\"bench\",\"secretKey\":\"bench\"}");
-            connector.put("initialPositionInStream", "TRIM_HORIZON");
-            // The replay endpoint has no per-shard limits, and the raw loop keeps to none either.
-            connector.put("paceShardReads", "false");
+            connector.putAll(kinesisKeys(endpoint, stream));
             connector.putAll(connectorOverrides);
             command.add("tributary");
             command.add(PropertiesFiles.write(dir.resolve("worker.properties"), worker).toString());
@@ -115,6 +109,22 @@ final class Subject implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
                 .start();
         return new Subject(kind, process, stats, log);
+    }
+
+    /**
+     * The Kinesis connector keys every Tributary run of the benchmark gets, in the runtime and in
+     * the Pulsar IO archive alike: the replay endpoint, its dummy credentials, TRIM_HORIZON, and no
+     * pacing (the replay endpoint has no per-shard limits, and the raw loop keeps to none either).
+     */
+    static Map<String, String> kinesisKeys(URI endpoint, String stream) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("awsEndpoint", endpoint.toString());
+        keys.put("awsRegion", "us-east-1");
+        keys.put("awsKinesisStreamName", stream);
+        keys.put("awsCredentialPluginParam", "{\"accessKey\":\"bench\",\"secretKey\":\"bench\"}");
+        keys.put("initialPositionInStream", "TRIM_HORIZON");
+        keys.put("paceShardReads", "false");
+        return keys;
     }
 
     Kind kind() {
