@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *       its claim waits until every transaction already open on the offsets topic has ended (see
  *       {@link OffsetStore#openWriter} of the pulsar store), so it carries over exactly what the
  *       older lives committed;</li>
- *   <li>one transaction at a time, holding the records, the dead letters, the staged offsets
+ *   <li>one transaction at a time, holding the records, the staged offsets
  *       ({@link ScopedOffsetWriter#stage}) and the fence message.</li>
  * </ul>
  * A crash leaves an open transaction, which the broker aborts after
@@ -52,23 +52,20 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
     private final OffsetStore store;
     private final ProducerSettings settings;
     private final String defaultTopic;
-    private final String deadLetterTopic;
     private final Duration transactionTimeout;
 
     /**
      * @param client a client built with transactions enabled
      * @param store the offset store; must have a {@link OffsetStore#transactionalTopic()}
-     * @param deadLetterTopic the connector's dead-letter topic, or null when it has none
      * @param transactionTimeout how long the broker keeps a transaction open; also the longest wait
      *     for the broker's answers
      */
     public PulsarTransactionalOutput(PulsarClient client, OffsetStore store, ProducerSettings settings,
-            String defaultTopic, String deadLetterTopic, Duration transactionTimeout) {
+            String defaultTopic, Duration transactionTimeout) {
         this.client = requireNonNull(client, "client is null");
         this.store = requireNonNull(store, "store is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.defaultTopic = requireNonNull(defaultTopic, "defaultTopic is null");
-        this.deadLetterTopic = deadLetterTopic;
         this.transactionTimeout = requireNonNull(transactionTimeout, "transactionTimeout is null");
     }
 
@@ -135,7 +132,6 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         private final ScopedOffsetWriter writer;
         private final Producer<byte[]> offsets;
         private final PulsarRecordWriter records;
-        private PulsarRecordWriter deadLetters;
         private volatile Transaction transaction;
         private long commits;
 
@@ -153,18 +149,6 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         @Override
         public RecordWriter records() {
             return records;
-        }
-
-        @Override
-        public RecordWriter deadLetters() {
-            if (deadLetterTopic == null) {
-                throw new IllegalStateException("no dead-letter topic: errors.record.too.large is not dead-letter");
-            }
-            if (deadLetters == null) {
-                deadLetters = new PulsarRecordWriter(client, settings.forDeadLetters(), deadLetterTopic,
-                        connector + "-" + taskId + "-dead-letter", () -> transaction);
-            }
-            return deadLetters;
         }
 
         @Override
@@ -250,9 +234,6 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         public void close() {
             abort();
             records.close();
-            if (deadLetters != null) {
-                deadLetters.close();
-            }
             closeQuietly(offsets);
             writer.close();
             closeQuietly(fence);

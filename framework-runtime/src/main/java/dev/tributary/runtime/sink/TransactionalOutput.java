@@ -29,9 +29,6 @@ public interface TransactionalOutput {
         /** Sends the task's records inside the open transaction; {@link #begin} first. */
         RecordWriter records();
 
-        /** Sends dead letters inside the open transaction; created on first use. */
-        RecordWriter deadLetters();
-
         /** Whether a transaction is open. */
         boolean inTransaction();
 

@@ -212,9 +212,7 @@ final class ConnectorTasks {
 
     /** Commits if this connector's commit interval has passed since its last commit. */
     void commitIfDue() {
-        OffsetCommitPolicy policy = commitPolicy;
-        Duration interval = policy == null ? services.config().offsetFlushInterval() : policy.interval();
-        if (System.nanoTime() - lastCommitNanos >= interval.toNanos()) {
+        if (System.nanoTime() - lastCommitNanos >= commitInterval().toNanos()) {
             commitOffsets();
         }
     }
@@ -295,7 +293,7 @@ final class ConnectorTasks {
         Duration transactionTimeout = services.config().exactlyOnceTransactionTimeout();
         TaskOutput output = services.config().exactlyOnce().enabled()
                 ? TaskOutput.exactlyOnce(new PulsarTransactionalOutput(services.pulsar(), services.offsetStore(),
-                        producerSettings, config.topic(), tooLarge.deadLetterTopic(), transactionTimeout), tooLarge)
+                        producerSettings, config.topic(), transactionTimeout), tooLarge)
                 : new TaskOutput(
                         () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
                                 config.name() + "-" + taskId),
@@ -311,13 +309,18 @@ final class ConnectorTasks {
         return task;
     }
 
+    /** The connector's own commit interval once it started with a commit policy, else {@code offset.flush.interval.ms}. */
+    private Duration commitInterval() {
+        OffsetCommitPolicy policy = commitPolicy;
+        return policy == null ? services.config().offsetFlushInterval() : policy.interval();
+    }
+
     /**
      * How long one transaction of an exactly-once task stays open: the connector's commit interval,
      * at most half the transaction timeout so that a commit is never too late for its transaction.
      */
     private Duration transactionLength(Duration transactionTimeout) {
-        OffsetCommitPolicy policy = commitPolicy;
-        Duration interval = policy == null ? services.config().offsetFlushInterval() : policy.interval();
+        Duration interval = commitInterval();
         Duration most = transactionTimeout.dividedBy(2);
         return interval.compareTo(most) > 0 ? most : interval;
     }

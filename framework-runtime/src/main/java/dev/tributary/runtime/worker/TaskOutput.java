@@ -33,14 +33,16 @@ record TaskOutput(Supplier<RecordWriter> writers, RecordTooLargePolicy recordToo
 
     /**
      * Exactly-once output: each life of the task writes through a session of {@code transactions},
-     * whose writers take the place of {@link #writers} and {@link #deadLetterWriters}.
+     * whose writer takes the place of {@link #writers}. There are no dead letters: a send refused
+     * inside a transaction fails the whole transaction, so validation refuses any policy but fail.
      */
     static TaskOutput exactlyOnce(TransactionalOutput transactions, RecordTooLargePolicy recordTooLarge) {
         requireNonNull(transactions, "transactions is null");
-        Supplier<RecordWriter> none = () -> {
+        return new TaskOutput(() -> {
             throw new IllegalStateException("exactly-once tasks write through their transactional session");
-        };
-        return new TaskOutput(none, recordTooLarge, none, transactions);
+        }, recordTooLarge, () -> {
+            throw new IllegalStateException("no dead letters under exactly-once: errors.record.too.large must be fail");
+        }, transactions);
     }
 
     /** Whether records and offsets are written in transactions. */

@@ -299,8 +299,8 @@ final class TaskRunner implements Runnable {
         boolean stoppedCleanly = false;
         try {
             session = output.transactions().open(connector, id);
-            TransactionalOutput.Session open = session;
-            tooLarge = new TooLargeRecords(sendFailure, open::deadLetters);
+            // Only errors.record.too.large=fail passes validation here: a refused send fails its whole transaction.
+            tooLarge = new TooLargeRecords(sendFailure, output.deadLetterWriters());
             RecordWriter writer = session.records();
             metrics.setQueueDepth(tracker::inFlight);
             task.start(context);
@@ -393,22 +393,20 @@ final class TaskRunner implements Runnable {
         long begin = System.nanoTime();
         session.records().flush();
         long deadline = begin + shutdownTimeout.toNanos();
-        while (tracker.inFlight() > 0) {
+        while (true) {
             tooLarge.handlePending();
             Throwable failed = sendFailure.get();
             if (failed != null) {
                 throw failed instanceof Exception x ? x : new IllegalStateException(failed);
+            }
+            if (tracker.inFlight() == 0) {
+                break;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(tracker.inFlight() + " records of the open transaction were not"
                         + " acknowledged within " + shutdownTimeout.toMillis() + " ms; the transaction is aborted");
             }
             Thread.sleep(1);
-        }
-        tooLarge.handlePending();
-        Throwable failed = sendFailure.get();
-        if (failed != null) {
-            throw failed instanceof Exception x ? x : new IllegalStateException(failed);
         }
         Map<SourcePartition, SourceOffset> committed = tracker.takeCommittable();
         try {

@@ -260,11 +260,6 @@ class ExactlyOnceTaskRunnerTest {
                 }
 
                 @Override
-                public RecordWriter deadLetters() {
-                    throw new IllegalStateException("no dead letters here");
-                }
-
-                @Override
                 public boolean inTransaction() {
                     return current != 0;
                 }
