@@ -57,15 +57,7 @@ class KinesisWorkerGroupIT {
 
     @AfterEach
     void stopWorkers() throws Exception {
-        for (WorkerProcess worker : workers) {
-            if (worker.isAlive()) {
-                worker.kill();
-            }
-            if (!passed) {
-                String log = worker.output();
-                System.out.println("---- worker log ----\n" + log.substring(Math.max(0, log.length() - 6000)));
-            }
-        }
+        WorkerProcess.killAll(workers, !passed, 6000);
     }
 
     @Test

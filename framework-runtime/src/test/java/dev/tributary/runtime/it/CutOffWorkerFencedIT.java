@@ -102,15 +102,7 @@ class CutOffWorkerFencedIT {
 
     @AfterEach
     void stopWorkersAndDropTables() throws Exception {
-        for (WorkerProcess worker : workers) {
-            if (worker.isAlive()) {
-                worker.kill();
-            }
-            if (!passed) {
-                String log = worker.output();
-                System.out.println("---- worker log ----\n" + log.substring(Math.max(0, log.length() - 8000)));
-            }
-        }
+        WorkerProcess.killAll(workers, !passed, 8000);
         try (Connection db = postgres(); Statement statement = db.createStatement()) {
             for (String suffix : List.of("", "_scopes", "_scoped", "_schema_version", "_audit")) {
                 statement.execute("DROP TABLE IF EXISTS " + table + suffix + " CASCADE");

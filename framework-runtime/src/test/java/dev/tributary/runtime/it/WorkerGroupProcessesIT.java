@@ -48,16 +48,7 @@ class WorkerGroupProcessesIT {
 
     @AfterEach
     void stopWorkers() throws Exception {
-        for (WorkerProcess worker : workers) {
-            if (worker.isAlive()) {
-                worker.kill();
-            }
-            if (!passed) {
-                // The temporary directory goes with the test: show why a worker misbehaved.
-                String log = worker.output();
-                System.out.println("---- worker log ----\n" + log.substring(Math.max(0, log.length() - 6000)));
-            }
-        }
+        WorkerProcess.killAll(workers, !passed, 6000);
     }
 
     @Test

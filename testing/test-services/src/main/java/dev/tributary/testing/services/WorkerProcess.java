@@ -44,6 +44,24 @@ public final class WorkerProcess {
         return new WorkerProcess(builder.start(), log);
     }
 
+    /**
+     * Kills each of {@code workers} that still runs; with {@code showLogs} (a test that did not pass),
+     * prints the last {@code tailChars} characters of each one's output, since the test's temporary
+     * directory, where the logs are, goes with the test.
+     */
+    public static void killAll(List<WorkerProcess> workers, boolean showLogs, int tailChars)
+            throws IOException, InterruptedException {
+        for (WorkerProcess worker : workers) {
+            if (worker.isAlive()) {
+                worker.kill();
+            }
+            if (showLogs) {
+                String log = worker.output();
+                System.out.println("---- worker log ----\n" + log.substring(Math.max(0, log.length() - tailChars)));
+            }
+        }
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
