@@ -4,13 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.connector.SourceRecord;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -48,6 +52,10 @@ public final class PulsarRecordWriter implements RecordWriter {
     private final Map<String, Producer<byte[]>> producers = new ConcurrentHashMap<>();
     /** The open transaction each record is sent in, for exactly-once delivery; null for at-least-once. */
     private final Supplier<Transaction> transaction;
+    /** How long the first send of a transaction to a topic may take before that record fails. */
+    private final Duration firstSendWait;
+    /** Per topic, the transaction whose first send to it has completed; task thread only. */
+    private final Map<String, Transaction> registeredIn = new HashMap<>();
 
     /**
      * @param client the worker's shared client
@@ -56,19 +64,29 @@ public final class PulsarRecordWriter implements RecordWriter {
      * @param producerNamePrefix a prefix unique to the task, such as {@code orders-0}, for the broker's stats
      */
     public PulsarRecordWriter(PulsarClient client, ProducerSettings settings, String defaultTopic, String producerNamePrefix) {
-        this(client, settings, defaultTopic, producerNamePrefix, null);
+        this(client, settings, defaultTopic, producerNamePrefix, null, Duration.ZERO);
     }
 
     /**
      * A writer whose every record is sent inside the transaction that {@code transaction} gives at
      * the time of the send, which must then not be null.
      *
+     * <p>The first record sent to a topic in each transaction is waited for before {@link #send}
+     * returns: pulsar-client 4.0 registers the topic with the transaction on that first send and
+     * hands the send to the producer on the I/O thread that gets the coordinator's answer; a second
+     * send made meanwhile can run at once on the task thread and overtake it, reordering the
+     * records of a key (PulsarTransactionsIT shows it). Once the first send is done, later sends go
+     * to the producer in call order. That costs one round trip per topic per transaction.
+     *
      * @param transaction the open transaction, read on the task thread at each send; null to send
      *     outside transactions
+     * @param firstSendWait how long that first send may take; a record whose first send takes
+     *     longer fails (its transaction is then aborted, and nothing is lost)
      */
     public PulsarRecordWriter(PulsarClient client, ProducerSettings settings, String defaultTopic,
-            String producerNamePrefix, Supplier<Transaction> transaction) {
+            String producerNamePrefix, Supplier<Transaction> transaction, Duration firstSendWait) {
         this.transaction = transaction;
+        this.firstSendWait = requireNonNull(firstSendWait, "firstSendWait is null");
         this.client = requireNonNull(client, "client is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.defaultTopic = requireNonNull(defaultTopic, "defaultTopic is null");
@@ -87,7 +105,9 @@ public final class PulsarRecordWriter implements RecordWriter {
     public CompletableFuture<MessageId> send(SourceRecord record) throws PulsarClientException {
         String topic = record.topic() != null ? record.topic() : defaultTopic;
         Producer<byte[]> producer = producerFor(topic);
-        TypedMessageBuilder<byte[]> message = newMessage(producer).value(record.value());
+        Transaction open = openTransaction();
+        TypedMessageBuilder<byte[]> message = (open == null ? producer.newMessage() : producer.newMessage(open))
+                .value(record.value());
         if (record.key() != null) {
             message.key(record.key());
         }
@@ -98,7 +118,11 @@ public final class PulsarRecordWriter implements RecordWriter {
             message.eventTime(record.eventTime().toEpochMilli());
         }
         CompletableFuture<MessageId> result = new CompletableFuture<>();
-        message.sendAsync().whenComplete((id, error) -> {
+        CompletableFuture<MessageId> sent = message.sendAsync();
+        if (open != null && registeredIn.get(topic) != open) {
+            awaitFirstSend(producer, topic, open, sent, result);
+        }
+        sent.whenComplete((id, error) -> {
             if (error == null) {
                 result.complete(id);
             } else {
@@ -110,15 +134,40 @@ public final class PulsarRecordWriter implements RecordWriter {
         return result;
     }
 
-    private TypedMessageBuilder<byte[]> newMessage(Producer<byte[]> producer) {
+    /**
+     * Waits for the first send of transaction {@code open} to {@code topic} (see the constructor);
+     * when it does not complete in time, fails {@code result}, so that the transaction is aborted
+     * rather than committed with records whose order is not known.
+     */
+    private void awaitFirstSend(Producer<byte[]> producer, String topic, Transaction open,
+            CompletableFuture<MessageId> sent, CompletableFuture<MessageId> result) {
+        producer.flushAsync();
+        try {
+            sent.get(firstSendWait.toMillis(), TimeUnit.MILLISECONDS);
+            registeredIn.put(topic, open);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(new PulsarClientException("interrupted while the first record of a"
+                    + " transaction was sent to " + topic + "; the transaction is aborted"));
+        } catch (TimeoutException e) {
+            result.completeExceptionally(new PulsarClientException.TimeoutException("the first record of a transaction"
+                    + " to " + topic + " was not acknowledged within " + firstSendWait.toMillis()
+                    + " ms; the transaction is aborted"));
+        } catch (ExecutionException e) {
+            // The send's own failure reaches the caller through the returned future.
+        }
+    }
+
+    /** The transaction to send in: null for an at-least-once writer. */
+    private Transaction openTransaction() {
         if (transaction == null) {
-            return producer.newMessage();
+            return null;
         }
         Transaction open = transaction.get();
         if (open == null) {
             throw new IllegalStateException("no open transaction: an exactly-once writer sends only inside one");
         }
-        return producer.newMessage(open);
+        return open;
     }
 
     /**
@@ -209,5 +258,6 @@ public final class PulsarRecordWriter implements RecordWriter {
             }
         }
         producers.clear();
+        registeredIn.clear();
     }
 }

@@ -143,7 +143,7 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
             this.writer = writer;
             this.offsets = offsets;
             this.records = new PulsarRecordWriter(client, settings, defaultTopic, connector + "-" + taskId,
-                    () -> transaction);
+                    () -> transaction, transactionTimeout);
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tributary.api.config.ConfigException;
+import dev.tributary.api.connector.SourceRecord;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.api.offset.ScopedOffsetWriter;
 import dev.tributary.api.offset.SourceOffset;
@@ -12,9 +13,14 @@ import dev.tributary.api.offset.SourcePartition;
 import dev.tributary.api.offset.StagedOffsetWrite;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.sink.BrokerTransactions;
+import dev.tributary.runtime.sink.ProducerSettings;
+import dev.tributary.runtime.sink.PulsarRecordWriter;
 import dev.tributary.runtime.worker.ChosenOffsetStore;
 import dev.tributary.runtime.worker.WorkerConfig;
 import dev.tributary.testing.services.PulsarStandalone;
+import java.nio.charset.StandardCharsets;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,14 +28,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.ProducerAccessMode;
+import org.apache.pulsar.client.api.ProducerBuilder;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.interceptor.ProducerInterceptor;
 import org.apache.pulsar.client.api.transaction.Transaction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -291,6 +301,108 @@ class PulsarTransactionsIT {
             assertThat(second.read("c", List.of(shard))).as("the claim carried over the last commit")
                     .containsExactly(Map.entry(shard, SourceOffset.of("seq", 3L)));
         }
+    }
+
+    /**
+     * pulsar-client 4.0 registers a topic with a transaction on the transaction's first send to it,
+     * and runs that send on the I/O thread that gets the coordinator's answer. A second send made
+     * while the first is still on its way there runs at once on the caller's thread and can overtake
+     * it (seen once in a group run: one task's records 22 and 23 arrived as 23, 22). The task's
+     * writer waits for each transaction's first send to a topic before it returns, so the second
+     * cannot overtake the first. Here an interceptor holds each first send (up to half a second)
+     * until the test has sent the second: without that wait, the second goes first every time.
+     */
+    @Test
+    void theWritersSecondRecordOfATransactionCannotOvertakeItsFirst() throws Exception {
+        String topic = topic("order");
+        AtomicReference<CountDownLatch> firstArrived = new AtomicReference<>();
+        AtomicReference<CountDownLatch> releaseFirst = new AtomicReference<>();
+        ProducerInterceptor holdFirst = new ProducerInterceptor() {
+            @Override
+            public boolean eligible(Message message) {
+                return true;
+            }
+
+            @Override
+            public Message beforeSend(Producer producer, Message message) {
+                if (new String(message.getData(), StandardCharsets.UTF_8).endsWith("-first")) {
+                    firstArrived.get().countDown();
+                    try {
+                        releaseFirst.get().await(500, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return message;
+            }
+
+            @Override
+            public void onSendAcknowledgement(Producer producer, Message message, MessageId id, Throwable error) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        AtomicReference<Transaction> open = new AtomicReference<>();
+        ProducerSettings settings = new ProducerSettings(true, Duration.ofMillis(1), 1000, "NONE", 1000,
+                Duration.ofSeconds(30), false);
+        PulsarRecordWriter writer = new PulsarRecordWriter(intercepting(client, holdFirst), settings, topic, "order",
+                open::get, Duration.ofSeconds(30));
+        List<String> sentOrder = new ArrayList<>();
+        try {
+            for (int t = 0; t < 3; t++) {
+                firstArrived.set(new CountDownLatch(1));
+                releaseFirst.set(new CountDownLatch(1));
+                open.set(newTransaction(Duration.ofMinutes(1)));
+                List<CompletableFuture<MessageId>> sent = new ArrayList<>();
+                for (String which : List.of("first", "second", "third")) {
+                    sent.add(writer.send(record(t + "-" + which)));
+                    sentOrder.add(t + "-" + which);
+                    if (which.equals("first")) {
+                        assertThat(firstArrived.get().await(30, TimeUnit.SECONDS)).isTrue();
+                    }
+                }
+                releaseFirst.get().countDown();
+                writer.flush();
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                open.get().commit().get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            writer.close();
+        }
+
+        List<String> read = new ArrayList<>();
+        try (Reader<byte[]> reader = client.newReader(Schema.BYTES).topic(topic).startMessageId(MessageId.earliest)
+                .create()) {
+            for (Message<byte[]> m = reader.readNext((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS); m != null;
+                    m = reader.readNext((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS)) {
+                read.add(new String(m.getValue(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(read).as("every record once, in the order sent").isEqualTo(sentOrder);
+    }
+
+    private static SourceRecord record(String value) {
+        return new SourceRecord(SourcePartition.of("p", "0"), SourceOffset.of("seq", 0L), null, "key",
+                value.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+    }
+
+    /** {@code client}, whose producers all carry {@code interceptor}. */
+    private static PulsarClient intercepting(PulsarClient client, ProducerInterceptor interceptor) {
+        return (PulsarClient) Proxy.newProxyInstance(PulsarClient.class.getClassLoader(),
+                new Class<?>[] {PulsarClient.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(client, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("newProducer") && result instanceof ProducerBuilder<?> builder) {
+                        builder.intercept(interceptor);
+                    }
+                    return result;
+                });
     }
 
     private static Transaction newTransaction(Duration timeout) throws Exception {
