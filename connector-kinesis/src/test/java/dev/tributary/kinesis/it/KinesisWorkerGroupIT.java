@@ -28,6 +28,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,7 +47,8 @@ class KinesisWorkerGroupIT {
     private static final List<String> CONNECTORS = List.of("kinesis-a", "kinesis-b", "gen");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
+    // Kept when a test fails: its failure message points at the worker logs in it.
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     private final WorkerHttp http = new WorkerHttp();

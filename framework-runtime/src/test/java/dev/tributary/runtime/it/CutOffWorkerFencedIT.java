@@ -40,6 +40,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -88,7 +89,8 @@ class CutOffWorkerFencedIT {
     private static final String VICTIM_APP = "tributary-victim";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
+    // Kept when a test fails: its failure message points at the worker logs in it.
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     private final WorkerHttp http = new WorkerHttp();

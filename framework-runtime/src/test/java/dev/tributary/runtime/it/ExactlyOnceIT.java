@@ -30,6 +30,7 @@ import org.apache.pulsar.client.api.Message;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,7 +46,8 @@ class ExactlyOnceIT {
     private static final String TRANSACTION_TIMEOUT_MS = "4000";
     private static PulsarStandalone pulsar;
 
-    @TempDir
+    // Kept when a test fails: its failure message points at the worker logs in it.
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @BeforeAll

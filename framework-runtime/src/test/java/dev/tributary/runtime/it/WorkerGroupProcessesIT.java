@@ -25,6 +25,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,7 +40,8 @@ class WorkerGroupProcessesIT {
     private static final String CONNECTOR = "group-gen";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
+    // Kept when a test fails: its failure message points at the worker logs in it.
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     private final WorkerHttp http = new WorkerHttp();
