@@ -16,6 +16,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Producer;
@@ -133,6 +137,8 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         private final Producer<byte[]> offsets;
         private final PulsarRecordWriter records;
         private volatile Transaction transaction;
+        /** Sealed transactions whose commit has not completed: aborted with the session. */
+        private final Set<Transaction> sealed = ConcurrentHashMap.newKeySet();
         private long commits;
 
         PulsarSession(String connector, int taskId, Producer<byte[]> fence, ScopedOffsetWriter writer,
@@ -166,33 +172,59 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         }
 
         @Override
-        public void commit(Map<SourcePartition, SourceOffset> committed) throws Exception {
-            if (transaction == null) {
-                if (committed.isEmpty()) {
-                    return;
-                }
-                begin();
-            }
+        public Sealed seal() {
             Transaction open = transaction;
-            StagedOffsetWrite staged = committed.isEmpty() ? null : writer.stage(committed);
-            try {
-                if (staged != null) {
-                    offsets.newMessage(open).key(staged.key()).value(staged.value()).send();
-                }
-                try {
-                    fence.newMessage(open).value(Long.toString(++commits).getBytes(StandardCharsets.UTF_8)).send();
-                } catch (PulsarClientException.ProducerFencedException e) {
-                    throw fenced(e);
-                }
-                await(open.commit());
-            } catch (Exception e) {
-                abort();
-                throw e;
+            if (open == null) {
+                throw new IllegalStateException("no open transaction to seal");
             }
             transaction = null;
-            if (staged != null) {
-                staged.committed();
+            sealed.add(open);
+            return offsets -> commit(open, offsets);
+        }
+
+        /**
+         * Stages the offsets, sends them into {@code open}, then the fence message, then commits:
+         * one after the other, so that a newer life whose claim did not wait for this offsets
+         * message has its fence already, and this fence message fails.
+         */
+        private CompletableFuture<Void> commit(Transaction open, Map<SourcePartition, SourceOffset> committed) {
+            StagedOffsetWrite staged;
+            try {
+                staged = committed.isEmpty() ? null : writer.stage(committed);
+            } catch (RuntimeException e) {
+                abort(open);
+                return CompletableFuture.failedFuture(e);
             }
+            byte[] mark = Long.toString(++commits).getBytes(StandardCharsets.UTF_8);
+            CompletableFuture<?> offsetsSent = staged == null ? CompletableFuture.completedFuture(null)
+                    : offsets.newMessage(open).key(staged.key()).value(staged.value()).sendAsync();
+            return offsetsSent
+                    .thenCompose(ignored -> fence.newMessage(open).value(mark).sendAsync())
+                    .thenCompose(ignored -> open.commit())
+                    .orTimeout(transactionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((ignored, error) -> {
+                        if (error != null) {
+                            abort(open);
+                            Throwable cause = unwrap(error);
+                            if (cause instanceof PulsarClientException.ProducerFencedException e) {
+                                throw fenced(e);
+                            }
+                            throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+                        }
+                        sealed.remove(open);
+                        if (staged != null) {
+                            staged.committed();
+                        }
+                        return null;
+                    });
+        }
+
+        private static Throwable unwrap(Throwable error) {
+            Throwable cause = error;
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return cause;
         }
 
         private OffsetWriterFencedException fenced(Exception cause) {
@@ -222,12 +254,20 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
             Transaction open = transaction;
             transaction = null;
             if (open != null) {
-                open.abort().exceptionally(e -> {
-                    LOG.debug("abort of a transaction of task {}-{} failed; the broker aborts it after its timeout: {}",
-                            connector, taskId, e.toString());
-                    return null;
-                });
+                abort(open);
             }
+            for (Transaction each : sealed) {
+                abort(each);
+            }
+        }
+
+        private void abort(Transaction txn) {
+            sealed.remove(txn);
+            txn.abort().exceptionally(e -> {
+                LOG.debug("abort of a transaction of task {}-{} failed; the broker aborts it after its timeout: {}",
+                        connector, taskId, e.toString());
+                return null;
+            });
         }
 
         @Override
