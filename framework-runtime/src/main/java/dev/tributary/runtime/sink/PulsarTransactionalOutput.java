@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -129,6 +130,10 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         }
     }
 
+    /** A transaction made ahead, with the writer's topics registered with it. */
+    private record Prepared(Transaction transaction, List<String> topics, long madeAt) {
+    }
+
     private final class PulsarSession implements Session {
         private final String connector;
         private final int taskId;
@@ -137,6 +142,8 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         private final Producer<byte[]> offsets;
         private final PulsarRecordWriter records;
         private volatile Transaction transaction;
+        /** The next transaction, made ahead while the last one commits; task thread only. */
+        private CompletableFuture<Prepared> next;
         /** Sealed transactions whose commit has not completed: aborted with the session. */
         private final Set<Transaction> sealed = ConcurrentHashMap.newKeySet();
         private long commits;
@@ -162,13 +169,36 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
             return transaction != null;
         }
 
+        /**
+         * Opens the transaction made ahead ({@link #prepare}) when there is one young enough, else
+         * a new one; either way with the task's topics registered before its first record.
+         */
         @Override
         public void begin() throws Exception {
             if (transaction != null) {
                 throw new IllegalStateException("a transaction is open already");
             }
-            transaction = await(client.newTransaction()
-                    .withTransactionTimeout(transactionTimeout.toMillis(), TimeUnit.MILLISECONDS).build());
+            Prepared ready = null;
+            CompletableFuture<Prepared> ahead = next;
+            next = null;
+            if (ahead != null) {
+                try {
+                    ready = await(ahead);
+                } catch (Exception e) {
+                    LOG.debug("task {}-{} could not make its next transaction ahead; it makes one now: {}", connector,
+                            taskId, e.toString());
+                }
+                // An idle task's transaction made ahead long ago may time out before it commits.
+                if (ready != null && System.nanoTime() - ready.madeAt() > transactionTimeout.toNanos() / 4) {
+                    abort(ready.transaction());
+                    ready = null;
+                }
+            }
+            if (ready == null) {
+                ready = await(prepare());
+            }
+            records.registered(ready.transaction(), ready.topics());
+            transaction = ready.transaction();
         }
 
         @Override
@@ -179,7 +209,30 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
             }
             transaction = null;
             sealed.add(open);
+            // The next transaction is made while this one commits, so that the task need not wait for it.
+            next = prepare();
             return offsets -> commit(open, offsets);
+        }
+
+        /**
+         * A new transaction, with the topics of the task's producers, its offsets and its fence
+         * registered, so that neither the first records nor the commit wait for registrations.
+         */
+        private CompletableFuture<Prepared> prepare() {
+            long madeAt = System.nanoTime();
+            return client.newTransaction()
+                    .withTransactionTimeout(transactionTimeout.toMillis(), TimeUnit.MILLISECONDS).build()
+                    .thenCompose(txn -> {
+                        CompletableFuture<Void> own = CompletableFuture.allOf(registered(txn, offsets),
+                                registered(txn, fence));
+                        return records.register(txn).thenCombine(own, (topics, ignored) ->
+                                new Prepared(txn, topics, madeAt));
+                    });
+        }
+
+        private static CompletableFuture<Void> registered(Transaction txn, Producer<byte[]> producer) {
+            CompletableFuture<Void> registering = TransactionTopics.register(txn, producer);
+            return registering == null ? CompletableFuture.completedFuture(null) : registering;
         }
 
         /**
@@ -273,6 +326,11 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         @Override
         public void close() {
             abort();
+            CompletableFuture<Prepared> ahead = next;
+            next = null;
+            if (ahead != null) {
+                ahead.thenAccept(ready -> abort(ready.transaction()));
+            }
             records.close();
             closeQuietly(offsets);
             writer.close();
