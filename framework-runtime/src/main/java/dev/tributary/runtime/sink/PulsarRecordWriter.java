@@ -53,7 +53,7 @@ public final class PulsarRecordWriter implements RecordWriter {
     /** The open transaction each record is sent in, for exactly-once delivery; null for at-least-once. */
     private final Supplier<Transaction> transaction;
     /** How long the first send of a transaction to a topic may take before that record fails. */
-    private final Duration firstSendWait;
+    private final Duration registrationWait;
     /** Per topic, the transaction whose first send to it has completed; task thread only. */
     private final Map<String, Transaction> registeredIn = new HashMap<>();
 
@@ -71,22 +71,23 @@ public final class PulsarRecordWriter implements RecordWriter {
      * A writer whose every record is sent inside the transaction that {@code transaction} gives at
      * the time of the send, which must then not be null.
      *
-     * <p>The first record sent to a topic in each transaction is waited for before {@link #send}
-     * returns: pulsar-client 4.0 registers the topic with the transaction on that first send and
-     * hands the send to the producer on the I/O thread that gets the coordinator's answer; a second
-     * send made meanwhile can run at once on the task thread and overtake it, reordering the
-     * records of a key (PulsarTransactionsIT shows it). Once the first send is done, later sends go
-     * to the producer in call order. That costs one round trip per topic per transaction.
+     * <p>Before the first record of a transaction goes to a topic, the topic (each of its
+     * partitions) is registered with the transaction, unless {@link #register} did so ahead: see
+     * {@link TransactionTopics} for why, without it, a second record could overtake the first.
+     * Should the client's transactions not be pulsar-client's own, the first send to each topic
+     * is waited for instead. Producers of such a writer keep the partitions their topic had when
+     * they were created (no automatic partition update), so that no partition goes unregistered;
+     * partitions added later are written to once the task starts again.
      *
      * @param transaction the open transaction, read on the task thread at each send; null to send
      *     outside transactions
-     * @param firstSendWait how long that first send may take; a record whose first send takes
-     *     longer fails (its transaction is then aborted, and nothing is lost)
+     * @param registrationWait how long that registration (or first send) may take; a record whose
+     *     registration takes longer fails (its transaction is then aborted, and nothing is lost)
      */
     public PulsarRecordWriter(PulsarClient client, ProducerSettings settings, String defaultTopic,
-            String producerNamePrefix, Supplier<Transaction> transaction, Duration firstSendWait) {
+            String producerNamePrefix, Supplier<Transaction> transaction, Duration registrationWait) {
         this.transaction = transaction;
-        this.firstSendWait = requireNonNull(firstSendWait, "firstSendWait is null");
+        this.registrationWait = requireNonNull(registrationWait, "registrationWait is null");
         this.client = requireNonNull(client, "client is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.defaultTopic = requireNonNull(defaultTopic, "defaultTopic is null");
@@ -106,6 +107,19 @@ public final class PulsarRecordWriter implements RecordWriter {
         String topic = record.topic() != null ? record.topic() : defaultTopic;
         Producer<byte[]> producer = producerFor(topic);
         Transaction open = openTransaction();
+        boolean awaitFirst = false;
+        if (open != null && registeredIn.get(topic) != open) {
+            CompletableFuture<Void> registered = TransactionTopics.register(open, producer);
+            if (registered == null) {
+                awaitFirst = true;
+            } else {
+                Throwable failed = await(registered, "registering " + topic + " with a transaction");
+                if (failed != null) {
+                    return CompletableFuture.failedFuture(failed);
+                }
+                registeredIn.put(topic, open);
+            }
+        }
         TypedMessageBuilder<byte[]> message = (open == null ? producer.newMessage() : producer.newMessage(open))
                 .value(record.value());
         if (record.key() != null) {
@@ -119,8 +133,14 @@ public final class PulsarRecordWriter implements RecordWriter {
         }
         CompletableFuture<MessageId> result = new CompletableFuture<>();
         CompletableFuture<MessageId> sent = message.sendAsync();
-        if (open != null && registeredIn.get(topic) != open) {
-            awaitFirstSend(producer, topic, open, sent, result);
+        if (awaitFirst) {
+            producer.flushAsync();
+            Throwable failed = await(sent, "the first record of a transaction to " + topic);
+            if (failed == null) {
+                registeredIn.put(topic, open);
+            } else if (!sent.isDone()) {
+                result.completeExceptionally(failed);
+            }
         }
         sent.whenComplete((id, error) -> {
             if (error == null) {
@@ -135,26 +155,49 @@ public final class PulsarRecordWriter implements RecordWriter {
     }
 
     /**
-     * Waits for the first send of transaction {@code open} to {@code topic} (see the constructor);
-     * when it does not complete in time, fails {@code result}, so that the transaction is aborted
-     * rather than committed with records whose order is not known.
+     * Registers the topics of every producer this writer has with {@code txn}, ahead of its first
+     * record, so that its first sends need not wait; call {@link #registered} on the task thread
+     * once the returned future completed.
+     *
+     * @return completes with the topics registered; with none when the client's transactions are
+     *     not pulsar-client's own (the first send to each topic then waits, see the constructor)
      */
-    private void awaitFirstSend(Producer<byte[]> producer, String topic, Transaction open,
-            CompletableFuture<MessageId> sent, CompletableFuture<MessageId> result) {
-        producer.flushAsync();
+    public CompletableFuture<List<String>> register(Transaction txn) {
+        List<String> topics = new ArrayList<>();
+        List<CompletableFuture<?>> registering = new ArrayList<>();
+        for (Map.Entry<String, Producer<byte[]>> e : producers.entrySet()) {
+            CompletableFuture<Void> registered = TransactionTopics.register(txn, e.getValue());
+            if (registered != null) {
+                topics.add(e.getKey());
+                registering.add(registered);
+            }
+        }
+        return CompletableFuture.allOf(registering.toArray(CompletableFuture[]::new)).thenApply(ignored -> topics);
+    }
+
+    /** Notes that {@link #register} registered {@code topics} with {@code txn}; task thread only. */
+    public void registered(Transaction txn, List<String> topics) {
+        for (String topic : topics) {
+            registeredIn.put(topic, txn);
+        }
+    }
+
+    /**
+     * Waits up to {@code registrationWait} for {@code future}; returns null when it completed
+     * normally, or the failure to fail the record with (its transaction is then aborted).
+     */
+    private Throwable await(CompletableFuture<?> future, String what) {
         try {
-            sent.get(firstSendWait.toMillis(), TimeUnit.MILLISECONDS);
-            registeredIn.put(topic, open);
+            future.get(registrationWait.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            result.completeExceptionally(new PulsarClientException("interrupted while the first record of a"
-                    + " transaction was sent to " + topic + "; the transaction is aborted"));
+            return new PulsarClientException("interrupted while waiting for " + what + "; the transaction is aborted");
         } catch (TimeoutException e) {
-            result.completeExceptionally(new PulsarClientException.TimeoutException("the first record of a transaction"
-                    + " to " + topic + " was not acknowledged within " + firstSendWait.toMillis()
-                    + " ms; the transaction is aborted"));
+            return new PulsarClientException.TimeoutException(what + " took more than " + registrationWait.toMillis()
+                    + " ms; the transaction is aborted");
         } catch (ExecutionException e) {
-            // The send's own failure reaches the caller through the returned future.
+            return e.getCause() == null ? e : e.getCause();
         }
     }
 
@@ -241,6 +284,8 @@ public final class PulsarRecordWriter implements RecordWriter {
                 .maxPendingMessages(settings.maxPendingMessages())
                 .blockIfQueueFull(true)
                 .sendTimeout((int) settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // In a transaction, every partition is registered before it is written to: see the constructor.
+                .autoUpdatePartitions(transaction == null)
                 .create();
         producers.put(topic, producer);
         LOG.info("producer for {} created ({})", topic, producerNamePrefix);

@@ -15,7 +15,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Producer;
@@ -125,6 +130,10 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         }
     }
 
+    /** A transaction made ahead, with the writer's topics registered with it. */
+    private record Prepared(Transaction transaction, List<String> topics, long madeAt) {
+    }
+
     private final class PulsarSession implements Session {
         private final String connector;
         private final int taskId;
@@ -133,6 +142,10 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
         private final Producer<byte[]> offsets;
         private final PulsarRecordWriter records;
         private volatile Transaction transaction;
+        /** The next transaction, made ahead while the last one commits; task thread only. */
+        private CompletableFuture<Prepared> next;
+        /** Sealed transactions whose commit has not completed: aborted with the session. */
+        private final Set<Transaction> sealed = ConcurrentHashMap.newKeySet();
         private long commits;
 
         PulsarSession(String connector, int taskId, Producer<byte[]> fence, ScopedOffsetWriter writer,
@@ -156,43 +169,115 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
             return transaction != null;
         }
 
+        /**
+         * Opens the transaction made ahead ({@link #prepare}) when there is one young enough, else
+         * a new one; either way with the task's topics registered before its first record.
+         */
         @Override
         public void begin() throws Exception {
             if (transaction != null) {
                 throw new IllegalStateException("a transaction is open already");
             }
-            transaction = await(client.newTransaction()
-                    .withTransactionTimeout(transactionTimeout.toMillis(), TimeUnit.MILLISECONDS).build());
+            Prepared ready = null;
+            CompletableFuture<Prepared> ahead = next;
+            next = null;
+            if (ahead != null) {
+                try {
+                    ready = await(ahead);
+                } catch (Exception e) {
+                    LOG.debug("task {}-{} could not make its next transaction ahead; it makes one now: {}", connector,
+                            taskId, e.toString());
+                }
+                // An idle task's transaction made ahead long ago may time out before it commits.
+                if (ready != null && System.nanoTime() - ready.madeAt() > transactionTimeout.toNanos() / 4) {
+                    abort(ready.transaction());
+                    ready = null;
+                }
+            }
+            if (ready == null) {
+                ready = await(prepare());
+            }
+            records.registered(ready.transaction(), ready.topics());
+            transaction = ready.transaction();
         }
 
         @Override
-        public void commit(Map<SourcePartition, SourceOffset> committed) throws Exception {
-            if (transaction == null) {
-                if (committed.isEmpty()) {
-                    return;
-                }
-                begin();
-            }
+        public Sealed seal() {
             Transaction open = transaction;
-            StagedOffsetWrite staged = committed.isEmpty() ? null : writer.stage(committed);
-            try {
-                if (staged != null) {
-                    offsets.newMessage(open).key(staged.key()).value(staged.value()).send();
-                }
-                try {
-                    fence.newMessage(open).value(Long.toString(++commits).getBytes(StandardCharsets.UTF_8)).send();
-                } catch (PulsarClientException.ProducerFencedException e) {
-                    throw fenced(e);
-                }
-                await(open.commit());
-            } catch (Exception e) {
-                abort();
-                throw e;
+            if (open == null) {
+                throw new IllegalStateException("no open transaction to seal");
             }
             transaction = null;
-            if (staged != null) {
-                staged.committed();
+            sealed.add(open);
+            // The next transaction is made while this one commits, so that the task need not wait for it.
+            next = prepare();
+            return offsets -> commit(open, offsets);
+        }
+
+        /**
+         * A new transaction, with the topics of the task's producers, its offsets and its fence
+         * registered, so that neither the first records nor the commit wait for registrations.
+         */
+        private CompletableFuture<Prepared> prepare() {
+            long madeAt = System.nanoTime();
+            return client.newTransaction()
+                    .withTransactionTimeout(transactionTimeout.toMillis(), TimeUnit.MILLISECONDS).build()
+                    .thenCompose(txn -> {
+                        CompletableFuture<Void> own = CompletableFuture.allOf(registered(txn, offsets),
+                                registered(txn, fence));
+                        return records.register(txn).thenCombine(own, (topics, ignored) ->
+                                new Prepared(txn, topics, madeAt));
+                    });
+        }
+
+        private static CompletableFuture<Void> registered(Transaction txn, Producer<byte[]> producer) {
+            CompletableFuture<Void> registering = TransactionTopics.register(txn, producer);
+            return registering == null ? CompletableFuture.completedFuture(null) : registering;
+        }
+
+        /**
+         * Stages the offsets, sends them into {@code open}, then the fence message, then commits:
+         * one after the other, so that a newer life whose claim did not wait for this offsets
+         * message has its fence already, and this fence message fails.
+         */
+        private CompletableFuture<Void> commit(Transaction open, Map<SourcePartition, SourceOffset> committed) {
+            StagedOffsetWrite staged;
+            try {
+                staged = committed.isEmpty() ? null : writer.stage(committed);
+            } catch (RuntimeException e) {
+                abort(open);
+                return CompletableFuture.failedFuture(e);
             }
+            byte[] mark = Long.toString(++commits).getBytes(StandardCharsets.UTF_8);
+            CompletableFuture<?> offsetsSent = staged == null ? CompletableFuture.completedFuture(null)
+                    : offsets.newMessage(open).key(staged.key()).value(staged.value()).sendAsync();
+            return offsetsSent
+                    .thenCompose(ignored -> fence.newMessage(open).value(mark).sendAsync())
+                    .thenCompose(ignored -> open.commit())
+                    .orTimeout(transactionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((ignored, error) -> {
+                        if (error != null) {
+                            abort(open);
+                            Throwable cause = unwrap(error);
+                            if (cause instanceof PulsarClientException.ProducerFencedException e) {
+                                throw fenced(e);
+                            }
+                            throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+                        }
+                        sealed.remove(open);
+                        if (staged != null) {
+                            staged.committed();
+                        }
+                        return null;
+                    });
+        }
+
+        private static Throwable unwrap(Throwable error) {
+            Throwable cause = error;
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return cause;
         }
 
         private OffsetWriterFencedException fenced(Exception cause) {
@@ -222,17 +307,30 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
             Transaction open = transaction;
             transaction = null;
             if (open != null) {
-                open.abort().exceptionally(e -> {
-                    LOG.debug("abort of a transaction of task {}-{} failed; the broker aborts it after its timeout: {}",
-                            connector, taskId, e.toString());
-                    return null;
-                });
+                abort(open);
             }
+            for (Transaction each : sealed) {
+                abort(each);
+            }
+        }
+
+        private void abort(Transaction txn) {
+            sealed.remove(txn);
+            txn.abort().exceptionally(e -> {
+                LOG.debug("abort of a transaction of task {}-{} failed; the broker aborts it after its timeout: {}",
+                        connector, taskId, e.toString());
+                return null;
+            });
         }
 
         @Override
         public void close() {
             abort();
+            CompletableFuture<Prepared> ahead = next;
+            next = null;
+            if (ahead != null) {
+                ahead.thenAccept(ready -> abort(ready.transaction()));
+            }
             records.close();
             closeQuietly(offsets);
             writer.close();

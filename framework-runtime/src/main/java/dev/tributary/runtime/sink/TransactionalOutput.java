@@ -3,6 +3,7 @@ package dev.tributary.runtime.sink;
 import dev.tributary.api.offset.SourceOffset;
 import dev.tributary.api.offset.SourcePartition;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Exactly-once output of a connector's tasks: records and the offsets that cover them are written
@@ -32,20 +33,17 @@ public interface TransactionalOutput {
         /** Whether a transaction is open. */
         boolean inTransaction();
 
-        /** Opens a transaction, which the writers send into until {@link #commit} or {@link #abort}. */
+        /** Opens a transaction, which the writers send into until {@link #seal} or {@link #abort}. */
         void begin() throws Exception;
 
         /**
-         * Writes {@code offsets} into the open transaction (opening one when there is none and
-         * {@code offsets} is not empty) and commits it. Every record sent in the transaction must
-         * be acknowledged first. Afterwards no transaction is open.
+         * Ends the sends into the open transaction and hands it over for its commit: records sent
+         * from now on go into the next transaction ({@link #begin}), while this one commits. The
+         * task commits the sealed transactions one at a time, in the order sealed.
          *
-         * @throws dev.tributary.api.offset.OffsetWriterFencedException when a newer life of the
-         *     task has fenced this one; the transaction does not commit
-         * @throws Exception when the commit failed or its outcome is unknown; the task must end
-         *     this life, and the next one resumes from what was committed
+         * @throws IllegalStateException when no transaction is open
          */
-        void commit(Map<SourcePartition, SourceOffset> offsets) throws Exception;
+        Sealed seal();
 
         /**
          * Whether a newer life of the task has fenced this one. Asked after a failure, before the
@@ -55,11 +53,30 @@ public interface TransactionalOutput {
          */
         boolean fencedOut();
 
-        /** Aborts the open transaction, if any, without waiting; its records are never read. */
+        /**
+         * Aborts the open transaction and every sealed one whose commit has not completed, without
+         * waiting; their records are never read.
+         */
         void abort();
 
-        /** Aborts what is open and releases the session's producers and claim. */
+        /** Aborts what is open or sealed and uncommitted, and releases the session's producers and claim. */
         @Override
         void close();
+    }
+
+    /** A transaction that takes no more records and waits for its commit. */
+    interface Sealed {
+        /**
+         * Writes {@code offsets} into this transaction and commits it, without blocking. Called once,
+         * on the task thread, when every record sent in the transaction has been acknowledged and
+         * the previously sealed transaction has committed.
+         *
+         * @return completes, on Pulsar's threads, once the transaction committed; exceptionally
+         *     with {@link dev.tributary.api.offset.OffsetWriterFencedException} when a newer life of
+         *     the task has fenced this one, or with another exception when the commit failed or its
+         *     outcome is unknown (within the transaction timeout): then the transaction is aborted,
+         *     the task must end this life, and the next one resumes from what was committed
+         */
+        CompletableFuture<Void> commit(Map<SourcePartition, SourceOffset> offsets);
     }
 }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -281,28 +282,31 @@ final class TaskRunner implements Runnable {
     /**
      * One life of the task under exactly-once delivery. The session fences older lives and claims
      * the task's offsets before the task starts (so that what it reads is final); records are sent
-     * in the session's open transaction, and every commit interval the task thread waits until
-     * each record of the transaction is acknowledged, then commits the transaction with the
-     * offsets that cover them. A failure, or a stop that cannot commit, aborts the open
-     * transaction: none of its records is ever read, and the next life resumes from the last
-     * commit. Returns the failure, or null.
+     * in the session's open transaction. Every commit interval the open transaction is sealed and
+     * the task goes on sending into the next one, while the sealed one commits as soon as each of
+     * its records is acknowledged, with the offsets that cover them; one transaction commits at a
+     * time, so the next is sealed only after that commit. A failure, or a stop that cannot commit,
+     * aborts what is open or sealed: none of its records is ever read, and the next life resumes
+     * from the last commit. Returns the failure, or null.
      */
     private Throwable runOnceExactlyOnce() {
         SourceTask task = plugin.createTask();
         current = task;
-        OffsetTracker tracker = new OffsetTracker();
         AtomicReference<Throwable> sendFailure = new AtomicReference<>();
         Context context = new Context(offsets, new TaskPluginMetrics(metricsRegistry, connector, id));
         TransactionalOutput.Session session = null;
         TooLargeRecords tooLarge = null;
+        Transactions transactions = new Transactions(task, sendFailure);
         boolean started = false;
         boolean stoppedCleanly = false;
         try {
             session = output.transactions().open(connector, id);
+            transactions.session = session;
             // Only errors.record.too.large=fail passes validation here: a refused send fails its whole transaction.
             tooLarge = new TooLargeRecords(sendFailure, output.deadLetterWriters());
+            transactions.tooLarge = tooLarge;
             RecordWriter writer = session.records();
-            metrics.setQueueDepth(tracker::inFlight);
+            metrics.setQueueDepth(transactions::inFlight);
             task.start(context);
             started = true;
             setState(paused ? State.PAUSED : State.RUNNING, null);
@@ -314,8 +318,10 @@ final class TaskRunner implements Runnable {
                 if (failed != null) {
                     return unlessFenced(session, failed);
                 }
-                if (uncommitted && System.nanoTime() - windowStart >= commitInterval.get().toNanos()) {
-                    commitTransaction(task, session, tracker, tooLarge, sendFailure);
+                transactions.advance();
+                if (uncommitted && !transactions.committing()
+                        && System.nanoTime() - windowStart >= commitInterval.get().toNanos()) {
+                    transactions.seal();
                     uncommitted = false;
                 }
                 List<SourceRecord> records = pollUnlessPaused(task);
@@ -328,12 +334,12 @@ final class TaskRunner implements Runnable {
                             }
                         }
                         uncommitted = true;
-                        send(task, writer, tracker, record, sendFailure, tooLarge);
+                        send(task, writer, transactions.open, record, sendFailure, tooLarge);
                     }
                 }
                 for (Map.Entry<SourcePartition, SourceOffset> marker = context.markers.poll(); marker != null;
                         marker = context.markers.poll()) {
-                    tracker.track(marker.getKey(), marker.getValue()).ack();
+                    transactions.open.track(marker.getKey(), marker.getValue()).ack();
                     if (!uncommitted) {
                         windowStart = System.nanoTime();
                         uncommitted = true;
@@ -347,7 +353,11 @@ final class TaskRunner implements Runnable {
             } catch (RuntimeException e) {
                 LOG.warn("task {}-{} stop threw: {}", connector, id, summary(e));
             }
-            commitTransaction(task, session, tracker, tooLarge, sendFailure);
+            transactions.awaitCommit();
+            if (uncommitted) {
+                transactions.seal();
+                transactions.awaitCommit();
+            }
             stoppedCleanly = true;
             return null;
         } catch (InterruptedException e) {
@@ -369,7 +379,7 @@ final class TaskRunner implements Runnable {
                 }
             }
             if (session != null) {
-                if (!stoppedCleanly && session.inTransaction()) {
+                if (!stoppedCleanly && (session.inTransaction() || transactions.committing())) {
                     LOG.info("task {}-{} aborts its open transaction; the next start resumes from the last commit",
                             connector, id);
                 }
@@ -385,42 +395,114 @@ final class TaskRunner implements Runnable {
     }
 
     /**
-     * Waits until every record of the open transaction is acknowledged (too-large ones handled by
-     * the connector's policy), then commits it with the offsets they reach.
+     * The transactions of one exactly-once life, on the task thread: the open one's records, and
+     * the sealed one, if any, on its way to its commit.
      */
-    private void commitTransaction(SourceTask task, TransactionalOutput.Session session, OffsetTracker tracker,
-            TooLargeRecords tooLarge, AtomicReference<Throwable> sendFailure) throws Exception {
-        long begin = System.nanoTime();
-        session.records().flush();
-        long deadline = begin + shutdownTimeout.toNanos();
-        while (true) {
-            tooLarge.handlePending();
-            Throwable failed = sendFailure.get();
-            if (failed != null) {
-                throw failed instanceof Exception x ? x : new IllegalStateException(failed);
-            }
-            if (tracker.inFlight() == 0) {
-                break;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(tracker.inFlight() + " records of the open transaction were not"
-                        + " acknowledged within " + shutdownTimeout.toMillis() + " ms; the transaction is aborted");
-            }
-            Thread.sleep(1);
+    private final class Transactions {
+        private final SourceTask task;
+        private final AtomicReference<Throwable> sendFailure;
+        private TransactionalOutput.Session session;
+        private TooLargeRecords tooLarge;
+        /** The records of the open transaction (or of the next one, before it begins). */
+        private volatile OffsetTracker open = new OffsetTracker();
+        /** The records of the sealed transaction; null when none waits for its commit. */
+        private volatile OffsetTracker sealedRecords;
+        private TransactionalOutput.Sealed sealed;
+        private long sealedAt;
+        private Map<SourcePartition, SourceOffset> committing;
+        private CompletableFuture<Void> commit;
+
+        Transactions(SourceTask task, AtomicReference<Throwable> sendFailure) {
+            this.task = task;
+            this.sendFailure = sendFailure;
         }
-        Map<SourcePartition, SourceOffset> committed = tracker.takeCommittable();
-        try {
-            session.commit(committed);
-        } catch (Exception e) {
-            metrics.recordCommit(System.nanoTime() - begin, false);
-            throw e;
+
+        long inFlight() {
+            OffsetTracker waiting = sealedRecords;
+            return open.inFlight() + (waiting == null ? 0 : waiting.inFlight());
         }
-        metrics.recordCommit(System.nanoTime() - begin, true);
-        if (!committed.isEmpty()) {
+
+        /** Whether a sealed transaction waits for its commit. */
+        boolean committing() {
+            return sealed != null;
+        }
+
+        /**
+         * Seals the open transaction (opening one for offsets without records) and flushes its
+         * records; later records go into the next. Only when no other waits for its commit.
+         */
+        void seal() throws Exception {
+            if (sealed != null) {
+                throw new IllegalStateException("a sealed transaction still waits for its commit");
+            }
+            if (!session.inTransaction()) {
+                session.begin();
+            }
+            session.records().flush();
+            sealedAt = System.nanoTime();
+            sealedRecords = open;
+            sealed = session.seal();
+            open = new OffsetTracker();
+        }
+
+        /**
+         * Moves the sealed transaction's commit on without blocking: starts it once its records are
+         * all acknowledged, and finishes it once the broker answered.
+         *
+         * @throws Exception when its records were not acknowledged in time, or its commit failed
+         */
+        void advance() throws Exception {
+            if (sealed == null) {
+                return;
+            }
+            if (commit == null) {
+                if (sealedRecords.inFlight() > 0) {
+                    if (System.nanoTime() - sealedAt > shutdownTimeout.toNanos()) {
+                        throw new IllegalStateException(sealedRecords.inFlight() + " records of a transaction were not"
+                                + " acknowledged within " + shutdownTimeout.toMillis() + " ms; the transaction is aborted");
+                    }
+                    return;
+                }
+                committing = sealedRecords.takeCommittable();
+                commit = sealed.commit(committing);
+            }
+            if (!commit.isDone()) {
+                return;
+            }
             try {
-                task.onOffsetsCommitted(committed);
-            } catch (RuntimeException e) {
-                LOG.warn("task {}-{} onOffsetsCommitted threw: {}", connector, id, summary(e));
+                commit.join();
+            } catch (CompletionException e) {
+                metrics.recordCommit(System.nanoTime() - sealedAt, false);
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw cause instanceof Exception x ? x : new IllegalStateException(cause);
+            }
+            metrics.recordCommit(System.nanoTime() - sealedAt, true);
+            Map<SourcePartition, SourceOffset> done = committing;
+            sealed = null;
+            sealedRecords = null;
+            commit = null;
+            committing = null;
+            if (!done.isEmpty()) {
+                try {
+                    task.onOffsetsCommitted(done);
+                } catch (RuntimeException e) {
+                    LOG.warn("task {}-{} onOffsetsCommitted threw: {}", connector, id, summary(e));
+                }
+            }
+        }
+
+        /** Waits until the sealed transaction, if any, has committed. */
+        void awaitCommit() throws Exception {
+            while (sealed != null) {
+                tooLarge.handlePending();
+                Throwable failed = sendFailure.get();
+                if (failed != null) {
+                    throw failed instanceof Exception x ? x : new IllegalStateException(failed);
+                }
+                advance();
+                if (sealed != null) {
+                    Thread.sleep(1);
+                }
             }
         }
     }

@@ -20,6 +20,10 @@ import dev.tributary.runtime.worker.WorkerConfig;
 import dev.tributary.testing.services.PulsarStandalone;
 import java.nio.charset.StandardCharsets;
 import java.lang.reflect.InvocationTargetException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
@@ -304,19 +309,40 @@ class PulsarTransactionsIT {
     }
 
     /**
-     * pulsar-client 4.0 registers a topic with a transaction on the transaction's first send to it,
-     * and runs that send on the I/O thread that gets the coordinator's answer. A second send made
-     * while the first is still on its way there runs at once on the caller's thread and can overtake
-     * it (seen once in a group run: one task's records 22 and 23 arrived as 23, 22). The task's
-     * writer waits for each transaction's first send to a topic before it returns, so the second
-     * cannot overtake the first. Here an interceptor holds each first send (up to half a second)
-     * until the test has sent the second: without that wait, the second goes first every time.
+     * pulsar-client 4.0 registers a topic (each partition on its own) with a transaction on the
+     * transaction's first send there, and runs that send on the I/O thread that gets the
+     * coordinator's answer. A second send made while the first is still on its way there runs at
+     * once on the caller's thread and can overtake it (seen once in a group run: one task's
+     * records 22 and 23 arrived as 23, 22). The task's writer registers the topic's partitions
+     * before it sends into a transaction. Here an interceptor holds each key's first record of a
+     * transaction (up to half a second) until the test has sent the key's second: without the
+     * registration, the second goes first every time.
      */
     @Test
     void theWritersSecondRecordOfATransactionCannotOvertakeItsFirst() throws Exception {
-        String topic = topic("order");
-        AtomicReference<CountDownLatch> firstArrived = new AtomicReference<>();
-        AtomicReference<CountDownLatch> releaseFirst = new AtomicReference<>();
+        assertTransactionsKeepEachKeysOrder(topic("order"), List.of("a"));
+    }
+
+    /** As above, on a partitioned topic, with keys on both partitions: each partition registers on its own. */
+    @Test
+    void theWritersRecordsKeepEachKeysOrderOnAPartitionedTopic() throws Exception {
+        String topic = topic("order-partitioned");
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(pulsar.adminUrl() + "/admin/v2/" + topic.replace("://", "/") + "/partitions"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("2")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(204);
+        // The client's default router puts a key on partition (key.hashCode() & MAX_VALUE) % 2: "a" on 1, "b" on 0.
+        assertTransactionsKeepEachKeysOrder(topic, List.of("a", "b"));
+    }
+
+    /**
+     * Sends, in each of 3 transactions, for each key its first record and then its second, while
+     * an interceptor holds each first record until its second was sent; reads the topic back.
+     */
+    private static void assertTransactionsKeepEachKeysOrder(String topic, List<String> keys) throws Exception {
+        Map<String, CountDownLatch> arrived = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicReference<CountDownLatch> release = new AtomicReference<>();
         ProducerInterceptor holdFirst = new ProducerInterceptor() {
             @Override
             public boolean eligible(Message message) {
@@ -325,10 +351,11 @@ class PulsarTransactionsIT {
 
             @Override
             public Message beforeSend(Producer producer, Message message) {
-                if (new String(message.getData(), StandardCharsets.UTF_8).endsWith("-first")) {
-                    firstArrived.get().countDown();
+                String value = new String(message.getData(), StandardCharsets.UTF_8);
+                if (value.endsWith("-first")) {
+                    arrived.computeIfAbsent(value, v -> new CountDownLatch(1)).countDown();
                     try {
-                        releaseFirst.get().await(500, TimeUnit.MILLISECONDS);
+                        release.get().await(500, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -349,21 +376,25 @@ class PulsarTransactionsIT {
                 Duration.ofSeconds(30), false);
         PulsarRecordWriter writer = new PulsarRecordWriter(intercepting(client, holdFirst), settings, topic, "order",
                 open::get, Duration.ofSeconds(30));
-        List<String> sentOrder = new ArrayList<>();
+        Map<String, List<String>> sentByKey = new java.util.TreeMap<>();
         try {
             for (int t = 0; t < 3; t++) {
-                firstArrived.set(new CountDownLatch(1));
-                releaseFirst.set(new CountDownLatch(1));
+                release.set(new CountDownLatch(1));
                 open.set(newTransaction(Duration.ofMinutes(1)));
                 List<CompletableFuture<MessageId>> sent = new ArrayList<>();
-                for (String which : List.of("first", "second", "third")) {
-                    sent.add(writer.send(record(t + "-" + which)));
-                    sentOrder.add(t + "-" + which);
-                    if (which.equals("first")) {
-                        assertThat(firstArrived.get().await(30, TimeUnit.SECONDS)).isTrue();
+                for (String key : keys) {
+                    for (String which : List.of("first", "second", "third")) {
+                        String value = t + "-" + key + "-" + which;
+                        sent.add(writer.send(new SourceRecord(SourcePartition.of("p", "0"), SourceOffset.of("seq", 0L),
+                                null, key, value.getBytes(StandardCharsets.UTF_8), Map.of(), null)));
+                        sentByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+                        if (which.equals("first")) {
+                            assertThat(arrived.computeIfAbsent(value, v -> new CountDownLatch(1))
+                                    .await(30, TimeUnit.SECONDS)).isTrue();
+                        }
                     }
                 }
-                releaseFirst.get().countDown();
+                release.get().countDown();
                 writer.flush();
                 CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
                 open.get().commit().get(30, TimeUnit.SECONDS);
@@ -372,20 +403,18 @@ class PulsarTransactionsIT {
             writer.close();
         }
 
-        List<String> read = new ArrayList<>();
-        try (Reader<byte[]> reader = client.newReader(Schema.BYTES).topic(topic).startMessageId(MessageId.earliest)
-                .create()) {
-            for (Message<byte[]> m = reader.readNext((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS); m != null;
-                    m = reader.readNext((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS)) {
-                read.add(new String(m.getValue(), StandardCharsets.UTF_8));
+        Map<String, List<String>> readByKey = new java.util.TreeMap<>();
+        try (Consumer<byte[]> consumer = client.newConsumer(Schema.BYTES).topic(topic).subscriptionName("check")
+                .subscriptionInitialPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.Earliest)
+                .subscribe()) {
+            for (Message<byte[]> m = consumer.receive(5, TimeUnit.SECONDS); m != null;
+                    m = consumer.receive((int) NOTHING_MORE.toSeconds(), TimeUnit.SECONDS)) {
+                readByKey.computeIfAbsent(m.getKey(), k -> new ArrayList<>())
+                        .add(new String(m.getValue(), StandardCharsets.UTF_8));
+                consumer.acknowledge(m);
             }
         }
-        assertThat(read).as("every record once, in the order sent").isEqualTo(sentOrder);
-    }
-
-    private static SourceRecord record(String value) {
-        return new SourceRecord(SourcePartition.of("p", "0"), SourceOffset.of("seq", 0L), null, "key",
-                value.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+        assertThat(readByKey).as("every record once, each key's in the order sent").isEqualTo(sentByKey);
     }
 
     /** {@code client}, whose producers all carry {@code interceptor}. */

@@ -70,6 +70,70 @@ class ExactlyOnceTaskRunnerTest {
     }
 
     @Test
+    void theNextTransactionTakesRecordsWhileThePreviousOneCommitsAndOnlyOneCommitsAtATime() throws Exception {
+        CompletableFuture<Void> firstCommit = new CompletableFuture<>();
+        transactions.commitGates.add(firstCommit);
+        SequenceTask task = new SequenceTask(Integer.MAX_VALUE, Duration.ofMillis(5));
+        TaskRunner runner = runner(task, Duration.ofMillis(50), new RestartPolicy(Duration.ZERO, Duration.ZERO, 0));
+        pool.submit(runner);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.log.stream().anyMatch(l -> l.startsWith("commit 1")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.sentIn(2).size() >= 20);
+        assertThat(transactions.commits).as("the first commit still waits").isEmpty();
+        assertThat(transactions.log).as("no second seal before the first commit completes").doesNotContain("seal 2");
+
+        firstCommit.complete(null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.commits.size() >= 3);
+        runner.stop();
+        assertThat(runner.awaitStopped(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(transactions.aborts).isEmpty();
+        assertThat(transactions.sentOutsideTransactions.get()).isZero();
+        long expected = 0;
+        for (FakeTransactions.Commit commit : transactions.commits) {
+            List<Long> sent = transactions.sentIn(commit.transaction());
+            assertThat(sent.get(0)).as("transaction %s follows the one before without a gap", commit.transaction())
+                    .isEqualTo(expected);
+            assertThat(commit.offsets()).as("transaction %s's offsets are those of its last record", commit.transaction())
+                    .containsExactly(Map.entry(P, SourceOffset.of("seq", sent.get(sent.size() - 1))));
+            expected = sent.get(sent.size() - 1) + 1;
+        }
+        assertThat(transactions.sent).as("every record sent was committed").hasSize((int) expected);
+    }
+
+    @Test
+    void aFailedCommitAbortsTheTransactionOpenMeanwhileAndTheNextLifeResumesFromTheLastCommit() throws Exception {
+        List<Long> resumedFrom = new CopyOnWriteArrayList<>();
+        SequenceTask task = new SequenceTask(Integer.MAX_VALUE, Duration.ofMillis(5)) {
+            @Override
+            public void start(SourceTaskContext context) {
+                long from = transactions.committedOffset() + 1;
+                resumedFrom.add(from);
+                next = from;
+            }
+        };
+        CompletableFuture<Void> secondCommit = new CompletableFuture<>();
+        transactions.commitGates.add(CompletableFuture.completedFuture(null));
+        transactions.commitGates.add(secondCommit);
+        TaskRunner runner = runner(task, Duration.ofMillis(50), new RestartPolicy(Duration.ofMillis(10),
+                Duration.ofMillis(10), 5));
+        pool.submit(runner);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.log.stream().anyMatch(l -> l.startsWith("commit 2")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !transactions.sentIn(3).isEmpty());
+        secondCommit.completeExceptionally(new RuntimeException("the coordinator said no"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> resumedFrom.size() >= 2);
+        runner.stop();
+        assertThat(runner.awaitStopped(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(transactions.aborts).as("the transaction open meanwhile is aborted with it").contains(3L);
+        assertThat(transactions.commits.get(0).transaction()).isEqualTo(1L);
+        assertThat(transactions.commits).noneMatch(c -> c.transaction() == 2L || c.transaction() == 3L);
+        List<Long> first = transactions.sentIn(1);
+        assertThat(resumedFrom.get(1)).as("resumes after the first commit").isEqualTo(first.get(first.size() - 1) + 1);
+    }
+
+    @Test
     void aStopCommitsTheOpenTransaction() throws Exception {
         SequenceTask task = new SequenceTask(3, Duration.ZERO);
         TaskRunner runner = runner(task, Duration.ofHours(1), new RestartPolicy(Duration.ZERO, Duration.ZERO, 0));
@@ -189,7 +253,10 @@ class ExactlyOnceTaskRunnerTest {
         }
     }
 
-    /** Numbers transactions from 1, acknowledges each send at once, and logs begins, sends, commits and aborts. */
+    /**
+     * Numbers transactions from 1, acknowledges each send at once, commits at once or when the
+     * test opens a gate, and logs begins, sends, seals, commits and aborts.
+     */
     private static final class FakeTransactions implements TransactionalOutput {
         record Sent(long transaction, long seq) {
         }
@@ -209,6 +276,8 @@ class ExactlyOnceTaskRunnerTest {
         volatile int fenceAtCommit;
         /** What a session answers when asked whether it was fenced. */
         volatile boolean fencedOut;
+        /** Each commit takes the next gate, if any, and completes when the gate does. */
+        final java.util.Queue<CompletableFuture<Void>> commitGates = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final AtomicInteger transactionNumbers = new AtomicInteger();
         private final AtomicInteger commitAttempts = new AtomicInteger();
 
@@ -232,6 +301,8 @@ class ExactlyOnceTaskRunnerTest {
             log.add("open");
             return new Session() {
                 private volatile long current;
+                /** Sealed transactions whose commit has not completed. */
+                private final List<Long> pending = new CopyOnWriteArrayList<>();
 
                 private final RecordWriter records = new RecordWriter() {
                     @Override
@@ -271,19 +342,29 @@ class ExactlyOnceTaskRunnerTest {
                 }
 
                 @Override
-                public void commit(Map<SourcePartition, SourceOffset> offsets) {
-                    if (current == 0) {
-                        if (offsets.isEmpty()) {
-                            return;
-                        }
-                        begin();
+                public Sealed seal() {
+                    long txn = current;
+                    if (txn == 0) {
+                        throw new IllegalStateException("no open transaction");
                     }
-                    if (commitAttempts.incrementAndGet() == fenceAtCommit) {
-                        throw new OffsetWriterFencedException("task 0 of connector 'c' is fenced");
-                    }
-                    commits.add(new Commit(current, Map.copyOf(offsets)));
-                    log.add("commit " + current + " " + offsets);
                     current = 0;
+                    pending.add(txn);
+                    log.add("seal " + txn);
+                    return offsets -> {
+                        if (commitAttempts.incrementAndGet() == fenceAtCommit) {
+                            pending.remove(txn);
+                            aborts.add(txn);
+                            return CompletableFuture.failedFuture(
+                                    new OffsetWriterFencedException("task 0 of connector 'c' is fenced"));
+                        }
+                        log.add("commit " + txn + " " + offsets);
+                        CompletableFuture<Void> gate = commitGates.poll();
+                        CompletableFuture<Void> done = gate == null ? CompletableFuture.completedFuture(null) : gate;
+                        return done.thenRun(() -> {
+                            pending.remove(txn);
+                            commits.add(new Commit(txn, Map.copyOf(offsets)));
+                        });
+                    };
                 }
 
                 @Override
@@ -298,6 +379,11 @@ class ExactlyOnceTaskRunnerTest {
                         log.add("abort " + current);
                     }
                     current = 0;
+                    for (Long txn : pending) {
+                        aborts.add(txn);
+                        log.add("abort " + txn);
+                    }
+                    pending.clear();
                 }
 
                 @Override
