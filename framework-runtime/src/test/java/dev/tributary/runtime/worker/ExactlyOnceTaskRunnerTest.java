@@ -104,14 +104,7 @@ class ExactlyOnceTaskRunnerTest {
     @Test
     void aFailedCommitAbortsTheTransactionOpenMeanwhileAndTheNextLifeResumesFromTheLastCommit() throws Exception {
         List<Long> resumedFrom = new CopyOnWriteArrayList<>();
-        SequenceTask task = new SequenceTask(Integer.MAX_VALUE, Duration.ofMillis(5)) {
-            @Override
-            public void start(SourceTaskContext context) {
-                long from = transactions.committedOffset() + 1;
-                resumedFrom.add(from);
-                next = from;
-            }
-        };
+        SequenceTask task = resumingTask(resumedFrom, Duration.ofMillis(5));
         CompletableFuture<Void> secondCommit = new CompletableFuture<>();
         transactions.commitGates.add(CompletableFuture.completedFuture(null));
         transactions.commitGates.add(secondCommit);
@@ -151,15 +144,7 @@ class ExactlyOnceTaskRunnerTest {
     @Test
     void aFailedSendAbortsTheTransactionAndTheNextLifeResumesFromTheLastCommit() throws Exception {
         List<Long> resumedFrom = new CopyOnWriteArrayList<>();
-        SequenceTask task = new SequenceTask(Integer.MAX_VALUE, Duration.ofMillis(20)) {
-            @Override
-            public void start(SourceTaskContext context) {
-                // The fake's "store": what the last commit covered.
-                long from = transactions.committedOffset() + 1;
-                resumedFrom.add(from);
-                next = from;
-            }
-        };
+        SequenceTask task = resumingTask(resumedFrom, Duration.ofMillis(20));
         transactions.failSend = seq -> seq == 8;
         TaskRunner runner = runner(task, Duration.ofMillis(50), new RestartPolicy(Duration.ofMillis(10),
                 Duration.ofMillis(10), 5));
@@ -206,6 +191,18 @@ class ExactlyOnceTaskRunnerTest {
         assertThat(runner.status().state()).isEqualTo(State.FAILED);
         assertThat(runner.status().trace()).contains("fenced").contains("broker said no");
         assertThat(transactions.sessions.get()).as("no restart").isEqualTo(1);
+    }
+
+    /** A task that resumes after the fake's last commit (its "store") at each start, noting where it resumed. */
+    private SequenceTask resumingTask(List<Long> resumedFrom, Duration pause) {
+        return new SequenceTask(Integer.MAX_VALUE, pause) {
+            @Override
+            public void start(SourceTaskContext context) {
+                long from = transactions.committedOffset() + 1;
+                resumedFrom.add(from);
+                next = from;
+            }
+        };
     }
 
     private TaskRunner runner(SourceTask task, Duration interval, RestartPolicy policy) {
