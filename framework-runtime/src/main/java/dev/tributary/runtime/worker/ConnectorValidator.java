@@ -76,14 +76,7 @@ public final class ConnectorValidator {
         if (value == null || !ExactlyOnceSupport.REQUIRED.word().equalsIgnoreCase(value.trim())) {
             return;
         }
-        worker.refusesRequired().ifPresent(problem -> fields.replaceAll(f -> {
-            if (!f.name().equals(ConnectorConfig.EXACTLY_ONCE_SUPPORT)) {
-                return f;
-            }
-            List<String> errors = new ArrayList<>(f.errors());
-            errors.add(problem);
-            return new FieldValidation(f.name(), f.value(), errors, f.recommendedValues());
-        }));
+        worker.refusesRequired().ifPresent(problem -> addError(fields, ConnectorConfig.EXACTLY_ONCE_SUPPORT, problem));
     }
 
     /**
@@ -104,8 +97,17 @@ public final class ConnectorValidator {
                 + ConnectorConfig.ERRORS_RECORD_TOO_LARGE + "=fail (the default) and raise the broker's maxMessageSize"
                 + " if such records must pass, or run this connector on a worker with "
                 + WorkerExactlyOnce.WORKER_KEY + "=disabled";
+        // A value the schema refused already has its error; this one is about valid values only.
+        if (fields.stream().noneMatch(f -> f.name().equals(ConnectorConfig.ERRORS_RECORD_TOO_LARGE)
+                && !f.errors().isEmpty())) {
+            addError(fields, ConnectorConfig.ERRORS_RECORD_TOO_LARGE, problem);
+        }
+    }
+
+    /** Adds {@code problem} to the errors of field {@code name}. */
+    private static void addError(List<FieldValidation> fields, String name, String problem) {
         fields.replaceAll(f -> {
-            if (!f.name().equals(ConnectorConfig.ERRORS_RECORD_TOO_LARGE) || !f.errors().isEmpty()) {
+            if (!f.name().equals(name)) {
                 return f;
             }
             List<String> errors = new ArrayList<>(f.errors());
