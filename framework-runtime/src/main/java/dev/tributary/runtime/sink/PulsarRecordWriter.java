@@ -52,9 +52,9 @@ public final class PulsarRecordWriter implements RecordWriter {
     private final Map<String, Producer<byte[]>> producers = new ConcurrentHashMap<>();
     /** The open transaction each record is sent in, for exactly-once delivery; null for at-least-once. */
     private final Supplier<Transaction> transaction;
-    /** How long the first send of a transaction to a topic may take before that record fails. */
+    /** How long registering a topic with a transaction may take before the record fails. */
     private final Duration registrationWait;
-    /** Per topic, the transaction whose first send to it has completed; task thread only. */
+    /** Per topic, the transaction it is registered with; task thread only. */
     private final Map<String, Transaction> registeredIn = new HashMap<>();
 
     /**
@@ -74,15 +74,14 @@ public final class PulsarRecordWriter implements RecordWriter {
      * <p>Before the first record of a transaction goes to a topic, the topic (each of its
      * partitions) is registered with the transaction, unless {@link #register} did so ahead: see
      * {@link TransactionTopics} for why, without it, a second record could overtake the first.
-     * Should the client's transactions not be pulsar-client's own, the first send to each topic
-     * is waited for instead. Producers of such a writer keep the partitions their topic had when
+     * Producers of such a writer keep the partitions their topic had when
      * they were created (no automatic partition update), so that no partition goes unregistered;
      * partitions added later are written to once the task starts again.
      *
      * @param transaction the open transaction, read on the task thread at each send; null to send
      *     outside transactions
-     * @param registrationWait how long that registration (or first send) may take; a record whose
-     *     registration takes longer fails (its transaction is then aborted, and nothing is lost)
+     * @param registrationWait how long that registration may take; a record whose registration
+     *     takes longer fails (its transaction is then aborted, and nothing is lost)
      */
     public PulsarRecordWriter(PulsarClient client, ProducerSettings settings, String defaultTopic,
             String producerNamePrefix, Supplier<Transaction> transaction, Duration registrationWait) {
@@ -107,18 +106,12 @@ public final class PulsarRecordWriter implements RecordWriter {
         String topic = record.topic() != null ? record.topic() : defaultTopic;
         Producer<byte[]> producer = producerFor(topic);
         Transaction open = openTransaction();
-        boolean awaitFirst = false;
         if (open != null && registeredIn.get(topic) != open) {
-            CompletableFuture<Void> registered = TransactionTopics.register(open, producer);
-            if (registered == null) {
-                awaitFirst = true;
-            } else {
-                Throwable failed = await(registered, "registering " + topic + " with a transaction");
-                if (failed != null) {
-                    return CompletableFuture.failedFuture(failed);
-                }
-                registeredIn.put(topic, open);
+            Throwable failed = await(TransactionTopics.register(open, producer));
+            if (failed != null) {
+                return CompletableFuture.failedFuture(failed);
             }
+            registeredIn.put(topic, open);
         }
         TypedMessageBuilder<byte[]> message = (open == null ? producer.newMessage() : producer.newMessage(open))
                 .value(record.value());
@@ -132,17 +125,7 @@ public final class PulsarRecordWriter implements RecordWriter {
             message.eventTime(record.eventTime().toEpochMilli());
         }
         CompletableFuture<MessageId> result = new CompletableFuture<>();
-        CompletableFuture<MessageId> sent = message.sendAsync();
-        if (awaitFirst) {
-            producer.flushAsync();
-            Throwable failed = await(sent, "the first record of a transaction to " + topic);
-            if (failed == null) {
-                registeredIn.put(topic, open);
-            } else if (!sent.isDone()) {
-                result.completeExceptionally(failed);
-            }
-        }
-        sent.whenComplete((id, error) -> {
+        message.sendAsync().whenComplete((id, error) -> {
             if (error == null) {
                 result.complete(id);
             } else {
@@ -156,21 +139,17 @@ public final class PulsarRecordWriter implements RecordWriter {
 
     /**
      * Registers the topics of every producer this writer has with {@code txn}, ahead of its first
-     * record, so that its first sends need not wait; call {@link #registered} on the task thread
-     * once the returned future completed.
+     * record, so that its first sends need not wait. Any thread may call it; call
+     * {@link #registered} on the task thread once the returned future completed.
      *
-     * @return completes with the topics registered; with none when the client's transactions are
-     *     not pulsar-client's own (the first send to each topic then waits, see the constructor)
+     * @return completes with the topics registered
      */
     public CompletableFuture<List<String>> register(Transaction txn) {
         List<String> topics = new ArrayList<>();
-        List<CompletableFuture<?>> registering = new ArrayList<>();
+        List<CompletableFuture<Void>> registering = new ArrayList<>();
         for (Map.Entry<String, Producer<byte[]>> e : producers.entrySet()) {
-            CompletableFuture<Void> registered = TransactionTopics.register(txn, e.getValue());
-            if (registered != null) {
-                topics.add(e.getKey());
-                registering.add(registered);
-            }
+            topics.add(e.getKey());
+            registering.add(TransactionTopics.register(txn, e.getValue()));
         }
         return CompletableFuture.allOf(registering.toArray(CompletableFuture[]::new)).thenApply(ignored -> topics);
     }
@@ -186,16 +165,17 @@ public final class PulsarRecordWriter implements RecordWriter {
      * Waits up to {@code registrationWait} for {@code future}; returns null when it completed
      * normally, or the failure to fail the record with (its transaction is then aborted).
      */
-    private Throwable await(CompletableFuture<?> future, String what) {
+    private Throwable await(CompletableFuture<?> future) {
         try {
             future.get(registrationWait.toMillis(), TimeUnit.MILLISECONDS);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new PulsarClientException("interrupted while waiting for " + what + "; the transaction is aborted");
+            return new PulsarClientException("interrupted while registering a topic with a transaction; the"
+                    + " transaction is aborted");
         } catch (TimeoutException e) {
-            return new PulsarClientException.TimeoutException(what + " took more than " + registrationWait.toMillis()
-                    + " ms; the transaction is aborted");
+            return new PulsarClientException.TimeoutException("registering a topic with a transaction took more than "
+                    + registrationWait.toMillis() + " ms; the transaction is aborted");
         } catch (ExecutionException e) {
             return e.getCause() == null ? e : e.getCause();
         }

@@ -223,16 +223,11 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
             return client.newTransaction()
                     .withTransactionTimeout(transactionTimeout.toMillis(), TimeUnit.MILLISECONDS).build()
                     .thenCompose(txn -> {
-                        CompletableFuture<Void> own = CompletableFuture.allOf(registered(txn, offsets),
-                                registered(txn, fence));
+                        CompletableFuture<Void> own = CompletableFuture.allOf(
+                                TransactionTopics.register(txn, offsets), TransactionTopics.register(txn, fence));
                         return records.register(txn).thenCombine(own, (topics, ignored) ->
                                 new Prepared(txn, topics, madeAt));
                     });
-        }
-
-        private static CompletableFuture<Void> registered(Transaction txn, Producer<byte[]> producer) {
-            CompletableFuture<Void> registering = TransactionTopics.register(txn, producer);
-            return registering == null ? CompletableFuture.completedFuture(null) : registering;
         }
 
         /**

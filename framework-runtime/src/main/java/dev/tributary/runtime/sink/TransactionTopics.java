@@ -20,8 +20,7 @@ import org.apache.pulsar.client.impl.transaction.TransactionImpl;
  *
  * <p>This uses the client's own registration ({@code TransactionImpl.registerProducedTopic}, with
  * the topic names its producers register under), which is not part of its public API; a
- * transaction or producer of another kind is not registered ({@link #register} returns null) and
- * the caller must keep order another way.
+ * transaction or producer of another kind is refused, since order could not be kept with it.
  */
 final class TransactionTopics {
     private TransactionTopics() {
@@ -31,11 +30,13 @@ final class TransactionTopics {
      * Registers every topic {@code producer} sends to (every partition of a partitioned topic, as
      * the producer had them when called) with {@code transaction}.
      *
-     * @return completes once the coordinator has them all; null when either is not pulsar-client's own
+     * @return completes once the coordinator has them all
+     * @throws IllegalStateException when the transaction or the producer is not pulsar-client's own
      */
     static CompletableFuture<Void> register(Transaction transaction, Producer<?> producer) {
         if (!(transaction instanceof TransactionImpl txn)) {
-            return null;
+            throw new IllegalStateException("exactly-once delivery needs pulsar-client's own transactions, not "
+                    + transaction.getClass().getName());
         }
         List<String> topics = new ArrayList<>();
         if (producer instanceof PartitionedProducerImpl<?> partitioned) {
@@ -45,7 +46,8 @@ final class TransactionTopics {
         } else if (producer instanceof ProducerImpl<?> single) {
             topics.add(single.getTopic());
         } else {
-            return null;
+            throw new IllegalStateException("exactly-once delivery needs pulsar-client's own producers, not "
+                    + producer.getClass().getName());
         }
         CompletableFuture<?>[] registered = new CompletableFuture<?>[topics.size()];
         for (int i = 0; i < topics.size(); i++) {

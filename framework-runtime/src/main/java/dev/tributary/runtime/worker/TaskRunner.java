@@ -296,15 +296,14 @@ final class TaskRunner implements Runnable {
         Context context = new Context(offsets, new TaskPluginMetrics(metricsRegistry, connector, id));
         TransactionalOutput.Session session = null;
         TooLargeRecords tooLarge = null;
-        Transactions transactions = new Transactions(task, sendFailure);
+        Transactions transactions = null;
         boolean started = false;
         boolean stoppedCleanly = false;
         try {
             session = output.transactions().open(connector, id);
-            transactions.session = session;
             // Only errors.record.too.large=fail passes validation here: a refused send fails its whole transaction.
             tooLarge = new TooLargeRecords(sendFailure, output.deadLetterWriters());
-            transactions.tooLarge = tooLarge;
+            transactions = new Transactions(task, session, tooLarge, sendFailure);
             RecordWriter writer = session.records();
             metrics.setQueueDepth(transactions::inFlight);
             task.start(context);
@@ -379,7 +378,8 @@ final class TaskRunner implements Runnable {
                 }
             }
             if (session != null) {
-                if (!stoppedCleanly && (session.inTransaction() || transactions.committing())) {
+                boolean committing = transactions != null && transactions.committing();
+                if (!stoppedCleanly && (session.inTransaction() || committing)) {
                     LOG.info("task {}-{} aborts its open transaction; the next start resumes from the last commit",
                             connector, id);
                 }
@@ -400,9 +400,9 @@ final class TaskRunner implements Runnable {
      */
     private final class Transactions {
         private final SourceTask task;
+        private final TransactionalOutput.Session session;
+        private final TooLargeRecords tooLarge;
         private final AtomicReference<Throwable> sendFailure;
-        private TransactionalOutput.Session session;
-        private TooLargeRecords tooLarge;
         /** The records of the open transaction (or of the next one, before it begins). */
         private volatile OffsetTracker open = new OffsetTracker();
         /** The records of the sealed transaction; null when none waits for its commit. */
@@ -412,8 +412,11 @@ final class TaskRunner implements Runnable {
         private Map<SourcePartition, SourceOffset> committing;
         private CompletableFuture<Void> commit;
 
-        Transactions(SourceTask task, AtomicReference<Throwable> sendFailure) {
+        Transactions(SourceTask task, TransactionalOutput.Session session, TooLargeRecords tooLarge,
+                AtomicReference<Throwable> sendFailure) {
             this.task = task;
+            this.session = session;
+            this.tooLarge = tooLarge;
             this.sendFailure = sendFailure;
         }
 
