@@ -52,17 +52,43 @@ final class Scenarios {
     }
 
     private final Map<String, String> connectorOverrides;
+    private final int rounds;
 
     /**
      * @param connectorOverrides Kinesis connector keys that every Tributary run sets, for
      *     experiments (the report lists them); empty for the defaults
+     * @param rounds how many times each scenario runs each subject, the order alternating from
+     *     round to round ({@link Rounds})
      */
-    Scenarios(String pulsarUrl, String adminUrl, Path workDir, Scale scale, Map<String, String> connectorOverrides) {
+    Scenarios(String pulsarUrl, String adminUrl, Path workDir, Scale scale, Map<String, String> connectorOverrides,
+            int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1, not " + rounds);
+        }
         this.pulsarUrl = pulsarUrl;
         this.adminUrl = adminUrl;
         this.workDir = workDir;
         this.scale = scale;
         this.connectorOverrides = Map.copyOf(connectorOverrides);
+        this.rounds = rounds;
+    }
+
+    /** Runs {@code run} for every subject of {@code subjects} in every round, in {@link Rounds#inTurn} order. */
+    private <T> List<T> inRounds(String scenario, List<Subject.Kind> subjects, RoundRun<T> run) throws Exception {
+        List<T> results = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            for (Subject.Kind kind : Rounds.inTurn(subjects, round)) {
+                if (rounds > 1) {
+                    log("%s: round %d of %d", scenario, round + 1, rounds);
+                }
+                results.add(run.run(kind, round));
+            }
+        }
+        return results;
+    }
+
+    private interface RoundRun<T> {
+        T run(Subject.Kind kind, int round) throws Exception;
     }
 
     /** Scenario 1: a backlog on 8 shards read as fast as each subject can, at one record size. */
@@ -73,10 +99,8 @@ final class Scenarios {
                 .stream(STREAM, 8, perShard, recordBytes)
                 .port(0)
                 .build())) {
-            for (Subject.Kind kind : Subject.Kind.COMPARED) {
-                figures.add(runUntilDrained("throughput-" + recordBytes, kind, server, 8, recordBytes, 8L * perShard,
-                        scale.seconds(240)));
-            }
+            figures.addAll(inRounds("throughput-" + recordBytes, Subject.Kind.COMPARED, (kind, round) -> runUntilDrained(
+                    "throughput-" + recordBytes, kind, round, server, 8, recordBytes, 8L * perShard, scale.seconds(240))));
         }
         return figures;
     }
@@ -86,19 +110,17 @@ final class Scenarios {
         Duration run = scale.seconds(75);
         Duration warmup = scale.seconds(15);
         int perShard = (int) (bytesPerShard / recordBytes * (run.toSeconds() + 30));
-        List<Figures> figures = new ArrayList<>();
-        for (Subject.Kind kind : Subject.Kind.COMPARED) {
+        return inRounds("shards-" + shards, Subject.Kind.COMPARED, (kind, round) -> {
             try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
                     .stream(STREAM, shards, perShard, recordBytes)
                     .perShardBytesPerSecond(bytesPerShard)
                     .deferArrivals(true)
                     .port(0)
                     .build())) {
-                figures.add(runTimed("shards-" + shards, kind, server, shards, recordBytes, run, warmup, false,
-                        () -> server.startArrivals()));
+                return runTimed("shards-" + shards, kind, round, server, shards, recordBytes, run, warmup, false,
+                        () -> server.startArrivals());
             }
-        }
-        return figures;
+        });
     }
 
     /** Scenario 3: shards with nothing in them; what it costs to watch them. */
@@ -111,9 +133,8 @@ final class Scenarios {
                 .stream(STREAM, shards, 0, 1024)
                 .port(0)
                 .build())) {
-            for (Subject.Kind kind : Subject.Kind.COMPARED) {
-                figures.add(runTimed("idle-" + shards, kind, server, shards, 1024, run, warmup, false, () -> { }));
-            }
+            figures.addAll(inRounds("idle-" + shards, Subject.Kind.COMPARED, (kind, round) -> runTimed("idle-" + shards,
+                    kind, round, server, shards, 1024, run, warmup, false, () -> { })));
         }
         return figures;
     }
@@ -124,8 +145,7 @@ final class Scenarios {
         Duration warmup = scale.seconds(15);
         long bytesPerShard = Math.round(recordsPerSecond * recordBytes / 8);
         int perShard = (int) (recordsPerSecond / 8 * (run.toSeconds() + 30));
-        List<Figures> figures = new ArrayList<>();
-        for (Subject.Kind kind : Subject.Kind.COMPARED) {
+        return inRounds("latency", Subject.Kind.COMPARED, (kind, round) -> {
             try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
                     .stream(STREAM, 8, perShard, recordBytes)
                     .perShardBytesPerSecond(bytesPerShard)
@@ -133,11 +153,10 @@ final class Scenarios {
                     .stampPayloads(true)
                     .port(0)
                     .build())) {
-                figures.add(runTimed("latency", kind, server, 8, recordBytes, run, warmup, true,
-                        () -> server.startArrivals()));
+                return runTimed("latency", kind, round, server, 8, recordBytes, run, warmup, true,
+                        () -> server.startArrivals());
             }
-        }
-        return figures;
+        });
     }
 
     /**
@@ -152,21 +171,22 @@ final class Scenarios {
         Map<String, String> connector = new java.util.LinkedHashMap<>(connectorOverrides);
         connector.put("checkpointInterval", EXACTLY_ONCE_COMMIT);
         List<Figures> figures = new ArrayList<>();
-        TopicCounter.Transactions transactions = null;
+        List<TopicCounter.Transactions> transactions = new ArrayList<>();
         try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
                 .stream(STREAM, 8, perShard, recordBytes)
                 .port(0)
                 .build())) {
             // The broker is fresh: an unmeasured run first, so that the measured runs find its JIT warm alike.
             log("eos-%d: a warm-up run, not measured", recordBytes);
-            drain("eos-warm-up", Subject.Kind.TRIBUTARY, server, 8, recordBytes, 8L * perShard, scale.seconds(240), connector,
-                    true);
-            for (Subject.Kind kind : List.of(Subject.Kind.TRIBUTARY, Subject.Kind.TRIBUTARY_EXACTLY_ONCE)) {
-                Drained run = drain("eos-" + recordBytes, kind, server, 8, recordBytes, 8L * perShard, scale.seconds(240),
-                        connector, true);
+            drain("eos-warm-up", Subject.Kind.TRIBUTARY, 0, server, 8, recordBytes, 8L * perShard, scale.seconds(240),
+                    connector, true);
+            for (Drained run : inRounds("eos-" + recordBytes,
+                    List.of(Subject.Kind.TRIBUTARY, Subject.Kind.TRIBUTARY_EXACTLY_ONCE), (kind, round) -> drain(
+                            "eos-" + recordBytes, kind, round, server, 8, recordBytes, 8L * perShard, scale.seconds(240),
+                            connector, true))) {
                 figures.add(run.figures());
-                if (kind == Subject.Kind.TRIBUTARY_EXACTLY_ONCE) {
-                    transactions = run.transactions();
+                if (run.figures().kind() == Subject.Kind.TRIBUTARY_EXACTLY_ONCE) {
+                    transactions.add(run.transactions());
                 }
             }
         }
@@ -180,10 +200,10 @@ final class Scenarios {
      * What scenario 7 measured.
      *
      * @param commitInterval the connector's {@code checkpointInterval} in both runs
-     * @param transactions the exactly-once run's transactions on its topic, from the topic's stats
-     *     once the backlog was committed; null when that run did not get so far
+     * @param transactions each exactly-once run's transactions on its topic, from the topic's stats
+     *     once the backlog was committed, in round order
      */
-    record ExactlyOnce(List<Figures> figures, String commitInterval, TopicCounter.Transactions transactions) {
+    record ExactlyOnce(List<Figures> figures, String commitInterval, List<TopicCounter.Transactions> transactions) {
     }
 
     /** A drained run's figures, and the transactions its topic saw. */
@@ -191,9 +211,10 @@ final class Scenarios {
     }
 
     /** Runs until the topic holds {@code expected} messages; the window is from 10% to 95% of them. */
-    private Figures runUntilDrained(String scenario, Subject.Kind kind, ReplayServer server, int shards, int recordBytes,
-            long expected, Duration limit) throws Exception {
-        return drain(scenario, kind, server, shards, recordBytes, expected, limit, connectorOverrides, false).figures();
+    private Figures runUntilDrained(String scenario, Subject.Kind kind, int round, ReplayServer server, int shards,
+            int recordBytes, long expected, Duration limit) throws Exception {
+        return drain(scenario, kind, round, server, shards, recordBytes, expected, limit, connectorOverrides, false)
+                .figures();
     }
 
     /**
@@ -202,10 +223,10 @@ final class Scenarios {
      * @param countRead count what a reader of the topic received ({@link CommittedCounter}) rather
      *     than what the broker took in: under exactly-once, only committed messages
      */
-    private Drained drain(String scenario, Subject.Kind kind, ReplayServer server, int shards, int recordBytes,
+    private Drained drain(String scenario, Subject.Kind kind, int round, ReplayServer server, int shards, int recordBytes,
             long expected, Duration limit, Map<String, String> connector, boolean countRead) throws Exception {
         String topic = topic(scenario, kind);
-        Path dir = runDir(scenario, kind);
+        Path dir = runDir(scenario, kind, round);
         TopicCounter counter = new TopicCounter(adminUrl, topic);
         List<long[]> ticks = new ArrayList<>(); // {wall ms, messages, GetRecords calls}
         log("%s: %s reading %,d records of %d B from %d shards", scenario, kind.label, expected, recordBytes, shards);
@@ -244,11 +265,11 @@ final class Scenarios {
     }
 
     /** Runs for {@code run}; the window is everything after {@code warmup}. */
-    private Figures runTimed(String scenario, Subject.Kind kind, ReplayServer server, int shards, int recordBytes,
-            Duration run, Duration warmup, boolean measureLatency, Runnable arrivals)
+    private Figures runTimed(String scenario, Subject.Kind kind, int round, ReplayServer server, int shards,
+            int recordBytes, Duration run, Duration warmup, boolean measureLatency, Runnable arrivals)
             throws Exception {
         String topic = topic(scenario, kind);
-        Path dir = runDir(scenario, kind);
+        Path dir = runDir(scenario, kind, round);
         TopicCounter counter = new TopicCounter(adminUrl, topic);
         log("%s: %s on %d shards for %d s", scenario, kind.label, shards, run.toSeconds());
         LatencyProbe probe = measureLatency ? new LatencyProbe(pulsarUrl, topic) : null;
@@ -314,9 +335,12 @@ final class Scenarios {
         }
     }
 
-    /** An empty directory for one run: a worker must not restore the connectors or offsets of an earlier run. */
-    private Path runDir(String scenario, Subject.Kind kind) throws IOException {
-        Path dir = workDir.resolve(scenario + "-" + kind.name().toLowerCase());
+    /**
+     * An empty directory for one run: a worker must not restore the connectors or offsets of an
+     * earlier run. Each round has its own, so that every round's log and profile are kept.
+     */
+    private Path runDir(String scenario, Subject.Kind kind, int round) throws IOException {
+        Path dir = workDir.resolve(scenario + "-" + kind.name().toLowerCase() + (rounds > 1 ? "-round" + (round + 1) : ""));
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -112,12 +112,18 @@ public final class PulsarStandalone implements StoppableService {
      * A broker of the caller's own, apart from the shared one, for a test that needs broker
      * settings the others must not see, such as a small {@code maxMessageSize}. The caller stops it.
      *
+     * With {@code transactionCoordinatorEnabled=true} among the settings, it returns once the
+     * transaction coordinator takes clients, as {@link #withTransactions()} does.
+     *
      * @param name names its work directory, {@code target/services/pulsar-<name>}
      * @param brokerSettings keys of {@code standalone.conf} to set, over the test defaults
      */
     public static PulsarStandalone startDedicated(String name, Map<String, String> brokerSettings) {
         long begin = System.nanoTime();
         PulsarStandalone pulsar = start("pulsar-" + name, Map.copyOf(brokerSettings), false);
+        if ("true".equals(brokerSettings.get("transactionCoordinatorEnabled"))) {
+            pulsar = awaitTransactionCoordinator(pulsar);
+        }
         SharedServices.log("%s %s ready in %.1f s with %s: %s", NAME, name, SharedServices.seconds(begin),
                 brokerSettings, pulsar.describe());
         return pulsar;
