@@ -387,12 +387,7 @@ final class Report {
             List<Figures> runs = e.getValue();
             for (Subject.Kind kind : subjects(runs)) {
                 md.append("| ").append(size(size)).append(" | ").append(kind.label).append(" | ")
-                        .append(cell(runs, kind, "%,.0f", Figures::recordsPerSecond)).append(" | ")
-                        .append(cell(runs, kind, "%.1f", Figures::megabytesPerSecond)).append(" | ")
-                        .append(cell(runs, kind, "%.1f", Figures::cpuSecondsPerGigabyte)).append(" | ")
-                        .append(cell(runs, kind, "%.2f", Figures::cores)).append(" | ")
-                        .append(peak(runs, kind, f -> f.peakLiveHeap() >> 20)).append(" MiB | ")
-                        .append(peak(runs, kind, Figures::peakThreads)).append(" |\n");
+                        .append(drainedCells(runs, kind));
             }
             PulsarPerf.Result perf = pulsarPerf.get(size);
             if (perf != null) {
@@ -621,12 +616,7 @@ final class Report {
         for (Subject.Kind kind : subjects(runs)) {
             String label = kind == Subject.Kind.TRIBUTARY ? "Tributary, at least once" : kind.label;
             md.append("| ").append(label).append(" | ")
-                    .append(cell(runs, kind, "%,.0f", Figures::recordsPerSecond)).append(" | ")
-                    .append(cell(runs, kind, "%.1f", Figures::megabytesPerSecond)).append(" | ")
-                    .append(cell(runs, kind, "%.1f", Figures::cpuSecondsPerGigabyte)).append(" | ")
-                    .append(cell(runs, kind, "%.2f", Figures::cores)).append(" | ")
-                    .append(peak(runs, kind, f -> f.peakLiveHeap() >> 20)).append(" MiB | ")
-                    .append(peak(runs, kind, Figures::peakThreads)).append(" |\n");
+                    .append(drainedCells(runs, kind));
         }
         Median ratio = Rounds.ratio(runs, Subject.Kind.TRIBUTARY_EXACTLY_ONCE, Subject.Kind.TRIBUTARY,
                 Figures::recordsPerSecond);
@@ -688,6 +678,19 @@ final class Report {
             }
         }
         return "(none yet)\n";
+    }
+
+    /**
+     * The cells after the subject of a drained run's row (sections 1 and 7): records/s, MB/s,
+     * CPU-s/GB, cores, heap after GC and threads, ending the row.
+     */
+    private static String drainedCells(List<Figures> runs, Subject.Kind kind) {
+        return cell(runs, kind, "%,.0f", Figures::recordsPerSecond) + " | "
+                + cell(runs, kind, "%.1f", Figures::megabytesPerSecond) + " | "
+                + cell(runs, kind, "%.1f", Figures::cpuSecondsPerGigabyte) + " | "
+                + cell(runs, kind, "%.2f", Figures::cores) + " | "
+                + peak(runs, kind, f -> f.peakLiveHeap() >> 20) + " MiB | "
+                + peak(runs, kind, Figures::peakThreads) + " |\n";
     }
 
     /** The subjects of a scenario's runs, in the order of its first round. */
