@@ -37,7 +37,9 @@ public class TributarySource implements Source<byte[]> {
     /**
      * Checks the config, opens the offset store and starts the connector's task.
      *
-     * @throws ConfigException when a key is invalid, one line per field, shown in {@code sources status}
+     * @throws ConfigException when a key is invalid, one line per field. Pulsar writes it to the instance's log;
+     *     with the process runtime of Pulsar 4.0.8, {@code sources status} shows the instance down and restarted
+     *     but leaves its {@code error} empty (see docs/pulsar-io.md)
      */
     @Override
     public void open(Map<String, Object> config, SourceContext context) throws Exception {

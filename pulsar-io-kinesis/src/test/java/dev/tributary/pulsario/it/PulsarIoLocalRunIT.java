@@ -24,15 +24,31 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * The archive under {@code pulsar-admin sources localrun}, with the seed's YAML config file
+ * The archive under {@code pulsar-admin sources localrun}, with the seed's YAML and JSON config files
  * pointed at kinesis-mock: every record arrives byte for byte, in order per key.
  */
 class PulsarIoLocalRunIT {
-    private static final int RECORDS = 5_000;
     private static final int KEYS = 50;
 
     @Test
     void localRunMovesBinaryRecordsByteExactInOrderPerKey() throws Exception {
+        moveByteExact(5_000, "kinesis-source.yaml", PulsarIoLocalRunIT::seedConfig);
+    }
+
+    /**
+     * The seed's JSON form: the same keys, but {@code receiveQueueSize} a JSON number beside the quoted
+     * ones. Fewer records: the delivery path is the one the YAML case proves; this proves the file is read.
+     */
+    @Test
+    void seedJsonConfigFileRunsUnchanged() throws Exception {
+        moveByteExact(1_000, "kinesis-source.json", PulsarIoLocalRunIT::seedJsonConfig);
+    }
+
+    private interface SeedConfig {
+        String write(String topic, String stream, KinesisMock kinesis) throws IOException;
+    }
+
+    private static void moveByteExact(int records, String configName, SeedConfig seed) throws Exception {
         PulsarStandalone pulsar = PulsarStandalone.get();
         KinesisMock kinesis = KinesisMock.get();
         String stream = "pio-localrun-" + System.nanoTime();
@@ -42,7 +58,7 @@ class PulsarIoLocalRunIT {
         Map<String, List<byte[]>> written = new LinkedHashMap<>();
         Random random = new Random(14);
         List<PutRecordsRequestEntry> batch = new ArrayList<>();
-        for (int i = 0; i < RECORDS; i++) {
+        for (int i = 0; i < records; i++) {
             String key = "key-" + (i % KEYS);
             // Every byte value, including invalid UTF-8, so that any re-encoding would show.
             byte[] value = new byte[64 + random.nextInt(192)];
@@ -58,12 +74,12 @@ class PulsarIoLocalRunIT {
         }
 
         Path work = Files.createDirectories(Paths.get("target", "pulsar-io-it", stream)).toAbsolutePath();
-        Path config = work.resolve("kinesis-source.yaml");
-        Files.writeString(config, seedConfig(topic, stream, kinesis));
+        Path config = work.resolve(configName);
+        Files.writeString(config, seed.write(topic, stream, kinesis));
         try (LocalRun run = LocalRun.start(pulsar, config, stream, work);
                 PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
-            List<Message<byte[]>> messages = reader.readUntil(m -> m.size() >= RECORDS, Duration.ofMinutes(4));
-            assertThat(messages).as("records on %s; localrun log %s", topic, run.log()).hasSizeGreaterThanOrEqualTo(RECORDS);
+            List<Message<byte[]>> messages = reader.readUntil(m -> m.size() >= records, Duration.ofMinutes(4));
+            assertThat(messages).as("records on %s; localrun log %s", topic, run.log()).hasSizeGreaterThanOrEqualTo(records);
 
             Map<String, List<byte[]>> delivered = new HashMap<>();
             for (Message<byte[]> message : messages) {
@@ -104,6 +120,24 @@ class PulsarIoLocalRunIT {
                 .replace("\\\"my-Secret\\\"", "\\\"" + credentials.secretAccessKey() + "\\\"")
                 .replace("parallelism: 2", "parallelism: 1");
         return yaml + "    awsEndpoint: \"" + kinesis.endpoint() + "\"\n";
+    }
+
+    /** The seed's JSON, unchanged but for the stream, the credentials, the endpoint and the topic. */
+    static String seedJsonConfig(String topic, String stream, KinesisMock kinesis) throws IOException {
+        Path seed = Paths.get(System.getProperty("tributary.test.seed.json"));
+        var credentials = kinesis.credentials().resolveCredentials();
+        String json = Files.readString(seed);
+        String edited = json
+                .replace("persistent://public/default/kinesis", topic)
+                .replace("\"my-stream\"", "\"" + stream + "\"")
+                .replace("\\\"myKey\\\"", "\\\"" + credentials.accessKeyId() + "\\\"")
+                .replace("\\\"my-Secret\\\"", "\\\"" + credentials.secretAccessKey() + "\\\"")
+                .replace("\"parallelism\": 2", "\"parallelism\": 1")
+                .replace("\"configs\": {", "\"configs\": {\n        \"awsEndpoint\": \"" + kinesis.endpoint() + "\",");
+        assertThat(edited).as("the seed JSON still has the fields this test points elsewhere")
+                .contains(topic, stream, credentials.accessKeyId(), "\"parallelism\": 1", "awsEndpoint")
+                .contains("\"receiveQueueSize\": 2000");
+        return edited;
     }
 
     /** A {@code pulsar-admin sources localrun} process and the folder it unpacks the archive in. */
