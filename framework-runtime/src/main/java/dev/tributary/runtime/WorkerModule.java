@@ -13,6 +13,7 @@ import dev.tributary.runtime.sink.BrokerTransactions;
 import dev.tributary.runtime.worker.ChosenOffsetStore;
 import dev.tributary.runtime.worker.WorkerConfig;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.SizeUnit;
@@ -69,7 +70,11 @@ final class WorkerModule extends AbstractModule {
         try {
             var builder = PulsarClient.builder()
                     .serviceUrl(config.pulsarServiceUrl())
-                    .memoryLimit(config.clientMemoryLimitBytes(), SizeUnit.BYTES);
+                    .memoryLimit(config.clientMemoryLimitBytes(), SizeUnit.BYTES)
+                    // The client keeps whole seconds; the schema asks for at least one.
+                    .keepAliveInterval((int) Math.max(1, config.clientKeepAlive().toSeconds()), TimeUnit.SECONDS)
+                    .operationTimeout(Math.toIntExact(Math.min(Integer.MAX_VALUE,
+                            config.clientOperationTimeout().toMillis())), TimeUnit.MILLISECONDS);
             if (!config.pulsarAuthPlugin().isBlank()) {
                 String params = config.pulsarAuthParams() == null ? "" : config.pulsarAuthParams().value();
                 builder.authentication(config.pulsarAuthPlugin(), params);

@@ -2,6 +2,7 @@ package dev.tributary.runtime.distributed;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.runtime.distributed.GroupRecord.AppliedRecord;
 import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class GroupLeader implements AutoCloseable {
     private final GroupTopics topics;
     private final GroupMembership membership;
     private final GroupTopicView assignments;
+    private final GroupTopicView status;
     private final Assignor assignor;
     private final Supplier<Map<String, Integer>> connectors;
     private final GroupRecordCodec codec;
@@ -55,18 +57,31 @@ public final class GroupLeader implements AutoCloseable {
     private ScheduledFuture<?> periodic;
     /** The last assignment this leader published, which its view may not hold yet. */
     private Assignment published = Assignment.NONE;
+    /**
+     * How long the leader waits for a member to report that it stopped what it gives up, before it
+     * hands that work on anyway (the offset store fences the slow member's commits then).
+     */
+    static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(60);
+    /** The first step of a hand-over, until every giving member applied it or left; only touched on {@link #thread}. */
+    private HandOverWait handOver;
+
+    /** A published first step: {@code givers} must apply {@code generation} before the second step. */
+    private record HandOverWait(long generation, java.util.Set<String> givers, long deadlineNanos) {
+    }
 
     /**
      * @param connectors per connector that should run now, its number of tasks (see {@link Assignor#assign})
+     * @param status the status topic's view, where members report the generation they applied
      * @param membershipCheckInterval how often the leader lists the members
      */
     public GroupLeader(PulsarClient client, GroupTopics topics, GroupMembership membership, GroupTopicView assignments,
-            Assignor assignor, Supplier<Map<String, Integer>> connectors, GroupRecordCodec codec,
+            GroupTopicView status, Assignor assignor, Supplier<Map<String, Integer>> connectors, GroupRecordCodec codec,
             Duration membershipCheckInterval) {
         this.client = requireNonNull(client, "client is null");
         this.topics = requireNonNull(topics, "topics is null");
         this.membership = requireNonNull(membership, "membership is null");
         this.assignments = requireNonNull(assignments, "assignments is null");
+        this.status = requireNonNull(status, "status is null");
         this.assignor = requireNonNull(assignor, "assignor is null");
         this.connectors = requireNonNull(connectors, "connectors is null");
         this.codec = requireNonNull(codec, "codec is null");
@@ -161,6 +176,7 @@ public final class GroupLeader implements AutoCloseable {
     }
 
     private void stepDown() {
+        handOver = null;
         if (periodic != null) {
             periodic.cancel(false);
             periodic = null;
@@ -178,15 +194,31 @@ public final class GroupLeader implements AutoCloseable {
         }
         try {
             List<Member> members = membership.members();
+            List<String> ids = members.stream().map(Member::workerId).toList();
+            if (handOver != null) {
+                if (!handedOver(handOver, ids)) {
+                    return;
+                }
+                handOver = null;
+            }
             Assignment inView = latest(assignments);
             Assignment previous = inView.generation() >= published.generation() ? inView : published;
-            SortedMap<String, WorkerAssignment> plan = assignor.assign(previous,
-                    members.stream().map(Member::workerId).toList(), connectors.get());
+            SortedMap<String, WorkerAssignment> plan = assignor.assign(previous, ids, connectors.get());
             if (plan.equals(previous.workers())) {
                 return;
             }
             Map<String, String> urls = new TreeMap<>();
             members.forEach(m -> urls.put(m.workerId(), m.restUrl()));
+            SortedMap<String, WorkerAssignment> moving = HandOver.moving(previous, plan, ids);
+            if (!moving.isEmpty()) {
+                // Step one: the givers stop what moves (and commit); step two, once they applied it, gives it on.
+                published = publisher.publish(previous, HandOver.withoutMoving(plan, moving), urls);
+                handOver = new HandOverWait(published.generation(), moving.keySet(),
+                        System.nanoTime() + HAND_OVER_TIMEOUT.toNanos());
+                LOG.info("generation {}: {} give up {} before it moves", published.generation(), moving.keySet(),
+                        moving.values());
+                return;
+            }
             published = publisher.publish(previous, plan, urls);
         } catch (AssignmentFencedException e) {
             LOG.warn("{}; it stops leading", e.getMessage());
@@ -197,6 +229,31 @@ public final class GroupLeader implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("worker {} could not rebalance group {}", membership.self().workerId(), topics.groupId(), e);
         }
+    }
+
+    /**
+     * Whether every giver of {@code wait} applied its generation or left the group; after
+     * {@link #HAND_OVER_TIMEOUT}, true anyway, with a warning.
+     */
+    private boolean handedOver(HandOverWait wait, List<String> members) {
+        List<String> waitingFor = wait.givers().stream().filter(members::contains)
+                .filter(giver -> applied(giver) < wait.generation()).toList();
+        if (waitingFor.isEmpty()) {
+            return true;
+        }
+        if (System.nanoTime() - wait.deadlineNanos() >= 0) {
+            LOG.warn("{} did not report generation {} applied within {} s; what they give up moves anyway, and the"
+                    + " offset store refuses their late commits", waitingFor, wait.generation(),
+                    HAND_OVER_TIMEOUT.toSeconds());
+            return true;
+        }
+        return false;
+    }
+
+    /** The last generation {@code workerId} reported applied, or -1. */
+    private long applied(String workerId) {
+        return status.get(GroupRecord.appliedKey(workerId)).filter(AppliedRecord.class::isInstance)
+                .map(r -> ((AppliedRecord) r).generation()).orElse(-1L);
     }
 
     /** The assignment in force as {@code view} holds it, or {@link Assignment#NONE}. */

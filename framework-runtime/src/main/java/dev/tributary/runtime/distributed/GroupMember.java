@@ -2,6 +2,7 @@ package dev.tributary.runtime.distributed;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.runtime.distributed.GroupRecord.AppliedRecord;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorConfig;
 import dev.tributary.runtime.distributed.GroupRecord.TargetStateRecord;
 import dev.tributary.runtime.distributed.GroupRecord.TaskConfigs;
@@ -17,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One worker's membership of a group, put together: the group's topics set up, the three views,
@@ -52,6 +55,8 @@ public final class GroupMember implements AutoCloseable {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(GroupMember.class);
+
     private final Settings settings;
     private final GroupTopicView configs;
     private final GroupTopicView status;
@@ -74,7 +79,7 @@ public final class GroupMember implements AutoCloseable {
         this.tailer = tailer;
         this.membership = new GroupMembership(client, admin, settings.topics(), settings.self(), new Events(),
                 settings.connectionCheckInterval());
-        this.leader = new GroupLeader(client, settings.topics(), membership, assignments, new Assignor(),
+        this.leader = new GroupLeader(client, settings.topics(), membership, assignments, status, new Assignor(),
                 () -> connectorsToRun(configs), codec, settings.membershipCheckInterval());
     }
 
@@ -131,7 +136,8 @@ public final class GroupMember implements AutoCloseable {
                     settings, "write " + topics.configs()));
             GroupTopicWriter statusWriter = opened(opened, await(GroupTopicWriter.open(client, topics.status(), codec),
                     settings, "write " + topics.status()));
-            AssignmentTailer tailer = opened(opened, new AssignmentTailer(settings.self().workerId(), work));
+            AssignmentTailer tailer = opened(opened, new AssignmentTailer(settings.self().workerId(),
+                    reportingApplied(settings.self().workerId(), work, statusWriter)));
             GroupMember member = new GroupMember(client, admin, codec, settings, configs, status, assignments,
                     configWriter, statusWriter, tailer);
             opened.add(0, member::leave);
@@ -149,6 +155,26 @@ public final class GroupMember implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code work}, and then, for an assignment the leader published (not the nothing of a cut-off
+     * worker), a report on the status topic that this member applied its generation.
+     */
+    private static AssignmentTailer.Listener reportingApplied(String workerId, AssignmentTailer.Listener work,
+            GroupTopicWriter statusWriter) {
+        return (assignment, diff) -> {
+            work.apply(assignment, diff);
+            if (assignment.generation() > 0) {
+                statusWriter.put(new AppliedRecord(workerId, assignment.generation())).whenComplete((id, e) -> {
+                    if (e != null) {
+                        LOG.warn("worker {} could not report generation {} applied ({}); the leader moves what it gave"
+                                + " up after {} s", workerId, assignment.generation(), e.getClass().getSimpleName(),
+                                GroupLeader.HAND_OVER_TIMEOUT.toSeconds());
+                    }
+                });
+            }
+        };
+    }
+
     private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T closeable) {
         opened.add(0, closeable);
         return closeable;
@@ -163,6 +189,12 @@ public final class GroupMember implements AutoCloseable {
     private void join() {
         tailer.follow(assignments);
         configs.listen((key, record) -> leader.requestRebalance());
+        // A member that applied a hand-over's first step lets the leader take the second.
+        status.listen((key, record) -> {
+            if (key.startsWith("applied/")) {
+                leader.requestRebalance();
+            }
+        });
         await(membership.join(), settings, "join group " + settings.topics().groupId());
     }
 

@@ -68,6 +68,11 @@ public sealed interface GroupRecord {
         return "task-status/" + id.task() + "/" + id.connector();
     }
 
+    /** {@code applied/<worker id>}. */
+    static String appliedKey(String workerId) {
+        return "applied/" + workerId;
+    }
+
     /** The one key of the assignments topic. */
     String ASSIGNMENT_KEY = "assignment";
 
@@ -201,6 +206,22 @@ public sealed interface GroupRecord {
         @Override
         public String key() {
             return taskStatusKey(id);
+        }
+    }
+
+    /**
+     * A member has applied the assignment of {@code generation}: what it lost is stopped and its offsets
+     * committed (or refused), what it gained started. The leader waits for it before it hands what the
+     * member gave up to another member. On the status topic.
+     */
+    record AppliedRecord(String workerId, long generation) implements GroupRecord {
+        public AppliedRecord {
+            requireNonNull(workerId, "workerId is null");
+        }
+
+        @Override
+        public String key() {
+            return appliedKey(workerId);
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.runtime.distributed.GroupRecord.AppliedRecord;
 import dev.tributary.runtime.distributed.GroupRecord.AssignmentRecord;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorConfig;
 import dev.tributary.runtime.distributed.GroupRecord.ConnectorStatusRecord;
@@ -88,6 +89,8 @@ public final class GroupRecordCodec {
             node.put("type", "task-status").put("name", s.id().connector()).put("task", s.id().task())
                     .put("state", s.state().name()).put("worker_id", s.workerId()).put("generation", s.generation());
             s.trace().ifPresent(trace -> node.put("trace", trace));
+        } else if (record instanceof AppliedRecord a) {
+            node.put("type", "applied").put("worker_id", a.workerId()).put("generation", a.generation());
         } else if (record instanceof AssignmentRecord a) {
             node.put("type", "assignment").put("generation", a.assignment().generation())
                     .put("leader", a.assignment().leader());
@@ -158,6 +161,7 @@ public final class GroupRecordCodec {
                     enumOf(State.class, text(node, "state")), text(node, "worker_id"), number(node, "generation"),
                     optionalText(node, "trace"));
             case "assignment" -> assignment(node);
+            case "applied" -> new AppliedRecord(text(node, "worker_id"), number(node, "generation"));
             default -> throw new UndecodableRecordException("unknown record type");
         };
         if (!record.key().equals(key)) {

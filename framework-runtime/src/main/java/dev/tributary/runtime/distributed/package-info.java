@@ -52,10 +52,14 @@
  *       {@link dev.tributary.runtime.distributed.Assignor}: balanced, sticky, deterministic. When the
  *       result differs from the assignment in force it publishes it as generation + 1, with every
  *       member's REST URL (for forwarding). It does so again at each configs change and at each
- *       membership check (every {@code membershipCheckInterval}).</li>
+ *       membership check (every {@code membershipCheckInterval}). When the result moves work from
+ *       one live member to another, it publishes that in two steps ({@code HandOver}): first without
+ *       what moves, then, once every giver wrote {@code applied/<worker id>} for that generation on
+ *       the status topic (or left, or 60 s passed), with it.</li>
  *   <li>Every member's {@link dev.tributary.runtime.distributed.AssignmentTailer} sees the new
  *       assignment and hands its herder an {@link dev.tributary.runtime.distributed.AssignmentDiff}:
- *       the herder stops (flushes, commits) what it loses before it starts what it gains.</li>
+ *       the herder stops (flushes, commits) what it loses before it starts what it gains, then the
+ *       member reports the generation applied.</li>
  * </ol>
  *
  * <h2>Failures</h2>

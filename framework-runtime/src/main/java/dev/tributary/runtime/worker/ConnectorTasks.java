@@ -122,8 +122,8 @@ final class ConnectorTasks {
     }
 
     /**
-     * Stops task {@code id} (handing its acknowledged offsets over) and starts it again with the
-     * same config, paused if the connector is.
+     * Stops task {@code id}, commits the acknowledged offsets, and starts it again with the same
+     * config, paused if the connector is.
      *
      * @return false when there is no such task
      */
@@ -134,6 +134,9 @@ final class ConnectorTasks {
         }
         awaitTaskStop(old, services.config().shutdownTimeout());
         services.metrics().removeTask(config.name(), id);
+        // The fresh task starts from the store's offsets (in a group it claims its scope again, which fences
+        // what the old one handed over): commit first, or a restart repeats what was acknowledged since the last commit.
+        commitOffsets();
         TaskRunner fresh = newTask(id, old.task().taskConfig());
         tasks.put(id, new Running(fresh, taskPool.submit(fresh)));
         snapshot();

@@ -225,7 +225,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Stops one task (handing its offsets over) and starts it again with the same config.
+     * Stops one task, commits its acknowledged offsets, and starts it again with the same config.
      *
      * @return false when that task does not run here
      */

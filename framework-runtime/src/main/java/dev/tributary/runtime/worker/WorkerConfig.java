@@ -55,6 +55,8 @@ public final class WorkerConfig {
     public static final String PRODUCER_MAX_PENDING = "pulsar.producer.max.pending.messages";
     public static final String PRODUCER_SEND_TIMEOUT = "pulsar.producer.send.timeout";
     public static final String CLIENT_MEMORY_LIMIT = "pulsar.client.memory.limit.bytes";
+    public static final String CLIENT_KEEP_ALIVE = "pulsar.client.keep.alive.interval";
+    public static final String CLIENT_OPERATION_TIMEOUT = "pulsar.client.operation.timeout";
     public static final String LISTENERS = "listeners";
     public static final String OFFSET_STORE = "offset.store";
     public static final String DATA_DIR = "data.dir";
@@ -117,6 +119,18 @@ public final class WorkerConfig {
                     .validator(Validators.atLeast(1024 * 1024))
                     .group("Pulsar producer").doc("The most bytes of pending messages across all producers; "
                             + "sends wait when it is reached.").build())
+            .field(ConfigField.builder(CLIENT_KEEP_ALIVE, ConfigType.DURATION).defaultValue("30s")
+                    .validator(Validators.atLeast(Duration.ofSeconds(1)))
+                    .group("Pulsar producer").doc("How often the client pings the broker on an idle connection; "
+                            + "a connection that stays silent for about twice this is closed. In a group "
+                            + "(group.id), this is how soon a worker cut off from Pulsar notices and stops its "
+                            + "tasks: keep it no longer than the broker's keepAliveIntervalSeconds. Whole "
+                            + "seconds.").build())
+            .field(ConfigField.builder(CLIENT_OPERATION_TIMEOUT, ConfigType.DURATION).defaultValue("30s")
+                    .validator(Validators.atLeast(Duration.ofSeconds(1)))
+                    .group("Pulsar producer").doc("How long the client waits for the broker to answer a "
+                            + "request such as a lookup or creating a producer or consumer before it fails "
+                            + "it.").build())
             .field(ConfigField.builder(LISTENERS, ConfigType.STRING).defaultValue("http://127.0.0.1:8083")
                     .group("Worker").doc("Where REST and /metrics listen. Binds the loopback address by default; "
                             + "use http://0.0.0.0:8083 to listen on every interface (which needs "
@@ -476,6 +490,16 @@ public final class WorkerConfig {
 
     public long clientMemoryLimitBytes() {
         return config.getLong(CLIENT_MEMORY_LIMIT);
+    }
+
+    /** {@value #CLIENT_KEEP_ALIVE}, at least one second. */
+    public Duration clientKeepAlive() {
+        return config.getDuration(CLIENT_KEEP_ALIVE);
+    }
+
+    /** {@value #CLIENT_OPERATION_TIMEOUT}, at least one second. */
+    public Duration clientOperationTimeout() {
+        return config.getDuration(CLIENT_OPERATION_TIMEOUT);
     }
 
     public String listeners() {

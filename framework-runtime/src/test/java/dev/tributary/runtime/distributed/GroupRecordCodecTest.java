@@ -45,7 +45,8 @@ class GroupRecordCodecTest {
                 RestartRequest.ofConnector("a/b", true, false, "r-1", 4),
                 RestartRequest.ofConnector("a/b", false, true, "r-2", 0),
                 RestartRequest.ofTask(new ConnectorTaskId("a/b", 2), "r-3", 9),
-                new AssignmentRecord(new Assignment(5, "w1", workers), Map.of("w1", "http://h1:8083")));
+                new AssignmentRecord(new Assignment(5, "w1", workers), Map.of("w1", "http://h1:8083")),
+                new GroupRecord.AppliedRecord("127.0.0.1:8083", 17));
         for (GroupRecord record : records) {
             assertThat(roundTrip(record)).isEqualTo(record);
         }

@@ -88,9 +88,23 @@ class WorkerGroupIT {
         final Set<String> connectors = ConcurrentHashMap.newKeySet();
         final List<String> violations = Collections.synchronizedList(new ArrayList<>());
         volatile long generation;
+        /** How long a stop takes, as a real task's flush and commit do. */
+        volatile long stopMillis;
+        /** When each task last finished stopping and last started here, in System.nanoTime(). */
+        final Map<ConnectorTaskId, Long> stoppedAt = new ConcurrentHashMap<>();
+        final Map<ConnectorTaskId, Long> startedAt = new ConcurrentHashMap<>();
 
         @Override
         public void apply(Assignment assignment, AssignmentDiff diff) {
+            if (!diff.stopTasks().isEmpty() && stopMillis > 0) {
+                try {
+                    Thread.sleep(stopMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            diff.stopTasks().forEach(t -> stoppedAt.put(t, System.nanoTime()));
+            diff.startTasks().forEach(t -> startedAt.put(t, System.nanoTime()));
             diff.stopTasks().forEach(t -> check(tasks.remove(t), "stop of a task not running: " + t));
             diff.stopConnectors().forEach(c -> check(connectors.remove(c), "stop of a connector not running: " + c));
             diff.startTasks().forEach(t -> check(tasks.add(t), "start of a task already running: " + t));
@@ -279,6 +293,8 @@ class WorkerGroupIT {
         List<TestMember> live = new ArrayList<>(List.of(join("w-a"), join("w-b"), join("w-c")));
         await().atMost(PATIENCE).untilAsserted(() -> converged(live));
         Assignment before = converged(live);
+        // Stopping takes a while, as a flush and commit do: the joiner must not start a task before its giver stopped it.
+        live.forEach(m -> m.work.stopMillis = 500);
 
         live.add(join("w-d"));
 
@@ -287,9 +303,18 @@ class WorkerGroupIT {
         int tasks = CONNECTORS.values().stream().mapToInt(Integer::intValue).sum();
         assertThat(after.of("w-d").tasks()).hasSize(tasks / 4);
         int moved = 0;
-        for (String id : List.of("w-a", "w-b", "w-c")) {
+        for (int i = 0; i < 3; i++) {
+            String id = List.of("w-a", "w-b", "w-c").get(i);
+            TestMember giver = live.get(i);
             assertThat(before.of(id).tasks()).containsAll(after.of(id).tasks());
             moved += before.of(id).tasks().size() - after.of(id).tasks().size();
+            for (ConnectorTaskId task : after.of("w-d").tasks()) {
+                if (before.of(id).tasks().contains(task)) {
+                    assertThat(live.get(3).work.startedAt.get(task))
+                            .as("%s started on w-d after %s stopped it", task, id)
+                            .isGreaterThan(giver.work.stoppedAt.get(task));
+                }
+            }
         }
         assertThat(moved).as("tasks moved").isEqualTo(after.of("w-d").tasks().size());
         assertNoViolations(members);

@@ -47,8 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A worker cut off from Pulsar (issue #13): its task moves to the other worker, and its offset
  * commit after the cut is refused by the offset store, proven from the store's own rows.
  *
- * <p>Two worker processes in one group, both with {@code offset.store=jdbc} on the machine's
- * PostgreSQL. The survivor reaches Pulsar directly and joins first, so it leads. The victim reaches
+ * <p>Three worker processes in one group, all with {@code offset.store=jdbc} on the machine's
+ * PostgreSQL. Two survivors reach Pulsar directly and join first, so the first of them leads; they
+ * share a PostgreSQL {@code application_name}, so "the survivor" below is whichever takes the task. The victim reaches
  * Pulsar only through a {@link TcpFaultProxy}; the proxy does not stand between it and PostgreSQL,
  * so the victim is a zombie that can still reach the store: exactly the case that fencing is for.
  *
@@ -82,7 +83,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CutOffWorkerFencedIT {
     private static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String CONNECTOR = "fence-gen";
-    private static final int TASKS = 2;
+    private static final int TASKS = 3;
     private static final int COUNT = 4_000;
     private static final long VICTIM_CHECK_MS = 60_000;
     private static final String SURVIVOR_APP = "tributary-survivor";
@@ -125,18 +126,23 @@ class CutOffWorkerFencedIT {
              PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
             // The store created its tables; the audit must be in place before any worker claims a scope.
             installAudit();
-            List<Integer> ports = FreePorts.allocate(2);
+            List<Integer> ports = FreePorts.allocate(3);
             String survivorUrl = "http://127.0.0.1:" + ports.get(0);
-            String victimId = "127.0.0.1:" + ports.get(1);
+            String victimId = "127.0.0.1:" + ports.get(2);
             String group = "fence-" + run;
 
             workers.add(WorkerProcess.start(write("survivor.properties", workerConfig(group, pulsar.serviceUrl(),
                     pulsar.adminUrl(), ports.get(0), "survivor", SURVIVOR_APP) + "offset.flush.interval.ms=300\n"),
                     List.of(), Map.of(), dir.resolve("survivor.log")));
             awaitRest(survivorUrl);
-            // Joined second, so the survivor's consumer stays the active one: the survivor leads throughout.
+            // A second survivor, as the first in all but its port: the victim's task may move to either.
+            workers.add(WorkerProcess.start(write("survivor-2.properties", workerConfig(group, pulsar.serviceUrl(),
+                    pulsar.adminUrl(), ports.get(1), "survivor-2", SURVIVOR_APP) + "offset.flush.interval.ms=300\n"),
+                    List.of(), Map.of(), dir.resolve("survivor-2.log")));
+            awaitRest("http://127.0.0.1:" + ports.get(1));
+            // Joined last, so the first survivor's consumer stays the active one: it leads throughout.
             WorkerProcess victim = WorkerProcess.start(write("victim.properties", workerConfig(group,
-                    "pulsar://127.0.0.1:" + proxy.port(), pulsar.adminUrl(), ports.get(1), "victim", VICTIM_APP)
+                    "pulsar://127.0.0.1:" + proxy.port(), pulsar.adminUrl(), ports.get(2), "victim", VICTIM_APP)
                     + "offset.flush.interval.ms=600000\n"
                     + "group.connection.check.interval.ms=" + VICTIM_CHECK_MS + "\n"
                     + "task.shutdown.timeout.ms=3000\n"), List.of(), Map.of(), dir.resolve("victim.log"));

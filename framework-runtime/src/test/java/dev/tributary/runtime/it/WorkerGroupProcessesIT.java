@@ -37,6 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerGroupProcessesIT {
     private static final int TASKS = 3;
     private static final int COUNT = 9_000;
+    private static final int RATE = 600;
+    private static final String FROM_FILE = "from-file";
+    private static final int FILE_COUNT = 600;
+    private static final int FLUSH_MS = 300;
     private static final String CONNECTOR = "group-gen";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,6 +62,11 @@ class WorkerGroupProcessesIT {
         String run = Long.toString(System.nanoTime());
         String topic = "persistent://public/default/group-it-" + run;
         List<Integer> ports = FreePorts.allocate(3);
+        // Workers A and C are started with the same connector file, as an operator starts every member
+        // with one command line: the group runs that connector once.
+        String fileTopic = "persistent://public/default/group-it-file-" + run;
+        Path connectorFile = write("from-file.properties", "name=" + FROM_FILE + "\nconnector.class=datagen\n"
+                + "tasks.max=2\ntopic=" + fileTopic + "\ncount=" + FILE_COUNT + "\nrate=1000\nrecord.size=50\n");
         for (int i = 0; i < 3; i++) {
             Path config = write("worker-" + i + ".properties", "pulsar.service.url=" + pulsar.serviceUrl() + "\n"
                     + "group.id=it-" + run + "\n"
@@ -66,19 +75,23 @@ class WorkerGroupProcessesIT {
                     + "offset.pulsar.topic=persistent://public/default/group-it-offsets-" + run + "\n"
                     + "listeners=http://127.0.0.1:" + ports.get(i) + "\n"
                     + "data.dir=" + dir.resolve("data-" + i) + "\n"
-                    + "offset.flush.interval.ms=300\n");
-            workers.add(WorkerProcess.start(config, List.of(), Map.of(), dir.resolve("worker-" + i + ".log")));
+                    + "offset.flush.interval.ms=" + FLUSH_MS + "\n");
+            workers.add(WorkerProcess.start(config, i == 1 ? List.of() : List.of(connectorFile), Map.of(),
+                    dir.resolve("worker-" + i + ".log")));
         }
         String a = "http://127.0.0.1:" + ports.get(0);
+        String b = "http://127.0.0.1:" + ports.get(1);
         String c = "http://127.0.0.1:" + ports.get(2);
         Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
                 .until(() -> http.get(a + "/connectors").statusCode() == 200
                         && http.get(c + "/connectors").statusCode() == 200);
 
+        connectorFilesGoToTheGroup(pulsar, b, fileTopic);
+
         try (PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), topic)) {
             HttpResponse<String> created = http.send("PUT", a + "/connectors/" + CONNECTOR + "/config", JSON.writeValueAsString(
                     Map.of("connector.class", "datagen", "tasks.max", Integer.toString(TASKS), "topic", topic,
-                            "count", Integer.toString(COUNT), "rate", "600", "record.size", "100")));
+                            "count", Integer.toString(COUNT), "rate", Integer.toString(RATE), "record.size", "100")));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
             // Visible and running through worker C, one task on each worker.
@@ -100,6 +113,13 @@ class WorkerGroupProcessesIT {
             reader.readUntil(m -> m.size() >= COUNT / 4, Duration.ofSeconds(120));
             // Kill worker B (index 1): A and C stay, so both can be asked afterwards.
             String victim = "127.0.0.1:" + ports.get(1);
+            Set<String> victimTasks = new HashSet<>();
+            for (JsonNode task : JSON.readTree(http.get(a + "/connectors/" + CONNECTOR + "/status").body()).path("tasks")) {
+                if (task.path("worker_id").asText().equals(victim)) {
+                    victimTasks.add(task.path("id").asText());
+                }
+            }
+            assertThat(victimTasks).as("the worker to kill runs a task").isNotEmpty();
             workers.get(1).kill();
             int seenAtKill = reader.messages().size();
             assertThat(seenAtKill).as("killed mid-stream").isLessThan(COUNT);
@@ -117,8 +137,40 @@ class WorkerGroupProcessesIT {
             Report report = DatagenAccounting.expected(COUNT, TASKS).check(messages, DatagenAccounting::delivered);
             System.out.println("WorkerGroupProcessesIT: " + report + "; " + seenAtKill + " read at the kill");
             assertThat(report.exact()).as("every id in Pulsar, in order per task: %s; logs in %s", report, dir).isTrue();
+            // At-least-once repeats only what the killed worker's tasks wrote after their last commit: one
+            // flush interval of their rate, plus the sends still unacknowledged at the kill (allowed 2 s).
+            // Tasks on the surviving workers repeat nothing.
+            int bound = victimTasks.size() * (RATE / TASKS) * (FLUSH_MS + 2_000) / 1_000;
+            assertThat(report.duplicates()).as("duplicates within the last commit's reach: %s", report)
+                    .isLessThanOrEqualTo(bound);
+            assertThat(report.duplicateIds()).as("only the killed worker's tasks %s repeat", victimTasks)
+                    .allSatisfy(id -> assertThat(victimTasks).contains(id.substring(0, id.indexOf('-'))));
         }
         passed = true;
+    }
+
+    /**
+     * Issue #13: connector files on the command line are submitted to the group. The file given to A
+     * and C runs once, is seen through B, which was given none, and writes every record once; then it
+     * is deleted through B so that the rest of the test has the group to itself.
+     */
+    private void connectorFilesGoToTheGroup(PulsarStandalone pulsar, String b, String fileTopic) throws Exception {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode status = JSON.readTree(http.get(b + "/connectors/" + FROM_FILE + "/status").body());
+            assertThat(status.path("connector").path("state").asText()).isEqualTo("RUNNING");
+            assertThat(status.path("tasks")).hasSize(2);
+        });
+        assertThat(JSON.readTree(http.get(b + "/connectors").body())).hasSize(1);
+        try (PulsarTopicReader reader = new PulsarTopicReader(pulsar.serviceUrl(), fileTopic)) {
+            reader.readUntil(m -> distinctIds(m).size() >= FILE_COUNT, Duration.ofSeconds(60));
+            Report report = DatagenAccounting.expected(FILE_COUNT, 2).check(reader.readToEnd(Duration.ofSeconds(3)),
+                    DatagenAccounting::delivered);
+            assertThat(report.exact()).as("the file's connector: %s", report).isTrue();
+            assertThat(report.duplicates()).as("the file given to two workers runs once: %s", report).isZero();
+        }
+        assertThat(http.send("DELETE", b + "/connectors/" + FROM_FILE, "").statusCode()).isEqualTo(204);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> JSON.readTree(http.get(b + "/connectors").body()).isEmpty());
     }
 
     /**
