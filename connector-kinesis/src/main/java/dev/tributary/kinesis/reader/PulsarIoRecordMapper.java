@@ -48,7 +48,7 @@ public final class PulsarIoRecordMapper implements RecordMapper {
         Map.Entry<String, String>[] props = new Map.Entry[properties.size()];
         int n = 0;
         if (properties.contains(ARRIVAL_TIMESTAMP) && record.arrival() != null) {
-            props[n++] = Map.entry(ARRIVAL_TIMESTAMP, record.arrival().toString());
+            props[n++] = Map.entry(ARRIVAL_TIMESTAMP, IsoInstant.format(record.arrival()));
         }
         if (properties.contains(ENCRYPTION_TYPE) && record.encryptionType() != null) {
             props[n++] = Map.entry(ENCRYPTION_TYPE, record.encryptionType());
