@@ -18,7 +18,7 @@ public record SourceOffset(Map<String, Object> fields) {
 
     /** Shorthand, as in {@code SourceOffset.of("sequenceNumber", seq, "subSequenceNumber", 0L)}. */
     public static SourceOffset of(String key, Object value, Object... more) {
-        return new SourceOffset(SourcePartition.pairs(key, value, more));
+        return new SourceOffset(OffsetFields.canonical("source offset", key, value, more));
     }
 
     /** The value of a field as a String, or null when the offset has no such field. */

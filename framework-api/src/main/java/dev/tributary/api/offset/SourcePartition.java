@@ -20,25 +20,13 @@ public record SourcePartition(Map<String, Object> fields) {
 
     /** Shorthand for a partition with string fields, as in {@code SourcePartition.of("stream", s, "shard", id)}. */
     public static SourcePartition of(String key, Object value, Object... more) {
-        return new SourcePartition(pairs(key, value, more));
+        return new SourcePartition(OffsetFields.canonical("source partition", key, value, more));
     }
 
     /** The value of a string field, or null when the partition has no such field. */
     public String getString(String key) {
         Object value = fields.get(key);
         return value == null ? null : value.toString();
-    }
-
-    static Map<String, Object> pairs(String key, Object value, Object... more) {
-        if (more.length % 2 != 0) {
-            throw new IllegalArgumentException("fields come in key, value pairs");
-        }
-        java.util.LinkedHashMap<String, Object> map = new java.util.LinkedHashMap<>();
-        map.put(key, value);
-        for (int i = 0; i < more.length; i += 2) {
-            map.put((String) more[i], more[i + 1]);
-        }
-        return map;
     }
 
     @Override
