@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -66,7 +67,10 @@ public final class GroupLeader implements AutoCloseable {
     private HandOverWait handOver;
 
     /** A published first step: {@code givers} must apply {@code generation} before the second step. */
-    private record HandOverWait(long generation, java.util.Set<String> givers, long deadlineNanos) {
+    private record HandOverWait(long generation, Set<String> givers, long deadlineNanos) {
+        HandOverWait {
+            givers = Set.copyOf(givers);
+        }
     }
 
     /**
