@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Collection;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -27,11 +26,12 @@ final class HandOver {
      * (connector instances and tasks); members that give up nothing are left out. Units that
      * {@code plan} runs nowhere (a connector deleted or stopped) are plain stops, not hand-overs.
      */
-    static SortedMap<String, WorkerAssignment> moving(Assignment previous, Map<String, WorkerAssignment> plan,
+    static SortedMap<String, WorkerAssignment> moving(Assignment previous, SortedMap<String, WorkerAssignment> plan,
             Collection<String> members) {
         requireNonNull(previous, "previous is null");
         requireNonNull(plan, "plan is null");
         requireNonNull(members, "members is null");
+        Assignment next = new Assignment(previous.generation(), previous.leader(), plan);
         SortedMap<String, WorkerAssignment> moving = new TreeMap<>();
         previous.workers().forEach((owner, held) -> {
             if (!members.contains(owner)) {
@@ -39,9 +39,9 @@ final class HandOver {
             }
             var connectors = new TreeSet<String>();
             var tasks = new TreeSet<ConnectorTaskId>();
-            held.connectors().stream().filter(c -> ownerIn(plan, c).filter(o -> !o.equals(owner)).isPresent())
+            held.connectors().stream().filter(c -> next.ownerOf(c).filter(o -> !o.equals(owner)).isPresent())
                     .forEach(connectors::add);
-            held.tasks().stream().filter(t -> ownerIn(plan, t).filter(o -> !o.equals(owner)).isPresent())
+            held.tasks().stream().filter(t -> next.ownerOf(t).filter(o -> !o.equals(owner)).isPresent())
                     .forEach(tasks::add);
             if (!connectors.isEmpty() || !tasks.isEmpty()) {
                 moving.put(owner, new WorkerAssignment(connectors, tasks));
@@ -68,15 +68,5 @@ final class HandOver {
             first.put(member, new WorkerAssignment(keptConnectors, keptTasks));
         });
         return first;
-    }
-
-    private static Optional<String> ownerIn(Map<String, WorkerAssignment> plan, String connector) {
-        return plan.entrySet().stream().filter(e -> e.getValue().connectors().contains(connector))
-                .map(Map.Entry::getKey).findFirst();
-    }
-
-    private static Optional<String> ownerIn(Map<String, WorkerAssignment> plan, ConnectorTaskId task) {
-        return plan.entrySet().stream().filter(e -> e.getValue().tasks().contains(task))
-                .map(Map.Entry::getKey).findFirst();
     }
 }
