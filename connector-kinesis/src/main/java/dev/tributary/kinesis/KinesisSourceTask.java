@@ -106,7 +106,8 @@ public final class KinesisSourceTask implements SourceTask {
             case AT_TIMESTAMP -> StartPosition.atTimestamp(config.startAtTime().orElseThrow());
         };
         return new ReaderSettings(initial, config.receiveQueueSize(), config.receiveQueueBytes(),
-                config.maxRecordsPerFetch(), config.maxConcurrentFetches(), config.pollInterval(), config.backoffTime(), config.paceShardReads());
+                config.maxRecordsPerFetch(), config.maxConcurrentFetches(), config.pollInterval(), config.backoffTime(), config.paceShardReads(),
+                config.maxBytesPerFetch());
     }
 
     @Override

@@ -259,11 +259,13 @@ final class Report {
                 the archive, `pulsar-perf` and JMH run once per run, as their sections say.
 
                 - **Subjects.** *Tributary*: `connect-runtime start` with the Kinesis connector at its defaults (one task, \
-                polling, `maxRecordsPerFetch` 1000, `receiveQueueSize` 10000, `pollInterval` 1s) but one, \
+                polling, `maxRecordsPerFetch` 1000 and `maxBytesPerFetch` 256 KiB, `receiveQueueSize` 10000, \
+                `pollInterval` 1s) but one, \
                 `paceShardReads=false`: the endpoint has no per-shard limits and the raw loop keeps to none, while \
                 by default the connector spaces calls to stay within Kinesis's 2 MB/s and 5 calls/s per shard \
                 (which alone would cap 8 shards at 16 MB/s). The worker runs with its default producer settings. *raw*: `RawPipeline`, a hand-written loop that calls GetRecords with the same \
-                SDK client and passes each record to `Producer.sendAsync`, with the same producer settings and the same \
+                SDK client (and a limit of 1,000 records a call, with no byte bound) and passes each record to \
+                `Producer.sendAsync`, with the same producer settings and the same \
                 message (key, value bytes, event time, the six default `kinesis.*` properties), and no framework: no \
                 offsets, no buffer, no retries. Each runs in its own JVM with `-Xmx1g -XX:+UseG1GC` (above the 512 MiB target, so that the heap figure is what the subject needs, not what it was allowed), one after the \
                 other, against the same broker, each into a fresh topic.

@@ -12,6 +12,7 @@ import dev.tributary.api.config.ConfigType;
 import dev.tributary.api.config.Password;
 import dev.tributary.api.config.Validator;
 import dev.tributary.api.config.Validators;
+import dev.tributary.kinesis.reader.ReaderSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -64,6 +65,7 @@ public final class KinesisSourceConfig {
     public static final String POLL_INTERVAL = "pollInterval";
     public static final String PACE_SHARD_READS = "paceShardReads";
     public static final String MAX_RECORDS_PER_FETCH = "maxRecordsPerFetch";
+    public static final String MAX_BYTES_PER_FETCH = "maxBytesPerFetch";
     public static final String RECEIVE_QUEUE_BYTES = "receiveQueueBytes";
     public static final String SHARD_DISCOVERY_INTERVAL = "shardDiscoveryInterval";
     public static final String MAX_CONCURRENT_FETCHES = "maxConcurrentFetches";
@@ -296,6 +298,18 @@ public final class KinesisSourceConfig {
                     .defaultValue("1000")
                     .validator(Validators.between(1, 10_000))
                     .doc("The most records one GetRecords call returns; Kinesis allows at most 10000.")
+                    .group(READING)
+                    .build())
+            .field(ConfigField.builder(MAX_BYTES_PER_FETCH, ConfigType.LONG)
+                    .defaultValue(Long.toString(ReaderSettings.DEFAULT_MAX_BYTES_PER_FETCH))
+                    .validator(Validators.between(16 * 1024, 10L * 1024 * 1024))
+                    .doc("About how many bytes one GetRecords response holds, between 16384 and 10485760 (Kinesis's"
+                            + " own cap). GetRecords takes only a record count, so each call asks for as many records"
+                            + " as fit by the sizes of the shard's records so far, up to maxRecordsPerFetch: small"
+                            + " responses keep latency and memory per call the same whatever the record size. The"
+                            + " default, 256 KiB, keeps the SDK's response buffer out of G1's humongous objects. With"
+                            + " paceShardReads on, a shard that is behind asks for at least 409.6 KiB a call, so that"
+                            + " its 5 calls a second can still read its 2 MB a second.")
                     .group(READING)
                     .build())
             .field(ConfigField.builder(RECEIVE_QUEUE_SIZE, ConfigType.INT)
@@ -616,6 +630,10 @@ public final class KinesisSourceConfig {
 
     public int maxRecordsPerFetch() {
         return config.getInt(MAX_RECORDS_PER_FETCH);
+    }
+
+    public long maxBytesPerFetch() {
+        return config.getLong(MAX_BYTES_PER_FETCH);
     }
 
     public Duration shardDiscoveryInterval() {

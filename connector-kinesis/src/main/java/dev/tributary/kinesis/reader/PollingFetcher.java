@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a task's shards with GetRecords: one scheduler thread decides which shard to fetch next,
  * the calls run asynchronously on the SDK's threads, and at most {@code maxConcurrentFetches}
- * are in flight. There is no thread per shard, so one task serves hundreds of shards.
+ * are in flight. There is no thread per shard, so one task serves hundreds of shards. Each call
+ * asks for as many records as fit in {@code maxBytesPerFetch} by the sizes the shard's records
+ * had so far ({@link FetchSizer}), up to {@code maxRecordsPerFetch}.
  *
  * <p>Per shard it keeps to Kinesis's limits (five calls a second, 2 MB a second), unless
  * {@code paceShardReads} is off: while behind it fetches again as soon as those allow; when
@@ -39,6 +41,8 @@ public final class PollingFetcher extends ShardFetcher {
     private final KinesisProxy proxy;
     private int inFlight;
     private int nextReader;
+    /** The record size the task's last response showed: where a shard not yet fetched starts. */
+    private long taskRecordBytes;
 
     public PollingFetcher(KinesisProxy proxy, ReaderSettings settings, RecordMapper mapper, KplDeaggregator deaggregator,
             List<ShardAssignment> shards, Map<SourcePartition, SourceOffset> committed,
@@ -94,7 +98,8 @@ public final class PollingFetcher extends ShardFetcher {
             }
             case READY -> {
                 if (now >= reader.nextFetchAtNanos) {
-                    int granted = buffer.reserve(settings.maxRecordsPerFetch());
+                    boolean behind = reader.idleFetches == 0 && reader.millisBehindLatest > 0;
+                    int granted = buffer.reserve(reader.sizer.recordsToAsk(settings, behind, taskRecordBytes));
                     if (granted == 0) {
                         return false;
                     }
@@ -144,6 +149,10 @@ public final class PollingFetcher extends ShardFetcher {
                 reader.millisBehindLatest = result.millisBehindLatest();
                 reader.fetchedRecords += result.records().size();
                 reader.fetchedBytes += batch.bytes();
+                long recordBytes = reader.sizer.observe(result.records());
+                if (recordBytes > 0) {
+                    taskRecordBytes = recordBytes;
+                }
                 if (!batch.records().isEmpty() || batch.endOffset() != null) {
                     buffer.add(batch, granted);
                 } else {

@@ -17,28 +17,46 @@ import java.time.Duration;
  * @param backoffTime the base of the jittered wait after throttling or a server error
  * @param paceShardReads whether calls to a shard that is behind are spaced to stay within
  *     {@link #MIN_FETCH_SPACING} and {@link #SHARD_BYTES_PER_SECOND}
+ * @param maxBytesPerFetch about how many bytes one GetRecords response may hold: each call asks for
+ *     as many records as fit, by the sizes the shard's last responses had (see {@link FetchSizer})
  */
 public record ReaderSettings(
         StartPosition initialPosition, int receiveQueueSize, long receiveQueueBytes, int maxRecordsPerFetch,
-        int maxConcurrentFetches, Duration pollInterval, Duration backoffTime, boolean paceShardReads) {
+        int maxConcurrentFetches, Duration pollInterval, Duration backoffTime, boolean paceShardReads,
+        long maxBytesPerFetch) {
     /** Kinesis allows five GetRecords calls per second per shard. */
     public static final Duration MIN_FETCH_SPACING = Duration.ofMillis(200);
     /** Kinesis serves at most 2 MB per second per shard. */
     public static final long SHARD_BYTES_PER_SECOND = 2L * 1024 * 1024;
+    /**
+     * The default of {@link #maxBytesPerFetch}: the SDK collects a response in a growing byte array,
+     * and up to 256 KiB that array stays below half of G1's smallest region (1 MiB), so it is not
+     * allocated as a humongous object.
+     */
+    public static final long DEFAULT_MAX_BYTES_PER_FETCH = 256L * 1024;
 
     public ReaderSettings {
         requireNonNull(initialPosition, "initialPosition is null");
         requireNonNull(pollInterval, "pollInterval is null");
         requireNonNull(backoffTime, "backoffTime is null");
-        if (receiveQueueSize < 1 || maxRecordsPerFetch < 1 || maxConcurrentFetches < 1 || receiveQueueBytes < 1) {
+        if (receiveQueueSize < 1 || maxRecordsPerFetch < 1 || maxConcurrentFetches < 1 || receiveQueueBytes < 1
+                || maxBytesPerFetch < 1) {
             throw new IllegalArgumentException("queue sizes and limits must be positive");
         }
+    }
+
+    /** Settings with the default {@link #maxBytesPerFetch}. */
+    public ReaderSettings(StartPosition initialPosition, int receiveQueueSize, long receiveQueueBytes,
+            int maxRecordsPerFetch, int maxConcurrentFetches, Duration pollInterval, Duration backoffTime,
+            boolean paceShardReads) {
+        this(initialPosition, receiveQueueSize, receiveQueueBytes, maxRecordsPerFetch, maxConcurrentFetches, pollInterval,
+                backoffTime, paceShardReads, DEFAULT_MAX_BYTES_PER_FETCH);
     }
 
     /** Settings that keep to Kinesis's per-shard read limits, as {@code paceShardReads} does by default. */
     public ReaderSettings(StartPosition initialPosition, int receiveQueueSize, long receiveQueueBytes,
             int maxRecordsPerFetch, int maxConcurrentFetches, Duration pollInterval, Duration backoffTime) {
         this(initialPosition, receiveQueueSize, receiveQueueBytes, maxRecordsPerFetch, maxConcurrentFetches, pollInterval,
-                backoffTime, true);
+                backoffTime, true, DEFAULT_MAX_BYTES_PER_FETCH);
     }
 }

@@ -39,6 +39,8 @@ final class ShardReader {
     long nextFetchAtNanos;
     int consecutiveErrors;
     int idleFetches;
+    /** How many records to ask for, by the bytes this shard's records take. */
+    final FetchSizer sizer = new FetchSizer();
 
     /** Resume point: user records of this sequence number up to this subsequence are already in Pulsar. */
     String skipSequenceNumber;

@@ -34,6 +34,8 @@ public final class FakeKinesisProxy implements KinesisProxy {
     final Deque<Throwable> iteratorFailures = new ArrayDeque<>();
     final List<StartPosition> iteratorRequests = new CopyOnWriteArrayList<>();
     final AtomicInteger getRecordsCalls = new AtomicInteger();
+    /** The limit of every GetRecords call, in order. */
+    final List<Integer> getRecordsLimits = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger generation = new AtomicInteger();
     /** When the stream was created; {@link #recreate} moves it on. */
     public volatile Instant created = Instant.parse("2026-01-01T00:00:00Z");
@@ -126,6 +128,7 @@ public final class FakeKinesisProxy implements KinesisProxy {
     @Override
     public synchronized CompletableFuture<FetchResult> records(StreamRef stream, String iterator, int limit) {
         getRecordsCalls.incrementAndGet();
+        getRecordsLimits.add(limit);
         Throwable failure = getRecordsFailures.poll();
         if (failure != null) {
             return CompletableFuture.failedFuture(failure);

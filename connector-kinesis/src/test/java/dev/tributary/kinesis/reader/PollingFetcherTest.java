@@ -247,6 +247,27 @@ class PollingFetcherTest {
     }
 
     @Test
+    void eachCallAsksForAsManyRecordsAsFitInTheByteBudgetByTheShardsRecordSizes() throws Exception {
+        kinesis.shard("shard-0");
+        byte[] tenKib = new byte[10 * 1024];
+        for (int i = 0; i < 60; i++) {
+            tenKib[0] = (byte) i;
+            kinesis.put("shard-0", "k", tenKib.clone());
+        }
+        ReaderSettings budget = new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, 1000, 4,
+                Duration.ofMillis(20), Duration.ofMillis(5), false, 64 * 1024);
+        start(budget, Map.of(), assign("shard-0"));
+
+        List<SourceRecord> all = collect(60);
+
+        assertThat(all).extracting(r -> (int) r.value()[0]).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 60).boxed().toList());
+        // Before any response the sizer assumes 1 KiB records: 55 fit in 63 KiB. Then it knows them: 6 fit.
+        assertThat(kinesis.getRecordsLimits.get(0)).isEqualTo(55);
+        assertThat(kinesis.getRecordsLimits.subList(1, kinesis.getRecordsLimits.size())).isNotEmpty().allMatch(l -> l == 6);
+    }
+
+    @Test
     void anErrorRetriesCannotFixFailsPollWithAReadableMessage() {
         kinesis.shard("shard-0");
         kinesis.put("shard-0", "k", bytes("v"));
