@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pulsar.client.api.CompressionType;
 import org.apache.pulsar.client.api.MessageId;
@@ -103,13 +104,36 @@ public final class PulsarRecordWriter implements RecordWriter {
      */
     @Override
     public CompletableFuture<MessageId> send(SourceRecord record) throws PulsarClientException {
+        CompletableFuture<MessageId> result = new CompletableFuture<>();
+        send(record, (id, error) -> {
+            if (error == null) {
+                result.complete((MessageId) id);
+            } else {
+                result.completeExceptionally(error);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * As {@link #send(SourceRecord)}, without a future of its own: {@code done} gets the message
+     * id once the broker has persisted the message, or the failure, a
+     * {@link RecordTooLargeException} when the record is larger than the broker's maximum message
+     * size. It runs on the client's I/O thread, or at once on this one when the send fails before
+     * it starts.
+     *
+     * @throws PulsarClientException when the producer cannot be created
+     */
+    @Override
+    public void send(SourceRecord record, BiConsumer<Object, Throwable> done) throws PulsarClientException {
         String topic = record.topic() != null ? record.topic() : defaultTopic;
         Producer<byte[]> producer = producerFor(topic);
         Transaction open = openTransaction();
         if (open != null && registeredIn.get(topic) != open) {
             Throwable failed = await(TransactionTopics.register(open, producer));
             if (failed != null) {
-                return CompletableFuture.failedFuture(failed);
+                done.accept(null, failed);
+                return;
             }
             registeredIn.put(topic, open);
         }
@@ -124,17 +148,15 @@ public final class PulsarRecordWriter implements RecordWriter {
         if (record.eventTime() != null) {
             message.eventTime(record.eventTime().toEpochMilli());
         }
-        CompletableFuture<MessageId> result = new CompletableFuture<>();
         message.sendAsync().whenComplete((id, error) -> {
             if (error == null) {
-                result.complete(id);
+                done.accept(id, null);
             } else {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
-                result.completeExceptionally(tooLarge(cause, topic, record));
+                done.accept(null, tooLarge(cause, topic, record));
             }
         });
-        return result;
     }
 
     /**

@@ -543,7 +543,8 @@ final class TaskRunner implements Runnable {
             AtomicReference<Throwable> sendFailure, TooLargeRecords tooLarge) throws Exception {
         OffsetTracker.Tracked tracked = tracker.track(record.partition(), record.offset());
         long handedOff = System.nanoTime();
-        writer.send(record).whenComplete((messageId, error) -> {
+        // The callback form: no future of the runtime's own per record, on top of the client's.
+        writer.send(record, (messageId, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
