@@ -462,6 +462,8 @@ final class Report {
             return;
         }
         md.append("## 3. ").append(idleShards).append(" idle shards\n\n")
+                .append("Shards with nothing in them, measured over 90 s after a 3-minute warm-up: at a call per shard ")
+                .append("every few seconds the JIT is still compiling the SDK's request path well after the first minute.\n\n")
                 .append("| Subject | GetRecords/s in all | GetRecords/s per shard | Share of one core | Heap after GC, peak | Threads peak |\n")
                 .append("|---|---|---|---|---|---|\n");
         for (Subject.Kind kind : subjects(idle)) {
