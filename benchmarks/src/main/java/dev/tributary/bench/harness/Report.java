@@ -259,7 +259,7 @@ final class Report {
                 the archive, `pulsar-perf` and JMH run once per run, as their sections say.
 
                 - **Subjects.** *Tributary*: `connect-runtime start` with the Kinesis connector at its defaults (one task, \
-                polling, `maxRecordsPerFetch` 1000 and `maxBytesPerFetch` 256 KiB, `receiveQueueSize` 10000, \
+                polling, `maxRecordsPerFetch` 1000 and `maxBytesPerFetch` 1 MiB, `receiveQueueSize` 10000, \
                 `pollInterval` 1s) but one, \
                 `paceShardReads=false`: the endpoint has no per-shard limits and the raw loop keeps to none, while \
                 by default the connector spaces calls to stay within Kinesis's 2 MB/s and 5 calls/s per shard \
