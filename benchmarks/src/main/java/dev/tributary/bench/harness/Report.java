@@ -312,8 +312,8 @@ final class Report {
                 - **Against the peer (section 9).** Tributary's standalone worker and Pulsar IO's own Kinesis \
                 source (`pulsar-io-kinesis` 4.0.8, a KCL 3 application, under `pulsar-admin sources localrun`) read \
                 the backlog of section 1 at 1 KiB, one after the other, from the same endpoint into a fresh topic \
-                each of the same broker, with the same heap (`-Xmx1g`, G1). Unlike the other scenarios, both are \
-                measured from outside, the same way: CPU and memory (RSS and PSS) of their processes in `/proc`. \
+                each of the same broker, with the same heap (`-Xmx1g`, G1). Unlike the subjects of sections 1 to 7, \
+                both are measured from outside, the same way: CPU and memory (RSS and PSS) of their processes in `/proc`. \
                 Time to first record runs from just before the process starts to the first message in the topic. \
                 Afterwards a reader compares every message, byte by byte, with what the endpoint served for its \
                 sequence number. The peer's KCL keeps its leases in dynalite (a DynamoDB emulator from npm) and \
