@@ -185,7 +185,6 @@ final class PeerScenario {
             List<String> errors = run.errorLines();
             ProcFs.Memory memory = run.peakMemory();
             run.close(); // before the check, which reads the topic beside nothing else
-
             Scenarios.log("  %d ERROR lines in %s", errors.size(), run.log());
             Run peer = finish("the peer", figures, drained, memory, processes, server, topic);
             return new Result(tributary, peer, Subject.HEAP, errors);
