@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Runs the benchmark and writes the report; {@code bin/benchmark} is its launcher.
  *
  * <p>Options: {@code --quick} (about ten times shorter, to try the harness), {@code --only
- * throughput,shards,idle,latency,failover,spread,archive,pulsar-perf,jmh,eos}, {@code --report <file>} (default
+ * throughput,shards,idle,latency,failover,spread,archive,peer,pulsar-perf,jmh,eos}, {@code --report <file>} (default
  * BENCHMARKS.md in the working directory), {@code --latency-rate <records/s>} (default: half of
  * Tributary's maximum at 1 KiB, measured in the same run; 10,000 when that scenario is left out),
  * {@code --rounds N} (how many times each scenario runs each subject, the order alternating; 3 by
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchmarkMain {
     private static final List<String> ALL = List.of("pulsar-perf", "throughput", "shards", "idle", "latency", "failover", "spread",
-            "archive", "jmh", "eos");
+            "archive", "peer", "jmh", "eos");
 
     /**
      * How many times a full run runs each subject of a scenario (issue #17: at least 3, judged on
@@ -175,6 +175,11 @@ public final class BenchmarkMain {
             ArchiveScenario archive = new ArchiveScenario(pulsar.serviceUrl(), pulsar.adminUrl(), pulsar.home(), work, scale,
                     overrides);
             run(report, "archive", () -> report.archive(archive.run()));
+        }
+        if (only.contains("peer")) {
+            PeerScenario peer = new PeerScenario(pulsar.serviceUrl(), pulsar.adminUrl(), pulsar.home(), work, scale,
+                    overrides);
+            run(report, "peer", () -> report.peer(peer.run()));
         }
         if (only.contains("jmh")) {
             Scenarios.Scale jmhScale = scale;

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,34 +17,28 @@ import java.util.stream.Stream;
  * The Pulsar IO archive run by {@code pulsar-admin sources localrun}, measured from outside: it is
  * not one of the harness's own JVMs, so no sampler runs inside it.
  *
- * <p>CPU: every {@value #PERIOD_MS} ms, utime + stime from {@code /proc/<pid>/stat} of every
- * process under the {@code pulsar-admin} JVM (the LocalRunner JVM that it starts, and any instance
- * process under that); a process that has ended keeps its last reading. The {@code pulsar-admin}
- * JVM itself only waits for its child and is left out. Heap after GC: from the LocalRunner JVM's
+ * <p>CPU and memory: from {@code /proc}, by a {@link ProcessTree} of every process under the
+ * {@code pulsar-admin} JVM (the LocalRunner JVM that it starts, and any instance process under
+ * that). The {@code pulsar-admin} JVM itself only waits for its child and is left out. Heap after
+ * GC: from the LocalRunner JVM's
  * own GC log ({@code -Xlog:gc}), the heap after each collection. Threads are not measured: the OS
  * counts the JVM's GC and compiler threads, which the subjects' sampler does not.
  */
 final class LocalRun implements AutoCloseable {
-    static final int PERIOD_MS = 250;
     private static final Pattern HEAP_AFTER_GC = Pattern.compile("GC\\(\\d+\\) Pause .*?\\d+[KMG]->(\\d+)([KMG])\\(");
 
     private final Process process;
     private final Path dir;
     private final Path log;
     private final Path tmp;
-    private final long ticksPerSecond;
-    private final Map<Long, Long> ticksByPid = new ConcurrentHashMap<>();
-    private final List<Sample> samples = new CopyOnWriteArrayList<>();
-    private final Thread sampler;
+    private final ProcessTree tree;
 
-    private LocalRun(Process process, Path dir, Path log, Path tmp, long ticksPerSecond) {
+    private LocalRun(Process process, Path dir, Path log, Path tmp) {
         this.process = process;
         this.dir = dir;
         this.log = log;
         this.tmp = tmp;
-        this.ticksPerSecond = ticksPerSecond;
-        this.sampler = new Thread(this::sample, "bench-localrun-sampler");
-        sampler.setDaemon(true);
+        this.tree = ProcessTree.start(process.toHandle(), false);
     }
 
     /**
@@ -72,9 +64,7 @@ final class LocalRun implements AutoCloseable {
         env.put("PULSAR_EXTRA_OPTS", "-Dpulsar.allocator.exit_on_oom=true -Dio.netty.recycler.maxCapacityPerThread=4096"
                 + " -Djava.io.tmpdir=" + tmp + " -Xlog:gc:file=" + dir.resolve("gc-%p.log"));
         env.put("PULSAR_LOG_DIR", dir.resolve("logs").toString());
-        LocalRun run = new LocalRun(builder.start(), dir, log, tmp, ticksPerSecond());
-        run.sampler.start();
-        return run;
+        return new LocalRun(builder.start(), dir, log, tmp);
     }
 
     boolean isAlive() {
@@ -87,7 +77,12 @@ final class LocalRun implements AutoCloseable {
 
     /** CPU samples of the process tree; heap and threads are left at 0 (see the class comment). */
     List<Sample> samples() {
-        return List.copyOf(samples);
+        return tree.samples();
+    }
+
+    /** The largest RSS and PSS of the processes under {@code pulsar-admin}, summed, over the run so far. */
+    ProcFs.Memory peakMemory() {
+        return tree.peakMemory();
     }
 
     /** The largest heap in use right after a collection, from the LocalRunner JVM's GC log; 0 when none logged. */
@@ -127,60 +122,13 @@ final class LocalRun implements AutoCloseable {
 
     /** The processes measured, for the harness's log: pid and command of each. */
     String measuredProcesses() {
-        StringBuilder text = new StringBuilder();
-        process.toHandle().descendants().forEach(p -> text.append(text.isEmpty() ? "" : ", ").append(p.pid()).append(' ')
-                .append(p.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("?")));
-        return text.toString();
-    }
-
-    private void sample() {
-        try {
-            while (true) {
-                process.toHandle().descendants().forEach(p -> {
-                    long ticks = cpuTicks(p.pid());
-                    if (ticks >= 0) {
-                        ticksByPid.put(p.pid(), ticks);
-                    }
-                });
-                long total = ticksByPid.values().stream().mapToLong(Long::longValue).sum();
-                samples.add(new Sample(System.currentTimeMillis(), total * 1_000_000_000L / ticksPerSecond, 0, 0, 0, 0, 0));
-                TimeUnit.MILLISECONDS.sleep(PERIOD_MS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** utime + stime of a process in clock ticks, or -1 when it is gone. */
-    private static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
-            // The command name in parentheses may hold spaces: the fields are counted after its closing one.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of proc(5)
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static long ticksPerSecond() {
-        try {
-            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-            String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            getconf.waitFor(10, TimeUnit.SECONDS);
-            return Long.parseLong(out);
-        } catch (IOException | NumberFormatException e) {
-            return 100;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 100;
-        }
+        return tree.processes();
     }
 
     /** SIGTERM to the whole tree, so that LocalRunner stops its instance and deletes what it unpacked; SIGKILL after 30 s. */
     @Override
     public void close() throws IOException {
-        sampler.interrupt();
+        this.tree.close();
         List<ProcessHandle> tree = process.toHandle().descendants().toList();
         tree.forEach(ProcessHandle::destroy);
         process.destroy();
@@ -196,6 +144,9 @@ final class LocalRun implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             tree.forEach(ProcessHandle::destroyForcibly);
+        }
+        if (!Files.exists(tmp)) {
+            return; // closed before
         }
         try (Stream<Path> files = Files.walk(tmp)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

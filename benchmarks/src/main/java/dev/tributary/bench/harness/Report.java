@@ -73,6 +73,7 @@ final class Report {
         SPREAD("## 6. Spreading", name -> name.startsWith("Spreading")),
         EXACTLY_ONCE("## 7. Exactly once", name -> name.startsWith("Exactly-once throughput")),
         ARCHIVE("## 8. The Pulsar IO archive", name -> name.startsWith("Archive ")),
+        PEER("## 9. Against Pulsar IO", name -> name.startsWith(PeerSection.TARGET_PREFIX)),
         JMH("## Hot paths", name -> false);
 
         final String headingStart;
@@ -108,6 +109,7 @@ final class Report {
     private GroupScenarios.Spread spread;
     private Scenarios.ExactlyOnce exactlyOnce;
     private ArchiveScenario.Result archive;
+    private PeerScenario.Result peer;
     private final List<String> failures = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
 
@@ -170,6 +172,10 @@ final class Report {
         archive = result;
     }
 
+    void peer(PeerScenario.Result result) {
+        peer = result;
+    }
+
     void jmh(Path json) {
         jmhJson = json;
     }
@@ -195,6 +201,8 @@ final class Report {
                 .append("figures are not for this report. `bin/benchmark --only latency,idle` runs some scenarios and keeps the other ")
                 .append("sections of this file. The `archive` scenario runs the Pulsar IO archive that `bin/benchmark` ")
                 .append("builds (`pulsar-io-kinesis`) under `pulsar-admin sources localrun` of the same distribution. ")
+                .append("The `peer` scenario runs Pulsar IO's own Kinesis source, which `bin/benchmark` fetches from Maven ")
+                .append("Central, the same way, with dynalite (from npm) for its KCL leases. ")
                 .append("The distributed-mode scenarios `failover` and `spread` start three worker ")
                 .append("processes in one group on the same standalone. The exactly-once scenario `eos` runs last, ")
                 .append("on a standalone of its own with transactions and deduplication on. ")
@@ -256,7 +264,7 @@ final class Report {
                 apart, against the same broker) before its median is taken; the tables give each figure's median \
                 with the lowest and highest run in parentheses, and a peak (heap, threads) as the largest of all \
                 runs. A target whose runs fall on both sides of its goal says so. Failover (10 kills), spreading, \
-                the archive, `pulsar-perf` and JMH run once per run, as their sections say.
+                the archive, the peer, `pulsar-perf` and JMH run once per run, as their sections say.
 
                 - **Subjects.** *Tributary*: `connect-runtime start` with the Kinesis connector at its defaults (one task, \
                 polling, `maxRecordsPerFetch` 1000 and `maxBytesPerFetch` 1 MiB, `receiveQueueSize` 10000, \
@@ -301,6 +309,16 @@ final class Report {
                 it commits, and the broker's count of messages in includes open and aborted ones, so both runs \
                 count what a reader in the harness received from the topic; the window is from 10% to 95% of the \
                 backlog, as in section 1.
+                - **Against the peer (section 9).** Tributary's standalone worker and Pulsar IO's own Kinesis \
+                source (`pulsar-io-kinesis` 4.0.8, a KCL 3 application, under `pulsar-admin sources localrun`) read \
+                the backlog of section 1 at 1 KiB, one after the other, from the same endpoint into a fresh topic \
+                each of the same broker, with the same heap (`-Xmx1g`, G1). Unlike the subjects of sections 1 to 7, \
+                both are measured from outside, the same way: CPU and memory (RSS and PSS) of their processes in `/proc`. \
+                Time to first record runs from just before the process starts to the first message in the topic. \
+                Afterwards a reader compares every message, byte by byte, with what the endpoint served for its \
+                sequence number. The peer's KCL keeps its leases in dynalite (a DynamoDB emulator from npm) and \
+                sends its metrics to a closed port; its Kinesis client speaks HTTP/2 only, which the endpoint \
+                answers on a second port.
                 - **The machine is shared.** Pulsar's broker, the endpoint, the harness and the subject share its cores, \
                 so absolute figures are lower than on a dedicated host; the ratios are the point.
 
@@ -317,6 +335,7 @@ final class Report {
             case SPREAD -> spreadSection(md);
             case EXACTLY_ONCE -> exactlyOnceSection(md);
             case ARCHIVE -> ArchiveSection.render(archive, md, targets);
+            case PEER -> PeerSection.render(peer, md, targets);
             case JMH -> jmhSection(md);
         }
     }

@@ -139,6 +139,11 @@ final class Subject implements AutoCloseable {
         return log;
     }
 
+    /** The subject's JVM, for measuring it from outside ({@link ProcessTree}). */
+    ProcessHandle processHandle() {
+        return process.toHandle();
+    }
+
     List<Sample> samples() {
         try {
             return Sample.read(stats);

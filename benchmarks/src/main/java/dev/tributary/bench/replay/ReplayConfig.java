@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
  *     .perShardBytesPerSecond(100_000)     // records arrive over time; 0 = all there at once
  *     .stampPayloads(true)                 // first 8 payload bytes = System.nanoTime() at serve time
  *     .port(0)                             // 0 = a free port
+ *     .http2(true)                         // also an HTTP/2 cleartext endpoint, for the KCL
  *     .build();
  * }</pre>
  *
@@ -28,11 +29,12 @@ import java.util.function.LongSupplier;
  *     starting with the server
  * @param stampPayloads whether served payloads start with {@code System.nanoTime()}
  * @param port the port on 127.0.0.1, or 0 for a free one
+ * @param http2 whether the server also listens for HTTP/2 over cleartext, on a port of its own
  * @param threads the threads that build responses
  * @param nanoTime the clock of arrivals and throttling; {@code System::nanoTime} but in tests
  */
 public record ReplayConfig(List<ReplayStream> streams, boolean perShardLimits, long perShardBytesPerSecond,
-        boolean deferArrivals, boolean stampPayloads, int port, int threads, LongSupplier nanoTime) {
+        boolean deferArrivals, boolean stampPayloads, int port, boolean http2, int threads, LongSupplier nanoTime) {
     /** Stamps are a big-endian long at the start of each payload. */
     public static final int STAMP_BYTES = Long.BYTES;
 
@@ -76,6 +78,7 @@ public record ReplayConfig(List<ReplayStream> streams, boolean perShardLimits, l
         private boolean deferArrivals;
         private boolean stampPayloads;
         private int port;
+        private boolean http2;
         private int threads = 4;
         private LongSupplier nanoTime = System::nanoTime;
 
@@ -144,6 +147,16 @@ public record ReplayConfig(List<ReplayStream> streams, boolean perShardLimits, l
             return this;
         }
 
+        /**
+         * When true, the server also answers HTTP/2 over cleartext with prior knowledge, on a free port
+         * of its own ({@link ReplayServer#http2Endpoint()}): the KCL's Kinesis client speaks nothing
+         * else. Off by default.
+         */
+        public Builder http2(boolean on) {
+            this.http2 = on;
+            return this;
+        }
+
         /** The threads that build responses; 4 by default. */
         public Builder threads(int threads) {
             this.threads = threads;
@@ -158,7 +171,7 @@ public record ReplayConfig(List<ReplayStream> streams, boolean perShardLimits, l
 
         public ReplayConfig build() {
             return new ReplayConfig(streams, perShardLimits, perShardBytesPerSecond, deferArrivals, stampPayloads,
-                    port, threads, nanoTime);
+                    port, http2, threads, nanoTime);
         }
     }
 }

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * default for Kinesis) and in AWS JSON 1.1 ({@code aws.cborEnabled=false}), dispatching on
  * {@code X-Amz-Target}:
  * ListShards, DescribeStreamSummary, DescribeStream, GetShardIterator (every iterator type) and
- * GetRecords (Limit, the 10 MiB cap, MillisBehindLatest). Every other operation fails with
+ * GetRecords (Limit, the 10 MiB cap, MillisBehindLatest); and, when configured, the same in HTTP/2
+ * over cleartext on a port of its own ({@link #http2Endpoint()}). Every other operation fails with
  * {@code UnknownOperationException}. Signatures are not checked: any credentials work.
  *
  * <pre>{@code
@@ -79,6 +80,7 @@ public final class ReplayServer implements AutoCloseable {
     private final StatsCounters stats = new StatsCounters();
     private final Set<Thread> serverThreads = ConcurrentHashMap.newKeySet();
     private final URI endpoint;
+    private final Http2Listener http2;
 
     private ReplayServer(ReplayConfig config) throws IOException {
         this.arrivals = new Arrivals(config.nanoTime(), config.perShardBytesPerSecond());
@@ -101,6 +103,14 @@ public final class ReplayServer implements AutoCloseable {
         server.setExecutor(noteDispatcher);
         server.start();
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        try {
+            this.http2 = config.http2() ? Http2Listener.start(this, workers, factory) : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop(0);
+            workers.shutdownNow();
+            throw new IOException("interrupted while starting the HTTP/2 listener", e);
+        }
         if (!config.deferArrivals()) {
             arrivals.start();
         }
@@ -123,6 +133,19 @@ public final class ReplayServer implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>}, for the SDK's {@code endpointOverride}. */
     public URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * {@code http://127.0.0.1:<port>} for clients that speak HTTP/2 over cleartext only, such as the
+     * KCL's; the same streams and counters as {@link #endpoint()}.
+     *
+     * @throws IllegalStateException when the server was not configured with {@code http2(true)}
+     */
+    public URI http2Endpoint() {
+        if (http2 == null) {
+            throw new IllegalStateException("this replay server has no HTTP/2 endpoint: build its config with http2(true)");
+        }
+        return http2.endpoint();
     }
 
     /** The stream named {@code name}, to know what its records are; null when there is none. */
@@ -158,6 +181,9 @@ public final class ReplayServer implements AutoCloseable {
     /** Stops serving at once; open connections are closed. */
     @Override
     public void close() {
+        if (http2 != null) {
+            http2.close();
+        }
         server.stop(0);
         workers.shutdownNow();
         try {
@@ -169,32 +195,42 @@ public final class ReplayServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            WireFormat format = WireFormat.of(exchange.getRequestHeaders().getFirst("Content-Type"));
-            int status = 200;
-            KinesisApi.Body body;
-            String errorType = null;
-            try {
-                byte[] request = exchange.getRequestBody().readAllBytes();
-                body = api.handle(exchange.getRequestHeaders().getFirst("X-Amz-Target"), format, request);
-            } catch (KinesisException e) {
-                status = e.status();
-                errorType = e.type();
-                body = KinesisApi.error(format, e);
-            } catch (RuntimeException e) {
-                status = 500;
-                errorType = "InternalFailure";
-                body = KinesisApi.error(format, new KinesisException(500, errorType, "the replay server failed: " + e));
-            }
+            Answer answer = answer(exchange.getRequestHeaders().getFirst("X-Amz-Target"),
+                    exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestBody().readAllBytes());
             var headers = exchange.getResponseHeaders();
-            headers.set("Content-Type", format.contentType());
+            headers.set("Content-Type", answer.contentType());
             headers.set("x-amzn-RequestId", UUID.randomUUID().toString());
-            if (errorType != null) {
-                headers.set("x-amzn-ErrorType", errorType);
+            if (answer.errorType() != null) {
+                headers.set("x-amzn-ErrorType", answer.errorType());
             }
-            exchange.sendResponseHeaders(status, body.length());
+            exchange.sendResponseHeaders(answer.status(), answer.body().length());
             OutputStream out = exchange.getResponseBody();
-            out.write(body.bytes(), 0, body.length());
-            stats.responseBytes.add(body.length());
+            out.write(answer.body().bytes(), 0, answer.body().length());
         }
+    }
+
+    /**
+     * What to answer a request with, whichever protocol it came in.
+     *
+     * @param errorType the {@code x-amzn-ErrorType} header, null on success
+     * @param body possibly the thread's reused buffer: send or copy it before this thread answers again
+     */
+    record Answer(int status, String contentType, String errorType, KinesisApi.Body body) {
+    }
+
+    /** Answers one request; counts the response's bytes as sent. */
+    Answer answer(String target, String contentType, byte[] request) {
+        WireFormat format = WireFormat.of(contentType);
+        Answer answer;
+        try {
+            answer = new Answer(200, format.contentType(), null, api.handle(target, format, request));
+        } catch (KinesisException e) {
+            answer = new Answer(e.status(), format.contentType(), e.type(), KinesisApi.error(format, e));
+        } catch (RuntimeException e) {
+            KinesisException failure = new KinesisException(500, "InternalFailure", "the replay server failed: " + e);
+            answer = new Answer(500, format.contentType(), failure.type(), KinesisApi.error(format, failure));
+        }
+        stats.responseBytes.add(answer.body().length());
+        return answer;
     }
 }
