@@ -5,7 +5,6 @@ import dev.tributary.bench.replay.ReplayServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,17 +64,10 @@ final class ArchiveScenario {
 
     /** The archive that bin/benchmark built, or an error that says how to get one. */
     static Path nar() {
-        String property = System.getProperty(NAR_PROPERTY);
-        if (property == null || property.isBlank()) {
-            throw new IllegalStateException("no Pulsar IO archive: set -D" + NAR_PROPERTY + " to "
-                    + "pulsar-io-kinesis/target/tributary-kinesis-<version>.nar (bin/benchmark builds it)");
-        }
-        Path nar = Paths.get(property);
-        if (!Files.isRegularFile(nar)) {
-            throw new IllegalStateException("the Pulsar IO archive " + nar + " does not exist: build it with "
-                    + "./mvnw -pl pulsar-io-kinesis -am package -DskipTests, or run bin/benchmark, which does");
-        }
-        return nar;
+        return LocalRun.archive(NAR_PROPERTY, "no Pulsar IO archive: set -D" + NAR_PROPERTY + " to "
+                + "pulsar-io-kinesis/target/tributary-kinesis-<version>.nar (bin/benchmark builds it)",
+                nar -> "the Pulsar IO archive " + nar + " does not exist: build it with "
+                        + "./mvnw -pl pulsar-io-kinesis -am package -DskipTests, or run bin/benchmark, which does");
     }
 
     Result run() throws Exception {

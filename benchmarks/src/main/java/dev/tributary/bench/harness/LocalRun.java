@@ -152,4 +152,22 @@ final class LocalRun implements AutoCloseable {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
+
+    /**
+     * The archive file that the system property {@code property} names, for localrun: fails with
+     * {@code unset} when the property is unset or blank, and with {@code missing}'s message when
+     * the file does not exist.
+     */
+    static java.nio.file.Path archive(String property, String unset,
+            java.util.function.Function<java.nio.file.Path, String> missing) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(unset);
+        }
+        java.nio.file.Path archive = java.nio.file.Paths.get(value);
+        if (!java.nio.file.Files.isRegularFile(archive)) {
+            throw new IllegalStateException(missing.apply(archive));
+        }
+        return archive;
+    }
 }

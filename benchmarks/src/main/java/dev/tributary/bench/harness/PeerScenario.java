@@ -7,7 +7,6 @@ import dev.tributary.testing.services.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,17 +100,10 @@ final class PeerScenario {
 
     /** The peer's archive that bin/benchmark fetched, or an error that says how to get it. */
     static Path peerArchive() {
-        String property = System.getProperty(PEER_PROPERTY);
-        if (property == null || property.isBlank()) {
-            throw new IllegalStateException("no peer archive: set -D" + PEER_PROPERTY + " to benchmarks/target/peer/"
-                    + "pulsar-io-kinesis-<version>.jar (bin/benchmark fetches it with -Pbenchmark)");
-        }
-        Path archive = Paths.get(property);
-        if (!Files.isRegularFile(archive)) {
-            throw new IllegalStateException("the peer archive " + archive + " does not exist: fetch it with ./mvnw -pl "
-                    + "benchmarks -am package -DskipTests -Pbenchmark, or run bin/benchmark, which does");
-        }
-        return archive;
+        return LocalRun.archive(PEER_PROPERTY, "no peer archive: set -D" + PEER_PROPERTY + " to benchmarks/target/peer/"
+                + "pulsar-io-kinesis-<version>.jar (bin/benchmark fetches it with -Pbenchmark)",
+                archive -> "the peer archive " + archive + " does not exist: fetch it with ./mvnw -pl "
+                        + "benchmarks -am package -DskipTests -Pbenchmark, or run bin/benchmark, which does");
     }
 
     Result run() throws Exception {
