@@ -642,6 +642,8 @@ class KinesisSourceConfigTest {
         return Stream.of(
                 Arguments.of("pollInterval", "100ms", "at least 200ms"),
                 Arguments.of("maxRecordsPerFetch", "10001", "from 1 to 10000"),
+                Arguments.of("maxBytesPerFetch", "1024", "from 16384 to 10485760"),
+                Arguments.of("maxBytesPerFetch", "lots", "maxBytesPerFetch"),
                 Arguments.of("receiveQueueBytes", "1000", "at least 1048576"),
                 Arguments.of("shardDiscoveryInterval", "500ms", "at least 1s"),
                 Arguments.of("maxConcurrentFetches", "0", "from 1 to 1024"),
