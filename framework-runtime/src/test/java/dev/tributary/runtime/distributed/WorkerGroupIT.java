@@ -65,7 +65,8 @@ class WorkerGroupIT {
     void group(PulsarStandalone broker) {
         pulsar = broker;
         topics = GroupTopics.of("it-" + UUID.randomUUID().toString().substring(0, 8), "");
-        admin = new GroupAdmin(pulsar.adminUrl(), new AuthenticationDisabled(), Duration.ofSeconds(10));
+        // The worker's own timeout for these calls (DistributedModule's JOIN_TIMEOUT): a test no stricter than the product.
+        admin = new GroupAdmin(pulsar.adminUrl(), new AuthenticationDisabled(), Duration.ofSeconds(60));
     }
 
     @AfterEach

@@ -211,6 +211,28 @@ public final class PulsarStandalone implements StoppableService {
         SharedServices.log("Pulsar standalone restarted in %.1f s", SharedServices.seconds(begin));
     }
 
+    /** The broker's health check now and how long it took, for the diagnosis after a failed test. */
+    @Override
+    public String condition() {
+        long begin = System.nanoTime();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl() + "/admin/v2/brokers/health"))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
+        String answer;
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            answer = "HTTP " + response.statusCode();
+        } catch (IOException e) {
+            answer = e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer = "interrupted";
+        }
+        return String.format(java.util.Locale.ROOT, "health check %s in %.1f s (log %s)", answer,
+                SharedServices.seconds(begin), logFile());
+    }
+
     /** The broker's own health check: it produces and consumes on an internal topic. */
     private boolean isHealthy() {
         HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl() + "/admin/v2/brokers/health"))

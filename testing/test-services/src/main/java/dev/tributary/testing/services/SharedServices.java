@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -19,7 +22,7 @@ import java.util.stream.Stream;
  * test fails at once with the same message, and stops everything when the JVM exits.
  */
 final class SharedServices {
-    private static final Map<String, Object> STARTED = new HashMap<>();
+    private static final Map<String, Object> STARTED = new LinkedHashMap<>();
     private static final Map<String, ServiceStartException> FAILED = new HashMap<>();
     private static final Deque<Runnable> STOPS = new ArrayDeque<>();
 
@@ -56,6 +59,39 @@ final class SharedServices {
             FAILED.put(name, e);
             System.err.println("[test-services] ERROR: " + e.getMessage());
             throw e;
+        }
+    }
+
+    /**
+     * One line per service started in this JVM, with its {@link StoppableService#condition()},
+     * and the machine's load averages, for the diagnosis after a failed test.
+     */
+    static List<String> conditions() {
+        Map<String, Object> started;
+        synchronized (SharedServices.class) {
+            started = new LinkedHashMap<>(STARTED);
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("load average (1, 5, 15 min) " + loadAverage() + " on " + Runtime.getRuntime().availableProcessors()
+                + " cores");
+        started.forEach((name, service) -> {
+            String condition;
+            try {
+                condition = ((StoppableService) service).condition();
+            } catch (RuntimeException e) {
+                condition = "condition unknown: " + e;
+            }
+            lines.add(name + ": " + condition);
+        });
+        return lines;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

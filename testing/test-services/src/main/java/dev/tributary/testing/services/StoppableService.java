@@ -5,5 +5,13 @@ interface StoppableService {
     /** One line for the build output: endpoints and the log file. */
     String describe();
 
+    /**
+     * One line on how the service is doing now, for the diagnosis printed after a failed test,
+     * such as how long its health check took. Must return within a few seconds.
+     */
+    default String condition() {
+        return "running";
+    }
+
     void stop();
 }

@@ -1,5 +1,7 @@
 package dev.tributary.testing.services;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -8,7 +10,11 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Prints how long a module's whole test run took and how its tests ended, so that the build
- * output shows the integration suite's time next to each service's start-up time.
+ * output shows the integration suite's time next to each service's start-up time. After a test
+ * that did not pass, it notes the machine's load and each running service's condition (for the
+ * broker, how long its health check takes), and prints those notes again after the summary,
+ * where a CI log's tail shows them: a failure caused by a stalled broker or an overloaded machine
+ * then says so.
  * Registered through {@code META-INF/services}, so every test JVM that has test-services on its
  * class path reports.
  */
@@ -18,6 +24,7 @@ public final class TestRunTimer implements TestExecutionListener {
     private final AtomicLong skipped = new AtomicLong();
     private volatile long begin;
     private volatile TestPlan plan;
+    private final List<String> diagnoses = new CopyOnWriteArrayList<>();
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
@@ -41,6 +48,13 @@ public final class TestRunTimer implements TestExecutionListener {
             succeeded.incrementAndGet();
         } else {
             failed.incrementAndGet();
+            StringBuilder diagnosis = new StringBuilder("after " + test.getDisplayName() + " (" + test.getUniqueId()
+                    .replaceAll(".*\\[class:([^\\]]*)\\].*", "$1") + ") did not pass:");
+            for (String condition : SharedServices.conditions()) {
+                diagnosis.append("\n  ").append(condition);
+            }
+            diagnoses.add(diagnosis.toString());
+            SharedServices.log("%s", diagnosis);
         }
     }
 
@@ -48,5 +62,6 @@ public final class TestRunTimer implements TestExecutionListener {
     public void testPlanExecutionFinished(TestPlan testPlan) {
         SharedServices.log("test run took %.1f s: %d passed, %d not passed, %d skipped",
                 SharedServices.seconds(begin), succeeded.get(), failed.get(), skipped.get());
+        diagnoses.forEach(d -> SharedServices.log("%s", d));
     }
 }
