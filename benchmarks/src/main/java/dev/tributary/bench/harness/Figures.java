@@ -16,9 +16,18 @@ import org.HdrHistogram.Histogram;
  * @param getRecordsCalls GetRecords calls the endpoint answered during the window
  * @param shards the stream's shards
  * @param latencyMicros fetch-to-consumer latency, or null when not measured
+ * @param fromArrivalMicros arrival-in-the-stream-to-consumer latency, or null when not measured
  */
 record Figures(Subject.Kind kind, double seconds, long records, int recordBytes, double cpuSeconds, long peakLiveHeap,
-        long peakHeapUsed, int peakThreads, long getRecordsCalls, int shards, Histogram latencyMicros) {
+        long peakHeapUsed, int peakThreads, long getRecordsCalls, int shards, Histogram latencyMicros,
+        Histogram fromArrivalMicros) {
+
+    /** Figures without latency from arrival (every scenario but the latency one). */
+    Figures(Subject.Kind kind, double seconds, long records, int recordBytes, double cpuSeconds, long peakLiveHeap,
+            long peakHeapUsed, int peakThreads, long getRecordsCalls, int shards, Histogram latencyMicros) {
+        this(kind, seconds, records, recordBytes, cpuSeconds, peakLiveHeap, peakHeapUsed, peakThreads, getRecordsCalls,
+                shards, latencyMicros, null);
+    }
 
     double recordsPerSecond() {
         return records / seconds;

@@ -25,6 +25,7 @@ final class LatencyProbe implements AutoCloseable {
     private final PulsarClient client;
     private final Reader<byte[]> reader;
     private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    private final Histogram fromArrival = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final Thread thread;
     private volatile boolean recording;
     private volatile boolean closed;
@@ -53,6 +54,15 @@ final class LatencyProbe implements AutoCloseable {
         return histogram.copy();
     }
 
+    /**
+     * A copy of what was recorded from each record's arrival in the stream (payload bytes 8-15),
+     * in microseconds: what an application that writes to Kinesis sees, the time a record waits in
+     * the stream for its fetch included.
+     */
+    synchronized Histogram fromArrival() {
+        return fromArrival.copy();
+    }
+
     private void read() {
         while (!closed) {
             try {
@@ -63,9 +73,13 @@ final class LatencyProbe implements AutoCloseable {
                 long now = System.nanoTime();
                 byte[] value = message.getValue();
                 if (recording && value.length >= Long.BYTES) {
-                    long micros = TimeUnit.NANOSECONDS.toMicros(now - ByteBuffer.wrap(value).getLong());
+                    ByteBuffer stamps = ByteBuffer.wrap(value);
+                    long micros = TimeUnit.NANOSECONDS.toMicros(now - stamps.getLong(0));
                     synchronized (this) {
-                        histogram.recordValue(Math.max(0, Math.min(micros, histogram.getHighestTrackableValue())));
+                        record(histogram, micros);
+                        if (value.length >= 2 * Long.BYTES) {
+                            record(fromArrival, TimeUnit.NANOSECONDS.toMicros(now - stamps.getLong(Long.BYTES)));
+                        }
                     }
                 }
             } catch (PulsarClientException e) {
@@ -74,6 +88,10 @@ final class LatencyProbe implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static void record(Histogram into, long micros) {
+        into.recordValue(Math.max(0, Math.min(micros, into.getHighestTrackableValue())));
     }
 
     @Override

@@ -281,7 +281,9 @@ final class Report {
                 generated in memory, in CBOR as the SDK asks for them, on loopback. kinesis-mock cannot serve more than \
                 about 10k records/s, so it is not used here.
                 - **Figures.** Throughput counts the messages the broker took in (its topic stats), over a window that \
-                leaves out start-up: from 10% to 95% of a backlog, or after a warm-up for timed runs. CPU, heap and \
+                leaves out start-up: from 10% to 95% of a backlog, or after a warm-up for timed runs, whose records \
+                start to arrive only once the subject has called GetRecords once per shard (so that neither begins \
+                behind by its own start-up time). CPU, heap and \
                 threads come from a sampler inside each subject JVM (process CPU time; heap in use right after each \
                 collection; live threads), every 250 ms. Heap after GC is an upper bound of the live set: G1 leaves \
                 old-generation garbage alone until it fills 45% of the heap, so with `-Xmx1g` a figure near 460 MiB \
@@ -540,6 +542,45 @@ final class Report {
                             r.median()) + added99.rangeNote("%+.2f ms"),
                     "≤ " + LATENCY_ADDED_MS + " ms", added99, LATENCY_ADDED_MS, false, "%+.2f ms",
                     String.format(Locale.ROOT, "over by %.1f ms", added99.median() - LATENCY_ADDED_MS)));
+        }
+        md.append('\n');
+        fromArrivalTable(md);
+    }
+
+    /**
+     * The same messages timed from each record's arrival in the stream: what a writer to Kinesis
+     * sees, the wait in the stream for a fetch included, which the table above leaves out (a
+     * subject that fetches less often lets records wait there, unseen by it). Not judged.
+     */
+    private void fromArrivalTable(StringBuilder md) {
+        if (!latency.stream().allMatch(f -> f.fromArrivalMicros() != null && f.fromArrivalMicros().getTotalCount() > 0)) {
+            return;
+        }
+        md.append("From each record's arrival in the stream to a reader of the topic, in milliseconds: the same "
+                + "messages, with the time each waited in the stream for its fetch (the endpoint writes the moment "
+                + "each record arrived, in the same clock, into payload bytes 8 to 15). This is what a writer to "
+                + "Kinesis sees. The table above leaves that wait out: a subject that fetches less often (the first "
+                + "column) lets records wait in the stream, where that table does not see them. Shown, not judged."
+                + "\n\n")
+                .append("| Subject | GetRecords/s per shard | p50 | p99 | p999 | max |\n|---|---|---|---|---|---|\n");
+        for (Subject.Kind kind : subjects(latency)) {
+            md.append("| ").append(kind.label).append(" | ")
+                    .append(cell(latency, kind, "%.2f", Figures::getRecordsPerShardPerSecond)).append(" | ")
+                    .append(cell(latency, kind, "%.2f", f -> ms(f.fromArrivalMicros(), 50))).append(" | ")
+                    .append(cell(latency, kind, "%.2f", f -> ms(f.fromArrivalMicros(), 99))).append(" | ")
+                    .append(cell(latency, kind, "%.2f", f -> ms(f.fromArrivalMicros(), 99.9))).append(" | ")
+                    .append(cell(latency, kind, "%.2f", f -> f.fromArrivalMicros().getMaxValue() / 1000.0)).append(" |\n");
+        }
+        Median added50 = Rounds.difference(latency, Subject.Kind.TRIBUTARY, Subject.Kind.RAW,
+                f -> ms(f.fromArrivalMicros(), 50));
+        Median added99 = Rounds.difference(latency, Subject.Kind.TRIBUTARY, Subject.Kind.RAW,
+                f -> ms(f.fromArrivalMicros(), 99));
+        Median added999 = Rounds.difference(latency, Subject.Kind.TRIBUTARY, Subject.Kind.RAW,
+                f -> ms(f.fromArrivalMicros(), 99.9));
+        if (added50 != null && added99 != null && added999 != null) {
+            md.append("| **Tributary − raw** | | **").append(added50.format("%+.2f")).append("** | **")
+                    .append(added99.format("%+.2f")).append("** | **").append(added999.format("%+.2f"))
+                    .append("** | |\n");
         }
         md.append('\n');
     }

@@ -277,6 +277,7 @@ final class Scenarios {
         log("%s: %s on %d shards for %d s", scenario, kind.label, shards, run.toSeconds());
         LatencyProbe probe = measureLatency ? new LatencyProbe(pulsarUrl, topic) : null;
         try (Subject subject = Subject.start(kind, dir, pulsarUrl, server.endpoint(), STREAM, topic, connectorOverrides)) {
+            awaitFirstReads(scenario, subject, server, shards);
             arrivals.run();
             long start = System.currentTimeMillis();
             long warm = start + warmup.toMillis();
@@ -298,12 +299,40 @@ final class Scenarios {
                 throw new IllegalStateException(scenario + ": the run of " + run.toSeconds() + " s ended before its "
                         + warmup.toSeconds() + " s warm-up did");
             }
-            return figures(kind, subject, from, last, recordBytes, shards, probe == null ? null : probe.histogram());
+            Figures figures = figures(kind, subject, from, last, recordBytes, shards,
+                    probe == null ? null : probe.histogram());
+            return probe == null ? figures : new Figures(figures.kind(), figures.seconds(), figures.records(),
+                    figures.recordBytes(), figures.cpuSeconds(), figures.peakLiveHeap(), figures.peakHeapUsed(),
+                    figures.peakThreads(), figures.getRecordsCalls(), figures.shards(), figures.latencyMicros(),
+                    probe.fromArrival());
         } finally {
             if (probe != null) {
                 probe.close();
             }
         }
+    }
+
+    /**
+     * Waits until the subject has called GetRecords as many times as there are shards, so that
+     * arrivals start once it reads rather than while its JVM starts: a subject that starts more
+     * slowly would otherwise begin the run behind, by its start-up time's worth of arrivals, and a
+     * fixed-rate scenario would measure how it catches up on that rather than its steady state.
+     * Start-up time is the peer scenario's figure, not this one's.
+     */
+    private static void awaitFirstReads(String scenario, Subject subject, ReplayServer server, int shards)
+            throws IOException, InterruptedException {
+        long begin = System.nanoTime();
+        long deadline = begin + TimeUnit.SECONDS.toNanos(120);
+        while (server.stats().getRecordsCalls() < shards) {
+            requireAlive(subject);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(scenario + ": " + subject.kind().label + " made "
+                        + server.stats().getRecordsCalls() + " GetRecords calls in 120 s, fewer than its " + shards
+                        + " shards; see " + subject.log());
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        log("  %s read after %.1f s; arrivals start", subject.kind().label, (System.nanoTime() - begin) / 1e9);
     }
 
     private static Figures figures(Subject.Kind kind, Subject subject, long[] from, long[] to, int recordBytes, int shards,

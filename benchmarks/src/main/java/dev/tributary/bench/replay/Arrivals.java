@@ -64,6 +64,18 @@ final class Arrivals {
         return arrived >= stream.recordsPerShard() ? stream.recordsPerShard() : (long) arrived;
     }
 
+    /**
+     * When record {@code index} arrived, in {@code System.nanoTime()} terms: arrivals' start plus its
+     * place in the schedule, or their start at a rate of 0; arrivals must have started.
+     */
+    long arrivalNanos(ReplayStream stream, long index) {
+        long start = startNanos;
+        if (start == NOT_STARTED) {
+            throw new IllegalStateException("arrivals have not started");
+        }
+        return bytesPerSecond == 0 ? start : start + (long) (index * intervalNanos(stream));
+    }
+
     /** The ApproximateArrivalTimestamp of record {@code index}, in epoch milliseconds; arrivals must have started. */
     long arrivalMillis(ReplayStream stream, long index) {
         long start = startNanos;

@@ -45,7 +45,8 @@ final class RecordsWriter {
      * @param arrivals their arrival times
      * @param nextIterator NextShardIterator
      * @param millisBehindLatest MillisBehindLatest
-     * @param stamp whether to overwrite each payload's first 8 bytes with {@code stampNanos}
+     * @param stamp whether to overwrite each payload's first 8 bytes with {@code stampNanos}, and its
+     *     next 8 (in a payload of 16 bytes or more) with the record's arrival in the same clock
      * @param stampNanos the stamp
      */
     record Batch(ReplayStream stream, int shard, long first, int count, Arrivals arrivals, String nextIterator,
@@ -94,6 +95,9 @@ final class RecordsWriter {
             System.arraycopy(pool, stream.payloadOffset(batch.shard(), index), buffer, size, payloadBytes);
             if (batch.stamp()) {
                 putLong(buffer, size, batch.stampNanos());
+                if (payloadBytes >= 2 * Long.BYTES) {
+                    putLong(buffer, size + Long.BYTES, batch.arrivals().arrivalNanos(stream, index));
+                }
             }
             size += payloadBytes;
             cborText(PARTITION_KEY);
@@ -146,6 +150,9 @@ final class RecordsWriter {
             if (batch.stamp()) {
                 System.arraycopy(pool, offset, scratch, 0, payloadBytes);
                 putLong(scratch, 0, batch.stampNanos());
+                if (payloadBytes >= 2 * Long.BYTES) {
+                    putLong(scratch, Long.BYTES, batch.arrivals().arrivalNanos(stream, index));
+                }
                 base64(scratch, 0, payloadBytes);
             } else {
                 base64(pool, offset, payloadBytes);

@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  *     .stream("bench", 8, 200_000, 1024)   // name, shards, records per shard, payload bytes
  *     .perShardLimits(true)                // 2 MiB/s and 5 GetRecords/s per shard, as Kinesis
  *     .perShardBytesPerSecond(100_000)     // records arrive over time; 0 = all there at once
- *     .stampPayloads(true)                 // first 8 payload bytes = System.nanoTime() at serve time
+ *     .stampPayloads(true)                 // payload bytes 0-7 = System.nanoTime() at serve time, 8-15 = at arrival
  *     .port(0)                             // 0 = a free port
  *     .http2(true)                         // also an HTTP/2 cleartext endpoint, for the KCL
  *     .build();
@@ -27,7 +27,8 @@ import java.util.function.LongSupplier;
  * @param perShardBytesPerSecond the arrival rate of each shard, or 0 for every record at once
  * @param deferArrivals whether arrivals wait for {@link ReplayServer#startArrivals()} rather than
  *     starting with the server
- * @param stampPayloads whether served payloads start with {@code System.nanoTime()}
+ * @param stampPayloads whether served payloads start with {@code System.nanoTime()} at serving, then
+ *     (payloads of 16 bytes or more) the record's arrival in the same clock
  * @param port the port on 127.0.0.1, or 0 for a free one
  * @param http2 whether the server also listens for HTTP/2 over cleartext, on a port of its own
  * @param threads the threads that build responses

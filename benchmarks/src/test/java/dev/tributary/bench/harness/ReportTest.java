@@ -93,6 +93,27 @@ class ReportTest {
     }
 
     @Test
+    void latencyFromArrivalIsShownBesideButNotJudged() throws Exception {
+        Report report = new Report(Map.of());
+        List<Figures> runs = new java.util.ArrayList<>();
+        for (Subject.Kind kind : Subject.Kind.COMPARED) {
+            Histogram fetch = new Histogram(5);
+            fetch.recordValueWithCount(kind == Subject.Kind.RAW ? 30_000 : 35_000, 100);
+            Histogram arrival = new Histogram(5);
+            arrival.recordValueWithCount(kind == Subject.Kind.RAW ? 40_000 : 300_000, 100);
+            runs.add(new Figures(kind, 10, 1000, 1024, 1, 0, 0, 30, kind == Subject.Kind.RAW ? 800 : 40, 8, fetch, arrival));
+        }
+        report.latency(20_000, runs);
+
+        String md = report.render(MACHINE, "bin/benchmark", Duration.ZERO, null);
+        assertThat(md).contains("From each record's arrival in the stream")
+                .contains("| raw | 10.00 | 40.00 | 40.00 | 40.00 | 40.00 |")
+                .contains("| Tributary | 0.50 | 300.00 | 300.00 | 300.00 | 300.00 |")
+                .contains("| **Tributary − raw** | | **+260.00** | **+260.00** | **+260.00** | |")
+                .contains("| Latency added at half load, p99 | +5.00 ms");
+    }
+
+    @Test
     void latencyWithoutSamplesIsNotCountedAsMet() throws Exception {
         Report report = new Report(Map.of());
         Histogram empty = new Histogram(3);
