@@ -134,7 +134,9 @@ public final class TributaryRuntime implements AutoCloseable {
             shutDown(herder, http, store, pulsar);
             throw e;
         }
-        LOG.info("worker {} started: Pulsar {}, offset store {}, listening on {}{}", workerId,
+        LOG.info("worker {} started {} s after its JVM: Pulsar {}, offset store {}, listening on {}{}", workerId,
+                String.format(java.util.Locale.ROOT, "%.1f",
+                        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0),
                 config.pulsarServiceUrl(), config.offsetStore(), http.baseUri(),
                 config.restBasicAuthFile().isPresent() ? " (basic authentication on)" : "");
         return new TributaryRuntime(herder, http, store, pulsar, plugins);

@@ -57,6 +57,11 @@ public final class PulsarRecordWriter implements RecordWriter {
     private final Duration registrationWait;
     /** Per topic, the transaction it is registered with; task thread only. */
     private final Map<String, Transaction> registeredIn = new HashMap<>();
+    /**
+     * The default topic's producer while {@link #startDefaultProducer} is creating it, until the
+     * first record for that topic (or {@link #close}) takes it; null otherwise.
+     */
+    private volatile CompletableFuture<Producer<byte[]>> startingDefault;
 
     /**
      * @param client the worker's shared client
@@ -92,6 +97,27 @@ public final class PulsarRecordWriter implements RecordWriter {
         this.settings = requireNonNull(settings, "settings is null");
         this.defaultTopic = requireNonNull(defaultTopic, "defaultTopic is null");
         this.producerNamePrefix = requireNonNull(producerNamePrefix, "producerNamePrefix is null");
+    }
+
+    /**
+     * Starts creating the default topic's producer now, in the background, so that a task's first
+     * record need not wait for it: the broker's topic lookup and producer handshake then overlap
+     * the task's own start. Call it once, right after construction, on the thread that sends; for
+     * a writer outside transactions only. The first record for the default topic waits for that
+     * creation to end; if it failed, the record creates the producer again as any other topic's
+     * would, and gets that attempt's error.
+     *
+     * @return this writer
+     */
+    public PulsarRecordWriter startDefaultProducer() {
+        if (transaction != null) {
+            throw new IllegalStateException("a transactional writer registers each producer's topic; it cannot start one"
+                    + " ahead");
+        }
+        if (startingDefault == null && !producers.containsKey(defaultTopic)) {
+            startingDefault = producerBuilder(defaultTopic).createAsync();
+        }
+        return this;
     }
 
     /**
@@ -274,7 +300,40 @@ public final class PulsarRecordWriter implements RecordWriter {
             return producer;
         }
         // Only the task thread creates producers, so a plain check-then-put is enough.
-        producer = client.newProducer()
+        CompletableFuture<Producer<byte[]>> started = startingDefault;
+        if (started != null && topic.equals(defaultTopic)) {
+            startingDefault = null;
+            producer = awaitStarted(started);
+            if (producer != null) {
+                producers.put(topic, producer);
+                LOG.info("producer for {} created ({})", topic, producerNamePrefix);
+                return producer;
+            }
+        }
+        producer = producerBuilder(topic).create();
+        producers.put(topic, producer);
+        LOG.info("producer for {} created ({})", topic, producerNamePrefix);
+        return producer;
+    }
+
+    /** The producer {@link #startDefaultProducer} created, or null when that failed (the caller tries again). */
+    private static Producer<byte[]> awaitStarted(CompletableFuture<Producer<byte[]>> started)
+            throws PulsarClientException {
+        try {
+            // Bounded: the client fails a creation after its operation timeout.
+            return started.get();
+        } catch (ExecutionException e) {
+            LOG.debug("creating the default topic's producer ahead failed; creating it again", e.getCause());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            started.thenAccept(Producer::closeAsync);
+            throw new PulsarClientException("interrupted while the default topic's producer was being created");
+        }
+    }
+
+    private org.apache.pulsar.client.api.ProducerBuilder<byte[]> producerBuilder(String topic) {
+        return client.newProducer()
                 .topic(topic)
                 .producerName(producerNamePrefix + "-" + producers.size() + "-" + Long.toHexString(System.nanoTime()))
                 .accessMode(ProducerAccessMode.Shared)
@@ -287,16 +346,17 @@ public final class PulsarRecordWriter implements RecordWriter {
                 .blockIfQueueFull(true)
                 .sendTimeout((int) settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 // In a transaction, every partition is registered before it is written to: see the constructor.
-                .autoUpdatePartitions(transaction == null)
-                .create();
-        producers.put(topic, producer);
-        LOG.info("producer for {} created ({})", topic, producerNamePrefix);
-        return producer;
+                .autoUpdatePartitions(transaction == null);
     }
 
     /** Closes every producer; messages still pending fail their futures. */
     @Override
     public void close() {
+        CompletableFuture<Producer<byte[]>> started = startingDefault;
+        if (started != null) {
+            startingDefault = null;
+            started.thenAccept(Producer::closeAsync);
+        }
         for (Map.Entry<String, Producer<byte[]>> e : producers.entrySet()) {
             try {
                 e.getValue().close();

@@ -299,7 +299,7 @@ final class ConnectorTasks {
                         producerSettings, config.topic(), transactionTimeout), tooLarge)
                 : new TaskOutput(
                         () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
-                                config.name() + "-" + taskId),
+                                config.name() + "-" + taskId).startDefaultProducer(),
                         tooLarge,
                         () -> new PulsarRecordWriter(services.pulsar(), producerSettings.forDeadLetters(),
                                 tooLarge.deadLetterTopic(), config.name() + "-" + taskId + "-dead-letter"));
