@@ -560,8 +560,11 @@ final class Report {
                 + "messages, with the time each waited in the stream for its fetch (the endpoint writes the moment "
                 + "each record arrived, in the same clock, into payload bytes 8 to 15). This is what a writer to "
                 + "Kinesis sees. The table above leaves that wait out: a subject that fetches less often (the first "
-                + "column) lets records wait in the stream, where that table does not see them. Shown, not judged."
-                + "\n\n")
+                + "column) lets records wait in the stream, where that table does not see them. Tributary waits "
+                + "`pollInterval` (1 s by default) between calls to a shard that it has caught up with, as the KCL "
+                + "does, so that other applications reading the stream keep their share of Kinesis's 5 calls per "
+                + "shard per second; the raw loop calls again at once, far more often than Kinesis allows, which "
+                + "only this endpoint accepts. Shown, not judged.\n\n")
                 .append("| Subject | GetRecords/s per shard | p50 | p99 | p999 | max |\n|---|---|---|---|---|---|\n");
         for (Subject.Kind kind : subjects(latency)) {
             md.append("| ").append(kind.label).append(" | ")
