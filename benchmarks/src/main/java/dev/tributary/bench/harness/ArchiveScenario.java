@@ -6,12 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 
 /**
  * The Pulsar IO archive against the standalone runtime: the backlog of scenario 1 at 1 KiB on 8
@@ -26,7 +23,6 @@ final class ArchiveScenario {
     /** Where bin/benchmark says the archive is: pulsar-io-kinesis/target/tributary-kinesis-*.nar. */
     static final String NAR_PROPERTY = "tributary.bench.nar";
     private static final String STREAM = "bench";
-    private static final long TICK_MS = 250;
     private static final int RECORD_BYTES = 1024;
     private static final int SHARDS = 8;
     /** localrun unpacks the archive and starts a JVM of its own before it reads a record. */
@@ -117,49 +113,18 @@ final class ArchiveScenario {
     private String sourceConfig(String name, String topic, ReplayServer server) {
         Map<String, String> configs = Subject.kinesisKeys(server.endpoint(), STREAM);
         configs.putAll(connectorOverrides);
-        StringBuilder yaml = new StringBuilder()
-                .append("name: ").append(name).append('\n')
-                .append("className: org.apache.pulsar.io.kinesis.KinesisSource\n")
-                .append("topicName: ").append(topic).append('\n')
-                .append("parallelism: 1\n")
-                // A source's producer compresses with LZ4 unless told otherwise; the worker's default is NONE.
-                .append("producerConfig:\n")
-                .append("    compressionType: NONE\n")
-                .append("configs:\n");
-        configs.forEach((k, v) -> yaml.append("    ").append(k).append(": \"")
-                .append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
-        return yaml.toString();
+        return LocalRun.sourceConfigYaml(name, topic, configs);
     }
 
     /**
      * Waits until the topic holds {@code expected} messages and returns the window's two ticks,
      * each {wall ms, messages, GetRecords calls}: from 10% to 95% of the backlog, as scenario 1.
      */
-    private long[][] drain(ReplayServer server, String topic, long expected, Duration limit, Supplier<Boolean> alive,
+    private long[][] drain(ReplayServer server, String topic, long expected, Duration limit, BooleanSupplier alive,
             Path log) throws Exception {
-        TopicCounter counter = new TopicCounter(adminUrl, topic);
-        List<long[]> ticks = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + limit.toMillis();
-        long count = 0;
-        while (count < expected && System.currentTimeMillis() < deadline) {
-            if (!alive.get()) {
-                throw new IOException("the subject stopped on its own; see " + log);
-            }
-            TimeUnit.MILLISECONDS.sleep(TICK_MS);
-            count = counter.messagesIn();
-            ticks.add(new long[] {System.currentTimeMillis(), count, server.stats().getRecordsCalls()});
-        }
-        if (count < expected) {
-            Scenarios.log("archive: moved only %,d of %,d records in %d s; the figures cover what it moved", count, expected,
-                    limit.toSeconds());
-        }
-        long[] from = Scenarios.firstAtLeast(ticks, Math.max(1, expected / 10));
-        long[] to = Scenarios.firstAtLeast(ticks, Math.min(count, expected * 95 / 100));
-        if (from == null || to == null || to[0] <= from[0]) {
-            from = ticks.get(0);
-            to = ticks.get(ticks.size() - 1);
-        }
-        return new long[][] {from, to};
+        BacklogDrain.Drained drained = BacklogDrain.drain("archive", adminUrl, server, topic, expected, limit,
+                System.currentTimeMillis(), BacklogDrain.TICK_MS, alive, log);
+        return new long[][] {drained.from(), drained.to()};
     }
 
     private static Figures figures(long[][] window, double cpuSeconds, long liveHeap, long usedHeap, int threads) {
@@ -174,15 +139,7 @@ final class ArchiveScenario {
 
     /** An empty directory for one run: a worker must not restore the offsets of an earlier run. */
     private Path runDir(String name) throws IOException {
-        Path dir = workDir.resolve(name);
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
+        return Scenarios.freshDir(workDir.resolve(name));
     }
 
     private static String topic(String subject) {

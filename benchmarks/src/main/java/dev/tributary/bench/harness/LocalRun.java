@@ -154,6 +154,26 @@ final class LocalRun implements AutoCloseable {
     }
 
     /**
+     * A source config file for localrun of the Kinesis source: a quoted string or a bare boolean
+     * per key of {@code configs}, with the producer's compression off.
+     */
+    static String sourceConfigYaml(String name, String topic, Map<String, ?> configs) {
+        StringBuilder yaml = new StringBuilder()
+                .append("name: ").append(name).append('\n')
+                .append("className: org.apache.pulsar.io.kinesis.KinesisSource\n")
+                .append("topicName: ").append(topic).append('\n')
+                .append("parallelism: 1\n")
+                // A source's producer compresses with LZ4 unless told otherwise; the worker's default is NONE.
+                .append("producerConfig:\n")
+                .append("    compressionType: NONE\n")
+                .append("configs:\n");
+        configs.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v instanceof Boolean
+                ? v.toString()
+                : "\"" + v.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"").append('\n'));
+        return yaml.toString();
+    }
+
+    /**
      * The archive file that the system property {@code property} names, for localrun: fails with
      * {@code unset} when the property is unset or blank, and with {@code missing}'s message when
      * the file does not exist.

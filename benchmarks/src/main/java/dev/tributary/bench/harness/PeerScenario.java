@@ -1,5 +1,6 @@
 package dev.tributary.bench.harness;
 
+import dev.tributary.bench.harness.BacklogDrain.Drained;
 import dev.tributary.bench.replay.ReplayConfig;
 import dev.tributary.bench.replay.ReplayServer;
 import dev.tributary.testing.services.Dynalite;
@@ -8,12 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
@@ -42,7 +40,6 @@ final class PeerScenario {
     private static final String STREAM = "bench";
     private static final int RECORD_BYTES = 1024;
     private static final int SHARDS = 8;
-    private static final long TICK_MS = 250;
     /** Finer until the first record, which is a figure of its own. */
     private static final long FIRST_RECORD_TICK_MS = 50;
     /**
@@ -217,66 +214,18 @@ final class PeerScenario {
         configs.put("initialPositionInStream", "TRIM_HORIZON");
         // Polling: the replay endpoint has no SubscribeToShard.
         configs.put("useEnhancedFanOut", false);
-        return sourceConfigYaml(application, topic, configs);
+        return LocalRun.sourceConfigYaml(application, topic, configs);
     }
 
-    /** A source config file for localrun: a quoted string or a bare boolean per key of {@code configs}. */
-    static String sourceConfigYaml(String name, String topic, Map<String, Object> configs) {
-        StringBuilder yaml = new StringBuilder()
-                .append("name: ").append(name).append('\n')
-                .append("className: org.apache.pulsar.io.kinesis.KinesisSource\n")
-                .append("topicName: ").append(topic).append('\n')
-                .append("parallelism: 1\n")
-                .append("producerConfig:\n")
-                .append("    compressionType: NONE\n")
-                .append("configs:\n");
-        configs.forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v instanceof Boolean
-                ? v.toString()
-                : "\"" + v.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"").append('\n'));
-        return yaml.toString();
-    }
-
-    /**
-     * The run's two ticks, each {wall ms, messages, GetRecords calls}, from 10% to 95% of the
-     * backlog as in scenario 1, and the time from start to the first message.
-     */
-    private record Drained(long[] from, long[] to, long firstRecordMillis) {
-    }
-
-    /** Waits until the topic holds {@code expected} messages. */
+    /** Waits until the topic holds {@code expected} messages; fails when no record came. */
     private Drained drain(ReplayServer server, String topic, long expected, Duration limit, long started,
             BooleanSupplier alive, Path log) throws Exception {
-        TopicCounter counter = new TopicCounter(adminUrl, topic);
-        List<long[]> ticks = new ArrayList<>();
-        long deadline = started + limit.toMillis();
-        long count = 0;
-        long firstRecord = -1;
-        while (count < expected && System.currentTimeMillis() < deadline) {
-            if (!alive.getAsBoolean()) {
-                throw new IOException("the subject stopped on its own; see " + log);
-            }
-            TimeUnit.MILLISECONDS.sleep(firstRecord < 0 ? FIRST_RECORD_TICK_MS : TICK_MS);
-            count = counter.messagesIn();
-            long now = System.currentTimeMillis();
-            if (firstRecord < 0 && count > 0) {
-                firstRecord = now - started;
-            }
-            ticks.add(new long[] {now, count, server.stats().getRecordsCalls()});
-        }
-        if (firstRecord < 0) {
+        Drained drained = BacklogDrain.drain("peer", adminUrl, server, topic, expected, limit, started,
+                FIRST_RECORD_TICK_MS, alive, log);
+        if (drained.firstRecordMillis() < 0) {
             throw new IOException("no record reached the topic in " + limit.toSeconds() + " s; see " + log);
         }
-        if (count < expected) {
-            Scenarios.log("peer: moved only %,d of %,d records in %d s; the figures cover what it moved", count, expected,
-                    limit.toSeconds());
-        }
-        long[] from = Scenarios.firstAtLeast(ticks, Math.max(1, expected / 10));
-        long[] to = Scenarios.firstAtLeast(ticks, Math.min(count, expected * 95 / 100));
-        if (from == null || to == null || to[0] <= from[0]) {
-            from = ticks.get(0);
-            to = ticks.get(ticks.size() - 1);
-        }
-        return new Drained(from, to, firstRecord);
+        return drained;
     }
 
     private static Figures figures(Drained drained, List<Sample> cpu, long liveHeap, long usedHeap, int threads) {
@@ -288,15 +237,7 @@ final class PeerScenario {
 
     /** An empty directory for one run: a worker must not restore the offsets of an earlier run. */
     private Path runDir(String name) throws IOException {
-        Path dir = workDir.resolve(name);
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
+        return Scenarios.freshDir(workDir.resolve(name));
     }
 
     private static String topic(String subject) {

@@ -372,7 +372,12 @@ final class Scenarios {
      * earlier run. Each round has its own, so that every round's log and profile are kept.
      */
     private Path runDir(String scenario, Subject.Kind kind, int round) throws IOException {
-        Path dir = workDir.resolve(scenario + "-" + kind.name().toLowerCase() + (rounds > 1 ? "-round" + (round + 1) : ""));
+        return freshDir(workDir.resolve(scenario + "-" + kind.name().toLowerCase()
+                + (rounds > 1 ? "-round" + (round + 1) : "")));
+    }
+
+    /** {@code dir}, empty, for one run: a worker must not restore the offsets of an earlier run. */
+    static Path freshDir(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -13,7 +13,7 @@ class PeerScenarioTest {
         configs.put("awsCredentialPluginParam", "{\"accessKey\":\"a\\b\"}");
         configs.put("useEnhancedFanOut", false);
 
-        String yaml = PeerScenario.sourceConfigYaml("bench-peer-1", "persistent://public/default/t", configs);
+        String yaml = LocalRun.sourceConfigYaml("bench-peer-1", "persistent://public/default/t", configs);
 
         assertThat(yaml).isEqualTo("""
                 name: bench-peer-1

@@ -215,13 +215,9 @@ public final class PulsarStandalone implements StoppableService {
     @Override
     public String condition() {
         long begin = System.nanoTime();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl() + "/admin/v2/brokers/health"))
-                .timeout(Duration.ofSeconds(10))
-                .GET()
-                .build();
         String answer;
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(healthCheck(), HttpResponse.BodyHandlers.ofString());
             answer = "HTTP " + response.statusCode();
         } catch (IOException e) {
             answer = e.getClass().getSimpleName();
@@ -234,13 +230,17 @@ public final class PulsarStandalone implements StoppableService {
     }
 
     /** The broker's own health check: it produces and consumes on an internal topic. */
-    private boolean isHealthy() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl() + "/admin/v2/brokers/health"))
+    private HttpRequest healthCheck() {
+        return HttpRequest.newBuilder(URI.create(adminUrl() + "/admin/v2/brokers/health"))
                 .timeout(Duration.ofSeconds(10))
                 .GET()
                 .build();
+    }
+
+    /** Whether {@link #healthCheck()} answers OK. */
+    private boolean isHealthy() {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(healthCheck(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("ok");
         } catch (IOException e) {
             return false;

@@ -24,6 +24,8 @@ public final class TestRunTimer implements TestExecutionListener {
     private final AtomicLong skipped = new AtomicLong();
     private volatile long begin;
     private volatile TestPlan plan;
+    /** Failed tests diagnosed at most; later failures only count. */
+    private static final int MAX_DIAGNOSES = 5;
     private final List<String> diagnoses = new CopyOnWriteArrayList<>();
 
     @Override
@@ -50,6 +52,10 @@ public final class TestRunTimer implements TestExecutionListener {
             failed.incrementAndGet();
             if (result.getStatus() != TestExecutionResult.Status.FAILED) {
                 // Aborted: an assumption did not hold (a contract case that does not apply), not a failure.
+                return;
+            }
+            if (diagnoses.size() >= MAX_DIAGNOSES) {
+                // A hung broker costs each diagnosis its health check's 10 s timeout; the first few tell the story.
                 return;
             }
             StringBuilder diagnosis = new StringBuilder("after " + test.getDisplayName() + " (" + test.getUniqueId()
