@@ -34,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 public final class BenchmarkMain {
     private static final List<String> ALL = List.of("pulsar-perf", "throughput", "shards", "idle", "latency", "failover", "spread",
             "archive", "peer", "jmh", "eos");
+    /** The scenarios on the shared standalone that start Tributary as a {@link Subject}, with its class-data archive. */
+    private static final List<String> SUBJECT_SCENARIOS = List.of("throughput", "shards", "idle", "latency", "archive",
+            "peer");
 
     /**
      * How many times a full run runs each subject of a scenario (issue #17: at least 3, judged on
@@ -138,6 +141,9 @@ public final class BenchmarkMain {
         Scenarios.log("Pulsar standalone: %s", pulsar.describe());
         Scenarios scenarios = new Scenarios(pulsar.serviceUrl(), pulsar.adminUrl(), work, scale, overrides, rounds);
         Duration perfTime = scale == Scenarios.Scale.FULL ? Duration.ofSeconds(30) : Duration.ofSeconds(10);
+        if (only.stream().anyMatch(SUBJECT_SCENARIOS::contains)) {
+            run(report, "class-data archive", () -> SubjectArchive.DEFAULT.prime(pulsar.serviceUrl(), work));
+        }
 
         for (int size : new int[] {1024, 100}) {
             if (only.contains("pulsar-perf")) {

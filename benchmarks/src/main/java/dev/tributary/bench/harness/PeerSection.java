@@ -26,7 +26,8 @@ final class PeerSection {
         PeerScenario.Run peer = result.peer();
         md.append(HEADING).append("\n\n")
                 .append("The backlog of section 1 at 1 KiB (8 shards, from the same replay endpoint), read once by ")
-                .append("Tributary's standalone worker (`connect-runtime start`, as in section 1, with the same keys) and ")
+                .append("Tributary's standalone worker (`connect-runtime start`, as in section 1, with the same keys and its ")
+                .append("class-data archive) and ")
                 .append("once by Pulsar IO's own Kinesis source, `org.apache.pulsar:pulsar-io-kinesis` 4.0.8 from Maven ")
                 .append("Central (a KCL 3 application), under `pulsar-admin sources localrun --parallelism 1` of the same ")
                 .append("Pulsar distribution, whose Pulsar client is pointed at the same standalone broker; each into a ")

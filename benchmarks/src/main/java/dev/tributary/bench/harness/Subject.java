@@ -61,6 +61,13 @@ final class Subject implements AutoCloseable {
      */
     static Subject start(Kind kind, Path dir, String pulsarUrl, URI endpoint, String stream, String topic,
             Map<String, String> connectorOverrides) throws IOException {
+        return start(kind, dir, pulsarUrl, endpoint, stream, topic, connectorOverrides,
+                kind == Kind.RAW ? List.of() : SubjectArchive.DEFAULT.options());
+    }
+
+    /** As the other, with JVM options of the caller's: the class-data archive's. */
+    static Subject start(Kind kind, Path dir, String pulsarUrl, URI endpoint, String stream, String topic,
+            Map<String, String> connectorOverrides, List<String> jvmOptions) throws IOException {
         Files.createDirectories(dir);
         Path stats = dir.resolve("stats.tsv");
         Path log = dir.resolve("subject.log");
@@ -71,6 +78,7 @@ final class Subject implements AutoCloseable {
             // Java Flight Recorder's sampling profile, for the report's notes: jfr print --events jdk.ExecutionSample
             command.add("-XX:StartFlightRecording=filename=" + dir.resolve("subject.jfr") + ",settings=profile");
         }
+        command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), SubjectMain.class.getName(), stats.toString()));
         if (kind == Kind.RAW) {
             Map<String, String> raw = new LinkedHashMap<>();

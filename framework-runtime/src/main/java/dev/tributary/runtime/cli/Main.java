@@ -143,8 +143,12 @@ public final class Main {
         Set<String> names = connectors.stream().map(c -> c.get(ConnectorConfig.NAME)).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
         TributaryRuntime runtime = TributaryRuntime.start(config, plugins, names);
+        // Asked for by bin/connect-runtime when this installation has no class-data archive yet.
+        Optional<ClassDataArchive> archive = block
+                ? ClassDataArchive.requested(System::getProperty, ClassDataArchive.JVM) : Optional.empty();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            archive.ifPresent(ClassDataArchive::cancel);
             out.println("Stopping: flushing records and committing offsets...");
             runtime.close();
             stopped.countDown();
@@ -176,6 +180,7 @@ public final class Main {
             runtime.close();
             return OK;
         }
+        archive.ifPresent(ClassDataArchive::writeLater);
         try {
             stopped.await();
         } catch (InterruptedException e) {
