@@ -271,7 +271,9 @@ final class Report {
                 `pollInterval` 1s) but one, \
                 `paceShardReads=false`: the endpoint has no per-shard limits and the raw loop keeps to none, while \
                 by default the connector spaces calls to stay within Kinesis's 2 MB/s and 5 calls/s per shard \
-                (which alone would cap 8 shards at 16 MB/s). The worker runs with its default producer settings, and its JVM                 maps the class-data archive that `bin/connect-runtime` gives every start after an installation's first                 (docs/operations.md, Start-up), written once by the harness before the scenarios. *raw*: `RawPipeline`, a hand-written loop that calls GetRecords with the same \
+                (which alone would cap 8 shards at 16 MB/s). The worker runs with its default producer settings, and its JVM \
+                maps the class-data archive that `bin/connect-runtime` gives every start after an installation's first \
+                (docs/operations.md, Start-up), written once by the harness before the scenarios. *raw*: `RawPipeline`, a hand-written loop that calls GetRecords with the same \
                 SDK client (and a limit of 1,000 records a call, with no byte bound) and passes each record to \
                 `Producer.sendAsync`, with the same producer settings and the same \
                 message (key, value bytes, event time, the six default `kinesis.*` properties), and no framework: no \
