@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Per shard it keeps to Kinesis's limits (five calls a second, 2 MB a second), unless
  * {@code paceShardReads} is off: while behind it fetches again as soon as those allow; when
  * caught up it waits {@code pollInterval}, doubling
- * the wait while the shard stays idle, up to four times {@code pollInterval}. Throttling and
+ * the wait while the shard stays idle, up to four times {@code pollInterval}, and an idle shard's
+ * call waits for the next point of a grid that all idle shards share ({@link #onIdleGrid}). Throttling and
  * server errors back off with jitter; an expired iterator is renewed after the last record
  * fetched; a shard that no longer exists counts as ended. Fetching pauses while the
  * {@link RecordBuffer} is full, which is how a slow Pulsar slows the reads.
@@ -175,7 +176,8 @@ public final class PollingFetcher extends ShardFetcher {
         if (result.records().isEmpty() || result.millisBehindLatest() == 0) {
             reader.idleFetches = result.records().isEmpty() ? reader.idleFetches + 1 : 0;
             int doublings = Math.min(MAX_IDLE_DOUBLINGS, Math.max(0, reader.idleFetches - 1));
-            return nanoTime.getAsLong() + (settings.pollInterval().toNanos() << doublings);
+            long due = nanoTime.getAsLong() + (settings.pollInterval().toNanos() << doublings);
+            return result.records().isEmpty() ? onIdleGrid(due) : due;
         }
         reader.idleFetches = 0;
         if (!settings.paceShardReads()) {
@@ -183,6 +185,21 @@ public final class PollingFetcher extends ShardFetcher {
         }
         long byteSpacing = bytes * 1_000_000_000L / ReaderSettings.SHARD_BYTES_PER_SECOND;
         return callStart + Math.max(ReaderSettings.MIN_FETCH_SPACING.toNanos(), byteSpacing);
+    }
+
+    /**
+     * {@code due}, put off to the next point of a grid of a quarter {@code pollInterval} (at least a
+     * tick) that every shard of the JVM shares: idle shards' calls then go out together, and one
+     * wake-up of this fetcher, the HTTP client's event loop and its completion threads serves many
+     * of them, which takes about 40% off the CPU of an idle call (BENCHMARKS.md, notes). A record
+     * arriving on an idle shard waits at most a quarter interval longer. Shards with records are
+     * not put on it: their responses arriving together would queue their records behind each
+     * other.
+     */
+    private long onIdleGrid(long due) {
+        long grid = Math.max(TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS), settings.pollInterval().toNanos() / 4);
+        long offset = Math.floorMod(due, grid);
+        return offset == 0 ? due : due + (grid - offset);
     }
 
     private void onError(ShardReader reader, Throwable error, ShardReader.State retryState, int reserved) {

@@ -230,6 +230,32 @@ class PollingFetcherTest {
     }
 
     @Test
+    void idleShardsCallAgainTogetherOnAGridWhileAShardWithRecordsWaitsJustThePollInterval() throws Exception {
+        kinesis.shard("idle-0").shard("idle-1").shard("busy");
+        for (int i = 0; i < 3; i++) {
+            kinesis.put("busy", "k", bytes("v" + i));
+        }
+        // pollInterval 20 ms: the grid is a tick, 20 ms. A clock off the grid, standing still.
+        long now = 1_000_000_007L;
+        long grid = Duration.ofMillis(20).toNanos();
+        start(settings(1000), Map.of(), () -> now, assign("idle-0"), assign("idle-1"), assign("busy"));
+
+        assertThat(collect(3)).hasSize(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.getRecordsCalls.get() >= 3
+                && fetcher.shards().stream().allMatch(s -> s.nextFetchAtNanos > 0));
+
+        for (ShardReader shard : fetcher.shards()) {
+            if (shard.shardId.equals("busy")) {
+                assertThat(shard.nextFetchAtNanos).as("caught up with records: the poll interval, no grid")
+                        .isEqualTo(now + grid);
+            } else {
+                assertThat(shard.nextFetchAtNanos).as(shard.shardId + ": idle, on the grid")
+                        .isEqualTo((now + grid) / grid * grid + grid);
+            }
+        }
+    }
+
+    @Test
     void withoutPacingAShardThatIsBehindIsFetchedAgainAtOnce() throws Exception {
         kinesis.shard("shard-0");
         for (int i = 0; i < 50; i++) {
