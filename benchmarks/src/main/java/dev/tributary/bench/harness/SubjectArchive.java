@@ -53,12 +53,8 @@ final class SubjectArchive {
             Scenarios.log("Tributary's subjects map the class-data archive %s", file);
             return;
         }
-        Files.createDirectories(dir);
-        try (var old = Files.list(dir)) {
-            for (Path p : old.filter(p -> p.getFileName().toString().startsWith("tributary-")).toList()) {
-                Files.delete(p);
-            }
-        }
+        // Archives of other JDKs or class paths are of no more use.
+        Scenarios.freshDir(dir);
         List<String> recording = concat(List.of("-XX:+RecordDynamicDumpInfo", "-Dtributary.cds.archive=" + file,
                 "-Dtributary.cds.dumpDelaySeconds=5"));
         long started = System.nanoTime();

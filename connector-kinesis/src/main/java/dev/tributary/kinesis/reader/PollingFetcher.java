@@ -40,6 +40,8 @@ public final class PollingFetcher extends ShardFetcher {
     private static final int MAX_IDLE_DOUBLINGS = 2;
 
     private final KinesisProxy proxy;
+    /** The grid idle shards' next calls are put on ({@link #onIdleGrid}). */
+    private final long idleGridNanos;
     private int inFlight;
     private int nextReader;
     /** The record size the task's last response showed: where a shard not yet fetched starts. */
@@ -50,6 +52,7 @@ public final class PollingFetcher extends ShardFetcher {
             ScheduledExecutorService scheduler, LongSupplier nanoTime) {
         super(settings, mapper, deaggregator, shards, committed, scheduler, nanoTime);
         this.proxy = requireNonNull(proxy, "proxy is null");
+        this.idleGridNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS), settings.pollInterval().toNanos() / 4);
     }
 
     @Override
@@ -197,9 +200,8 @@ public final class PollingFetcher extends ShardFetcher {
      * other.
      */
     private long onIdleGrid(long due) {
-        long grid = Math.max(TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS), settings.pollInterval().toNanos() / 4);
-        long offset = Math.floorMod(due, grid);
-        return offset == 0 ? due : due + (grid - offset);
+        long offset = Math.floorMod(due, idleGridNanos);
+        return offset == 0 ? due : due + (idleGridNanos - offset);
     }
 
     private void onError(ShardReader reader, Throwable error, ShardReader.State retryState, int reserved) {
