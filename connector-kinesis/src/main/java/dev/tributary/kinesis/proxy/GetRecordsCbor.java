@@ -1,14 +1,14 @@
 package dev.tributary.kinesis.proxy;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
-import com.fasterxml.jackson.dataformat.cbor.CBORParser;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
+import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORFactory;
+import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORParser;
 
 /**
  * Reads a GetRecords response body in CBOR, as Kinesis sends it to the AWS SDK, straight into
