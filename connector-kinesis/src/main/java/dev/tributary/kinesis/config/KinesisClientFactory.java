@@ -3,6 +3,7 @@ package dev.tributary.kinesis.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.config.ConfigException;
+import dev.tributary.kinesis.proxy.LeanGetRecords;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +107,8 @@ public final class KinesisClientFactory implements AutoCloseable {
 
     /**
      * A new Kinesis client. The caller closes it; closing it also closes its HTTP client, but not
-     * the credentials provider, which {@link #close()} closes.
+     * the credentials provider, which {@link #close()} closes. With {@code getRecordsReader} CONNECTOR
+     * (the default) its GetRecords responses are read by {@link LeanGetRecords}.
      */
     public KinesisAsyncClient kinesisClient() {
         HttpClientPlan plan = httpClientPlan();
@@ -114,7 +116,8 @@ public final class KinesisClientFactory implements AutoCloseable {
                 .region(Region.of(config.clientRegion()))
                 .credentialsProvider(credentials())
                 .httpClientBuilder(new PlannedHttpClient(plan))
-                .overrideConfiguration(overrides());
+                .overrideConfiguration(config.getRecordsReader() == GetRecordsReader.CONNECTOR
+                        ? overrides(new LeanGetRecords()) : overrides());
         config.awsEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -214,10 +217,12 @@ public final class KinesisClientFactory implements AutoCloseable {
         return builder.build();
     }
 
-    private ClientOverrideConfiguration overrides() {
+    private ClientOverrideConfiguration overrides(ExecutionInterceptor... own) {
+        List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
+        all.addAll(List.of(own));
         return ClientOverrideConfiguration.builder()
                 .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, userAgentSuffix())
-                .executionInterceptors(new ArrayList<>(interceptors))
+                .executionInterceptors(all)
                 .build();
     }
 

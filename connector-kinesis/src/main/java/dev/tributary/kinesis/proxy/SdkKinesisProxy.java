@@ -90,13 +90,22 @@ public final class SdkKinesisProxy implements KinesisProxy {
 
     @Override
     public CompletableFuture<FetchResult> records(StreamRef stream, String iterator, int limit) {
-        GetRecordsRequest.Builder request = GetRecordsRequest.builder().shardIterator(iterator).limit(limit);
+        // A client built with LeanGetRecords reads the records into the slot; any other leaves it empty.
+        LeanGetRecords.Slot slot = new LeanGetRecords.Slot();
+        GetRecordsRequest.Builder request = GetRecordsRequest.builder().shardIterator(iterator).limit(limit)
+                .overrideConfiguration(o -> o.putExecutionAttribute(LeanGetRecords.SLOT, slot));
         if (stream.arn() != null) {
             request.streamARN(stream.arn());
         }
-        return client.getRecords(request.build()).thenApply(r -> new FetchResult(
-                toRecords(r.records()), r.nextShardIterator(),
-                r.millisBehindLatest() == null ? 0L : r.millisBehindLatest()));
+        return client.getRecords(request.build()).thenApply(r -> {
+            GetRecordsCbor.Parsed parsed = slot.parsed();
+            if (parsed != null) {
+                return new FetchResult(parsed.records(), parsed.nextIterator(),
+                        parsed.millisBehindLatest() == null ? 0L : parsed.millisBehindLatest());
+            }
+            return new FetchResult(toRecords(r.records()), r.nextShardIterator(),
+                    r.millisBehindLatest() == null ? 0L : r.millisBehindLatest());
+        });
     }
 
     @Override

@@ -128,6 +128,23 @@ class KinesisClientFactoryTest {
     }
 
     @Test
+    void getRecordsReaderChoosesWhoReadsResponses() {
+        try (KinesisClientFactory factory = factory(base());
+                KinesisAsyncClient client = factory.kinesisClient();
+                DynamoDbAsyncClient dynamo = factory.dynamoClient()) {
+            assertThat(client.serviceClientConfiguration().overrideConfiguration().executionInterceptors())
+                    .hasAtLeastOneElementOfType(dev.tributary.kinesis.proxy.LeanGetRecords.class);
+            assertThat(dynamo.serviceClientConfiguration().overrideConfiguration().executionInterceptors())
+                    .noneMatch(dev.tributary.kinesis.proxy.LeanGetRecords.class::isInstance);
+        }
+        try (KinesisClientFactory factory = factory(base("getRecordsReader", "SDK"));
+                KinesisAsyncClient client = factory.kinesisClient()) {
+            assertThat(client.serviceClientConfiguration().overrideConfiguration().executionInterceptors())
+                    .noneMatch(dev.tributary.kinesis.proxy.LeanGetRecords.class::isInstance);
+        }
+    }
+
+    @Test
     void staticCredentials() {
         try (KinesisClientFactory factory = factory(base("credentialsType", "STATIC", "awsAccessKeyId", "AKID",
                 "awsSecretAccessKey", "secret", "awsSessionToken", "token"))) {
