@@ -55,8 +55,9 @@ final class GetRecordsCbor {
             }
             return parsed;
         } catch (IOException | RuntimeException e) {
-            // Malformed or truncated CBOR, or a record the connector's own checks refuse.
-            throw new Unsupported(e.getClass().getSimpleName() + ": " + e.getMessage());
+            // Malformed or truncated CBOR, or a record the connector's own checks refuse. The
+            // parser's message can quote the body, which holds the stream's data: the type only.
+            throw new Unsupported("the body could not be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 

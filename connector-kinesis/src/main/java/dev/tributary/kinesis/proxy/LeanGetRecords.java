@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -31,6 +33,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * 10 MB), until its records are read; the SDK would hold it as well, in a growing buffer.
  */
 public final class LeanGetRecords implements ExecutionInterceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(LeanGetRecords.class);
     /** The request attribute that asks for, and receives, the records of one GetRecords call. */
     public static final ExecutionAttribute<Slot> SLOT = new ExecutionAttribute<>("tributary.GetRecords.slot");
 
@@ -165,8 +168,8 @@ public final class LeanGetRecords implements ExecutionInterceptor {
             }
             int n = buffer.remaining();
             if (body.length - size < n) {
-                long capacity = Math.max((long) size + n, 2L * body.length);
-                if (capacity > MAX_BODY) {
+                long capacity = Math.min(MAX_BODY, Math.max((long) size + n, 2L * body.length));
+                if ((long) size + n > MAX_BODY) {
                     failed = true;
                     body = null;
                     upstream.cancel();
@@ -197,6 +200,7 @@ public final class LeanGetRecords implements ExecutionInterceptor {
                 slot.parsed = GetRecordsCbor.parse(body, size);
                 handed = EMPTY_MAP.duplicate();
             } catch (GetRecordsCbor.Unsupported e) {
+                LOG.debug("A GetRecords response is left to the SDK to read: {}", e.getMessage());
                 handed = ByteBuffer.wrap(body, 0, size);
             }
             body = null;
