@@ -31,10 +31,6 @@ final class GetRecordsCbor {
     private GetRecordsCbor() {
     }
 
-    /** A GetRecords response: its records, {@code NextShardIterator}, and {@code MillisBehindLatest} or null. */
-    record Parsed(List<KinesisRecord> records, String nextIterator, Long millisBehindLatest) {
-    }
-
     /** The body is not in a shape this reader takes; the SDK is to read it instead. */
     static final class Unsupported extends Exception {
         Unsupported(String message) {
@@ -43,13 +39,14 @@ final class GetRecordsCbor {
     }
 
     /**
-     * Reads {@code length} bytes of {@code body} from its start.
+     * Reads {@code length} bytes of {@code body} from its start. An absent or null
+     * {@code MillisBehindLatest} is 0, as the proxy takes the SDK's.
      *
      * @throws Unsupported when the body is not a GetRecords response of the shapes above
      */
-    static Parsed parse(byte[] body, int length) throws Unsupported {
+    static FetchResult parse(byte[] body, int length) throws Unsupported {
         try (CBORParser parser = FACTORY.createParser(body, 0, length)) {
-            Parsed parsed = response(parser);
+            FetchResult parsed = response(parser);
             if (parser.nextToken() != null) {
                 throw new Unsupported("data after the response");
             }
@@ -61,27 +58,27 @@ final class GetRecordsCbor {
         }
     }
 
-    private static Parsed response(CBORParser parser) throws IOException, Unsupported {
+    private static FetchResult response(CBORParser parser) throws IOException, Unsupported {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new Unsupported("the response is not a map");
         }
         List<KinesisRecord> records = List.of();
         String nextIterator = null;
-        Long millisBehindLatest = null;
+        long millisBehindLatest = 0;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (field) {
                 case "Records" -> records = records(parser, value);
                 case "NextShardIterator" -> nextIterator = text(parser, value, true);
-                case "MillisBehindLatest" -> millisBehindLatest = value == JsonToken.VALUE_NULL ? null : whole(parser, value);
+                case "MillisBehindLatest" -> millisBehindLatest = value == JsonToken.VALUE_NULL ? 0 : whole(parser, value);
                 default -> parser.skipChildren();
             }
         }
         if (parser.currentToken() != JsonToken.END_OBJECT) {
             throw new Unsupported("the response map does not end");
         }
-        return new Parsed(records, nextIterator, millisBehindLatest);
+        return new FetchResult(records, nextIterator, millisBehindLatest);
     }
 
     private static List<KinesisRecord> records(CBORParser parser, JsonToken value) throws IOException, Unsupported {

@@ -46,10 +46,10 @@ public final class LeanGetRecords implements ExecutionInterceptor {
 
     /** Where one call's records are put; read it after the call's future completed. */
     public static final class Slot {
-        private volatile GetRecordsCbor.Parsed parsed;
+        private volatile FetchResult parsed;
 
         /** The response as read here, or null when the SDK read it (or no response was). */
-        GetRecordsCbor.Parsed parsed() {
+        FetchResult parsed() {
             return parsed;
         }
     }

@@ -98,10 +98,9 @@ public final class SdkKinesisProxy implements KinesisProxy {
             request.streamARN(stream.arn());
         }
         return client.getRecords(request.build()).thenApply(r -> {
-            GetRecordsCbor.Parsed parsed = slot.parsed();
+            FetchResult parsed = slot.parsed();
             if (parsed != null) {
-                return new FetchResult(parsed.records(), parsed.nextIterator(),
-                        parsed.millisBehindLatest() == null ? 0L : parsed.millisBehindLatest());
+                return parsed;
             }
             return new FetchResult(toRecords(r.records()), r.nextShardIterator(),
                     r.millisBehindLatest() == null ? 0L : r.millisBehindLatest());

@@ -128,49 +128,27 @@ class LeanGetRecordsTest {
     void shapesKinesisDoesNotSendAreLeftToTheSdk() throws Exception {
         Random random = new Random(SEED + 3);
         // A fractional timestamp: the SDK's reading of it stands.
-        assertSdkRead(cbor(g -> {
-            g.writeStartObject();
-            g.writeFieldName("Records");
-            g.writeStartArray();
-            g.writeStartObject();
+        assertSdkRead(oneRecord(g -> {
             g.writeStringField("SequenceNumber", "1");
             g.writeFieldName("ApproximateArrivalTimestamp");
             g.writeNumber(1_733_400_000.5d);
             g.writeFieldName("Data");
             g.writeBinary(new byte[] {1, 2});
             g.writeStringField("PartitionKey", "k");
-            g.writeEndObject();
-            g.writeEndArray();
-            g.writeStringField("NextShardIterator", "it");
-            g.writeEndObject();
-        }));
+        }, true));
         // A sequence number as a number, not text.
-        assertSdkRead(cbor(g -> {
-            g.writeStartObject();
-            g.writeFieldName("Records");
-            g.writeStartArray();
-            g.writeStartObject();
+        assertSdkRead(oneRecord(g -> {
             g.writeNumberField("SequenceNumber", 12345);
             g.writeFieldName("Data");
             g.writeBinary(new byte[] {1});
             g.writeStringField("PartitionKey", "k");
-            g.writeEndObject();
-            g.writeEndArray();
-            g.writeEndObject();
-        }));
+        }, false));
         // Data as text that is not Base64.
-        assertSdkRead(cbor(g -> {
-            g.writeStartObject();
-            g.writeFieldName("Records");
-            g.writeStartArray();
-            g.writeStartObject();
+        assertSdkRead(oneRecord(g -> {
             g.writeStringField("SequenceNumber", "1");
             g.writeStringField("Data", "not base64!");
             g.writeStringField("PartitionKey", "k");
-            g.writeEndObject();
-            g.writeEndArray();
-            g.writeEndObject();
-        }));
+        }, false));
         // Records that are not a list.
         assertSdkRead(cbor(g -> {
             g.writeStartObject();
@@ -179,17 +157,10 @@ class LeanGetRecordsTest {
             g.writeEndObject();
         }));
         // A record without Data, and a body cut short: both readers fail alike.
-        assertSdkRead(cbor(g -> {
-            g.writeStartObject();
-            g.writeFieldName("Records");
-            g.writeStartArray();
-            g.writeStartObject();
+        assertSdkRead(oneRecord(g -> {
             g.writeStringField("SequenceNumber", "1");
             g.writeStringField("PartitionKey", "k");
-            g.writeEndObject();
-            g.writeEndArray();
-            g.writeEndObject();
-        }));
+        }, false));
         byte[] whole = new Shape(3, 100, Timestamp.TAGGED, Encryption.NONE, false, true, Iterator.TEXT, true).body(random);
         assertSdkRead(Arrays.copyOf(whole, whole.length - 40));
         // Something after the response.
@@ -491,6 +462,23 @@ class LeanGetRecordsTest {
 
     interface Writer {
         void write(CBORGenerator generator) throws IOException;
+    }
+
+    /** A response of one record, whose fields {@code fields} writes; with {@code iterator}, NextShardIterator "it". */
+    private static byte[] oneRecord(Writer fields, boolean iterator) {
+        return cbor(g -> {
+            g.writeStartObject();
+            g.writeFieldName("Records");
+            g.writeStartArray();
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+            g.writeEndArray();
+            if (iterator) {
+                g.writeStringField("NextShardIterator", "it");
+            }
+            g.writeEndObject();
+        });
     }
 
     private static byte[] cbor(Writer writer) {
