@@ -565,7 +565,8 @@ final class Report {
                 + "column) lets records wait in the stream, where that table does not see them. Tributary waits "
                 + "`pollInterval` (1 s by default) between calls to a shard that it has caught up with, as the KCL "
                 + "does, so that other applications reading the stream keep their share of Kinesis's 5 calls per "
-                + "shard per second; the raw loop calls again at once, far more often than Kinesis allows, which "
+                + "shard per second, or, for a shard whose records of one interval do not fit in one call, as here, "
+                + "an even share of the interval (docs/kinesis.md); the raw loop calls again at once, far more often than Kinesis allows, which "
                 + "only this endpoint accepts. Shown, not judged.\n\n")
                 .append("| Subject | GetRecords/s per shard | p50 | p99 | p999 | max |\n|---|---|---|---|---|---|\n");
         for (Subject.Kind kind : subjects(latency)) {

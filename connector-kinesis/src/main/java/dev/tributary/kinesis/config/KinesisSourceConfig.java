@@ -293,6 +293,8 @@ public final class KinesisSourceConfig {
                     .validator(Validators.atLeast(Duration.ofMillis(200)))
                     .doc("How long a shard reader waits between GetRecords calls once it has caught up with its"
                             + " shard. At least 200ms, because Kinesis allows 5 GetRecords calls per second per shard."
+                            + " A shard whose records of one interval do not fit in one call is called evenly instead,"
+                            + " as often as its rate needs, rather than after the whole interval and then in a burst."
                             + " While a shard stays empty the wait doubles, up to four times pollInterval, and ends on"
                             + " a grid of a quarter pollInterval that all empty shards share, so that their calls go out"
                             + " together and cost less CPU.")

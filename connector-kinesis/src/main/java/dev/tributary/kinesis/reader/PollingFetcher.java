@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per shard it keeps to Kinesis's limits (five calls a second, 2 MB a second), unless
  * {@code paceShardReads} is off: while behind it fetches again as soon as those allow; when
- * caught up it waits {@code pollInterval}, doubling
+ * caught up it waits {@code pollInterval} (a busy shard whose records of one interval do not fit in
+ * one call waits an even share of it instead, {@link CallSpacing}), doubling
  * the wait while the shard stays idle, up to four times {@code pollInterval}, and an idle shard's
  * call waits for the next point of a grid that all idle shards share ({@link #onIdleGrid}). Throttling and
  * server errors back off with jitter; an expired iterator is renewed after the last record
@@ -174,20 +175,43 @@ public final class PollingFetcher extends ShardFetcher {
         });
     }
 
-    /** When the shard may be fetched again: soon while behind, after the (growing) poll interval when idle. */
+    /**
+     * When the shard may be fetched again: soon while behind; when caught up, after the poll
+     * interval, or an even share of it for a shard one call per interval cannot carry
+     * ({@link CallSpacing}); after a growing interval while idle.
+     */
     private long nextFetchTime(ShardReader reader, long callStart, FetchResult result, long bytes) {
-        if (result.records().isEmpty() || result.millisBehindLatest() == 0) {
-            reader.idleFetches = result.records().isEmpty() ? reader.idleFetches + 1 : 0;
-            int doublings = Math.min(MAX_IDLE_DOUBLINGS, Math.max(0, reader.idleFetches - 1));
-            long due = nanoTime.getAsLong() + (settings.pollInterval().toNanos() << doublings);
-            return result.records().isEmpty() ? onIdleGrid(due) : due;
+        int records = result.records().size();
+        if (records == 0 || result.millisBehindLatest() == 0) {
+            long cycleRecords = reader.cycleRecords + records;
+            long cycleNanos = reader.caughtUpCallStartNanos == 0 ? 0 : callStart - reader.caughtUpCallStartNanos;
+            reader.caughtUpCallStartNanos = callStart;
+            reader.cycleRecords = 0;
+            reader.idleFetches = records == 0 ? reader.idleFetches + 1 : 0;
+            long pollInterval = settings.pollInterval().toNanos();
+            if (records == 0) {
+                int doublings = Math.min(MAX_IDLE_DOUBLINGS, Math.max(0, reader.idleFetches - 1));
+                return onIdleGrid(nanoTime.getAsLong() + (pollInterval << doublings));
+            }
+            long wait = CallSpacing.caughtUpWait(pollInterval, cycleRecords, cycleNanos,
+                    reader.sizer.recordsToAsk(settings, false, taskRecordBytes));
+            if (wait >= pollInterval) {
+                return nanoTime.getAsLong() + pollInterval;
+            }
+            return callStart + Math.max(wait, pacedSpacing(bytes));
         }
         reader.idleFetches = 0;
+        reader.cycleRecords += records;
+        return callStart + pacedSpacing(bytes);
+    }
+
+    /** The least time between the starts of a shard's calls that Kinesis's limits ask for, or 0 when not pacing. */
+    private long pacedSpacing(long bytes) {
         if (!settings.paceShardReads()) {
-            return callStart;
+            return 0;
         }
         long byteSpacing = bytes * 1_000_000_000L / ReaderSettings.SHARD_BYTES_PER_SECOND;
-        return callStart + Math.max(ReaderSettings.MIN_FETCH_SPACING.toNanos(), byteSpacing);
+        return Math.max(ReaderSettings.MIN_FETCH_SPACING.toNanos(), byteSpacing);
     }
 
     /**

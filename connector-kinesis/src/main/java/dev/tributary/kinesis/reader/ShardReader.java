@@ -39,6 +39,10 @@ final class ShardReader {
     long nextFetchAtNanos;
     int consecutiveErrors;
     int idleFetches;
+    /** When the shard's last caught-up call started (0 before one): the start of its current cycle ({@link CallSpacing}). */
+    long caughtUpCallStartNanos;
+    /** Kinesis records fetched by the calls of the current cycle so far. */
+    long cycleRecords;
     /** How many records to ask for, by the bytes this shard's records take. */
     final FetchSizer sizer = new FetchSizer();
 

@@ -256,6 +256,94 @@ class PollingFetcherTest {
     }
 
     @Test
+    void aShardWhoseIntervalTakesSeveralCallsIsCalledEvenlyInsteadOfInABurst() throws Exception {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 5; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        long second = Duration.ofSeconds(1).toNanos();
+        AtomicLong clock = new AtomicLong(second);
+        ReaderSettings unpaced = new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, 10, 4,
+                Duration.ofSeconds(1), Duration.ofMillis(5), false);
+        start(unpaced, Map.of(), clock::get, assign("shard-0"));
+
+        assertThat(collect(5)).hasSize(5);
+        ShardReader shard = fetcher.shards().iterator().next();
+        await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY);
+        assertThat(shard.nextFetchAtNanos).as("5 records fit in a call: the whole interval").isEqualTo(2 * second);
+
+        // 40 records in the next interval, 10 a call: a burst of 4 calls at 2 s, then 5 calls an interval (8 records each).
+        for (int i = 5; i < 45; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        clock.set(2 * second);
+        List<SourceRecord> all = collect(40);
+
+        assertThat(all).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyElementsOf(range(5, 45));
+        await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY);
+        assertThat(kinesis.getRecordsCalls.get()).isEqualTo(5);
+        assertThat(shard.nextFetchAtNanos).as("an even share of the interval, from the call's start")
+                .isEqualTo(2 * second + second / 5);
+
+        // 8 records in that fifth of an interval: the same rate, the same spacing, one call.
+        for (int i = 45; i < 53; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        clock.set(2 * second + second / 5);
+        assertThat(collect(8)).hasSize(8);
+        await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY
+                && shard.nextFetchAtNanos > 2 * second + second / 5);
+        assertThat(kinesis.getRecordsCalls.get()).isEqualTo(6);
+        assertThat(shard.nextFetchAtNanos).isEqualTo(2 * second + 2 * second / 5);
+
+        // Quiet again, 2 records in the next fifth: back to the whole interval, counted from the response.
+        kinesis.put("shard-0", "k", bytes("v53"));
+        kinesis.put("shard-0", "k", bytes("v54"));
+        clock.set(2 * second + 2 * second / 5);
+        assertThat(collect(2)).hasSize(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY
+                && shard.nextFetchAtNanos > 2 * second + 2 * second / 5);
+        assertThat(shard.nextFetchAtNanos).isEqualTo(3 * second + 2 * second / 5);
+    }
+
+    @Test
+    void aBusyShardsEvenCallsKeepToKinesisLimitsByDefault() throws Exception {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 5; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        long second = Duration.ofSeconds(1).toNanos();
+        AtomicLong clock = new AtomicLong(second);
+        start(new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, 10, 4,
+                Duration.ofSeconds(1), Duration.ofMillis(5)), Map.of(), clock::get, assign("shard-0"));
+        assertThat(collect(5)).hasSize(5);
+        ShardReader shard = fetcher.shards().iterator().next();
+        await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY);
+
+        // 100 records in an interval would be 13 calls of 8: paced, the calls stay 200 ms apart.
+        for (int i = 5; i < 105; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        long at = 2 * second;
+        List<SourceRecord> all = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (all.size() < 100 && System.nanoTime() < deadline) {
+            clock.set(at);
+            int before = all.size();
+            collectInto(all);
+            if (all.size() > before) {
+                at += Duration.ofMillis(200).toNanos();
+            }
+        }
+        assertThat(all).hasSize(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY);
+        long lastCall = at - Duration.ofMillis(200).toNanos();
+
+        assertThat(shard.nextFetchAtNanos).as("no sooner than Kinesis's 5 calls a second allow")
+                .isEqualTo(lastCall + Duration.ofMillis(200).toNanos());
+    }
+
+    @Test
     void withoutPacingAShardThatIsBehindIsFetchedAgainAtOnce() throws Exception {
         kinesis.shard("shard-0");
         for (int i = 0; i < 50; i++) {
