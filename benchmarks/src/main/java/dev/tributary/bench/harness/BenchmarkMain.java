@@ -185,7 +185,7 @@ public final class BenchmarkMain {
         if (only.contains("peer")) {
             PeerScenario peer = new PeerScenario(pulsar.serviceUrl(), pulsar.adminUrl(), pulsar.home(), work, scale,
                     overrides);
-            run(report, "peer", () -> report.peer(peer.run()));
+            run(report, "peer", () -> report.peer(peer.run(rounds)));
         }
         if (only.contains("jmh")) {
             Scenarios.Scale jmhScale = scale;

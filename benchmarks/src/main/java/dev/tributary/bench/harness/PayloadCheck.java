@@ -40,6 +40,13 @@ final class PayloadCheck {
      * @param missing records of the stream that no message carried
      */
     record Result(long messages, long alteredMessages, long alteredBytes, long unidentified, long duplicates, long missing) {
+        /** Both checks' counts added up: the check of two runs. */
+        Result plus(Result other) {
+            return new Result(messages + other.messages, alteredMessages + other.alteredMessages,
+                    alteredBytes + other.alteredBytes, unidentified + other.unidentified, duplicates + other.duplicates,
+                    missing + other.missing);
+        }
+
         /** Every record there once at least, and every byte as served. */
         boolean unaltered() {
             return alteredMessages == 0 && unidentified == 0;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * ({@code pulsar-io-kinesis}, a KCL 3 application) under {@code pulsar-admin sources localrun} of
  * the harness's Pulsar distribution. Both read the backlog of scenario 1 at 1 KiB on 8 shards from
  * the same replay endpoint into a fresh topic each of the same broker, one after the other:
- * Tributary's standalone worker as in scenario 1, then the peer.
+ * Tributary's standalone worker as in scenario 1, and the peer, in rounds, the order reversed from
+ * one round to the next ({@link Rounds}).
  *
  * <p>Both are measured the same way, from outside, by a {@link ProcessTree}: CPU (utime + stime)
  * and memory (RSS and PSS) in {@code /proc}, of the worker's JVM and of every process under the
@@ -69,6 +71,8 @@ final class PeerScenario {
     }
 
     /**
+     * One round: each subject once.
+     *
      * @param heap the heap both JVMs were given ({@code -Xmx})
      * @param peerErrors the ERROR lines of localrun's log
      */
@@ -103,29 +107,47 @@ final class PeerScenario {
                         + "benchmarks -am package -DskipTests -Pbenchmark, or run bin/benchmark, which does");
     }
 
-    Result run() throws Exception {
+    /** Runs {@code rounds} rounds on one endpoint and one dynalite; each round's subjects get fresh topics. */
+    List<Result> run(int rounds) throws Exception {
         Path archive = peerArchive();
         int perShard = scale.records(100_000);
         long expected = (long) SHARDS * perShard;
         Duration limit = scale.seconds(240);
+        List<Result> results = new ArrayList<>();
         try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
                 .stream(STREAM, SHARDS, perShard, RECORD_BYTES)
                 .http2(true)
                 .port(0)
                 .build())) {
-            Run tributary = tributary(server, expected, limit);
             Dynalite dynalite = Dynalite.get();
             try {
-                return peer(server, dynalite, archive, expected, limit, tributary);
+                for (int round = 0; round < rounds; round++) {
+                    Scenarios.log("peer: round %d of %d", round + 1, rounds);
+                    Run tributary = null;
+                    PeerRun peer = null;
+                    for (boolean isPeer : Rounds.inTurn(List.of(false, true), round)) {
+                        if (isPeer) {
+                            peer = peer(server, dynalite, archive, expected, limit, round);
+                        } else {
+                            tributary = tributary(server, expected, limit, round);
+                        }
+                    }
+                    results.add(new Result(tributary, peer.run(), Subject.HEAP, peer.errors()));
+                }
             } finally {
                 dynalite.stop();
             }
         }
+        return results;
     }
 
-    private Run tributary(ReplayServer server, long expected, Duration limit) throws Exception {
+    /** The peer's run and the ERROR lines of its log. */
+    private record PeerRun(Run run, List<String> errors) {
+    }
+
+    private Run tributary(ReplayServer server, long expected, Duration limit, int round) throws Exception {
         String topic = topic("tributary");
-        Path dir = runDir("peer-tributary");
+        Path dir = runDir("peer-tributary-" + (round + 1));
         Scenarios.log("peer: Tributary's standalone worker reading %,d records of %d B from %d shards", expected,
                 RECORD_BYTES, SHARDS);
         long started = System.currentTimeMillis();
@@ -150,10 +172,10 @@ final class PeerScenario {
         return finish("Tributary", figures, drained, tree.peakMemory(), processes, server, topic);
     }
 
-    private Result peer(ReplayServer server, Dynalite dynalite, Path archive, long expected, Duration limit, Run tributary)
+    private PeerRun peer(ReplayServer server, Dynalite dynalite, Path archive, long expected, Duration limit, int round)
             throws Exception {
         String topic = topic("pulsar-io");
-        Path dir = runDir("peer-pulsar-io");
+        Path dir = runDir("peer-pulsar-io-" + (round + 1));
         // Names of their own: the KCL keeps leases in a table named after the application, and localrun's
         // instance is keyed by the source's name.
         String application = "bench-peer-" + System.nanoTime();
@@ -175,8 +197,7 @@ final class PeerScenario {
             ProcFs.Memory memory = run.peakMemory();
             run.close(); // before the check, which reads the topic beside nothing else
             Scenarios.log("  %d ERROR lines in %s", errors.size(), run.log());
-            Run peer = finish("the peer", figures, drained, memory, processes, server, topic);
-            return new Result(tributary, peer, Subject.HEAP, errors);
+            return new PeerRun(finish("the peer", figures, drained, memory, processes, server, topic), errors);
         }
     }
 

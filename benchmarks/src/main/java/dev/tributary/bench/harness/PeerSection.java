@@ -2,6 +2,8 @@ package dev.tributary.bench.harness;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /** Section 9 of the report: Tributary against Pulsar IO's own Kinesis source ({@link PeerScenario}). */
 final class PeerSection {
@@ -18,27 +20,30 @@ final class PeerSection {
     }
 
     /** Appends the section and its target rows; nothing when the scenario did not run. */
-    static void render(PeerScenario.Result result, StringBuilder md, List<Report.Target> targets) {
-        if (result == null) {
+    static void render(List<PeerScenario.Result> rounds, StringBuilder md, List<Report.Target> targets) {
+        if (rounds == null || rounds.isEmpty()) {
             return;
         }
-        PeerScenario.Run trib = result.tributary();
-        PeerScenario.Run peer = result.peer();
+        PeerScenario.Result last = rounds.get(rounds.size() - 1);
+        String runs = rounds.size() == 1 ? "once per run" : "in " + rounds.size() + " rounds, the order reversed from "
+                + "one round to the next; each figure is the median of the rounds with their range in parentheses, and "
+                + "each ratio the median of the rounds' own ratios";
         md.append(HEADING).append("\n\n")
-                .append("The backlog of section 1 at 1 KiB (8 shards, from the same replay endpoint), read once by ")
+                .append("The backlog of section 1 at 1 KiB (8 shards, from the same replay endpoint), read by ")
                 .append("Tributary's standalone worker (`connect-runtime start`, as in section 1, with the same keys and its ")
                 .append("class-data archive) and ")
-                .append("once by Pulsar IO's own Kinesis source, `org.apache.pulsar:pulsar-io-kinesis` 4.0.8 from Maven ")
+                .append("by Pulsar IO's own Kinesis source, `org.apache.pulsar:pulsar-io-kinesis` 4.0.8 from Maven ")
                 .append("Central (a KCL 3 application), under `pulsar-admin sources localrun --parallelism 1` of the same ")
                 .append("Pulsar distribution, whose Pulsar client is pointed at the same standalone broker; each into a ")
-                .append("fresh persistent topic, one after the other, once per run. The peer runs at its defaults ")
+                .append("fresh persistent topic, one after the other, ").append(runs).append(". The peer runs at its defaults ")
                 .append("(polling, `receiveQueueSize` 1000, `checkpointInterval` 60 s) but for what it needs here: ")
                 .append("`useEnhancedFanOut: false` (the endpoint has no SubscribeToShard), TRIM_HORIZON, its KCL leases ")
                 .append("in dynalite (a DynamoDB emulator on this machine; the lease table created first with the index ")
-                .append("KCL 3 adds, as dynalite cannot add one later), and a CloudWatch endpoint on a closed local port, ")
+                .append("KCL 3 adds, as dynalite cannot add one later; a table of its own each round), and a CloudWatch ")
+                .append("endpoint on a closed local port, ")
                 .append("so that its metrics go nowhere. Its Kinesis client speaks HTTP/2 only, so it reads the ")
                 .append("endpoint's HTTP/2 listener, which serves the same records. Its producer's compression is set to ")
-                .append("`NONE`, as the worker's is by default. Heap: both JVMs get `-Xmx").append(result.heap())
+                .append("`NONE`, as the worker's is by default. Heap: both JVMs get `-Xmx").append(last.heap())
                 .append(" -XX:+UseG1GC` (localrun's through `PULSAR_MEM` and `PULSAR_GC`; its own default is ")
                 .append("`-Xmx128m`).\n\n")
                 .append("Both are measured the same way, from outside, every 250 ms: CPU is utime + stime in ")
@@ -51,71 +56,112 @@ final class PeerSection {
                 .append("process starts to the first message in the topic (the broker's stats, read every 50 ms until ")
                 .append("then). Bytes altered: once a subject has stopped, a reader compares every message of its topic, ")
                 .append("byte by byte, with the payload the endpoint served for the record its `kinesis.sequence.number` ")
-                .append("names (the endpoint derives each payload from the stream's seed, shard and index).\n\n")
+                .append("names (the endpoint derives each payload from the stream's seed, shard and index); the second ")
+                .append("table sums the rounds.\n\n")
                 .append("| Subject | First record | Records/s | MB/s | CPU-s per 1k records | CPU-s/GB | Cores used | ")
                 .append("Peak RSS | Peak PSS | Heap after GC, peak |\n")
                 .append("|---|---|---|---|---|---|---|---|---|---|\n");
-        row(md, "Tributary", trib);
-        row(md, "Pulsar IO's Kinesis source", peer);
-        double cpuRatio = trib.cpuPerThousandRecords() / peer.cpuPerThousandRecords();
-        double pssRatio = (double) trib.peakMemory().pssBytes() / peer.peakMemory().pssBytes();
-        double rssRatio = (double) trib.peakMemory().rssBytes() / peer.peakMemory().rssBytes();
-        md.append(String.format(Locale.ROOT, "| **Tributary / peer** | **%.3f×** | **%.2f×** | | **%.2f×** | %.2f× | | "
-                        + "%.2f× | **%.2f×** | |%n%n", (double) trib.firstRecordMillis() / peer.firstRecordMillis(),
-                trib.figures().recordsPerSecond() / peer.figures().recordsPerSecond(), cpuRatio,
-                trib.figures().cpuSecondsPerGigabyte() / peer.figures().cpuSecondsPerGigabyte(), rssRatio, pssRatio));
+        row(md, "Tributary", rounds, PeerScenario.Result::tributary);
+        row(md, "Pulsar IO's Kinesis source", rounds, PeerScenario.Result::peer);
+        Median firstRatio = ratio(rounds, r -> r.firstRecordMillis());
+        Median rateRatio = ratio(rounds, r -> r.figures().recordsPerSecond());
+        Median cpuRatio = ratio(rounds, PeerScenario.Run::cpuPerThousandRecords);
+        Median gbRatio = ratio(rounds, r -> r.figures().cpuSecondsPerGigabyte());
+        Median rssRatio = ratio(rounds, r -> r.peakMemory().rssBytes());
+        Median pssRatio = ratio(rounds, r -> r.peakMemory().pssBytes());
+        md.append("| **Tributary / peer** | **").append(firstRatio.format("%.3f×")).append("** | **")
+                .append(rateRatio.format("%.2f×")).append("** | | **").append(cpuRatio.format("%.2f×")).append("** | ")
+                .append(gbRatio.format("%.2f×")).append(" | | ").append(rssRatio.format("%.2f×")).append(" | **")
+                .append(pssRatio.format("%.2f×")).append("** | |\n\n");
         md.append("| Subject | Messages read | Messages altered | Bytes altered | Without a sequence number of the stream | ")
                 .append("Duplicates | Records missing |\n|---|---|---|---|---|---|---|\n");
-        payloadRow(md, "Tributary", trib.payloads());
-        payloadRow(md, "Pulsar IO's Kinesis source", peer.payloads());
+        PayloadCheck.Result trib = sum(rounds, PeerScenario.Result::tributary);
+        PayloadCheck.Result peer = sum(rounds, PeerScenario.Result::peer);
+        payloadRow(md, "Tributary", trib);
+        payloadRow(md, "Pulsar IO's Kinesis source", peer);
         md.append('\n');
-        if (peer.payloads().alteredMessages() > 0) {
+        if (peer.alteredMessages() > 0) {
             md.append("Pulsar IO 4.0.8's `KinesisRecord` decodes each unencrypted payload as UTF-8 text and encodes the ")
                     .append("text again, which replaces every byte sequence that is not UTF-8; the endpoint's payloads ")
                     .append("are random bytes, as binary records are.\n\n");
         }
-        md.append("Measured processes: Tributary `").append(trib.processes()).append("`, the peer `")
-                .append(peer.processes().isEmpty() ? "(none seen)" : peer.processes()).append("`. ");
-        if (result.peerErrors().isEmpty()) {
+        md.append("Measured processes").append(rounds.size() > 1 ? " (the last round)" : "").append(": Tributary `")
+                .append(last.tributary().processes()).append("`, the peer `")
+                .append(last.peer().processes().isEmpty() ? "(none seen)" : last.peer().processes()).append("`. ");
+        if (last.peerErrors().isEmpty()) {
             md.append("Localrun's log had no ERROR line.\n\n");
         } else {
-            md.append("Localrun's log had ").append(result.peerErrors().size()).append(" ERROR lines; the first:\n\n")
-                    .append("```\n").append(result.peerErrors().get(0)).append("\n```\n\n");
+            md.append("Localrun's log had ").append(last.peerErrors().size()).append(" ERROR lines; the first:\n\n")
+                    .append("```\n").append(last.peerErrors().get(0)).append("\n```\n\n");
         }
 
-        targets.add(new Report.Target(TARGET_PREFIX + "CPU per 1k records",
-                String.format(Locale.ROOT, "%.2f × the peer's (%.3f against %.3f CPU-s)", cpuRatio,
-                        trib.cpuPerThousandRecords(), peer.cpuPerThousandRecords()),
-                String.format(Locale.ROOT, "≤ %.2f × the peer's", CPU_PER_RECORD_RATIO), cpuRatio <= CPU_PER_RECORD_RATIO,
-                String.format(Locale.ROOT, "over by %.2f × the peer's", cpuRatio - CPU_PER_RECORD_RATIO)));
-        double firstRecord = trib.firstRecordMillis() / 1000.0;
-        targets.add(new Report.Target(TARGET_PREFIX + "time to first record",
-                String.format(Locale.ROOT, "%.2f s (the peer %.1f s)", firstRecord, peer.firstRecordMillis() / 1000.0),
-                String.format(Locale.ROOT, "≤ %.0f s", FIRST_RECORD_SECONDS), firstRecord <= FIRST_RECORD_SECONDS,
-                String.format(Locale.ROOT, "over by %.2f s", firstRecord - FIRST_RECORD_SECONDS)));
-        targets.add(new Report.Target(TARGET_PREFIX + "peak memory (PSS)",
-                String.format(Locale.ROOT, "%.2f × the peer's (%d MiB against %d MiB; RSS %d against %d MiB)", pssRatio,
-                        trib.peakMemory().pssBytes() >> 20, peer.peakMemory().pssBytes() >> 20,
-                        trib.peakMemory().rssBytes() >> 20, peer.peakMemory().rssBytes() >> 20),
-                String.format(Locale.ROOT, "≤ %.1f × the peer's", MEMORY_RATIO), pssRatio <= MEMORY_RATIO,
-                String.format(Locale.ROOT, "over by %.2f × the peer's", pssRatio - MEMORY_RATIO)));
-        PayloadCheck.Result t = trib.payloads();
-        PayloadCheck.Result p = peer.payloads();
+        Median tribCpu = median(rounds, r -> r.tributary().cpuPerThousandRecords());
+        Median peerCpu = median(rounds, r -> r.peer().cpuPerThousandRecords());
+        targets.add(Report.Target.judged(TARGET_PREFIX + "CPU per 1k records",
+                String.format(Locale.ROOT, "%.2f × the peer's (%.3f against %.3f CPU-s)", cpuRatio.median(),
+                        tribCpu.median(), peerCpu.median()) + cpuRatio.rangeNote("%.2f"),
+                String.format(Locale.ROOT, "≤ %.2f × the peer's", CPU_PER_RECORD_RATIO), cpuRatio, CPU_PER_RECORD_RATIO,
+                false, "%.2f×", String.format(Locale.ROOT, "over by %.2f × the peer's",
+                        cpuRatio.median() - CPU_PER_RECORD_RATIO)));
+        Median first = median(rounds, r -> r.tributary().firstRecordMillis() / 1000.0);
+        Median peerFirst = median(rounds, r -> r.peer().firstRecordMillis() / 1000.0);
+        targets.add(Report.Target.judged(TARGET_PREFIX + "time to first record",
+                String.format(Locale.ROOT, "%.2f s (the peer %.1f s)", first.median(), peerFirst.median())
+                        + first.rangeNote("%.2f s"),
+                String.format(Locale.ROOT, "≤ %.0f s", FIRST_RECORD_SECONDS), first, FIRST_RECORD_SECONDS, false,
+                "%.2f s", String.format(Locale.ROOT, "over by %.2f s", first.median() - FIRST_RECORD_SECONDS)));
+        Median tribPss = median(rounds, r -> r.tributary().peakMemory().pssBytes() >> 20);
+        Median peerPss = median(rounds, r -> r.peer().peakMemory().pssBytes() >> 20);
+        Median tribRss = median(rounds, r -> r.tributary().peakMemory().rssBytes() >> 20);
+        Median peerRss = median(rounds, r -> r.peer().peakMemory().rssBytes() >> 20);
+        targets.add(Report.Target.judged(TARGET_PREFIX + "peak memory (PSS)",
+                String.format(Locale.ROOT, "%.2f × the peer's (%.0f MiB against %.0f MiB; RSS %.0f against %.0f MiB)",
+                        pssRatio.median(), tribPss.median(), peerPss.median(), tribRss.median(), peerRss.median())
+                        + pssRatio.rangeNote("%.2f"),
+                String.format(Locale.ROOT, "≤ %.1f × the peer's", MEMORY_RATIO), pssRatio, MEMORY_RATIO, false, "%.2f×",
+                String.format(Locale.ROOT, "over by %.2f × the peer's", pssRatio.median() - MEMORY_RATIO)));
         targets.add(new Report.Target(TARGET_PREFIX + "bytes altered",
-                String.format(Locale.ROOT, "Tributary %,d bytes in %,d of %,d messages (the peer %,d bytes in %,d of %,d)",
-                        t.alteredBytes(), t.alteredMessages(), t.messages(), p.alteredBytes(), p.alteredMessages(),
-                        p.messages()),
-                "0 bytes altered", t.unaltered(), t.unidentified() > 0
-                        ? String.format(Locale.ROOT, "%,d messages could not be compared", t.unidentified())
-                        : String.format(Locale.ROOT, "%,d bytes altered", t.alteredBytes())));
+                String.format(Locale.ROOT, "Tributary %,d bytes in %,d of %,d messages (the peer %,d bytes in %,d of %,d)%s",
+                        trib.alteredBytes(), trib.alteredMessages(), trib.messages(), peer.alteredBytes(),
+                        peer.alteredMessages(), peer.messages(), rounds.size() > 1 ? ", " + rounds.size() + " runs each" : ""),
+                "0 bytes altered", trib.unaltered(), trib.unidentified() > 0
+                        ? String.format(Locale.ROOT, "%,d messages could not be compared", trib.unidentified())
+                        : String.format(Locale.ROOT, "%,d bytes altered", trib.alteredBytes())));
     }
 
-    private static void row(StringBuilder md, String label, PeerScenario.Run run) {
-        Figures f = run.figures();
-        md.append(String.format(Locale.ROOT, "| %s | %.2f s | %,.0f | %.1f | %.3f | %.1f | %.2f | %d MiB | %d MiB | %s |%n",
-                label, run.firstRecordMillis() / 1000.0, f.recordsPerSecond(), f.megabytesPerSecond(),
-                run.cpuPerThousandRecords(), f.cpuSecondsPerGigabyte(), f.cores(), run.peakMemory().rssBytes() >> 20,
-                run.peakMemory().pssBytes() >> 20, f.peakLiveHeap() > 0 ? (f.peakLiveHeap() >> 20) + " MiB" : ""));
+    private static Median median(List<PeerScenario.Result> rounds, ToDoubleFunction<PeerScenario.Result> figure) {
+        return Median.of(rounds.stream().map(figure::applyAsDouble).toList());
+    }
+
+    /** The median over the rounds of Tributary's figure over the peer's in the same round. */
+    private static Median ratio(List<PeerScenario.Result> rounds, ToDoubleFunction<PeerScenario.Run> figure) {
+        return median(rounds, r -> figure.applyAsDouble(r.tributary()) / figure.applyAsDouble(r.peer()));
+    }
+
+    private static void row(StringBuilder md, String label, List<PeerScenario.Result> rounds,
+            Function<PeerScenario.Result, PeerScenario.Run> subject) {
+        md.append("| ").append(label).append(" | ")
+                .append(median(rounds, r -> subject.apply(r).firstRecordMillis() / 1000.0).format("%.2f s")).append(" | ")
+                .append(median(rounds, r -> subject.apply(r).figures().recordsPerSecond()).format("%,.0f")).append(" | ")
+                .append(median(rounds, r -> subject.apply(r).figures().megabytesPerSecond()).format("%.1f")).append(" | ")
+                .append(median(rounds, r -> subject.apply(r).cpuPerThousandRecords()).format("%.3f")).append(" | ")
+                .append(median(rounds, r -> subject.apply(r).figures().cpuSecondsPerGigabyte()).format("%.1f")).append(" | ")
+                .append(median(rounds, r -> subject.apply(r).figures().cores()).format("%.2f")).append(" | ")
+                .append(median(rounds, r -> subject.apply(r).peakMemory().rssBytes() >> 20).format("%.0f MiB")).append(" | ")
+                .append(median(rounds, r -> subject.apply(r).peakMemory().pssBytes() >> 20).format("%.0f MiB")).append(" | ");
+        long heap = rounds.stream().mapToLong(r -> subject.apply(r).figures().peakLiveHeap()).max().orElse(0);
+        md.append(heap > 0 ? (heap >> 20) + " MiB" : "").append(" |\n");
+    }
+
+    /** The payload checks of one subject's runs, added up. */
+    private static PayloadCheck.Result sum(List<PeerScenario.Result> rounds,
+            Function<PeerScenario.Result, PeerScenario.Run> subject) {
+        PayloadCheck.Result total = null;
+        for (PeerScenario.Result round : rounds) {
+            PayloadCheck.Result r = subject.apply(round).payloads();
+            total = total == null ? r : total.plus(r);
+        }
+        return total;
     }
 
     private static void payloadRow(StringBuilder md, String label, PayloadCheck.Result r) {

@@ -109,7 +109,7 @@ final class Report {
     private GroupScenarios.Spread spread;
     private Scenarios.ExactlyOnce exactlyOnce;
     private ArchiveScenario.Result archive;
-    private PeerScenario.Result peer;
+    private List<PeerScenario.Result> peer;
     private final List<String> failures = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
 
@@ -172,8 +172,8 @@ final class Report {
         archive = result;
     }
 
-    void peer(PeerScenario.Result result) {
-        peer = result;
+    void peer(List<PeerScenario.Result> rounds) {
+        peer = List.copyOf(rounds);
     }
 
     void jmh(Path json) {
@@ -202,7 +202,8 @@ final class Report {
                 .append("sections of this file. The `archive` scenario runs the Pulsar IO archive that `bin/benchmark` ")
                 .append("builds (`pulsar-io-kinesis`) under `pulsar-admin sources localrun` of the same distribution. ")
                 .append("The `peer` scenario runs Pulsar IO's own Kinesis source, which `bin/benchmark` fetches from Maven ")
-                .append("Central, the same way, with dynalite (from npm) for its KCL leases. ")
+                .append("Central, the same way, with dynalite (from npm) for its KCL leases, in rounds as the others; ")
+                .append("as the peer takes about two minutes to its first record, a round of it takes about four. ")
                 .append("The distributed-mode scenarios `failover` and `spread` start three worker ")
                 .append("processes in one group on the same standalone. The exactly-once scenario `eos` runs last, ")
                 .append("on a standalone of its own with transactions and deduplication on. ")
@@ -264,7 +265,7 @@ final class Report {
                 apart, against the same broker) before its median is taken; the tables give each figure's median \
                 with the lowest and highest run in parentheses, and a peak (heap, threads) as the largest of all \
                 runs. A target whose runs fall on both sides of its goal says so. Failover (10 kills), spreading, \
-                the archive, the peer, `pulsar-perf` and JMH run once per run, as their sections say.
+                the archive, `pulsar-perf` and JMH run once per run, as their sections say.
 
                 - **Subjects.** *Tributary*: `connect-runtime start` with the Kinesis connector at its defaults (one task, \
                 polling, `maxRecordsPerFetch` 1000 and `maxBytesPerFetch` 1 MiB, `receiveQueueSize` 10000, \
@@ -315,8 +316,8 @@ final class Report {
                 backlog, as in section 1.
                 - **Against the peer (section 9).** Tributary's standalone worker and Pulsar IO's own Kinesis \
                 source (`pulsar-io-kinesis` 4.0.8, a KCL 3 application, under `pulsar-admin sources localrun`) read \
-                the backlog of section 1 at 1 KiB, one after the other, from the same endpoint into a fresh topic \
-                each of the same broker, with the same heap (`-Xmx1g`, G1). Unlike the subjects of sections 1 to 7, \
+                the backlog of section 1 at 1 KiB, one after the other and in rounds as above, from the same \
+                endpoint into a fresh topic each of the same broker, with the same heap (`-Xmx1g`, G1). Unlike the subjects of sections 1 to 7, \
                 both are measured from outside, the same way: CPU and memory (RSS and PSS) of their processes in `/proc`. \
                 Time to first record runs from just before the process starts to the first message in the topic. \
                 Afterwards a reader compares every message, byte by byte, with what the endpoint served for its \

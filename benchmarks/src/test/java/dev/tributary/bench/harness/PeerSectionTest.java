@@ -35,7 +35,7 @@ class PeerSectionTest {
     @Test
     void tributaryIsJudgedAgainstThePeerOnEveryGoalOfTheIssue() throws Exception {
         Report report = new Report(Map.of());
-        report.peer(result(1_200, 250, CLEAN, List.of()));
+        report.peer(List.of(result(1_200, 250, CLEAN, List.of())));
 
         String md = report.render(MACHINE, "bin/benchmark --only peer", Duration.ofMinutes(6), null);
 
@@ -60,10 +60,34 @@ class PeerSectionTest {
     }
 
     @Test
+    void roundsAreJudgedOnTheMedianOfEachRoundsRatioAndTheirPayloadChecksAddUp() throws Exception {
+        Report report = new Report(Map.of());
+        // PSS 250, 350 and 280 MiB against the peer's 1000: ratios 0.25, 0.35, 0.28; the median 0.28 meets 0.3.
+        report.peer(List.of(result(1_200, 250, CLEAN, List.of()), result(4_000, 350, CLEAN, List.of()),
+                result(2_000, 280, CLEAN, List.of("12:00 [main] ERROR x - last round"))));
+
+        String md = report.render(MACHINE, "bin/benchmark --only peer", Duration.ofMinutes(18), null);
+
+        assertThat(md).contains("in 3 rounds, the order reversed from one round to the next")
+                .contains("| Against the peer: peak memory (PSS) | 0.28 × the peer's (280 MiB against 1000 MiB; "
+                        + "RSS 300 against 1020 MiB) (median of 3 runs, 0.25–0.35) | ≤ 0.3 × the peer's | met on the "
+                        + "median; the runs range over 0.25×–0.35×, across the goal |")
+                .contains("| Against the peer: time to first record | 2.00 s (the peer 131.5 s) (median of 3 runs, "
+                        + "1.20 s–4.00 s) | ≤ 5 s | met |")
+                .contains("| Tributary | 2.00 s (1.20 s–4.00 s) | 50,000 (50,000–50,000) |")
+                .contains("| **0.28× (0.25×–0.35×)** | |")
+                .contains("| Tributary | 240,000 | 0 | 0 | 0 | 0 | 0 |")
+                .contains("| Against the peer: bytes altered | Tributary 0 bytes in 0 of 240,000 messages (the peer "
+                        + "123,000,000 bytes in 239,970 of 240,000), 3 runs each | 0 bytes altered | met |")
+                .contains("Measured processes (the last round)")
+                .contains("Localrun's log had 1 ERROR lines; the first:\n\n```\n12:00 [main] ERROR x - last round\n```");
+    }
+
+    @Test
     void missedGoalsSayByHowMuch() throws Exception {
         Report report = new Report(Map.of());
-        report.peer(result(7_250, 400, new PayloadCheck.Result(80_000, 2, 5, 0, 0, 0),
-                List.of("12:00 [main] ERROR x - broken")));
+        report.peer(List.of(result(7_250, 400, new PayloadCheck.Result(80_000, 2, 5, 0, 0, 0),
+                List.of("12:00 [main] ERROR x - broken"))));
 
         assertThat(report.render(MACHINE, "bin/benchmark --only peer", Duration.ZERO, null))
                 .contains("| ≤ 5 s | **missed**: over by 2.25 s |")
@@ -75,7 +99,7 @@ class PeerSectionTest {
     @Test
     void aRunWithoutThePeerKeepsItsSectionAndTargetsAndARunWithItKeepsTheOthers() throws Exception {
         Report first = new Report(Map.of());
-        first.peer(result(1_200, 250, CLEAN, List.of()));
+        first.peer(List.of(result(1_200, 250, CLEAN, List.of())));
         first.idle(1000, List.of(window(0, 0.2, 0)));
         String previous = first.render(MACHINE, "bin/benchmark", Duration.ofMinutes(20), null);
 
@@ -92,7 +116,7 @@ class PeerSectionTest {
         assertThat(kept.indexOf(PeerSection.HEADING)).isLessThan(kept.indexOf("## Notes"));
 
         Report third = new Report(Map.of());
-        third.peer(result(3_000, 250, CLEAN, List.of()));
+        third.peer(List.of(result(3_000, 250, CLEAN, List.of())));
         String md = third.render(MACHINE, "bin/benchmark --only peer", Duration.ofMinutes(6), kept);
 
         assertThat(md).contains("| Against the peer: time to first record | 3.00 s (the peer 131.5 s) |")
