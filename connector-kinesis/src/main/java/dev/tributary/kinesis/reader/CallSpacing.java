@@ -12,8 +12,9 @@ package dev.tributary.kinesis.reader;
  *
  * <p>The rate is the shard's own over its last cycle: the records fetched by the calls that
  * started after its previous caught-up call, up to and including this one, over the time between
- * the two calls' starts. A cycle that went slower (a backoff, a full buffer) shows a higher rate
- * once; the next cycle corrects it.
+ * the two calls' starts. The previous caught-up call read the shard to its tip, so these are the
+ * records that arrived in between, whatever slowed the cycle down (a backoff, a full buffer); a
+ * rate that changes is followed one cycle later.
  */
 final class CallSpacing {
     /** How full a spread call is meant to be at most, in percent of what it may ask for. */

@@ -257,19 +257,9 @@ class PollingFetcherTest {
 
     @Test
     void aShardWhoseIntervalTakesSeveralCallsIsCalledEvenlyInsteadOfInABurst() throws Exception {
-        kinesis.shard("shard-0");
-        for (int i = 0; i < 5; i++) {
-            kinesis.put("shard-0", "k", bytes("v" + i));
-        }
         long second = Duration.ofSeconds(1).toNanos();
         AtomicLong clock = new AtomicLong(second);
-        ReaderSettings unpaced = new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, 10, 4,
-                Duration.ofSeconds(1), Duration.ofMillis(5), false);
-        start(unpaced, Map.of(), clock::get, assign("shard-0"));
-
-        assertThat(collect(5)).hasSize(5);
-        ShardReader shard = fetcher.shards().iterator().next();
-        await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY);
+        ShardReader shard = caughtUpShard(false, clock);
         assertThat(shard.nextFetchAtNanos).as("5 records fit in a call: the whole interval").isEqualTo(2 * second);
 
         // 40 records in the next interval, 10 a call: a burst of 4 calls at 2 s, then 5 calls an interval (8 records each).
@@ -308,17 +298,9 @@ class PollingFetcherTest {
 
     @Test
     void aBusyShardsEvenCallsKeepToKinesisLimitsByDefault() throws Exception {
-        kinesis.shard("shard-0");
-        for (int i = 0; i < 5; i++) {
-            kinesis.put("shard-0", "k", bytes("v" + i));
-        }
         long second = Duration.ofSeconds(1).toNanos();
         AtomicLong clock = new AtomicLong(second);
-        start(new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, 10, 4,
-                Duration.ofSeconds(1), Duration.ofMillis(5)), Map.of(), clock::get, assign("shard-0"));
-        assertThat(collect(5)).hasSize(5);
-        ShardReader shard = fetcher.shards().iterator().next();
-        await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY);
+        ShardReader shard = caughtUpShard(true, clock);
 
         // 100 records in an interval would be 13 calls of 8: paced, the calls stay 200 ms apart.
         for (int i = 5; i < 105; i++) {
@@ -468,6 +450,23 @@ class PollingFetcherTest {
 
     private static ShardAssignment assign(String shard, long streamCreatedAt) {
         return new ShardAssignment(STREAM, "", shard, false, List.of(), streamCreatedAt);
+    }
+
+    /**
+     * One shard, a 1 s poll interval, 10 records a call, the clock standing at {@code clock}: its
+     * first call reads its 5 records and finds it caught up.
+     */
+    private ShardReader caughtUpShard(boolean paced, AtomicLong clock) throws InterruptedException {
+        kinesis.shard("shard-0");
+        for (int i = 0; i < 5; i++) {
+            kinesis.put("shard-0", "k", bytes("v" + i));
+        }
+        start(new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, 10, 4, Duration.ofSeconds(1),
+                Duration.ofMillis(5), paced), Map.of(), clock::get, assign("shard-0"));
+        assertThat(collect(5)).hasSize(5);
+        ShardReader shard = fetcher.shards().iterator().next();
+        await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY);
+        return shard;
     }
 
     private void start(ReaderSettings settings, Map<SourcePartition, SourceOffset> committed, ShardAssignment... shards) {
