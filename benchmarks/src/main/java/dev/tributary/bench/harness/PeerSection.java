@@ -95,25 +95,25 @@ final class PeerSection {
                     .append("```\n").append(last.peerErrors().get(0)).append("\n```\n\n");
         }
 
-        Median tribCpu = median(rounds, r -> r.tributary().cpuPerThousandRecords());
-        Median peerCpu = median(rounds, r -> r.peer().cpuPerThousandRecords());
+        Median tribCpu = median(rounds, PeerScenario.Result::tributary, PeerScenario.Run::cpuPerThousandRecords);
+        Median peerCpu = median(rounds, PeerScenario.Result::peer, PeerScenario.Run::cpuPerThousandRecords);
         targets.add(Report.Target.judged(TARGET_PREFIX + "CPU per 1k records",
                 String.format(Locale.ROOT, "%.2f × the peer's (%.3f against %.3f CPU-s)", cpuRatio.median(),
                         tribCpu.median(), peerCpu.median()) + cpuRatio.rangeNote("%.2f"),
                 String.format(Locale.ROOT, "≤ %.2f × the peer's", CPU_PER_RECORD_RATIO), cpuRatio, CPU_PER_RECORD_RATIO,
                 false, "%.2f×", String.format(Locale.ROOT, "over by %.2f × the peer's",
                         cpuRatio.median() - CPU_PER_RECORD_RATIO)));
-        Median first = median(rounds, r -> r.tributary().firstRecordMillis() / 1000.0);
-        Median peerFirst = median(rounds, r -> r.peer().firstRecordMillis() / 1000.0);
+        Median first = median(rounds, PeerScenario.Result::tributary, r -> r.firstRecordMillis() / 1000.0);
+        Median peerFirst = median(rounds, PeerScenario.Result::peer, r -> r.firstRecordMillis() / 1000.0);
         targets.add(Report.Target.judged(TARGET_PREFIX + "time to first record",
                 String.format(Locale.ROOT, "%.2f s (the peer %.1f s)", first.median(), peerFirst.median())
                         + first.rangeNote("%.2f s"),
                 String.format(Locale.ROOT, "≤ %.0f s", FIRST_RECORD_SECONDS), first, FIRST_RECORD_SECONDS, false,
                 "%.2f s", String.format(Locale.ROOT, "over by %.2f s", first.median() - FIRST_RECORD_SECONDS)));
-        Median tribPss = median(rounds, r -> r.tributary().peakMemory().pssBytes() >> 20);
-        Median peerPss = median(rounds, r -> r.peer().peakMemory().pssBytes() >> 20);
-        Median tribRss = median(rounds, r -> r.tributary().peakMemory().rssBytes() >> 20);
-        Median peerRss = median(rounds, r -> r.peer().peakMemory().rssBytes() >> 20);
+        Median tribPss = median(rounds, PeerScenario.Result::tributary, PeerSection::pssMiB);
+        Median peerPss = median(rounds, PeerScenario.Result::peer, PeerSection::pssMiB);
+        Median tribRss = median(rounds, PeerScenario.Result::tributary, PeerSection::rssMiB);
+        Median peerRss = median(rounds, PeerScenario.Result::peer, PeerSection::rssMiB);
         targets.add(Report.Target.judged(TARGET_PREFIX + "peak memory (PSS)",
                 String.format(Locale.ROOT, "%.2f × the peer's (%.0f MiB against %.0f MiB; RSS %.0f against %.0f MiB)",
                         pssRatio.median(), tribPss.median(), peerPss.median(), tribRss.median(), peerRss.median())
@@ -138,30 +138,39 @@ final class PeerSection {
         return median(rounds, r -> figure.applyAsDouble(r.tributary()) / figure.applyAsDouble(r.peer()));
     }
 
+    /** The median over the rounds of one subject's figure. */
+    private static Median median(List<PeerScenario.Result> rounds, Function<PeerScenario.Result, PeerScenario.Run> subject,
+            ToDoubleFunction<PeerScenario.Run> figure) {
+        return median(rounds, r -> figure.applyAsDouble(subject.apply(r)));
+    }
+
     private static void row(StringBuilder md, String label, List<PeerScenario.Result> rounds,
             Function<PeerScenario.Result, PeerScenario.Run> subject) {
         md.append("| ").append(label).append(" | ")
-                .append(median(rounds, r -> subject.apply(r).firstRecordMillis() / 1000.0).format("%.2f s")).append(" | ")
-                .append(median(rounds, r -> subject.apply(r).figures().recordsPerSecond()).format("%,.0f")).append(" | ")
-                .append(median(rounds, r -> subject.apply(r).figures().megabytesPerSecond()).format("%.1f")).append(" | ")
-                .append(median(rounds, r -> subject.apply(r).cpuPerThousandRecords()).format("%.3f")).append(" | ")
-                .append(median(rounds, r -> subject.apply(r).figures().cpuSecondsPerGigabyte()).format("%.1f")).append(" | ")
-                .append(median(rounds, r -> subject.apply(r).figures().cores()).format("%.2f")).append(" | ")
-                .append(median(rounds, r -> subject.apply(r).peakMemory().rssBytes() >> 20).format("%.0f MiB")).append(" | ")
-                .append(median(rounds, r -> subject.apply(r).peakMemory().pssBytes() >> 20).format("%.0f MiB")).append(" | ");
+                .append(median(rounds, subject, r -> r.firstRecordMillis() / 1000.0).format("%.2f s")).append(" | ")
+                .append(median(rounds, subject, r -> r.figures().recordsPerSecond()).format("%,.0f")).append(" | ")
+                .append(median(rounds, subject, r -> r.figures().megabytesPerSecond()).format("%.1f")).append(" | ")
+                .append(median(rounds, subject, PeerScenario.Run::cpuPerThousandRecords).format("%.3f")).append(" | ")
+                .append(median(rounds, subject, r -> r.figures().cpuSecondsPerGigabyte()).format("%.1f")).append(" | ")
+                .append(median(rounds, subject, r -> r.figures().cores()).format("%.2f")).append(" | ")
+                .append(median(rounds, subject, PeerSection::rssMiB).format("%.0f MiB")).append(" | ")
+                .append(median(rounds, subject, PeerSection::pssMiB).format("%.0f MiB")).append(" | ");
         long heap = rounds.stream().mapToLong(r -> subject.apply(r).figures().peakLiveHeap()).max().orElse(0);
         md.append(heap > 0 ? (heap >> 20) + " MiB" : "").append(" |\n");
+    }
+
+    private static double rssMiB(PeerScenario.Run run) {
+        return run.peakMemory().rssBytes() >> 20;
+    }
+
+    private static double pssMiB(PeerScenario.Run run) {
+        return run.peakMemory().pssBytes() >> 20;
     }
 
     /** The payload checks of one subject's runs, added up. */
     private static PayloadCheck.Result sum(List<PeerScenario.Result> rounds,
             Function<PeerScenario.Result, PeerScenario.Run> subject) {
-        PayloadCheck.Result total = null;
-        for (PeerScenario.Result round : rounds) {
-            PayloadCheck.Result r = subject.apply(round).payloads();
-            total = total == null ? r : total.plus(r);
-        }
-        return total;
+        return rounds.stream().map(r -> subject.apply(r).payloads()).reduce(PayloadCheck.Result::plus).orElseThrow();
     }
 
     private static void payloadRow(StringBuilder md, String label, PayloadCheck.Result r) {

@@ -317,8 +317,8 @@ final class Report {
                 - **Against the peer (section 9).** Tributary's standalone worker and Pulsar IO's own Kinesis \
                 source (`pulsar-io-kinesis` 4.0.8, a KCL 3 application, under `pulsar-admin sources localrun`) read \
                 the backlog of section 1 at 1 KiB, one after the other and in rounds as above, from the same \
-                endpoint into a fresh topic each of the same broker, with the same heap (`-Xmx1g`, G1). Unlike the subjects of sections 1 to 7, \
-                both are measured from outside, the same way: CPU and memory (RSS and PSS) of their processes in `/proc`. \
+                endpoint into a fresh topic each of the same broker, with the same heap (`-Xmx1g`, G1). Unlike \
+                the subjects of sections 1 to 7, both are measured from outside, the same way: CPU and memory (RSS and PSS) of their processes in `/proc`. \
                 Time to first record runs from just before the process starts to the first message in the topic. \
                 Afterwards a reader compares every message, byte by byte, with what the endpoint served for its \
                 sequence number. The peer's KCL keeps its leases in dynalite (a DynamoDB emulator from npm) and \
@@ -567,8 +567,8 @@ final class Report {
                 + "`pollInterval` (1 s by default) between calls to a shard that it has caught up with, as the KCL "
                 + "does, so that other applications reading the stream keep their share of Kinesis's 5 calls per "
                 + "shard per second, or, for a shard whose records of one interval do not fit in one call, as here, "
-                + "an even share of the interval (docs/kinesis.md); the raw loop calls again at once, far more often than Kinesis allows, which "
-                + "only this endpoint accepts. Shown, not judged.\n\n")
+                + "an even share of the interval (docs/kinesis.md); the raw loop calls again at once, far more often "
+                + "than Kinesis allows, which only this endpoint accepts. Shown, not judged.\n\n")
                 .append("| Subject | GetRecords/s per shard | p50 | p99 | p999 | max |\n|---|---|---|---|---|---|\n");
         for (Subject.Kind kind : subjects(latency)) {
             md.append("| ").append(kind.label).append(" | ")

@@ -38,11 +38,10 @@ final class CallSpacing {
             return pollIntervalNanos;
         }
         double perInterval = (double) cycleRecords * pollIntervalNanos / cycleNanos;
-        double perCall = recordsPerCall * (FILL_PERCENT / 100.0);
         if (perInterval <= recordsPerCall) {
             return pollIntervalNanos;
         }
-        long calls = (long) Math.ceil(perInterval / perCall);
+        long calls = (long) Math.ceil(perInterval / (recordsPerCall * (FILL_PERCENT / 100.0)));
         return pollIntervalNanos / calls;
     }
 }
