@@ -1,6 +1,7 @@
 package dev.tributary.kinesis.proxy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,7 +13,7 @@ import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORParser;
 
 /**
  * Reads a GetRecords response body in CBOR, as Kinesis sends it to the AWS SDK, straight into
- * {@link KinesisRecord}s: each payload is copied once, from the body into its own array.
+ * {@link KinesisRecord}s, through the parser's own small buffer: each payload ends in an array of its own.
  *
  * <p>It reads only the shapes Kinesis sends: {@code SequenceNumber}, {@code PartitionKey} and
  * {@code EncryptionType} as text, {@code Data} as a byte string (or Base64 text, as some emulators
@@ -39,13 +40,13 @@ final class GetRecordsCbor {
     }
 
     /**
-     * Reads {@code length} bytes of {@code body} from its start. An absent or null
-     * {@code MillisBehindLatest} is 0, as the proxy takes the SDK's.
+     * Reads a body to its end. An absent or null {@code MillisBehindLatest} is 0, as the proxy
+     * takes the SDK's.
      *
      * @throws Unsupported when the body is not a GetRecords response of the shapes above
      */
-    static FetchResult parse(byte[] body, int length) throws Unsupported {
-        try (CBORParser parser = FACTORY.createParser(body, 0, length)) {
+    static FetchResult parse(InputStream body) throws Unsupported {
+        try (CBORParser parser = FACTORY.createParser(body)) {
             FetchResult parsed = response(parser);
             if (parser.nextToken() != null) {
                 throw new Unsupported("data after the response");

@@ -1,7 +1,6 @@
 package dev.tributary.kinesis.proxy;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,8 +28,11 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * SDK unchanged and the slot stays empty: the caller then uses the SDK's response, as without this
  * interceptor. Each attempt of a retried call starts with an empty slot.
  *
- * <p>Memory: a body is held once, in an array sized by its Content-Length (Kinesis caps a response at
- * 10 MB), until its records are read; the SDK would hold it as well, in a growing buffer.
+ * <p>Memory: a body is held once, in pieces of {@link ChunkedBody#CHUNK} bytes taken from a small
+ * pool, until its records are read (on the thread that received its end), and the pieces go back to
+ * the pool at once. No piece is one that G1 has to treat as humongous: a 1 MB body in one array
+ * would be, allocated straight into the old generation, where each such allocation can start a
+ * concurrent cycle or grow the heap. The SDK would hold the body as well, in a growing buffer.
  */
 public final class LeanGetRecords implements ExecutionInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(LeanGetRecords.class);
@@ -41,8 +43,6 @@ public final class LeanGetRecords implements ExecutionInterceptor {
     private static final ByteBuffer EMPTY_MAP = ByteBuffer.wrap(new byte[] {(byte) 0xA0}).asReadOnlyBuffer();
     /** The largest body collected: Kinesis sends at most 10 MB. */
     private static final int MAX_BODY = 256 * 1024 * 1024;
-    /** What a body without a Content-Length starts with. */
-    private static final int INITIAL_CAPACITY = 64 * 1024;
 
     /** Where one call's records are put; read it after the call's future completed. */
     public static final class Slot {
@@ -67,23 +67,13 @@ public final class LeanGetRecords implements ExecutionInterceptor {
         if (!response.isSuccessful() || !isCbor(response) || response.firstMatchingHeader("Content-Encoding").isPresent()) {
             return body;
         }
-        return Optional.of(new Rewritten(body.get(), slot, contentLength(response)));
+        return Optional.of(new Rewritten(body.get(), slot));
     }
 
     private static boolean isCbor(SdkHttpResponse response) {
         return response.firstMatchingHeader("Content-Type")
                 .map(type -> type.toLowerCase(Locale.ROOT).startsWith(CBOR))
                 .orElse(false);
-    }
-
-    /** The declared length, if it is one a GetRecords body can have; else -1. */
-    private static int contentLength(SdkHttpResponse response) {
-        try {
-            long length = response.firstMatchingHeader("Content-Length").map(Long::parseLong).orElse(-1L);
-            return length >= 0 && length <= MAX_BODY ? (int) length : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /**
@@ -94,13 +84,11 @@ public final class LeanGetRecords implements ExecutionInterceptor {
     private static final class Rewritten implements Publisher<ByteBuffer> {
         private final Publisher<ByteBuffer> upstream;
         private final Slot slot;
-        private final int contentLength;
         private final AtomicBoolean subscribed = new AtomicBoolean();
 
-        Rewritten(Publisher<ByteBuffer> upstream, Slot slot, int contentLength) {
+        Rewritten(Publisher<ByteBuffer> upstream, Slot slot) {
             this.upstream = upstream;
             this.slot = slot;
-            this.contentLength = contentLength;
         }
 
         @Override
@@ -118,7 +106,7 @@ public final class LeanGetRecords implements ExecutionInterceptor {
                 downstream.onError(new IllegalStateException("a response body can be read once"));
                 return;
             }
-            upstream.subscribe(new Collector(downstream, slot, contentLength));
+            upstream.subscribe(new Collector(downstream, slot));
         }
     }
 
@@ -127,14 +115,12 @@ public final class LeanGetRecords implements ExecutionInterceptor {
         private final Slot slot;
         private final AtomicBoolean started = new AtomicBoolean();
         private Subscription upstream;
-        private byte[] body;
-        private int size;
+        private final ChunkedBody body = new ChunkedBody();
         private boolean failed;
 
-        Collector(Subscriber<? super ByteBuffer> downstream, Slot slot, int contentLength) {
+        Collector(Subscriber<? super ByteBuffer> downstream, Slot slot) {
             this.downstream = downstream;
             this.slot = slot;
-            this.body = new byte[contentLength >= 0 ? contentLength : INITIAL_CAPACITY];
         }
 
         @Override
@@ -156,6 +142,8 @@ public final class LeanGetRecords implements ExecutionInterceptor {
 
                 @Override
                 public void cancel() {
+                    // The body's pieces are not handed back here: a cancel can come from another
+                    // thread while a piece is being written; they are left to the collector.
                     subscription.cancel();
                 }
             });
@@ -166,25 +154,20 @@ public final class LeanGetRecords implements ExecutionInterceptor {
             if (failed) {
                 return;
             }
-            int n = buffer.remaining();
-            if (body.length - size < n) {
-                long capacity = Math.min(MAX_BODY, Math.max((long) size + n, 2L * body.length));
-                if ((long) size + n > MAX_BODY) {
-                    failed = true;
-                    body = null;
-                    upstream.cancel();
-                    downstream.onError(new IllegalStateException("a GetRecords response of more than "
-                            + MAX_BODY / (1024 * 1024) + " MiB; Kinesis sends at most 10 MB"));
-                    return;
-                }
-                body = Arrays.copyOf(body, (int) capacity);
+            if ((long) body.size() + buffer.remaining() > MAX_BODY) {
+                failed = true;
+                body.release();
+                upstream.cancel();
+                downstream.onError(new IllegalStateException("a GetRecords response of more than "
+                        + MAX_BODY / (1024 * 1024) + " MiB; Kinesis sends at most 10 MB"));
+                return;
             }
-            buffer.get(body, size, n);
-            size += n;
+            body.append(buffer);
         }
 
         @Override
         public void onError(Throwable error) {
+            body.release();
             if (!failed) {
                 downstream.onError(error);
             }
@@ -197,13 +180,14 @@ public final class LeanGetRecords implements ExecutionInterceptor {
             }
             ByteBuffer handed;
             try {
-                slot.parsed = GetRecordsCbor.parse(body, size);
+                slot.parsed = GetRecordsCbor.parse(body.reader());
                 handed = EMPTY_MAP.duplicate();
             } catch (GetRecordsCbor.Unsupported e) {
                 LOG.debug("A GetRecords response is left to the SDK to read: {}", e.getMessage());
-                handed = ByteBuffer.wrap(body, 0, size);
+                handed = ByteBuffer.wrap(body.toArray());
+            } finally {
+                body.release();
             }
-            body = null;
             // Demand is waiting: the body was only asked for once the SDK asked for data.
             downstream.onNext(handed);
             downstream.onComplete();

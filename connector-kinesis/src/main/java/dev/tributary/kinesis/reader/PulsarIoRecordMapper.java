@@ -25,8 +25,17 @@ public final class PulsarIoRecordMapper implements RecordMapper {
     public static final String STREAM_NAME = "kinesis.stream.name";
 
     private final boolean keyIsShardId;
-    private final Set<String> properties;
     private final String topic;
+    // Which properties to set, looked up once here rather than in a set for every record.
+    private final int count;
+    private final boolean withArrivalTimestamp;
+    private final boolean withEncryptionType;
+    private final boolean withPartitionKey;
+    private final boolean withSequenceNumber;
+    private final boolean withSubSequenceNumber;
+    private final boolean withShardId;
+    private final boolean withMillisBehindLatest;
+    private final boolean withStreamName;
 
     /**
      * @param keyIsShardId whether the message key is the shard id rather than the partition key
@@ -35,8 +44,17 @@ public final class PulsarIoRecordMapper implements RecordMapper {
      */
     public PulsarIoRecordMapper(boolean keyIsShardId, Set<String> properties, String topic) {
         this.keyIsShardId = keyIsShardId;
-        this.properties = Set.copyOf(requireNonNull(properties, "properties is null"));
+        Set<String> chosen = Set.copyOf(requireNonNull(properties, "properties is null"));
         this.topic = topic;
+        this.count = chosen.size();
+        this.withArrivalTimestamp = chosen.contains(ARRIVAL_TIMESTAMP);
+        this.withEncryptionType = chosen.contains(ENCRYPTION_TYPE);
+        this.withPartitionKey = chosen.contains(PARTITION_KEY);
+        this.withSequenceNumber = chosen.contains(SEQUENCE_NUMBER);
+        this.withSubSequenceNumber = chosen.contains(SUB_SEQUENCE_NUMBER);
+        this.withShardId = chosen.contains(SHARD_ID);
+        this.withMillisBehindLatest = chosen.contains(MILLIS_BEHIND_LATEST);
+        this.withStreamName = chosen.contains(STREAM_NAME);
     }
 
     @Override
@@ -45,30 +63,30 @@ public final class PulsarIoRecordMapper implements RecordMapper {
         // Built immutable in one go: SourceRecord's copy of an immutable map is the map itself, so the
         // hot path allocates the properties once, not twice.
         @SuppressWarnings("unchecked")
-        Map.Entry<String, String>[] props = new Map.Entry[properties.size()];
+        Map.Entry<String, String>[] props = new Map.Entry[count];
         int n = 0;
-        if (properties.contains(ARRIVAL_TIMESTAMP) && record.arrival() != null) {
+        if (withArrivalTimestamp && record.arrival() != null) {
             props[n++] = Map.entry(ARRIVAL_TIMESTAMP, IsoInstant.format(record.arrival()));
         }
-        if (properties.contains(ENCRYPTION_TYPE) && record.encryptionType() != null) {
+        if (withEncryptionType && record.encryptionType() != null) {
             props[n++] = Map.entry(ENCRYPTION_TYPE, record.encryptionType());
         }
-        if (properties.contains(PARTITION_KEY)) {
+        if (withPartitionKey) {
             props[n++] = Map.entry(PARTITION_KEY, user.partitionKey());
         }
-        if (properties.contains(SEQUENCE_NUMBER)) {
+        if (withSequenceNumber) {
             props[n++] = Map.entry(SEQUENCE_NUMBER, record.sequenceNumber());
         }
-        if (properties.contains(SUB_SEQUENCE_NUMBER)) {
+        if (withSubSequenceNumber) {
             props[n++] = Map.entry(SUB_SEQUENCE_NUMBER, Long.toString(user.subSequenceNumber()));
         }
-        if (properties.contains(SHARD_ID)) {
+        if (withShardId) {
             props[n++] = Map.entry(SHARD_ID, shardId);
         }
-        if (properties.contains(MILLIS_BEHIND_LATEST)) {
+        if (withMillisBehindLatest) {
             props[n++] = Map.entry(MILLIS_BEHIND_LATEST, Long.toString(millisBehindLatest));
         }
-        if (properties.contains(STREAM_NAME)) {
+        if (withStreamName) {
             props[n++] = Map.entry(STREAM_NAME, partition.getString(KinesisOffsets.STREAM));
         }
         return new SourceRecord(partition, KinesisOffsets.offset(record.sequenceNumber(), user.subSequenceNumber(), streamCreatedAt),

@@ -31,9 +31,10 @@ public record ReaderSettings(
     /**
      * The default of {@link #maxBytesPerFetch}: about what the default 1,000 records of 1 KiB take
      * (900 of them fit, with what a response adds to each), so that at that size calls are about as
-     * many as without it, while larger records no longer make responses of up to 10 MB. 256 KiB would keep the SDK's response buffer out of G1's humongous
-     * objects, but at 1 KiB records it makes four times the calls, which cost 28% more CPU per GB
-     * in the benchmark's latency scenario.
+     * many as without it, while larger records no longer make responses of up to 10 MB. The
+     * connector's own reader collects a response in small pieces whatever this is; with the SDK's,
+     * 256 KiB would keep its response buffer out of G1's humongous objects, but at 1 KiB records it
+     * makes four times the calls, which cost 28% more CPU per GB in the benchmark's latency scenario.
      */
     public static final long DEFAULT_MAX_BYTES_PER_FETCH = 1024L * 1024;
 
