@@ -313,11 +313,12 @@ public final class KinesisSourceConfig {
                             + " own cap). GetRecords takes only a record count, so each call asks for as many records"
                             + " as fit by the sizes of the shard's records so far, up to maxRecordsPerFetch, which"
                             + " keeps latency and memory per call the same whatever the record size. The default,"
-                            + " 1 MiB, holds about 900 records of 1 KiB. With getRecordsReader=SDK, 262144 (256 KiB) keeps"
-                            + " the SDK's response buffer out of G1's humongous objects on heaps under 4 GiB, at the"
-                            + " cost of more calls, each with its own CPU; the connector's own reader (the default)"
-                            + " collects a response in 64 KiB pieces and never makes one. With paceShardReads on, a shard that is behind asks for at least"
-                            + " 409.6 KiB a call, so that its 5 calls a second can still read its 2 MB a second.")
+                            + " 1 MiB, holds about 900 records of 1 KiB. With getRecordsReader=SDK, 262144 (256 KiB)"
+                            + " keeps the SDK's response buffer out of G1's humongous objects on heaps under 4 GiB, at"
+                            + " the cost of more calls, each with its own CPU; the connector's own reader (the default)"
+                            + " collects a response in 64 KiB pieces and never makes one. With paceShardReads on, a"
+                            + " shard that is behind asks for at least 409.6 KiB a call, so that its 5 calls a second"
+                            + " can still read its 2 MB a second.")
                     .group(READING)
                     .build())
             .field(ConfigField.builder(RECEIVE_QUEUE_SIZE, ConfigType.INT)
