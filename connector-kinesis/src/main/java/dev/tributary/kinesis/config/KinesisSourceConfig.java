@@ -295,6 +295,8 @@ public final class KinesisSourceConfig {
                             + " shard. At least 200ms, because Kinesis allows 5 GetRecords calls per second per shard."
                             + " A shard whose records of one interval do not fit in one call is called evenly instead,"
                             + " as often as its rate needs, rather than after the whole interval and then in a burst."
+                            + " Each shard of a task keeps its own place in the interval, so that shards with records"
+                            + " do not call at the same moment."
                             + " While a shard stays empty the wait doubles, up to four times pollInterval, and ends on"
                             + " a grid of a quarter pollInterval that all empty shards share, so that their calls go out"
                             + " together and cost less CPU.")

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per shard it keeps to Kinesis's limits (five calls a second, 2 MB a second), unless
  * {@code paceShardReads} is off: while behind it fetches again as soon as those allow; when
- * caught up it waits {@code pollInterval} (a busy shard whose records of one interval do not fit in
- * one call waits an even share of it instead, {@link CallSpacing}), doubling
+ * caught up it calls once a {@code pollInterval} (a busy shard whose records of one interval do not
+ * fit in one call, once an even share of it, {@link CallSpacing}), at its own place in that period
+ * so that the task's shards do not call together ({@link #onShardGrid}); it doubles
  * the wait while the shard stays idle, up to four times {@code pollInterval}, and an idle shard's
  * call waits for the next point of a grid that all idle shards share ({@link #onIdleGrid}). Throttling and
  * server errors back off with jitter; an expired iterator is renewed after the last record
@@ -47,6 +48,8 @@ public final class PollingFetcher extends ShardFetcher {
     private int nextReader;
     /** The record size the task's last response showed: where a shard not yet fetched starts. */
     private long taskRecordBytes;
+    /** Where the grids of caught-up calls start ({@link #onShardGrid}). */
+    private final long gridEpochNanos;
 
     public PollingFetcher(KinesisProxy proxy, ReaderSettings settings, RecordMapper mapper, KplDeaggregator deaggregator,
             List<ShardAssignment> shards, Map<SourcePartition, SourceOffset> committed,
@@ -54,6 +57,10 @@ public final class PollingFetcher extends ShardFetcher {
         super(settings, mapper, deaggregator, shards, committed, scheduler, nanoTime);
         this.proxy = requireNonNull(proxy, "proxy is null");
         this.idleGridNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS), settings.pollInterval().toNanos() / 4);
+        this.gridEpochNanos = nanoTime.getAsLong();
+        for (int i = 0; i < readers.size(); i++) {
+            readers.get(i).callPhase = (double) i / readers.size();
+        }
     }
 
     @Override
@@ -176,9 +183,9 @@ public final class PollingFetcher extends ShardFetcher {
     }
 
     /**
-     * When the shard may be fetched again: soon while behind; when caught up, after the poll
-     * interval, or an even share of it for a shard one call per interval cannot carry
-     * ({@link CallSpacing}); after a growing interval while idle.
+     * When the shard may be fetched again: soon while behind; when caught up, at its next place on
+     * its grid of the poll interval, or of an even share of it for a shard one call per interval
+     * cannot carry ({@link CallSpacing}, {@link #onShardGrid}); after a growing interval while idle.
      */
     private long nextFetchTime(ShardReader reader, long callStart, FetchResult result, long bytes) {
         int records = result.records().size();
@@ -193,12 +200,10 @@ public final class PollingFetcher extends ShardFetcher {
                 int doublings = Math.min(MAX_IDLE_DOUBLINGS, Math.max(0, reader.idleFetches - 1));
                 return onIdleGrid(nanoTime.getAsLong() + (pollInterval << doublings));
             }
-            long wait = CallSpacing.caughtUpWait(pollInterval, cycleRecords, cycleNanos,
+            long share = CallSpacing.caughtUpWait(pollInterval, cycleRecords, cycleNanos,
                     reader.sizer.recordsToAsk(settings, false, taskRecordBytes));
-            if (wait >= pollInterval) {
-                return nanoTime.getAsLong() + pollInterval;
-            }
-            return callStart + Math.max(wait, pacedSpacing(bytes));
+            long period = Math.max(1, Math.min(pollInterval, share));
+            return Math.max(onShardGrid(reader, callStart + period / 2, period), callStart + pacedSpacing(bytes));
         }
         reader.idleFetches = 0;
         reader.cycleRecords += records;
@@ -212,6 +217,23 @@ public final class PollingFetcher extends ShardFetcher {
         }
         long byteSpacing = bytes * 1_000_000_000L / ReaderSettings.SHARD_BYTES_PER_SECOND;
         return Math.max(ReaderSettings.MIN_FETCH_SPACING.toNanos(), byteSpacing);
+    }
+
+    /**
+     * The first point at or after {@code earliest} of the shard's own grid for caught-up calls: every
+     * {@code period} (the poll interval, or its even share from {@link CallSpacing}), offset by the
+     * shard's {@link ShardReader#callPhase} of a period. Called from half a period after its last
+     * call's start, a shard keeps to one call a period, and the task's shards keep their places
+     * in it: shards started together no longer call together, and their responses, up to a call's
+     * worth of records each, do not reach the buffer at once to wait behind each other (section 4
+     * of BENCHMARKS.md). A shard's first call on its grid may come as soon as half a period after
+     * the previous one, or as late as one and a half; with {@code paceShardReads} on, Kinesis's
+     * limits still bound it.
+     */
+    private long onShardGrid(ShardReader reader, long earliest, long period) {
+        long offset = gridEpochNanos + (long) (reader.callPhase * period);
+        long periods = Math.floorDiv(earliest - offset + period - 1, period);
+        return offset + periods * period;
     }
 
     /**

@@ -43,6 +43,11 @@ final class ShardReader {
     long caughtUpCallStartNanos;
     /** Kinesis records fetched by the calls of the current cycle so far. */
     long cycleRecords;
+    /**
+     * Where in each period this shard's caught-up calls fall, as a fraction of the period in
+     * [0, 1): the task's shards spread over it, so that their responses do not arrive together.
+     */
+    double callPhase;
     /** How many records to ask for, by the bytes this shard's records take. */
     final FetchSizer sizer = new FetchSizer();
 

@@ -2,6 +2,7 @@ package dev.tributary.kinesis.reader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import dev.tributary.api.connector.SourceRecord;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -230,15 +232,17 @@ class PollingFetcherTest {
     }
 
     @Test
-    void idleShardsCallAgainTogetherOnAGridWhileAShardWithRecordsWaitsJustThePollInterval() throws Exception {
+    void idleShardsCallAgainTogetherOnAGridWhileAShardWithRecordsKeepsItsOwnPlaceInThePollInterval() throws Exception {
         kinesis.shard("idle-0").shard("idle-1").shard("busy");
         for (int i = 0; i < 3; i++) {
             kinesis.put("busy", "k", bytes("v" + i));
         }
-        // pollInterval 20 ms: the grid is a tick, 20 ms. A clock off the grid, standing still.
+        // pollInterval 20 ms: the grid is a tick, 20 ms. A clock off the grid, standing still. Unpaced, so
+        // that Kinesis's 200 ms between a shard's calls does not cover the busy shard's place.
         long now = 1_000_000_007L;
         long grid = Duration.ofMillis(20).toNanos();
-        start(settings(1000), Map.of(), () -> now, assign("idle-0"), assign("idle-1"), assign("busy"));
+        start(new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, 1000, 4, Duration.ofMillis(20),
+                Duration.ofMillis(5), false), Map.of(), () -> now, assign("idle-0"), assign("idle-1"), assign("busy"));
 
         assertThat(collect(3)).hasSize(3);
         await().atMost(Duration.ofSeconds(10)).until(() -> kinesis.getRecordsCalls.get() >= 3
@@ -246,8 +250,10 @@ class PollingFetcherTest {
 
         for (ShardReader shard : fetcher.shards()) {
             if (shard.shardId.equals("busy")) {
-                assertThat(shard.nextFetchAtNanos).as("caught up with records: the poll interval, no grid")
-                        .isEqualTo(now + grid);
+                // The third of three shards: two thirds into each interval from the fetcher's start (now),
+                // the first such point at least half an interval after its call.
+                assertThat(shard.nextFetchAtNanos).as("caught up with records: its own place in the poll interval")
+                        .isEqualTo(now + (long) (2.0 / 3 * grid));
             } else {
                 assertThat(shard.nextFetchAtNanos).as(shard.shardId + ": idle, on the grid")
                         .isEqualTo((now + grid) / grid * grid + grid);
@@ -286,14 +292,51 @@ class PollingFetcherTest {
         assertThat(kinesis.getRecordsCalls.get()).isEqualTo(6);
         assertThat(shard.nextFetchAtNanos).isEqualTo(2 * second + 2 * second / 5);
 
-        // Quiet again, 2 records in the next fifth: back to the whole interval, counted from the response.
+        // Quiet again, 2 records in the next fifth: back to the whole interval, on the shard's grid of
+        // intervals (from the fetcher's start, 1 s): the first point at least half an interval on, 3 s.
         kinesis.put("shard-0", "k", bytes("v53"));
         kinesis.put("shard-0", "k", bytes("v54"));
         clock.set(2 * second + 2 * second / 5);
         assertThat(collect(2)).hasSize(2);
         await().atMost(Duration.ofSeconds(5)).until(() -> shard.state == ShardReader.State.READY
                 && shard.nextFetchAtNanos > 2 * second + 2 * second / 5);
-        assertThat(shard.nextFetchAtNanos).isEqualTo(3 * second + 2 * second / 5);
+        assertThat(shard.nextFetchAtNanos).isEqualTo(3 * second);
+    }
+
+    @Test
+    void shardsStartedTogetherCallAtTheirOwnPlacesInTheIntervalAndThenOnceAnInterval() throws Exception {
+        long second = Duration.ofSeconds(1).toNanos();
+        AtomicLong clock = new AtomicLong(second);
+        for (int s = 0; s < 4; s++) {
+            kinesis.shard("shard-" + s);
+            for (int i = 0; i < 3; i++) {
+                kinesis.put("shard-" + s, "k", bytes(s + "-" + i));
+            }
+        }
+        start(new ReaderSettings(StartPosition.trimHorizon(), 1000, 64L << 20, 10, 4, Duration.ofSeconds(1),
+                Duration.ofMillis(5), false), Map.of(), clock::get, assign("shard-0"), assign("shard-1"),
+                assign("shard-2"), assign("shard-3"));
+        assertThat(collect(12)).hasSize(12);
+        await().atMost(Duration.ofSeconds(5)).until(() -> fetcher.shards().stream()
+                .allMatch(s -> s.state == ShardReader.State.READY && s.nextFetchAtNanos > 0));
+
+        // All four called at 1 s and were caught up: each takes its quarter of the interval, the first
+        // such point at least half an interval on.
+        Map<String, Long> next = new TreeMap<>();
+        fetcher.shards().forEach(s -> next.put(s.shardId, s.nextFetchAtNanos));
+        assertThat(next).containsExactly(entry("shard-0", 2 * second),
+                entry("shard-1", second + second * 5 / 4),
+                entry("shard-2", second + second / 2),
+                entry("shard-3", second + second * 3 / 4));
+
+        // From its place on, a shard calls once an interval.
+        ShardReader third = fetcher.shards().stream().filter(s -> s.shardId.equals("shard-2")).findFirst().orElseThrow();
+        kinesis.put("shard-2", "k", bytes("2-3"));
+        clock.set(second + second / 2);
+        assertThat(collect(1)).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("2-3");
+        await().atMost(Duration.ofSeconds(5)).until(() -> third.state == ShardReader.State.READY
+                && third.nextFetchAtNanos > second + second / 2);
+        assertThat(third.nextFetchAtNanos).isEqualTo(2 * second + second / 2);
     }
 
     @Test
