@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,11 @@ public final class MetricsRegistry {
     private final ConcurrentSkipListMap<TaskKey, TaskMetrics> tasks = new ConcurrentSkipListMap<>();
     // Guarded by itself; registration is rare, and insertion order is the scrape order.
     private final Map<SeriesKey, Registered> registered = new LinkedHashMap<>();
+    // Guarded by registered: the type and help of each name and each OpenMetrics family in use, with how many
+    // series have it, so that a registration checks for a clash in two lookups instead of a scan of every series
+    // (a task of 1,000 shards registers some 6,000).
+    private final Map<String, Shape> byName = new HashMap<>();
+    private final Map<String, Shape> byFamily = new HashMap<>();
 
     /** The worker's registry: {@link System#nanoTime()} as time source, with the {@link JvmMetrics} series. */
     public MetricsRegistry() {
@@ -106,8 +112,23 @@ public final class MetricsRegistry {
         requireNonNull(name, "name is null");
         SortedMap<String, String> labelPairs = sorted(labels);
         synchronized (registered) {
-            return registered.remove(new SeriesKey(name, labelPairs)) != null
-                    || registered.remove(new SeriesKey(counterName(name), labelPairs)) != null;
+            Registered removed = registered.remove(new SeriesKey(name, labelPairs));
+            if (removed == null) {
+                removed = registered.remove(new SeriesKey(counterName(name), labelPairs));
+            }
+            if (removed == null) {
+                return false;
+            }
+            release(byName, removed.name());
+            release(byFamily, family(removed.name(), removed.type()));
+            return true;
+        }
+    }
+
+    private static void release(Map<String, Shape> shapes, String key) {
+        Shape shape = shapes.get(key);
+        if (shape != null && --shape.series == 0) {
+            shapes.remove(key);
         }
     }
 
@@ -178,17 +199,30 @@ public final class MetricsRegistry {
         Registered entry = new Registered(name, type, help, Labels.of(new ArrayList<>(labelPairs.keySet()),
                 new ArrayList<>(labelPairs.values())), supplier);
         synchronized (registered) {
-            for (Registered other : registered.values()) {
-                // OpenMetrics names a counter's family without _total, so counter a_total and gauge a would clash there.
-                boolean sameFamily = other.name().equals(name) || family(other.name(), other.type()).equals(family);
-                if (sameFamily && (other.type() != type || !other.help().equals(help))) {
+            // OpenMetrics names a counter's family without _total, so counter a_total and gauge a would clash there.
+            for (Shape other : new Shape[] {byName.get(name), byFamily.get(family)}) {
+                if (other != null && (other.type != type || !other.help.equals(help))) {
                     throw new IllegalArgumentException("Metric " + name + " is already registered as a "
-                            + other.type().text() + " with help '" + other.help() + "'");
+                            + other.type.text() + " with help '" + other.help + "'");
                 }
             }
             if (registered.putIfAbsent(key, entry) != null) {
                 throw new IllegalArgumentException("Metric " + name + labelPairs + " is already registered");
             }
+            byName.computeIfAbsent(name, n -> new Shape(type, help)).series++;
+            byFamily.computeIfAbsent(family, f -> new Shape(type, help)).series++;
+        }
+    }
+
+    /** The type and help that the series of one name, or of one family, share; and how many there are. */
+    private static final class Shape {
+        final MetricType type;
+        final String help;
+        int series;
+
+        Shape(MetricType type, String help) {
+            this.type = type;
+            this.help = help;
         }
     }
 

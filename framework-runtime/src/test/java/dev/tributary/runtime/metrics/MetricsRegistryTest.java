@@ -233,6 +233,34 @@ class MetricsRegistryTest {
     }
 
     @Test
+    void aNameIsFreeForAnotherTypeOrHelpOnlyOnceItsLastSeriesIsGone() {
+        registry.registerCounter("tributary_restarts", "Task restarts.", Map.of("pool", "a"), () -> 1);
+        registry.registerCounter("tributary_restarts", "Task restarts.", Map.of("pool", "b"), () -> 2);
+
+        assertThat(registry.unregister("tributary_restarts", Map.of("pool", "a"))).isTrue();
+        assertThatThrownBy(() -> registry.register("tributary_restarts", "Other.", Map.of(), () -> 1))
+                .as("one counter series of the family is left").hasMessageContaining("as a counter");
+        assertThatThrownBy(() -> registry.register("tributary_restarts_total", "Other.", Map.of(), () -> 1))
+                .as("and of the name").hasMessageContaining("as a counter");
+
+        assertThat(registry.unregister("tributary_restarts_total", Map.of("pool", "b"))).isTrue();
+        registry.register("tributary_restarts", "Restarts, now a gauge.", Map.of(), () -> 5);
+        assertThat(registry.scrape()).contains("tributary_restarts 5.0\n").doesNotContain("tributary_restarts_total");
+    }
+
+    @Test
+    void registersThousandsOfSeriesOfOneFamily() {
+        for (int shard = 0; shard < 6_000; shard++) {
+            registry.registerCounter("tributary_shard_records", "Records.", Map.of("shard", "s" + shard), () -> 1);
+        }
+        assertThatThrownBy(() -> registry.register("tributary_shard_records", "Records.", Map.of("shard", "x"), () -> 1))
+                .hasMessageContaining("as a counter");
+        assertThat(registry.unregister("tributary_shard_records", Map.of("shard", "s42"))).isTrue();
+        assertThat(registry.scrape()).contains("tributary_shard_records_total{shard=\"s5999\"} 1.0\n")
+                .doesNotContain("shard=\"s42\"");
+    }
+
+    @Test
     void refusesBadOrClashingRegistrations() {
         registry.register("tributary_pool_size", "Threads.", Map.of(), () -> 1);
 
