@@ -10,6 +10,7 @@ import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.sink.BrokerTransactions;
+import dev.tributary.runtime.sink.PulsarClients;
 import dev.tributary.runtime.worker.ChosenOffsetStore;
 import dev.tributary.runtime.worker.WorkerConfig;
 import java.time.Clock;
@@ -80,7 +81,7 @@ final class WorkerModule extends AbstractModule {
                 builder.authentication(config.pulsarAuthPlugin(), params);
             }
             if (!config.exactlyOnce().enabled()) {
-                return builder.build();
+                return PulsarClients.build(builder);
             }
             // Checked here, at start-up: a broker without transactions stops the worker with the setting to change.
             return BrokerTransactions.connect(builder, config.pulsarServiceUrl(), config.exactlyOnceTransactionTimeout());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.api.config.ConfigException;
+import dev.tributary.runtime.sink.PulsarClients;
 import dev.tributary.runtime.worker.WorkerConfig;
 import java.util.Map;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -19,6 +20,10 @@ class WorkerModuleTest {
             var conf = ((PulsarClientImpl) client).getConfiguration();
             assertThat(conf.getKeepAliveIntervalSeconds()).isEqualTo(30);
             assertThat(conf.getOperationTimeoutMs()).isEqualTo(30_000);
+            // Not a timer of its own that wakes every millisecond: the one PulsarClients gives every client.
+            try (PulsarClient other = PulsarClients.build(PulsarClient.builder().serviceUrl("pulsar://127.0.0.1:1"))) {
+                assertThat(((PulsarClientImpl) client).timer()).isSameAs(((PulsarClientImpl) other).timer());
+            }
         }
     }
 

@@ -37,7 +37,7 @@ public final class BrokerTransactions {
         requireNonNull(builder, "builder is null");
         PulsarClient client;
         try {
-            client = builder.enableTransaction(true).build();
+            client = PulsarClients.build(builder.enableTransaction(true));
         } catch (PulsarClientException e) {
             if (e.getCause() instanceof TransactionCoordinatorClientException) {
                 throw refused(serviceUrl, "no transaction coordinator");
