@@ -83,6 +83,8 @@ public final class PulsarClients {
         return runnable -> {
             Thread thread = new Thread(runnable, TIMER_THREAD);
             thread.setDaemon(true);
+            // Not the loader of whichever thread first built a client (a plugin's, say): the thread outlives it.
+            thread.setContextClassLoader(PulsarClients.class.getClassLoader());
             return thread;
         };
     }

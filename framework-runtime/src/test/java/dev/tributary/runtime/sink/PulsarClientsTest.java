@@ -36,6 +36,7 @@ class PulsarClientsTest {
             Thread timerThread = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals(PulsarClients.TIMER_THREAD)).findFirst().orElseThrow();
             assertThat(timerThread.isDaemon()).isTrue();
+            assertThat(timerThread.getContextClassLoader()).isSameAs(PulsarClients.class.getClassLoader());
         }
     }
 
