@@ -32,6 +32,7 @@ import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.ProxyConfiguration;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
@@ -53,7 +54,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  *
  * <p>{@link #credentials()} builds its provider once, with any STS client it needs; {@link #close()}
  * closes them. Each {@link #kinesisClient()} and {@link #dynamoClient()} is a new client, with its
- * own HTTP client, that the caller closes. Building makes no network call. Thread-safe.
+ * own HTTP client and connections, that the caller closes; all of them run on one set of event
+ * loops ({@link SharedEventLoops}). Building makes no network call. Thread-safe.
  */
 public final class KinesisClientFactory implements AutoCloseable {
     /** Where an EKS pod finds its role and token, as the SDK's own web identity provider reads them. */
@@ -329,7 +331,14 @@ public final class KinesisClientFactory implements AutoCloseable {
                     .connectionTimeout(plan.connectionTimeout())
                     .readTimeout(plan.readTimeout());
             plan.proxy().ifPresent(builder::proxyConfiguration);
-            return builder.buildWithDefaults(plan.options().merge(serviceDefaults));
+            SdkEventLoopGroup loops = SharedEventLoops.acquire();
+            try {
+                return SharedEventLoops.wrap(builder.eventLoopGroup(loops)
+                        .buildWithDefaults(plan.options().merge(serviceDefaults)));
+            } catch (RuntimeException | Error e) {
+                SharedEventLoops.release();
+                throw e;
+            }
         }
     }
 }
