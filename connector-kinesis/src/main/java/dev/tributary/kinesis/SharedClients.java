@@ -10,8 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * One Kinesis client per connector config, shared by the connector and all its tasks. Each SDK
- * client brings its own event-loop threads and connection pool, and closing one takes seconds, so
- * a client per task would cost threads at run time and time at every restart.
+ * client brings its own connection pool (the event loops under it are shared by all clients, see
+ * {@code SharedEventLoops}), so a client per task would cost connections at run time and new ones
+ * at every restart.
  */
 final class SharedClients {
     private static final Map<Map<String, String>, Shared> CLIENTS = new HashMap<>();

@@ -12,6 +12,7 @@ import dev.tributary.kinesis.proxy.ShardPage;
 import dev.tributary.kinesis.proxy.StartPosition;
 import dev.tributary.kinesis.proxy.StreamRef;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,6 +69,28 @@ class SdkKinesisProxyReplayTest {
             assertThat(proxy.records(byName, proxy.shardIterator(byName, "shardId-000000000002",
                     StartPosition.atTimestamp(fifth.arrival())).join(), 1).join().records())
                     .extracting(KinesisRecord::sequenceNumber).containsExactly(fifth.sequenceNumber());
+        }
+    }
+
+    @Test
+    void aCallCompletesOnTheSharedEventLoopsNotOnACompletionThreadOfTheSdk() {
+        try (ReplayServer server = ReplayServer.start(ReplayConfig.builder().stream("bench", 1, 30, 200).build());
+                KinesisClientFactory factory = new KinesisClientFactory(KinesisSourceConfig.from(Map.of(
+                        "awsEndpoint", server.endpoint().toString(),
+                        "awsRegion", "us-east-1",
+                        "awsKinesisStreamName", "bench",
+                        "awsCredentialPluginParam", "{\"accessKey\":\"test-key\",\"secretKey\":\"test-secret\"}")));
+                SdkKinesisProxy proxy = new SdkKinesisProxy(factory.kinesisClient())) {
+            StreamRef stream = new StreamRef("bench", null);
+            String iterator = proxy.shardIterator(stream, "shardId-000000000000", StartPosition.trimHorizon()).join();
+            String caller = Thread.currentThread().getName();
+            String completedOn = caller;
+            // A stage runs on the caller when the call is done before it is chained: try again then.
+            for (int attempt = 0; attempt < 5 && completedOn.equals(caller); attempt++) {
+                CompletableFuture<FetchResult> call = proxy.records(stream, iterator, 10);
+                completedOn = call.thenApply(result -> Thread.currentThread().getName()).join();
+            }
+            assertThat(completedOn).startsWith("kinesis-io-");
         }
     }
 }

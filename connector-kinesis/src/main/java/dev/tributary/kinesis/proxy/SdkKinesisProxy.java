@@ -111,7 +111,8 @@ public final class SdkKinesisProxy implements KinesisProxy {
     public CompletableFuture<FanOutConsumer> registerConsumer(String streamArn, String consumerName) {
         return client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(consumerName))
                 .thenApply(r -> new FanOutConsumer(r.consumer().consumerARN(), r.consumer().consumerStatusAsString()))
-                .exceptionallyCompose(error -> KinesisErrors.classify(error) == KinesisErrors.Kind.IN_USE
+                // Off the event loop that completed the call: starting another may fetch credentials.
+                .exceptionallyComposeAsync(error -> KinesisErrors.classify(error) == KinesisErrors.Kind.IN_USE
                         // Already registered, by an earlier run or another task: use it.
                         ? describeConsumer(streamArn, consumerName)
                         : CompletableFuture.failedFuture(KinesisErrors.unwrap(error)));

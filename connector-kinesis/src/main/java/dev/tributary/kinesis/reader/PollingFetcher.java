@@ -149,7 +149,8 @@ public final class PollingFetcher extends ShardFetcher {
         reader.state = ShardReader.State.BUSY;
         inFlight++;
         proxy.records(reader.stream, reader.iterator, granted).whenComplete((result, error) -> {
-            // Converting here, on the SDK's completion thread, keeps the scheduler thread free for others.
+            // Converting here, on the thread that completed the call (an event loop of the HTTP
+            // client), keeps the scheduler thread free for others.
             ShardBatch batch = error == null ? toBatch(reader, result) : null;
             scheduler.execute(() -> {
                 inFlight--;
@@ -239,8 +240,8 @@ public final class PollingFetcher extends ShardFetcher {
     /**
      * {@code due}, put off to the next point of a grid of a quarter {@code pollInterval} (at least a
      * tick) that every shard of the JVM shares: idle shards' calls then go out together, and one
-     * wake-up of this fetcher, the HTTP client's event loop and its completion threads serves many
-     * of them, which takes about 40% off the CPU of an idle call (BENCHMARKS.md, notes). A record
+     * wake-up of this fetcher and of the HTTP client's event loops serves many of them, which
+     * takes about 40% off the CPU of an idle call (BENCHMARKS.md, notes). A record
      * arriving on an idle shard waits at most a quarter interval longer. Shards with records are
      * not put on it: their responses arriving together would queue their records behind each
      * other.
