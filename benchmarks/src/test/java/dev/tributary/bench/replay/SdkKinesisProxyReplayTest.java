@@ -20,14 +20,19 @@ import org.junit.jupiter.api.Test;
  * it, against the replay server: what the benchmarks will run.
  */
 class SdkKinesisProxyReplayTest {
+    /** A factory for the connector config that reads stream "bench" of {@code server}. */
+    private static KinesisClientFactory factory(ReplayServer server) {
+        return new KinesisClientFactory(KinesisSourceConfig.from(Map.of(
+                "awsEndpoint", server.endpoint().toString(),
+                "awsRegion", "us-east-1",
+                "awsKinesisStreamName", "bench",
+                "awsCredentialPluginParam", "{\"accessKey\":\"test-key\",\"secretKey\":\"test-secret\"}")));
+    }
+
     @Test
     void listsShardsAndFetchesRecordsThroughTheConnectorsProxy() {
         try (ReplayServer server = ReplayServer.start(ReplayConfig.builder().stream("bench", 4, 30, 200).build());
-                KinesisClientFactory factory = new KinesisClientFactory(KinesisSourceConfig.from(Map.of(
-                        "awsEndpoint", server.endpoint().toString(),
-                        "awsRegion", "us-east-1",
-                        "awsKinesisStreamName", "bench",
-                        "awsCredentialPluginParam", "{\"accessKey\":\"test-key\",\"secretKey\":\"test-secret\"}")));
+                KinesisClientFactory factory = factory(server);
                 SdkKinesisProxy proxy = new SdkKinesisProxy(factory.kinesisClient())) {
             ReplayStream stream = server.stream("bench");
             StreamRef byName = new StreamRef("bench", null);
@@ -75,11 +80,7 @@ class SdkKinesisProxyReplayTest {
     @Test
     void aCallCompletesOnTheSharedEventLoopsNotOnACompletionThreadOfTheSdk() {
         try (ReplayServer server = ReplayServer.start(ReplayConfig.builder().stream("bench", 1, 30, 200).build());
-                KinesisClientFactory factory = new KinesisClientFactory(KinesisSourceConfig.from(Map.of(
-                        "awsEndpoint", server.endpoint().toString(),
-                        "awsRegion", "us-east-1",
-                        "awsKinesisStreamName", "bench",
-                        "awsCredentialPluginParam", "{\"accessKey\":\"test-key\",\"secretKey\":\"test-secret\"}")));
+                KinesisClientFactory factory = factory(server);
                 SdkKinesisProxy proxy = new SdkKinesisProxy(factory.kinesisClient())) {
             StreamRef stream = new StreamRef("bench", null);
             String iterator = proxy.shardIterator(stream, "shardId-000000000000", StartPosition.trimHorizon()).join();
