@@ -2,10 +2,9 @@ package dev.tributary.kinesis.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.http.async.AsyncExecuteRequest;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
@@ -23,14 +22,13 @@ import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
  *
  * <p>The group is started by the first client built and stopped when the last one is closed: each
  * client holds a reference through {@link #wrap}, released by its {@link SdkAsyncHttpClient#close}.
- * The threads are daemons named {@code kinesis-io-N}. Thread-safe.
+ * The threads are daemons named {@code kinesis-io-<group>-<n>}. Thread-safe.
  */
 final class SharedEventLoops {
     /** Netty's own switch for its default count of event loops. */
     static final String THREADS_PROPERTY = "io.netty.eventLoopThreads";
 
     private static final Object LOCK = new Object();
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
     private static SdkEventLoopGroup group;
     private static int users;
 
@@ -51,12 +49,9 @@ final class SharedEventLoops {
     static SdkEventLoopGroup acquire() {
         synchronized (LOCK) {
             if (group == null) {
-                ThreadFactory threads = task -> {
-                    Thread thread = new Thread(task, "kinesis-io-" + THREAD_NUMBER.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                };
-                group = SdkEventLoopGroup.builder().numberOfThreads(threads()).threadFactory(threads).build();
+                // Netty's own factory: daemon threads of its FastThreadLocalThread kind, named kinesis-io-<group>-<n>.
+                group = SdkEventLoopGroup.builder().numberOfThreads(threads())
+                        .threadFactory(new DefaultThreadFactory("kinesis-io", true)).build();
             }
             users++;
             return group;
