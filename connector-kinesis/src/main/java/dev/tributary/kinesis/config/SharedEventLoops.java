@@ -5,9 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.http.async.AsyncExecuteRequest;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * The Netty event loops that every HTTP client the connector builds (Kinesis and DynamoDB) runs on:
@@ -21,7 +24,7 @@ import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
  * {@code -Dio.netty.eventLoopThreads=N} sets another count, as it does for Netty's own default.
  *
  * <p>The group is started by the first client built and stopped when the last one is closed: each
- * client holds a reference through {@link #wrap}, released by its {@link SdkAsyncHttpClient#close}.
+ * client built by {@link #build} holds a reference, released by its {@link SdkAsyncHttpClient#close}.
  * The threads are daemons named {@code kinesis-io-<group>-<n>}. Thread-safe.
  */
 final class SharedEventLoops {
@@ -44,7 +47,7 @@ final class SharedEventLoops {
 
     /**
      * A reference to the shared group, started if no client holds one. Pair with one
-     * {@link #release}: {@link #wrap} does that for a client.
+     * {@link #release}: {@link #build} does that for a client.
      */
     static SdkEventLoopGroup acquire() {
         synchronized (LOCK) {
@@ -82,6 +85,20 @@ final class SharedEventLoops {
     }
 
     /**
+     * The client {@code builder} makes with {@code options}, on the shared group, holding a
+     * reference to it until the client is closed; none is held if building fails.
+     */
+    static SdkAsyncHttpClient build(NettyNioAsyncHttpClient.Builder builder, AttributeMap options) {
+        SdkEventLoopGroup loops = acquire();
+        try {
+            return wrap(builder.eventLoopGroup(loops).buildWithDefaults(options));
+        } catch (RuntimeException | Error e) {
+            release();
+            throw e;
+        }
+    }
+
+    /**
      * {@code client}, built on the group of an {@link #acquire} made for it, releasing that reference
      * when it is closed (once, however often it is closed).
      */
@@ -91,7 +108,7 @@ final class SharedEventLoops {
 
     private static final class Releasing implements SdkAsyncHttpClient {
         private final SdkAsyncHttpClient delegate;
-        private boolean closed;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         Releasing(SdkAsyncHttpClient delegate) {
             this.delegate = requireNonNull(delegate, "delegate is null");
@@ -109,11 +126,8 @@ final class SharedEventLoops {
 
         @Override
         public void close() {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
+            if (!closed.compareAndSet(false, true)) {
+                return;
             }
             try {
                 // Closes the client's connections; a client given a group does not stop it.
