@@ -34,7 +34,6 @@ import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.ProxyConfiguration;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
@@ -343,14 +342,7 @@ public final class KinesisClientFactory implements AutoCloseable {
                     .connectionTimeout(plan.connectionTimeout())
                     .readTimeout(plan.readTimeout());
             plan.proxy().ifPresent(builder::proxyConfiguration);
-            SdkEventLoopGroup loops = SharedEventLoops.acquire();
-            try {
-                return SharedEventLoops.wrap(builder.eventLoopGroup(loops)
-                        .buildWithDefaults(plan.options().merge(serviceDefaults)));
-            } catch (RuntimeException | Error e) {
-                SharedEventLoops.release();
-                throw e;
-            }
+            return SharedEventLoops.build(builder, plan.options().merge(serviceDefaults));
         }
     }
 }

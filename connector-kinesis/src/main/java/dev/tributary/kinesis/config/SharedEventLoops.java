@@ -2,13 +2,15 @@ package dev.tributary.kinesis.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.http.async.AsyncExecuteRequest;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * The Netty event loops that every HTTP client the connector builds (Kinesis and DynamoDB) runs on:
@@ -22,15 +24,14 @@ import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
  * {@code -Dio.netty.eventLoopThreads=N} sets another count, as it does for Netty's own default.
  *
  * <p>The group is started by the first client built and stopped when the last one is closed: each
- * client holds a reference through {@link #wrap}, released by its {@link SdkAsyncHttpClient#close}.
- * The threads are daemons named {@code kinesis-io-N}. Thread-safe.
+ * client built by {@link #build} holds a reference, released by its {@link SdkAsyncHttpClient#close}.
+ * The threads are daemons named {@code kinesis-io-<group>-<n>}. Thread-safe.
  */
 final class SharedEventLoops {
     /** Netty's own switch for its default count of event loops. */
     static final String THREADS_PROPERTY = "io.netty.eventLoopThreads";
 
     private static final Object LOCK = new Object();
-    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
     private static SdkEventLoopGroup group;
     private static int users;
 
@@ -46,17 +47,14 @@ final class SharedEventLoops {
 
     /**
      * A reference to the shared group, started if no client holds one. Pair with one
-     * {@link #release}: {@link #wrap} does that for a client.
+     * {@link #release}: {@link #build} does that for a client.
      */
     static SdkEventLoopGroup acquire() {
         synchronized (LOCK) {
             if (group == null) {
-                ThreadFactory threads = task -> {
-                    Thread thread = new Thread(task, "kinesis-io-" + THREAD_NUMBER.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                };
-                group = SdkEventLoopGroup.builder().numberOfThreads(threads()).threadFactory(threads).build();
+                // Netty's own factory: daemon threads of its FastThreadLocalThread kind, named kinesis-io-<group>-<n>.
+                group = SdkEventLoopGroup.builder().numberOfThreads(threads())
+                        .threadFactory(new DefaultThreadFactory("kinesis-io", true)).build();
             }
             users++;
             return group;
@@ -87,6 +85,20 @@ final class SharedEventLoops {
     }
 
     /**
+     * The client {@code builder} makes with {@code options}, on the shared group, holding a
+     * reference to it until the client is closed; none is held if building fails.
+     */
+    static SdkAsyncHttpClient build(NettyNioAsyncHttpClient.Builder builder, AttributeMap options) {
+        SdkEventLoopGroup loops = acquire();
+        try {
+            return wrap(builder.eventLoopGroup(loops).buildWithDefaults(options));
+        } catch (RuntimeException | Error e) {
+            release();
+            throw e;
+        }
+    }
+
+    /**
      * {@code client}, built on the group of an {@link #acquire} made for it, releasing that reference
      * when it is closed (once, however often it is closed).
      */
@@ -96,7 +108,7 @@ final class SharedEventLoops {
 
     private static final class Releasing implements SdkAsyncHttpClient {
         private final SdkAsyncHttpClient delegate;
-        private boolean closed;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         Releasing(SdkAsyncHttpClient delegate) {
             this.delegate = requireNonNull(delegate, "delegate is null");
@@ -114,11 +126,8 @@ final class SharedEventLoops {
 
         @Override
         public void close() {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
+            if (!closed.compareAndSet(false, true)) {
+                return;
             }
             try {
                 // Closes the client's connections; a client given a group does not stop it.
