@@ -21,10 +21,12 @@ import org.apache.pulsar.shade.io.netty.util.Timer;
  * <p>A client built by {@link ClientBuilder#build()} starts a timer thread of its own that wakes a
  * thousand times a second for as long as the client is open, whether or not anything is due: 1.3%
  * of a core of an idle worker on the benchmark machine (per-thread CPU from {@code /proc}), a
- * fifth of all it spent watching 1,000 idle shards. What the client puts on that timer waits
- * tens of milliseconds or more (send and transaction timeouts, reconnection and lookup
- * back-offs, statistics), so a {@value #TICK_MILLIS} ms tick changes none of it noticeably;
- * batching and request timeouts run on the client's event loops, not on the timer.
+ * fifth of all it spent watching 1,000 idle shards; even at a tick of 10 ms the timer was 0.7%
+ * of a core on a slow day, a tenth of that worker's CPU. What the client puts on the timer waits
+ * 100 ms or more (reconnection and lookup back-offs start at 100 ms; send and transaction
+ * timeouts and statistics are seconds), so a {@value #TICK_MILLIS} ms tick delays a back-off by
+ * at most half its shortest wait and changes nothing else noticeably; batching, request timeouts
+ * and acknowledgement grouping run on the client's event loops, not on the timer.
  *
  * <p>One timer serves every client this class builds in the JVM, as Pulsar's own hosts share
  * one among many clients. Its thread is a daemon, started on the first timeout, and not stopped
@@ -37,7 +39,7 @@ import org.apache.pulsar.shade.io.netty.util.Timer;
  */
 public final class PulsarClients {
     /** The shared timer's tick. */
-    static final long TICK_MILLIS = 10;
+    static final long TICK_MILLIS = 50;
     /** The shared timer's thread name. */
     static final String TIMER_THREAD = "tributary-pulsar-timer";
 
