@@ -8,9 +8,18 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.impl.PulsarClientImpl;
 import org.apache.pulsar.client.impl.auth.AuthenticationToken;
+import org.apache.pulsar.client.impl.conf.ClientConfigurationData;
 import org.junit.jupiter.api.Test;
 
 class PulsarClientsTest {
+    @Test
+    void theTickDelaysTheClientsShortestWaitByAtMostHalf() {
+        // The shortest wait pulsar-client puts on its timer is a reconnection or lookup back-off; the worker
+        // leaves its initial value at the client's default. A pulsar-client that shortened it would fail here.
+        long backOffMillis = TimeUnit.NANOSECONDS.toMillis(new ClientConfigurationData().getInitialBackoffIntervalNanos());
+        assertThat(PulsarClients.TICK_MILLIS * 2).isLessThanOrEqualTo(backOffMillis);
+    }
+
     @Test
     void aClientIsBuiltFromTheBuildersSettingsOnTheSharedTimer() throws Exception {
         try (PulsarClient client = PulsarClients.build(PulsarClient.builder()
