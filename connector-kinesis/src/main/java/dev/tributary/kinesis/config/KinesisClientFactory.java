@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -75,6 +76,7 @@ public final class KinesisClientFactory implements AutoCloseable {
     private final KinesisSourceConfig config;
     private final List<ExecutionInterceptor> interceptors;
     private final Function<String, String> environment;
+    private final Supplier<AwsCrtAsyncHttpClient.Builder> crtBuilders;
     private final List<SdkAutoCloseable> owned = new ArrayList<>();
     private AwsCredentialsProvider credentials;
     private boolean closed;
@@ -89,9 +91,16 @@ public final class KinesisClientFactory implements AutoCloseable {
      */
     KinesisClientFactory(KinesisSourceConfig config, List<ExecutionInterceptor> interceptors,
             Function<String, String> environment) {
+        this(config, interceptors, environment, AwsCrtAsyncHttpClient::builder);
+    }
+
+    /** For tests: as above, with {@code crtBuilders} making the CRT client builders. */
+    KinesisClientFactory(KinesisSourceConfig config, List<ExecutionInterceptor> interceptors,
+            Function<String, String> environment, Supplier<AwsCrtAsyncHttpClient.Builder> crtBuilders) {
         this.config = requireNonNull(config, "config is null");
         this.interceptors = List.copyOf(requireNonNull(interceptors, "interceptors is null"));
         this.environment = requireNonNull(environment, "environment is null");
+        this.crtBuilders = requireNonNull(crtBuilders, "crtBuilders is null");
     }
 
     /** The config that this factory builds from. */
@@ -134,7 +143,7 @@ public final class KinesisClientFactory implements AutoCloseable {
         KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
                 .region(Region.of(config.clientRegion()))
                 .credentialsProvider(credentials())
-                .httpClientBuilder(new PlannedHttpClient(plan))
+                .httpClientBuilder(new PlannedHttpClient(plan, crtBuilders))
                 // Completes each call's future on the thread that read its response, an event loop,
                 // instead of handing it to one of the SDK's completion threads: what the connector
                 // chains on a call takes microseconds and never blocks, and the hand-off cost more.
@@ -161,7 +170,7 @@ public final class KinesisClientFactory implements AutoCloseable {
         DynamoDbAsyncClientBuilder builder = DynamoDbAsyncClient.builder()
                 .region(Region.of(config.clientRegion()))
                 .credentialsProvider(credentials())
-                .httpClientBuilder(new PlannedHttpClient(plan))
+                .httpClientBuilder(new PlannedHttpClient(plan, crtBuilders))
                 .overrideConfiguration(overrides());
         config.dynamoEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
@@ -353,16 +362,18 @@ public final class KinesisClientFactory implements AutoCloseable {
      */
     private static final class PlannedHttpClient implements SdkAsyncHttpClient.Builder<PlannedHttpClient> {
         private final HttpClientPlan plan;
+        private final Supplier<AwsCrtAsyncHttpClient.Builder> crtBuilders;
 
-        PlannedHttpClient(HttpClientPlan plan) {
+        PlannedHttpClient(HttpClientPlan plan, Supplier<AwsCrtAsyncHttpClient.Builder> crtBuilders) {
             this.plan = plan;
+            this.crtBuilders = crtBuilders;
         }
 
         @Override
         public SdkAsyncHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
             if (plan.client() == HttpClientKind.CRT) {
                 try {
-                    return crt(plan, serviceDefaults);
+                    return crt(serviceDefaults);
                 } catch (LinkageError | RuntimeException e) {
                     String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                     if (plan.clientRequired()) {
@@ -386,11 +397,11 @@ public final class KinesisClientFactory implements AutoCloseable {
             return SharedEventLoops.build(builder, plan.options().merge(serviceDefaults));
         }
 
-        private static SdkAsyncHttpClient crt(HttpClientPlan plan, AttributeMap serviceDefaults) {
+        private SdkAsyncHttpClient crt(AttributeMap serviceDefaults) {
             // CRT watches a connection's throughput rather than the time between reads: a request
             // that receives nothing for readTimeout (at least the one second CRT counts in) fails.
             Duration stall = Duration.ofSeconds(Math.max(1, (plan.readTimeout().toMillis() + 999) / 1000));
-            AwsCrtAsyncHttpClient.Builder builder = AwsCrtAsyncHttpClient.builder()
+            AwsCrtAsyncHttpClient.Builder builder = crtBuilders.get()
                     // Kinesis's service defaults ask for HTTP/2, which CRT would speak by prior knowledge.
                     .protocol(plan.protocol())
                     .maxConcurrency(plan.maxConcurrency())

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,7 @@ import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -352,6 +354,28 @@ class KinesisClientFactoryTest {
             assertThat(netty.httpClientPlan().client()).isEqualTo(HttpClientKind.NETTY);
             assertThat(fanOut.httpClientPlan().client()).isEqualTo(HttpClientKind.NETTY);
             assertThat(http2.httpClientPlan().client()).isEqualTo(HttpClientKind.NETTY);
+        }
+    }
+
+    @Test
+    void aCrtClientThatCannotStartGivesWayToNettyUnlessTheConfigNamedCrt() {
+        Supplier<AwsCrtAsyncHttpClient.Builder> broken = () -> {
+            throw new UnsatisfiedLinkError("no aws-crt-jni in java.library.path (as the test makes it)");
+        };
+        StopBeforeSending sent = new StopBeforeSending();
+        try (KinesisClientFactory chosen = new KinesisClientFactory(KinesisSourceConfig.from(base("credentialsType",
+                "STATIC", "awsAccessKeyId", "test", "awsSecretAccessKey", "test")), List.of(sent),
+                NO_ENVIRONMENT::get, broken);
+                KinesisAsyncClient client = chosen.kinesisClient()) {
+            assertStopped(client.listShards(r -> r.streamName("orders"))::join);
+            assertThat(sent.first().firstMatchingHeader("User-Agent")).hasValueSatisfying(ua ->
+                    assertThat(ua).contains("md/http#NettyNio "));
+        }
+        try (KinesisClientFactory named = new KinesisClientFactory(KinesisSourceConfig.from(base("httpClient", "CRT")),
+                List.of(), NO_ENVIRONMENT::get, broken)) {
+            assertThatThrownBy(named::kinesisClient).hasStackTraceContaining("httpClient: is CRT, but the AWS CRT"
+                    + " client cannot start on this machine (UnsatisfiedLinkError: no aws-crt-jni in"
+                    + " java.library.path (as the test makes it)); set httpClient to NETTY or leave it empty");
         }
     }
 
