@@ -13,7 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -32,6 +36,7 @@ import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.ProtocolNegotiation;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
@@ -50,22 +55,28 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Builds the AWS SDK objects that a {@link KinesisSourceConfig} describes: the credentials
- * provider and Kinesis clients on Netty with the configured protocol, limits, timeouts, proxy and
+ * provider and Kinesis clients with the configured HTTP client, protocol, limits, timeouts, proxy and
  * User-Agent.
  *
  * <p>{@link #credentials()} builds its provider once, with any STS client it needs; {@link #close()}
  * closes them. Each {@link #kinesisClient()} and {@link #dynamoClient()} is a new client, with its
- * own HTTP client and connections, that the caller closes; all of them run on one set of event
- * loops ({@link SharedEventLoops}). Building makes no network call. Thread-safe.
+ * own HTTP client and connections, that the caller closes. Netty clients all run on one set of
+ * event loops ({@link SharedEventLoops}); CRT clients on the AWS Common Runtime's one default set.
+ * Building makes no network call. Thread-safe.
  */
 public final class KinesisClientFactory implements AutoCloseable {
     /** Where an EKS pod finds its role and token, as the SDK's own web identity provider reads them. */
     static final String ENV_ROLE_ARN = "AWS_ROLE_ARN";
     static final String ENV_TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE";
 
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisClientFactory.class);
+    /** Whether a worker has said once that the CRT client cannot start here. */
+    private static final AtomicBoolean CRT_FALLBACK_LOGGED = new AtomicBoolean();
+
     private final KinesisSourceConfig config;
     private final List<ExecutionInterceptor> interceptors;
     private final Function<String, String> environment;
+    private final Supplier<AwsCrtAsyncHttpClient.Builder> crtBuilders;
     private final List<SdkAutoCloseable> owned = new ArrayList<>();
     private AwsCredentialsProvider credentials;
     private boolean closed;
@@ -80,9 +91,16 @@ public final class KinesisClientFactory implements AutoCloseable {
      */
     KinesisClientFactory(KinesisSourceConfig config, List<ExecutionInterceptor> interceptors,
             Function<String, String> environment) {
+        this(config, interceptors, environment, AwsCrtAsyncHttpClient::builder);
+    }
+
+    /** For tests: as above, with {@code crtBuilders} making the CRT client builders. */
+    KinesisClientFactory(KinesisSourceConfig config, List<ExecutionInterceptor> interceptors,
+            Function<String, String> environment, Supplier<AwsCrtAsyncHttpClient.Builder> crtBuilders) {
         this.config = requireNonNull(config, "config is null");
         this.interceptors = List.copyOf(requireNonNull(interceptors, "interceptors is null"));
         this.environment = requireNonNull(environment, "environment is null");
+        this.crtBuilders = requireNonNull(crtBuilders, "crtBuilders is null");
     }
 
     /** The config that this factory builds from. */
@@ -113,6 +131,9 @@ public final class KinesisClientFactory implements AutoCloseable {
      * the credentials provider, which {@link #close()} closes. With {@code getRecordsReader} CONNECTOR
      * (the default) its GetRecords responses are read by {@link LeanGetRecords}.
      *
+     * <p>Its HTTP client is the one {@code httpClient} names; when that is empty, CRT for HTTP/1.1
+     * where the AWS Common Runtime's native library loads, else Netty (see {@link HttpClientPlan}).
+     *
      * <p>Its futures complete on the HTTP client's event loops: a stage chained on one without an
      * executor runs there, and must not block (a blocking call, or a new call whose credentials
      * may need fetching, goes on a stage with an executor of its own).
@@ -122,7 +143,7 @@ public final class KinesisClientFactory implements AutoCloseable {
         KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
                 .region(Region.of(config.clientRegion()))
                 .credentialsProvider(credentials())
-                .httpClientBuilder(new PlannedHttpClient(plan))
+                .httpClientBuilder(new PlannedHttpClient(plan, crtBuilders))
                 // Completes each call's future on the thread that read its response, an event loop,
                 // instead of handing it to one of the SDK's completion threads: what the connector
                 // chains on a call takes microseconds and never blocks, and the hand-off cost more.
@@ -143,13 +164,13 @@ public final class KinesisClientFactory implements AutoCloseable {
      */
     public DynamoDbAsyncClient dynamoClient() {
         HttpClientPlan kinesis = httpClientPlan();
-        HttpClientPlan plan = new HttpClientPlan(Protocol.HTTP1_1, ProtocolNegotiation.ASSUME_PROTOCOL,
-                kinesis.maxConcurrency(), kinesis.connectionTimeout(), kinesis.readTimeout(), kinesis.proxy(),
-                kinesis.trustAllCertificates());
+        HttpClientPlan plan = new HttpClientPlan(HttpClientKind.NETTY, true, Protocol.HTTP1_1,
+                ProtocolNegotiation.ASSUME_PROTOCOL, kinesis.maxConcurrency(), kinesis.connectionTimeout(),
+                kinesis.readTimeout(), kinesis.proxy(), kinesis.trustAllCertificates());
         DynamoDbAsyncClientBuilder builder = DynamoDbAsyncClient.builder()
                 .region(Region.of(config.clientRegion()))
                 .credentialsProvider(credentials())
-                .httpClientBuilder(new PlannedHttpClient(plan))
+                .httpClientBuilder(new PlannedHttpClient(plan, crtBuilders))
                 .overrideConfiguration(overrides());
         config.dynamoEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
@@ -173,6 +194,9 @@ public final class KinesisClientFactory implements AutoCloseable {
      * The settings of every Kinesis HTTP client, kept apart from building it so that tests can see
      * what the SDK is given.
      *
+     * @param client the HTTP client to build: CRT only with HTTP/1.1
+     * @param clientRequired whether a CRT client that cannot start fails the build (the config named
+     *     CRT) rather than falling back to Netty (the connector chose it)
      * @param protocol HTTP/1.1 or HTTP/2
      * @param negotiation how HTTP/2 is agreed: ALPN over TLS, else prior knowledge
      * @param maxConcurrency the most requests in flight
@@ -181,10 +205,14 @@ public final class KinesisClientFactory implements AutoCloseable {
      * @param proxy the proxy, or empty
      * @param trustAllCertificates whether any certificate is accepted
      */
-    record HttpClientPlan(Protocol protocol, ProtocolNegotiation negotiation, int maxConcurrency,
-            Duration connectionTimeout, Duration readTimeout, Optional<ProxyConfiguration> proxy,
-            boolean trustAllCertificates) {
+    record HttpClientPlan(HttpClientKind client, boolean clientRequired, Protocol protocol,
+            ProtocolNegotiation negotiation, int maxConcurrency, Duration connectionTimeout, Duration readTimeout,
+            Optional<ProxyConfiguration> proxy, boolean trustAllCertificates) {
         HttpClientPlan {
+            requireNonNull(client, "client is null");
+            if (client == HttpClientKind.CRT && protocol != Protocol.HTTP1_1) {
+                throw new IllegalArgumentException("the CRT client is only used for HTTP/1.1");
+            }
             requireNonNull(protocol, "protocol is null");
             requireNonNull(negotiation, "negotiation is null");
             requireNonNull(connectionTimeout, "connectionTimeout is null");
@@ -206,7 +234,9 @@ public final class KinesisClientFactory implements AutoCloseable {
         boolean http2 = config.httpProtocol() == HttpProtocol.HTTP2;
         // AWS endpoints are https; an http endpoint (an emulator) can only speak HTTP/2 by prior knowledge.
         boolean tls = config.awsEndpoint().map(URI::getScheme).map("https"::equalsIgnoreCase).orElse(true);
-        return new HttpClientPlan(http2 ? Protocol.HTTP2 : Protocol.HTTP1_1,
+        // CRT costs less per call than Netty (BENCHMARKS.md), but speaks HTTP/1.1 only here.
+        HttpClientKind client = http2 ? HttpClientKind.NETTY : config.httpClient().orElse(HttpClientKind.CRT);
+        return new HttpClientPlan(client, config.httpClient().isPresent(), http2 ? Protocol.HTTP2 : Protocol.HTTP1_1,
                 http2 && tls ? ProtocolNegotiation.ALPN : ProtocolNegotiation.ASSUME_PROTOCOL,
                 config.httpMaxConcurrency(), config.connectionTimeout(), config.readTimeout(),
                 config.proxy().map(KinesisClientFactory::proxyConfiguration), config.trustAllCertificates());
@@ -325,16 +355,38 @@ public final class KinesisClientFactory implements AutoCloseable {
         return resource;
     }
 
-    /** Builds the Netty client from the plan, with the plan's options taking precedence over the service's. */
+    /**
+     * Builds the plan's client, with the plan's options taking precedence over the service's. A CRT
+     * client that cannot start (its native library does not load here) fails the build when the
+     * config named CRT, and otherwise gives way to a Netty client, which the first such worker logs.
+     */
     private static final class PlannedHttpClient implements SdkAsyncHttpClient.Builder<PlannedHttpClient> {
         private final HttpClientPlan plan;
+        private final Supplier<AwsCrtAsyncHttpClient.Builder> crtBuilders;
 
-        PlannedHttpClient(HttpClientPlan plan) {
+        PlannedHttpClient(HttpClientPlan plan, Supplier<AwsCrtAsyncHttpClient.Builder> crtBuilders) {
             this.plan = plan;
+            this.crtBuilders = crtBuilders;
         }
 
         @Override
         public SdkAsyncHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
+            if (plan.client() == HttpClientKind.CRT) {
+                try {
+                    return crt(serviceDefaults);
+                } catch (LinkageError | RuntimeException e) {
+                    String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                    if (plan.clientRequired()) {
+                        throw new IllegalStateException(KinesisSourceConfig.HTTP_CLIENT + ": is CRT, but the AWS"
+                                + " CRT client cannot start on this machine (" + reason + "); set httpClient to"
+                                + " NETTY or leave it empty", e);
+                    }
+                    if (CRT_FALLBACK_LOGGED.compareAndSet(false, true)) {
+                        LOG.warn("The AWS CRT HTTP client cannot start on this machine ({}); Kinesis calls use the"
+                                + " Netty client instead. Set httpClient to NETTY to choose it and silence this.", reason);
+                    }
+                }
+            }
             NettyNioAsyncHttpClient.Builder builder = NettyNioAsyncHttpClient.builder()
                     .protocol(plan.protocol())
                     .protocolNegotiation(plan.negotiation())
@@ -343,6 +395,38 @@ public final class KinesisClientFactory implements AutoCloseable {
                     .readTimeout(plan.readTimeout());
             plan.proxy().ifPresent(builder::proxyConfiguration);
             return SharedEventLoops.build(builder, plan.options().merge(serviceDefaults));
+        }
+
+        private SdkAsyncHttpClient crt(AttributeMap serviceDefaults) {
+            // CRT watches a connection's throughput rather than the time between reads: a request
+            // that receives nothing for readTimeout (at least the one second CRT counts in) fails.
+            Duration stall = Duration.ofSeconds(Math.max(1, (plan.readTimeout().toMillis() + 999) / 1000));
+            AwsCrtAsyncHttpClient.Builder builder = crtBuilders.get()
+                    // Kinesis's service defaults ask for HTTP/2, which CRT would speak by prior knowledge.
+                    .protocol(plan.protocol())
+                    .maxConcurrency(plan.maxConcurrency())
+                    .connectionTimeout(plan.connectionTimeout())
+                    .connectionHealthConfiguration(health -> health.minimumThroughputInBps(1L)
+                            .minimumThroughputTimeout(stall));
+            plan.proxy().ifPresent(proxy -> builder.proxyConfiguration(crtProxy(proxy)));
+            return builder.buildWithDefaults(plan.options().merge(serviceDefaults));
+        }
+
+        private static software.amazon.awssdk.http.crt.ProxyConfiguration crtProxy(ProxyConfiguration proxy) {
+            software.amazon.awssdk.http.crt.ProxyConfiguration.Builder builder =
+                    software.amazon.awssdk.http.crt.ProxyConfiguration.builder()
+                            .scheme(proxy.scheme())
+                            .host(proxy.host())
+                            .port(proxy.port())
+                            .useSystemPropertyValues(false)
+                            .useEnvironmentVariableValues(false);
+            if (proxy.username() != null) {
+                builder.username(proxy.username());
+            }
+            if (proxy.password() != null) {
+                builder.password(proxy.password());
+            }
+            return builder.build();
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,7 @@ import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -339,6 +341,45 @@ class KinesisClientFactoryTest {
     }
 
     @Test
+    void theConnectorChoosesCrtForHttp11AndNettyForHttp2UnlessTheConfigSays() {
+        try (KinesisClientFactory chosen = factory(base());
+                KinesisClientFactory crt = factory(base("httpClient", "CRT"));
+                KinesisClientFactory netty = factory(base("httpClient", "NETTY"));
+                KinesisClientFactory fanOut = factory(base("useEnhancedFanOut", "true"));
+                KinesisClientFactory http2 = factory(base("httpProtocol", "HTTP2"))) {
+            assertThat(chosen.httpClientPlan().client()).isEqualTo(HttpClientKind.CRT);
+            assertThat(chosen.httpClientPlan().clientRequired()).isFalse();
+            assertThat(crt.httpClientPlan().client()).isEqualTo(HttpClientKind.CRT);
+            assertThat(crt.httpClientPlan().clientRequired()).isTrue();
+            assertThat(netty.httpClientPlan().client()).isEqualTo(HttpClientKind.NETTY);
+            assertThat(fanOut.httpClientPlan().client()).isEqualTo(HttpClientKind.NETTY);
+            assertThat(http2.httpClientPlan().client()).isEqualTo(HttpClientKind.NETTY);
+        }
+    }
+
+    @Test
+    void aCrtClientThatCannotStartGivesWayToNettyUnlessTheConfigNamedCrt() {
+        Supplier<AwsCrtAsyncHttpClient.Builder> broken = () -> {
+            throw new UnsatisfiedLinkError("no aws-crt-jni in java.library.path (as the test makes it)");
+        };
+        StopBeforeSending sent = new StopBeforeSending();
+        try (KinesisClientFactory chosen = new KinesisClientFactory(KinesisSourceConfig.from(base("credentialsType",
+                "STATIC", "awsAccessKeyId", "test", "awsSecretAccessKey", "test")), List.of(sent),
+                NO_ENVIRONMENT::get, broken);
+                KinesisAsyncClient client = chosen.kinesisClient()) {
+            assertStopped(client.listShards(r -> r.streamName("orders"))::join);
+            assertThat(sent.first().firstMatchingHeader("User-Agent")).hasValueSatisfying(ua ->
+                    assertThat(ua).contains("md/http#NettyNio "));
+        }
+        try (KinesisClientFactory named = new KinesisClientFactory(KinesisSourceConfig.from(base("httpClient", "CRT")),
+                List.of(), NO_ENVIRONMENT::get, broken)) {
+            assertThatThrownBy(named::kinesisClient).hasStackTraceContaining("httpClient: is CRT, but the AWS CRT"
+                    + " client cannot start on this machine (UnsatisfiedLinkError: no aws-crt-jni in"
+                    + " java.library.path (as the test makes it)); set httpClient to NETTY or leave it empty");
+        }
+    }
+
+    @Test
     void http2NegotiatesWithAlpnOverTlsAndAssumesItOverPlainHttp() {
         try (KinesisClientFactory aws = factory(base("useEnhancedFanOut", "true"));
                 KinesisClientFactory https = factory(base("useEnhancedFanOut", "true",
@@ -385,8 +426,10 @@ class KinesisClientFactoryTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"HTTP1_1, POST / HTTP/1.1", "HTTP2, PRI * HTTP/2.0"})
-    void theClientSpeaksTheConfiguredProtocol(String protocol, String firstLine) throws Exception {
+    @CsvSource({"HTTP1_1, , POST / HTTP/1.1, AwsCommonRuntime", "HTTP1_1, NETTY, POST / HTTP/1.1, NettyNio",
+            "HTTP2, , PRI * HTTP/2.0, "})
+    void theClientSpeaksTheConfiguredProtocol(String protocol, String httpClient, String firstLine, String clientName)
+            throws Exception {
         String received;
         CompletableFuture<?> call;
         KinesisClientFactory factory;
@@ -396,6 +439,9 @@ class KinesisClientFactoryTest {
             Map<String, String> config = base("httpProtocol", protocol, "credentialsType", "STATIC",
                     "awsAccessKeyId", "test", "awsSecretAccessKey", "test", "applicationName", "wire-check",
                     "readTimeout", "2s", "awsEndpoint", "http://127.0.0.1:" + server.getLocalPort());
+            if (httpClient != null) {
+                config.put("httpClient", httpClient);
+            }
             factory = factory(config);
             client = factory.kinesisClient();
             call = client.listShards(r -> r.streamName("orders"));
@@ -413,6 +459,8 @@ class KinesisClientFactoryTest {
         assertThat(received).startsWith(firstLine);
         if (protocol.equals("HTTP1_1")) {
             assertThat(received).containsPattern("(?i)user-agent: [^\r\n]*wire-check");
+            // The SDK names the HTTP client that sent the request in the User-Agent.
+            assertThat(received).containsPattern("(?i)user-agent: [^\r\n]*md/http#" + clientName + " ");
         }
     }
 

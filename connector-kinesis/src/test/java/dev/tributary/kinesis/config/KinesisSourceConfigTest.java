@@ -617,6 +617,20 @@ class KinesisSourceConfigTest {
     }
 
     @Test
+    void httpClientCrtIsRefusedWhereHttp2IsNeeded() {
+        assertThat(KinesisSourceConfig.from(minimal()).httpClient()).isEmpty();
+        assertThat(KinesisSourceConfig.from(with(minimal(), "httpClient", "CRT")).httpClient())
+                .contains(HttpClientKind.CRT);
+        assertThat(errors(with(minimal(), "useEnhancedFanOut", "true", "httpClient", "CRT")))
+                .containsExactly("httpClient: is CRT, but enhanced fan-out (useEnhancedFanOut=true) needs the NETTY"
+                        + " client; set httpClient to NETTY or leave it empty");
+        assertThat(errors(with(minimal(), "httpProtocol", "HTTP2", "httpClient", "CRT")))
+                .containsExactly("httpClient: is CRT, which speaks HTTP/1.1 only here, but httpProtocol is HTTP2;"
+                        + " set httpClient to NETTY, or httpProtocol to HTTP1_1");
+        assertThat(errors(with(minimal(), "useEnhancedFanOut", "true", "httpClient", "NETTY"))).isEmpty();
+    }
+
+    @Test
     void consumerNameIsGivenOrMadeFromTheApplicationName() {
         assertThat(KinesisSourceConfig.from(with(minimal(), "consumerName", "orders-to-pulsar")).consumerName())
                 .isEqualTo("orders-to-pulsar");

@@ -23,7 +23,7 @@ class SharedEventLoopsTest {
     private static KinesisClientFactory factory() {
         return new KinesisClientFactory(KinesisSourceConfig.from(Map.of("awsRegion", "eu-west-1",
                 "awsKinesisStreamName", "orders", "credentialsType", "STATIC",
-                "awsAccessKeyId", "test", "awsSecretAccessKey", "test")));
+                "awsAccessKeyId", "test", "awsSecretAccessKey", "test", "httpClient", "NETTY")));
     }
 
     @Test
