@@ -14,6 +14,8 @@ import dev.tributary.kinesis.proxy.StreamRef;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The connector's own Kinesis proxy, built from connector config the way the source task builds
@@ -22,11 +24,17 @@ import org.junit.jupiter.api.Test;
 class SdkKinesisProxyReplayTest {
     /** A factory for the connector config that reads stream "bench" of {@code server}. */
     private static KinesisClientFactory factory(ReplayServer server) {
+        return factory(server, "");
+    }
+
+    /** As above, with {@code httpClient} set to {@code httpClient} (empty: the connector's choice). */
+    private static KinesisClientFactory factory(ReplayServer server, String httpClient) {
         return new KinesisClientFactory(KinesisSourceConfig.from(Map.of(
                 "awsEndpoint", server.endpoint().toString(),
                 "awsRegion", "us-east-1",
                 "awsKinesisStreamName", "bench",
-                "awsCredentialPluginParam", "{\"accessKey\":\"test-key\",\"secretKey\":\"test-secret\"}")));
+                "awsCredentialPluginParam", "{\"accessKey\":\"test-key\",\"secretKey\":\"test-secret\"}",
+                "httpClient", httpClient)));
     }
 
     @Test
@@ -77,10 +85,11 @@ class SdkKinesisProxyReplayTest {
         }
     }
 
-    @Test
-    void aCallCompletesOnTheSharedEventLoopsNotOnACompletionThreadOfTheSdk() {
+    @ParameterizedTest
+    @CsvSource({"'', AwsEventLoop", "CRT, AwsEventLoop", "NETTY, kinesis-io-"})
+    void aCallCompletesOnTheSharedEventLoopsNotOnACompletionThreadOfTheSdk(String httpClient, String loopThreads) {
         try (ReplayServer server = ReplayServer.start(ReplayConfig.builder().stream("bench", 1, 30, 200).build());
-                KinesisClientFactory factory = factory(server);
+                KinesisClientFactory factory = factory(server, httpClient);
                 SdkKinesisProxy proxy = new SdkKinesisProxy(factory.kinesisClient())) {
             StreamRef stream = new StreamRef("bench", null);
             String iterator = proxy.shardIterator(stream, "shardId-000000000000", StartPosition.trimHorizon()).join();
@@ -91,7 +100,7 @@ class SdkKinesisProxyReplayTest {
                 CompletableFuture<FetchResult> call = proxy.records(stream, iterator, 10);
                 completedOn = call.thenApply(result -> Thread.currentThread().getName()).join();
             }
-            assertThat(completedOn).startsWith("kinesis-io-");
+            assertThat(completedOn).startsWith(loopThreads);
         }
     }
 }

@@ -464,6 +464,38 @@ class KinesisClientFactoryTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"CRT, POST http://kinesis.invalid:4567/ HTTP/1.1", "NETTY, CONNECT kinesis.invalid:4567 HTTP/1.1"})
+    void callsGoThroughTheConfiguredProxyWithItsCredentials(String httpClient, String firstLine) throws Exception {
+        String received;
+        CompletableFuture<?> call;
+        KinesisClientFactory factory;
+        KinesisAsyncClient client;
+        try (ServerSocket proxy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            proxy.setSoTimeout(20_000);
+            // A host that does not resolve: only the proxy can reach it.
+            Map<String, String> config = base("httpClient", httpClient, "credentialsType", "STATIC",
+                    "awsAccessKeyId", "test", "awsSecretAccessKey", "test", "readTimeout", "2s",
+                    "awsEndpoint", "http://kinesis.invalid:4567", "proxyHost", "127.0.0.1",
+                    "proxyPort", String.valueOf(proxy.getLocalPort()), "proxyUsername", "me", "proxyPassword", "pw");
+            factory = factory(config);
+            client = factory.kinesisClient();
+            call = client.listShards(r -> r.streamName("orders"));
+            try (Socket socket = proxy.accept()) {
+                socket.setSoTimeout(20_000);
+                received = readUntil(socket.getInputStream(), "\r\n\r\n");
+            }
+        }
+        try (factory; client) {
+            assertThatThrownBy(() -> call.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        }
+
+        // Netty tunnels (CONNECT host:port); CRT forwards a plain-http request (POST http://host:port/).
+        assertThat(received.lines().findFirst()).contains(firstLine);
+        assertThat(received).containsPattern("(?i)proxy-authorization: Basic "
+                + java.util.Base64.getEncoder().encodeToString("me:pw".getBytes(UTF_8)));
+    }
+
     private static String readUntil(InputStream in, String end) throws IOException {
         StringBuilder text = new StringBuilder();
         int b;
