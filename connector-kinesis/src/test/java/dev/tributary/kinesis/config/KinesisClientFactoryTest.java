@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -430,31 +431,15 @@ class KinesisClientFactoryTest {
             "HTTP2, , PRI * HTTP/2.0, "})
     void theClientSpeaksTheConfiguredProtocol(String protocol, String httpClient, String firstLine, String clientName)
             throws Exception {
-        String received;
-        CompletableFuture<?> call;
-        KinesisClientFactory factory;
-        KinesisAsyncClient client;
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            server.setSoTimeout(20_000);
+        String received = firstRequest(port -> {
             Map<String, String> config = base("httpProtocol", protocol, "credentialsType", "STATIC",
                     "awsAccessKeyId", "test", "awsSecretAccessKey", "test", "applicationName", "wire-check",
-                    "readTimeout", "2s", "awsEndpoint", "http://127.0.0.1:" + server.getLocalPort());
+                    "readTimeout", "2s", "awsEndpoint", "http://127.0.0.1:" + port);
             if (httpClient != null) {
                 config.put("httpClient", httpClient);
             }
-            factory = factory(config);
-            client = factory.kinesisClient();
-            call = client.listShards(r -> r.streamName("orders"));
-            try (Socket socket = server.accept()) {
-                socket.setSoTimeout(20_000);
-                received = readUntil(socket.getInputStream(),
-                        protocol.equals("HTTP2") ? "\r\n\r\nSM\r\n\r\n" : "\r\n\r\n");
-            }
-        }
-        // The server is gone, so retries are refused at once and the call fails soon.
-        try (factory; client) {
-            assertThatThrownBy(() -> call.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
-        }
+            return config;
+        }, protocol.equals("HTTP2") ? "\r\n\r\nSM\r\n\r\n" : "\r\n\r\n");
 
         assertThat(received).startsWith(firstLine);
         if (protocol.equals("HTTP1_1")) {
@@ -467,33 +452,43 @@ class KinesisClientFactoryTest {
     @ParameterizedTest
     @CsvSource({"CRT, POST http://kinesis.invalid:4567/ HTTP/1.1", "NETTY, CONNECT kinesis.invalid:4567 HTTP/1.1"})
     void callsGoThroughTheConfiguredProxyWithItsCredentials(String httpClient, String firstLine) throws Exception {
-        String received;
-        CompletableFuture<?> call;
-        KinesisClientFactory factory;
-        KinesisAsyncClient client;
-        try (ServerSocket proxy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            proxy.setSoTimeout(20_000);
-            // A host that does not resolve: only the proxy can reach it.
-            Map<String, String> config = base("httpClient", httpClient, "credentialsType", "STATIC",
-                    "awsAccessKeyId", "test", "awsSecretAccessKey", "test", "readTimeout", "2s",
-                    "awsEndpoint", "http://kinesis.invalid:4567", "proxyHost", "127.0.0.1",
-                    "proxyPort", String.valueOf(proxy.getLocalPort()), "proxyUsername", "me", "proxyPassword", "pw");
-            factory = factory(config);
-            client = factory.kinesisClient();
-            call = client.listShards(r -> r.streamName("orders"));
-            try (Socket socket = proxy.accept()) {
-                socket.setSoTimeout(20_000);
-                received = readUntil(socket.getInputStream(), "\r\n\r\n");
-            }
-        }
-        try (factory; client) {
-            assertThatThrownBy(() -> call.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
-        }
+        // A host that does not resolve: only the proxy can reach it.
+        String received = firstRequest(port -> base("httpClient", httpClient, "credentialsType", "STATIC",
+                "awsAccessKeyId", "test", "awsSecretAccessKey", "test", "readTimeout", "2s",
+                "awsEndpoint", "http://kinesis.invalid:4567", "proxyHost", "127.0.0.1",
+                "proxyPort", String.valueOf(port), "proxyUsername", "me", "proxyPassword", "pw"), "\r\n\r\n");
 
         // Netty tunnels (CONNECT host:port); CRT forwards a plain-http request (POST http://host:port/).
         assertThat(received.lines().findFirst()).contains(firstLine);
         assertThat(received).containsPattern("(?i)proxy-authorization: Basic "
                 + java.util.Base64.getEncoder().encodeToString("me:pw".getBytes(UTF_8)));
+    }
+
+    /**
+     * What a local socket receives first, up to {@code end}, when a client built from the config
+     * that {@code config} makes for the socket's port lists shards; that call must then fail, as the
+     * socket is gone.
+     */
+    private static String firstRequest(IntFunction<Map<String, String>> config, String end) throws Exception {
+        String received;
+        CompletableFuture<?> call;
+        KinesisClientFactory factory;
+        KinesisAsyncClient client;
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(20_000);
+            factory = factory(config.apply(server.getLocalPort()));
+            client = factory.kinesisClient();
+            call = client.listShards(r -> r.streamName("orders"));
+            try (Socket socket = server.accept()) {
+                socket.setSoTimeout(20_000);
+                received = readUntil(socket.getInputStream(), end);
+            }
+        }
+        // The socket is gone, so retries are refused at once and the call fails soon.
+        try (factory; client) {
+            assertThatThrownBy(() -> call.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        }
+        return received;
     }
 
     private static String readUntil(InputStream in, String end) throws IOException {
