@@ -131,6 +131,7 @@ class KclLeaseTableIT {
                 .attributeDefinitions(d -> d.attributeName("id").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
                 .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))).join();
+        Dynalite.awaitActive(dynamo, table);
 
         assertThatThrownBy(() -> new KclLeaseTable(dynamo).read(table))
                 .isInstanceOf(KclImportException.class)

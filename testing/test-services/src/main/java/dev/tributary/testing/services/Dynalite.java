@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -68,7 +69,8 @@ public final class Dynalite implements StoppableService {
 
     /**
      * Creates a lease table as KCL 3 makes it, with its {@code LeaseOwnerToLeaseKeyIndex}, which
-     * dynalite cannot add later; KCL 1.x and 2.x tables are the same without the index.
+     * dynalite cannot add later; KCL 1.x and 2.x tables are the same without the index. Returns once
+     * the table is {@code ACTIVE}.
      */
     public static void createKcl3LeaseTable(DynamoDbAsyncClient client, String name) {
         client.createTable(b -> b.tableName(name)
@@ -82,6 +84,24 @@ public final class Dynalite implements StoppableService {
                         .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
                         .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L)))
                 .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L))).join();
+        awaitActive(client, name);
+    }
+
+    /**
+     * Waits until a table just created is {@code ACTIVE}. Even with {@code --createTableMs 0},
+     * dynalite answers {@code CreateTable} while the table is still {@code CREATING} and flips it on a
+     * timer; until then item writes fail with "table does not exist", which a loaded machine shows.
+     */
+    public static void awaitActive(DynamoDbAsyncClient client, String name) {
+        client.waiter().waitUntilTableExists(r -> r.tableName(name),
+                        o -> o.backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(20)))
+                                .waitTimeout(Duration.ofSeconds(30)))
+                .join()
+                .matched()
+                .exception()
+                .ifPresent(e -> {
+                    throw new IllegalStateException("dynalite table '" + name + "' did not become ACTIVE", e);
+                });
     }
 
     public Path logFile() {
