@@ -332,7 +332,10 @@ public final class KinesisSourceConfig {
                             + " been handed to Pulsar. Pulsar IO's default is 1000, on top of the KCL's own prefetch;"
                             + " here it bounds everything fetched, so its default is 10000: at 1000, a single fetch"
                             + " of maxRecordsPerFetch records fills it, fetches cannot overlap and a backlog is read"
-                            + " about a quarter slower. receiveQueueBytes bounds the memory either way.")
+                            + " about a quarter slower. receiveQueueBytes bounds the memory either way. While Pulsar"
+                            + " is slower than Kinesis, fetches also wait while the records already fetched would last"
+                            + " the task two fetch round trips (at least 2 x maxRecordsPerFetch), so the buffer does"
+                            + " not sit full.")
                     .group(READING)
                     .build())
             .field(ConfigField.builder(RECEIVE_QUEUE_BYTES, ConfigType.LONG)

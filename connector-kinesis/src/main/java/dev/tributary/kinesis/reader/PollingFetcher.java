@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * call waits for the next point of a grid that all idle shards share ({@link #onIdleGrid}). Throttling and
  * server errors back off with jitter; an expired iterator is renewed after the last record
  * fetched; a shard that no longer exists counts as ended. Fetching pauses while the
- * {@link RecordBuffer} is full, which is how a slow Pulsar slows the reads.
+ * {@link RecordBuffer} is full, which is how a slow Pulsar slows the reads, and while the records
+ * waiting in it would last the task two fetch round trips (the smoothed time from a call's start to
+ * its records in the buffer), which keeps a buffer that Pulsar drains slowly from sitting full.
  */
 public final class PollingFetcher extends ShardFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(PollingFetcher.class);
@@ -50,6 +52,8 @@ public final class PollingFetcher extends ShardFetcher {
     private long taskRecordBytes;
     /** Where the grids of caught-up calls start ({@link #onShardGrid}). */
     private final long gridEpochNanos;
+    /** How long a GetRecords call that returned records took to reach the buffer, smoothed; 0 before the first. */
+    private long fetchNanos;
 
     public PollingFetcher(KinesisProxy proxy, ReaderSettings settings, RecordMapper mapper, KplDeaggregator deaggregator,
             List<ShardAssignment> shards, Map<SourcePartition, SourceOffset> committed,
@@ -111,7 +115,7 @@ public final class PollingFetcher extends ShardFetcher {
             case READY -> {
                 if (now >= reader.nextFetchAtNanos) {
                     boolean behind = reader.idleFetches == 0 && reader.millisBehindLatest > 0;
-                    int granted = buffer.reserve(reader.sizer.recordsToAsk(settings, behind, taskRecordBytes));
+                    int granted = buffer.reserve(reader.sizer.recordsToAsk(settings, behind, taskRecordBytes), fetchNanos);
                     if (granted == 0) {
                         return false;
                     }
@@ -165,6 +169,10 @@ public final class PollingFetcher extends ShardFetcher {
                 long recordBytes = reader.sizer.observe(result.records());
                 if (recordBytes > 0) {
                     taskRecordBytes = recordBytes;
+                }
+                if (!result.records().isEmpty()) {
+                    long took = nanoTime.getAsLong() - now;
+                    fetchNanos = fetchNanos == 0 ? took : (4 * fetchNanos + took) / 5;
                 }
                 if (!batch.records().isEmpty() || batch.endOffset() != null) {
                     buffer.add(batch, granted);

@@ -68,6 +68,7 @@ public abstract class ShardFetcher implements AutoCloseable {
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
         this.buffer = new RecordBuffer(settings.receiveQueueSize(), settings.receiveQueueBytes(),
+                settings.maxRecordsPerFetch(), 2 * settings.maxRecordsPerFetch(), nanoTime,
                 () -> scheduler.execute(this::onSpace));
         Map<String, Long> createdAt = new HashMap<>();
         Set<String> open = new HashSet<>();

@@ -217,6 +217,27 @@ class PollingFetcherTest {
     }
 
     @Test
+    void whileTheRuntimeTakesNothingOnlyAboutTwoFetchesOfRecordsWaitNotTheWholeReceiveQueue() throws Exception {
+        for (int s = 0; s < 4; s++) {
+            kinesis.shard("shard-" + s);
+            for (int i = 0; i < 500; i++) {
+                kinesis.put("shard-" + s, "k", bytes("v" + i));
+            }
+        }
+        ReaderSettings unpaced = new ReaderSettings(StartPosition.trimHorizon(), 10_000, 64L << 20, 50, 4,
+                Duration.ofMillis(20), Duration.ofMillis(5), false);
+        start(unpaced, Map.of(), assign("shard-0"), assign("shard-1"), assign("shard-2"), assign("shard-3"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> kinesis.getRecordsCalls.get() >= 2);
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+
+        // 2 x 50 records may wait, and fetches already in flight (4 at most) land on top of them.
+        assertThat(kinesis.getRecordsCalls.get()).as("calls while nothing was taken").isBetween(2, 6);
+        List<SourceRecord> all = collect(2000);
+        assertThat(all).hasSize(2000);
+    }
+
+    @Test
     void aShardThatIsBehindWaitsForKinesisLimitsByDefault() throws Exception {
         kinesis.shard("shard-0");
         for (int i = 0; i < 50; i++) {
