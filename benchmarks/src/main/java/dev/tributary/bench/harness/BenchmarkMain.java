@@ -94,6 +94,10 @@ public final class BenchmarkMain {
                 usage("unknown scenario " + name + "; the scenarios are " + String.join(",", ALL));
             }
         }
+        if (only.contains("pulsar-perf") && !only.contains("throughput")) {
+            // Its figures are rows of section 1's table; alone, they would be measured and then dropped.
+            usage("pulsar-perf is reported in section 1's table: run it with throughput (--only pulsar-perf,throughput)");
+        }
         if (rounds == null) {
             rounds = scale == Scenarios.Scale.FULL ? DEFAULT_ROUNDS : 1;
         }
