@@ -65,11 +65,7 @@ class RecordBufferTest {
     void fetchesPauseWhileTheWaitingRecordsWouldLastTheTaskTwoFetchRoundTrips() throws Exception {
         RecordBuffer buffer = buffer(100_000, 1000, 200);
         // The task takes 1,000 records every 10 ms: 100,000 a second.
-        for (int i = 0; i < 30; i++) {
-            add(buffer, 1000);
-            clock.addAndGet(10 * MILLI);
-            buffer.drain(0);
-        }
+        takeEvery(buffer, 10);
         // Fetches that take 30 ms: two of them are 6,000 records' worth.
         assertThat(buffer.readyLimit(30 * MILLI)).isBetween(5900, 6100);
         add(buffer, 5000);
@@ -85,18 +81,10 @@ class RecordBufferTest {
     @Test
     void aTaskThatSlowsDownLowersTheLimit() throws Exception {
         RecordBuffer buffer = buffer(100_000, 1000, 200);
-        for (int i = 0; i < 30; i++) {
-            add(buffer, 1000);
-            clock.addAndGet(10 * MILLI);
-            buffer.drain(0);
-        }
+        takeEvery(buffer, 10);
         int fast = buffer.readyLimit(30 * MILLI);
         // Now Pulsar lets the task take 1,000 records every 100 ms.
-        for (int i = 0; i < 30; i++) {
-            add(buffer, 1000);
-            clock.addAndGet(100 * MILLI);
-            buffer.drain(0);
-        }
+        takeEvery(buffer, 100);
 
         assertThat(buffer.readyLimit(30 * MILLI)).isLessThan(fast / 5).isBetween(590, 610);
     }
@@ -107,6 +95,15 @@ class RecordBufferTest {
         buffer.add(new ShardBatch(PARTITION, List.of(), 10, 1000, null), 0);
 
         assertThat(buffer.reserve(10, 0)).isZero();
+    }
+
+    /** Thirty times: a fetch of 1,000 records lands, {@code millis} pass, and the task takes them. */
+    private void takeEvery(RecordBuffer buffer, long millis) throws InterruptedException {
+        for (int i = 0; i < 30; i++) {
+            add(buffer, 1000);
+            clock.addAndGet(millis * MILLI);
+            buffer.drain(0);
+        }
     }
 
     private RecordBuffer buffer(int maxRecords, int takeRecords, int readyFloor) {
