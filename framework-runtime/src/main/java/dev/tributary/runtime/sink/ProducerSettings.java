@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param batching whether messages are grouped into batches
  * @param batchDelay how long a producer waits to fill a batch
  * @param batchMaxMessages the most messages per batch
+ * @param batchMaxBytes the most bytes per batch; a message larger than this is sent in a batch of its own
  * @param compression NONE, LZ4, ZLIB, ZSTD or SNAPPY
  * @param maxPendingMessages the most messages in flight per producer; sends block beyond it
  * @param sendTimeout how long a send may wait for the broker; zero waits for ever
@@ -18,7 +19,7 @@ import java.time.Duration;
  *     allows it only without batching
  */
 public record ProducerSettings(
-        boolean batching, Duration batchDelay, int batchMaxMessages, String compression,
+        boolean batching, Duration batchDelay, int batchMaxMessages, int batchMaxBytes, String compression,
         int maxPendingMessages, Duration sendTimeout, boolean chunking) {
     public ProducerSettings {
         requireNonNull(batchDelay, "batchDelay is null");
@@ -31,7 +32,7 @@ public record ProducerSettings(
 
     public static ProducerSettings from(WorkerConfig config) {
         return new ProducerSettings(config.producerBatching(), config.producerBatchDelay(),
-                config.producerBatchMessages(), config.producerCompression(), config.producerMaxPending(),
+                config.producerBatchMessages(), config.producerBatchBytes(), config.producerCompression(), config.producerMaxPending(),
                 config.producerSendTimeout(), false);
     }
 
@@ -40,7 +41,7 @@ public record ProducerSettings(
      * larger than the broker's maximum message size fits, as several chunks.
      */
     public ProducerSettings forDeadLetters() {
-        return new ProducerSettings(false, batchDelay, batchMaxMessages, compression, maxPendingMessages,
+        return new ProducerSettings(false, batchDelay, batchMaxMessages, batchMaxBytes, compression, maxPendingMessages,
                 sendTimeout, true);
     }
 }

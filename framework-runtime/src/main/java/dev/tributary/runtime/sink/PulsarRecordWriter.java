@@ -3,6 +3,7 @@ package dev.tributary.runtime.sink;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.api.connector.SourceRecord;
+import dev.tributary.runtime.worker.WorkerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,7 +181,7 @@ public final class PulsarRecordWriter implements RecordWriter {
             } else {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
-                done.accept(null, tooLarge(cause, topic, record));
+                done.accept(null, tooLarge(cause, topic, record, settings.batching() ? settings.batchMaxBytes() : 0));
             }
         });
     }
@@ -248,9 +249,10 @@ public final class PulsarRecordWriter implements RecordWriter {
      * "Message size [N ]is bigger than M bytes" for a batch). A batch over the limit fails every
      * record in it, so only a record whose own key, value and properties exceed the limit counts
      * as too large; any other stays an ordinary send failure, which fails the task and loses
-     * nothing.
+     * nothing. When that batch could only grow past the limit because {@code batchMaxBytes} (0 when
+     * batching is off) is above it, the failure says which setting to lower.
      */
-    static Throwable tooLarge(Throwable error, String topic, SourceRecord record) {
+    static Throwable tooLarge(Throwable error, String topic, SourceRecord record, int batchMaxBytes) {
         if (!(error instanceof PulsarClientException.InvalidMessageException) || error.getMessage() == null) {
             return error;
         }
@@ -261,6 +263,12 @@ public final class PulsarRecordWriter implements RecordWriter {
         long limit = Long.parseLong(words.group(3));
         long own = ownSize(record);
         if (own <= limit) {
+            if (batchMaxBytes > limit) {
+                return new PulsarClientException.InvalidMessageException(error.getMessage() + ": a batch of the"
+                        + " producer for " + topic + " may hold up to " + WorkerConfig.PRODUCER_BATCH_BYTES + "="
+                        + batchMaxBytes + " bytes, more than the broker's maxMessageSize of " + limit + " bytes; set "
+                        + WorkerConfig.PRODUCER_BATCH_BYTES + " below " + limit);
+            }
             return error;
         }
         // An unbatched message's size is the record's own; a batch's may hold others too.
@@ -341,6 +349,7 @@ public final class PulsarRecordWriter implements RecordWriter {
                 .enableChunking(settings.chunking())
                 .batchingMaxPublishDelay(Math.max(1, settings.batchDelay().toMillis()), TimeUnit.MILLISECONDS)
                 .batchingMaxMessages(settings.batchMaxMessages())
+                .batchingMaxBytes(settings.batchMaxBytes())
                 .compressionType(CompressionType.valueOf(settings.compression()))
                 .maxPendingMessages(settings.maxPendingMessages())
                 .blockIfQueueFull(true)

@@ -51,6 +51,7 @@ public final class WorkerConfig {
     public static final String PRODUCER_BATCHING = "pulsar.producer.batching.enabled";
     public static final String PRODUCER_BATCH_DELAY = "pulsar.producer.batching.max.delay";
     public static final String PRODUCER_BATCH_MESSAGES = "pulsar.producer.batching.max.messages";
+    public static final String PRODUCER_BATCH_BYTES = "pulsar.producer.batching.max.bytes";
     public static final String PRODUCER_COMPRESSION = "pulsar.producer.compression";
     public static final String PRODUCER_MAX_PENDING = "pulsar.producer.max.pending.messages";
     public static final String PRODUCER_SEND_TIMEOUT = "pulsar.producer.send.timeout";
@@ -104,6 +105,14 @@ public final class WorkerConfig {
             .field(ConfigField.builder(PRODUCER_BATCH_MESSAGES, ConfigType.INT).defaultValue("1000")
                     .validator(Validators.atLeast(1))
                     .group("Pulsar producer").doc("The most messages in one batch.").build())
+            .field(ConfigField.builder(PRODUCER_BATCH_BYTES, ConfigType.INT).defaultValue("524288")
+                    .validator(Validators.atLeast(1024))
+                    .group("Pulsar producer").doc("The most bytes in one batch (512 KiB by default; the Pulsar "
+                            + "client's own default is 128 KiB). Larger batches cost the worker and the broker "
+                            + "less per message (BENCHMARKS.md, notes). Keep it below the broker's maxMessageSize "
+                            + "(5 MiB by default): a batch over it is refused, which fails the task with a "
+                            + "message naming this setting. A record larger than this is sent in a batch of "
+                            + "its own.").build())
             .field(ConfigField.builder(PRODUCER_COMPRESSION, ConfigType.ENUM).defaultValue("NONE")
                     .enumValues("NONE", "LZ4", "ZLIB", "ZSTD", "SNAPPY")
                     .group("Pulsar producer").doc("Compression of message batches.").build())
@@ -474,6 +483,10 @@ public final class WorkerConfig {
 
     public int producerBatchMessages() {
         return config.getInt(PRODUCER_BATCH_MESSAGES);
+    }
+
+    public int producerBatchBytes() {
+        return config.getInt(PRODUCER_BATCH_BYTES);
     }
 
     public String producerCompression() {

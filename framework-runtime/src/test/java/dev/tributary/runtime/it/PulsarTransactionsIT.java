@@ -372,7 +372,7 @@ class PulsarTransactionsIT {
             }
         };
         AtomicReference<Transaction> open = new AtomicReference<>();
-        ProducerSettings settings = new ProducerSettings(true, Duration.ofMillis(1), 1000, "NONE", 1000,
+        ProducerSettings settings = new ProducerSettings(true, Duration.ofMillis(1), 1000, 128 * 1024, "NONE", 1000,
                 Duration.ofSeconds(30), false);
         PulsarRecordWriter writer = new PulsarRecordWriter(intercepting(client, holdFirst), settings, topic, "order",
                 open::get, Duration.ofSeconds(30));

@@ -28,7 +28,7 @@ class PulsarRecordWriterTest {
     private static final String TOPIC = "persistent://public/default/orders";
     private static final SourcePartition P = SourcePartition.of("p", "0");
     private static final ProducerSettings SETTINGS = new ProducerSettings(true, java.time.Duration.ofMillis(1), 1000,
-            "NONE", 1000, java.time.Duration.ofSeconds(30), false);
+            128 * 1024, "NONE", 1000, java.time.Duration.ofSeconds(30), false);
     private static final SourceRecord LARGE = new SourceRecord(P, SourceOffset.of("seq", 7L), null, "kk",
             new byte[200_000], Map.of("id", "7"), null);
     private static final SourceRecord SMALL = new SourceRecord(P, SourceOffset.of("seq", 8L), "k", new byte[300], null);
@@ -38,7 +38,7 @@ class PulsarRecordWriterTest {
         Throwable error = new PulsarClientException.InvalidMessageException("The producer orders-0-0-1 of the topic "
                 + TOPIC + " sends a  message with 200123 bytes that exceeds 102400 bytes");
 
-        Throwable mapped = PulsarRecordWriter.tooLarge(error, TOPIC, LARGE);
+        Throwable mapped = PulsarRecordWriter.tooLarge(error, TOPIC, LARGE, 0);
 
         assertThat(mapped).isInstanceOfSatisfying(RecordTooLargeException.class, e -> {
             assertThat(e.topic()).isEqualTo(TOPIC);
@@ -55,7 +55,7 @@ class PulsarRecordWriterTest {
                 "Message size 250000 is bigger than 102400 bytes");
 
         for (Throwable error : new Throwable[] {bare, sized}) {
-            RecordTooLargeException mapped = (RecordTooLargeException) PulsarRecordWriter.tooLarge(error, TOPIC, LARGE);
+            RecordTooLargeException mapped = (RecordTooLargeException) PulsarRecordWriter.tooLarge(error, TOPIC, LARGE, 0);
             assertThat(mapped.sizeBytes()).as("value, key and properties").isEqualTo(200_000 + 2 + 3);
             assertThat(mapped.limitBytes()).isEqualTo(102_400);
         }
@@ -65,7 +65,25 @@ class PulsarRecordWriterTest {
     void aRecordUnderTheLimitIsNeverTooLargeEvenInABatchThatIs() {
         Throwable batch = new PulsarClientException.InvalidMessageException("Message size is bigger than 102400 bytes");
 
-        assertThat(PulsarRecordWriter.tooLarge(batch, TOPIC, SMALL)).as("a record failed with its batch").isSameAs(batch);
+        assertThat(PulsarRecordWriter.tooLarge(batch, TOPIC, SMALL, 0)).as("a record failed with its batch").isSameAs(batch);
+    }
+
+    @Test
+    void aBatchOverTheLimitBecauseOfTheBatchSizeSettingNamesIt() {
+        Throwable batch = new PulsarClientException.InvalidMessageException(
+                "Message size 1040000 is bigger than 524288 bytes");
+
+        Throwable mapped = PulsarRecordWriter.tooLarge(batch, TOPIC, SMALL, 1_048_576);
+
+        assertThat(mapped).isInstanceOf(PulsarClientException.InvalidMessageException.class)
+                .hasMessageContaining("Message size 1040000 is bigger than 524288 bytes")
+                .hasMessageContaining("pulsar.producer.batching.max.bytes=1048576")
+                .hasMessageContaining("set pulsar.producer.batching.max.bytes below 524288");
+        assertThat(PulsarRecordWriter.tooLarge(batch, TOPIC, SMALL, 131_072))
+                .as("batches under the limit by their setting: some other cause").isSameAs(batch);
+        Throwable small = new PulsarClientException.InvalidMessageException("Message size is bigger than 102400 bytes");
+        assertThat(PulsarRecordWriter.tooLarge(small, TOPIC, LARGE, 1_048_576))
+                .as("the record alone is over the limit").isInstanceOf(RecordTooLargeException.class);
     }
 
     @Test
@@ -75,9 +93,9 @@ class PulsarRecordWriterTest {
         Throwable otherWords = new PulsarClientException.InvalidMessageException("message exceeds the limit");
         Throwable timeout = new PulsarClientException.TimeoutException("sends a message with 9 bytes that exceeds 1 bytes");
 
-        assertThat(PulsarRecordWriter.tooLarge(reused, TOPIC, LARGE)).isSameAs(reused);
-        assertThat(PulsarRecordWriter.tooLarge(otherWords, TOPIC, LARGE)).isSameAs(otherWords);
-        assertThat(PulsarRecordWriter.tooLarge(timeout, TOPIC, LARGE)).isSameAs(timeout);
+        assertThat(PulsarRecordWriter.tooLarge(reused, TOPIC, LARGE, 0)).isSameAs(reused);
+        assertThat(PulsarRecordWriter.tooLarge(otherWords, TOPIC, LARGE, 0)).isSameAs(otherWords);
+        assertThat(PulsarRecordWriter.tooLarge(timeout, TOPIC, LARGE, 0)).isSameAs(timeout);
     }
 
     @SuppressWarnings("unchecked")
@@ -113,6 +131,8 @@ class PulsarRecordWriterTest {
 
         PulsarRecordWriter writer = pulsar.writer().startDefaultProducer();
         verify(pulsar.builder).topic(TOPIC);
+        verify(pulsar.builder).batchingMaxMessages(1000);
+        verify(pulsar.builder).batchingMaxBytes(128 * 1024);
         creating.complete(pulsar.producer);
 
         assertThat(sendAndGetId(writer)).isEqualTo(MessageId.earliest);
