@@ -126,6 +126,7 @@ final class PeerScenario {
                     Run tributary = null;
                     PeerRun peer = null;
                     for (boolean isPeer : Rounds.inTurn(List.of(false, true), round)) {
+                        DiskSpace.require(workDir);
                         if (isPeer) {
                             peer = peer(server, dynalite, archive, expected, limit, round);
                         } else {

@@ -81,6 +81,7 @@ final class Scenarios {
                 if (rounds > 1) {
                     log("%s: round %d of %d", scenario, round + 1, rounds);
                 }
+                DiskSpace.require(workDir);
                 results.add(run.run(kind, round));
             }
         }
