@@ -37,7 +37,7 @@ final class PulsarPerf {
         String topic = "persistent://public/default/pulsar-perf-" + messageBytes + "-" + System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(List.of("bash", pulsarHome.resolve("bin/pulsar-perf").toString(),
                 "produce", "-u", pulsarUrl, "-s", Integer.toString(messageBytes), "-r", "10000000",
-                "-n", "1", "-b", "5", "-bm", "1000", "-bb", "524288", "-o", "1000", "-time", Long.toString(duration.toSeconds()),
+                "-n", "1", "-b", "5", "-bm", "1000", "-bb", "131072", "-o", "1000", "-time", Long.toString(duration.toSeconds()),
                 topic))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

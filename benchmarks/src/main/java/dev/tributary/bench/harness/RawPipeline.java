@@ -89,8 +89,8 @@ public final class RawPipeline {
                 .enableBatching(true)
                 .batchingMaxPublishDelay(5, TimeUnit.MILLISECONDS)
                 .batchingMaxMessages(1000)
-                // Tributary's producer default (pulsar.producer.batching.max.bytes), over the client's 128 KiB.
-                .batchingMaxBytes(512 * 1024)
+                // Tributary's producer default (pulsar.producer.batching.max.bytes), the client's own.
+                .batchingMaxBytes(128 * 1024)
                 .compressionType(CompressionType.NONE)
                 .maxPendingMessages(1000)
                 .blockIfQueueFull(true)

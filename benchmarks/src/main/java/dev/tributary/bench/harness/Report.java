@@ -437,7 +437,7 @@ final class Report {
                                 (cpuRatio.median() - CPU_PER_GB_RATIO) * 100)));
             }
         }
-        md.append("\n`pulsar-perf produce` runs alone with the same batching (1,000 messages, 512 KiB or 5 ms) and 1,000 pending ")
+        md.append("\n`pulsar-perf produce` runs alone with the same batching (1,000 messages, 128 KiB or 5 ms) and 1,000 pending ")
                 .append("messages, with no Kinesis at all: the ceiling of this machine for producing to this broker. Its ")
                 .append("CPU-s/GB counts its whole JVM, start-up included.\n\n");
     }

@@ -105,11 +105,11 @@ public final class WorkerConfig {
             .field(ConfigField.builder(PRODUCER_BATCH_MESSAGES, ConfigType.INT).defaultValue("1000")
                     .validator(Validators.atLeast(1))
                     .group("Pulsar producer").doc("The most messages in one batch.").build())
-            .field(ConfigField.builder(PRODUCER_BATCH_BYTES, ConfigType.INT).defaultValue("524288")
+            .field(ConfigField.builder(PRODUCER_BATCH_BYTES, ConfigType.INT).defaultValue("131072")
                     .validator(Validators.atLeast(1024))
-                    .group("Pulsar producer").doc("The most bytes in one batch (512 KiB by default; the Pulsar "
-                            + "client's own default is 128 KiB). Larger batches cost the worker and the broker "
-                            + "less per message (BENCHMARKS.md, notes). Keep it below the broker's maxMessageSize "
+                    .group("Pulsar producer").doc("The most bytes in one batch (128 KiB by default, the Pulsar "
+                            + "client's own). Larger batches cost the worker and the broker less per message "
+                            + "(BENCHMARKS.md, notes), but keep it below the broker's maxMessageSize "
                             + "(5 MiB by default): a batch over it is refused, which fails the task with a "
                             + "message naming this setting. A record larger than this is sent in a batch of "
                             + "its own.").build())
