@@ -88,6 +88,8 @@ final class ArchiveScenario {
                         samples.stream().mapToLong(Sample::heapAfterGc).max().orElse(0),
                         samples.stream().mapToLong(Sample::heapUsed).max().orElse(0),
                         samples.stream().mapToInt(Sample::threads).max().orElse(0));
+            } finally {
+                new TopicCounter(adminUrl, topic).delete();
             }
 
             topic = topic("localrun");
@@ -105,6 +107,8 @@ final class ArchiveScenario {
                 List<String> errors = run.errorLines();
                 Scenarios.log("  archive CPU from /proc of: %s; %d ERROR lines in %s", measured, errors.size(), run.log());
                 return new Result(standalone, archive, measured, errors);
+            } finally {
+                new TopicCounter(adminUrl, topic).delete();
             }
         }
     }

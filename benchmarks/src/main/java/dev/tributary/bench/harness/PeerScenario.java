@@ -207,6 +207,7 @@ final class PeerScenario {
             ReplayServer server, String topic) throws Exception {
         PayloadCheck.Result payloads = PayloadCheck.readTopic(pulsarUrl, topic, server.stream(STREAM),
                 PAYLOAD_CHECK_LIMIT);
+        new TopicCounter(adminUrl, topic).delete();
         Run run = new Run(figures, drained.firstRecordMillis(), memory, processes, payloads);
         Scenarios.log("  %s: first record after %.2f s; %,.0f records/s, %.3f CPU-s per 1k records, %.1f CPU-s/GB; "
                 + "peak RSS %d MiB, PSS %d MiB (%s); %,d of %,d messages altered (%,d bytes), %,d unidentified, "

@@ -265,6 +265,7 @@ final class Scenarios {
             if (reader != null) {
                 reader.close();
             }
+            counter.delete();
         }
     }
 
@@ -310,6 +311,7 @@ final class Scenarios {
             if (probe != null) {
                 probe.close();
             }
+            counter.delete();
         }
     }
 
