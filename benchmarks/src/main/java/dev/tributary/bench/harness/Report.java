@@ -88,6 +88,9 @@ final class Report {
     /** Goals of issue #17: Tributary against the raw loop, each judged on the median of a scenario's rounds. */
     static final double THROUGHPUT_RATIO = 1.0;
     static final double CPU_PER_GB_RATIO = 1.0;
+    /** The stretch goals of issue #17, at 1 KiB: CPU per GB against raw, and the rate against {@code pulsar-perf produce}. */
+    static final double STRETCH_CPU_PER_GB_RATIO = 0.8;
+    static final double STRETCH_PULSAR_PERF_RATIO = 0.6;
     static final int LATENCY_ADDED_MS = 10;
     static final int IDLE_CPU_PERCENT = 5;
 
@@ -440,6 +443,23 @@ final class Report {
                         String.format(Locale.ROOT, "≤ %.1f × raw", CPU_PER_GB_RATIO), cpuRatio, CPU_PER_GB_RATIO, false,
                         "%.2f×", String.format(Locale.ROOT, "over by %.0f%% of raw",
                                 (cpuRatio.median() - CPU_PER_GB_RATIO) * 100)));
+                if (size == 1024) {
+                    targets.add(Target.judged("CPU-s/GB at " + size(size) + ", stretch goal",
+                            String.format(Locale.ROOT, "%.2f × raw", cpuRatio.median()) + cpuRatio.rangeNote("%.2f"),
+                            String.format(Locale.ROOT, "≤ %.1f × raw", STRETCH_CPU_PER_GB_RATIO), cpuRatio,
+                            STRETCH_CPU_PER_GB_RATIO, false, "%.2f×", String.format(Locale.ROOT, "over by %.0f%% of raw",
+                                    (cpuRatio.median() - STRETCH_CPU_PER_GB_RATIO) * 100)));
+                }
+            }
+            Median againstPerf = perf == null || size != 1024 ? null : Rounds.median(runs, Subject.Kind.TRIBUTARY,
+                    f -> f.recordsPerSecond() / perf.messagesPerSecond());
+            if (againstPerf != null) {
+                targets.add(Target.judged("Throughput at " + size(size) + " against `pulsar-perf produce`, stretch goal",
+                        String.format(Locale.ROOT, "%.2f × `pulsar-perf`'s %,.0f records/s", againstPerf.median(),
+                                perf.messagesPerSecond()) + againstPerf.rangeNote("%.2f"),
+                        String.format(Locale.ROOT, "≥ %.1f × `pulsar-perf`", STRETCH_PULSAR_PERF_RATIO), againstPerf,
+                        STRETCH_PULSAR_PERF_RATIO, true, "%.2f×", String.format(Locale.ROOT, "short by %.0f%% of its rate",
+                                (STRETCH_PULSAR_PERF_RATIO - againstPerf.median()) * 100)));
             }
         }
         md.append("\n`pulsar-perf produce` runs alone with the same batching (1,000 messages, 128 KiB or 5 ms) and 1,000 pending ")
