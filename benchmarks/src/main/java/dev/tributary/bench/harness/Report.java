@@ -290,10 +290,12 @@ final class Report {
                 leaves out start-up, or after a warm-up for timed runs, whose records \
                 start to arrive only once the subject has called GetRecords once per shard (so that neither begins \
                 behind by its own start-up time). A backlog (2.4 million records of 1 KiB or 7.2 million of 100 B on \
-                8 shards, about 30 s for a subject here) is measured from {from}% to {to}% of it: the first seconds \
-                of a JVM belong to its JIT compiler (in a profile of Tributary 4 to 12 s after its start, the \
-                compiler threads took a third of its CPU, and still about a fifth at 20 to 30 s; the raw loop's \
-                alike), which a connector that runs for days does not pay again. CPU, heap and \
+                8 shards, 15 to 40 s for a subject here) is measured from {from}% to {to}% of it, to leave out as \
+                much as it can of a JVM's first seconds, which belong to its JIT compiler and which a connector that \
+                runs for days does not pay again: in a profile of Tributary 4 to 12 s after its start the compiler \
+                threads took a third of its CPU, and still about a fifth at 20 to 30 s; the raw loop's took more, \
+                for longer. The window is not free of them at 1 KiB, where it starts about 8 s after a fast \
+                subject's start. CPU, heap and \
                 threads come from a sampler inside each subject JVM (process CPU time; heap in use right after each \
                 collection; live threads), every 250 ms. Heap after GC is an upper bound of the live set: G1 leaves \
                 old-generation garbage alone until it fills 45% of the heap, so with `-Xmx1g` a figure near 460 MiB \

@@ -55,8 +55,9 @@ final class Scenarios {
      * Where the measured window of a drained backlog starts, in percent of the backlog moved. The
      * first seconds of a subject JVM are the JIT's: in a profile of Tributary 4 to 12 s after its
      * start, the compiler threads took a third of its CPU, and about a fifth still at 20 to 30 s;
-     * the raw loop's alike. A window that starts this late, on a backlog of about 30 s
-     * ({@link #backlogPerShard}), leaves most of that out, as the timed scenarios' warm-up does.
+     * the raw loop's took more, for longer. A window that starts this late, on a backlog of 15 to
+     * 40 s here ({@link #backlogPerShard}), leaves the busiest seconds out, as the timed scenarios'
+     * warm-up does; at 1 KiB it still starts about 8 s after a fast subject's start.
      */
     static final int WINDOW_FROM_PERCENT = 40;
     /** Where the measured window ends: before the last shards run dry and the rate tails off. */
@@ -105,7 +106,7 @@ final class Scenarios {
 
     /**
      * Records per shard of the backlog that scenarios 1, 7, 8 and 9 read on 8 shards: 300,000 of
-     * 1 KiB or 900,000 of 100 B, about 30 s for a subject at this machine's rates, so that the
+     * 1 KiB or 900,000 of 100 B, 15 to 40 s for a subject at this machine's rates, so that the
      * window from {@value #WINDOW_FROM_PERCENT}% leaves the JIT's busiest seconds out.
      */
     static int backlogPerShard(Scale scale, int recordBytes) {
