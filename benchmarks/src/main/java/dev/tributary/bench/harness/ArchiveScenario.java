@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
  * sources localrun}, with the same connector config, each into a fresh topic of the same broker.
  *
  * <p>Throughput is counted the same way for both, from the broker's topic stats, over the window
- * from 10% to 95% of the backlog. CPU is measured inside the worker's JVM (as for every subject)
+ * of scenario 1 ({@link Scenarios#window}). CPU is measured inside the worker's JVM (as for every subject)
  * and from {@code /proc} for localrun's processes (see {@link LocalRun}).
  */
 final class ArchiveScenario {
@@ -68,7 +68,7 @@ final class ArchiveScenario {
 
     Result run() throws Exception {
         Path nar = nar();
-        int perShard = scale.records(100_000);
+        int perShard = Scenarios.backlogPerShard(scale, RECORD_BYTES);
         long expected = (long) SHARDS * perShard;
         Duration limit = scale.seconds(240);
         try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
@@ -88,6 +88,8 @@ final class ArchiveScenario {
                         samples.stream().mapToLong(Sample::heapAfterGc).max().orElse(0),
                         samples.stream().mapToLong(Sample::heapUsed).max().orElse(0),
                         samples.stream().mapToInt(Sample::threads).max().orElse(0));
+            } finally {
+                new TopicCounter(adminUrl, topic).delete();
             }
 
             topic = topic("localrun");
@@ -105,6 +107,8 @@ final class ArchiveScenario {
                 List<String> errors = run.errorLines();
                 Scenarios.log("  archive CPU from /proc of: %s; %d ERROR lines in %s", measured, errors.size(), run.log());
                 return new Result(standalone, archive, measured, errors);
+            } finally {
+                new TopicCounter(adminUrl, topic).delete();
             }
         }
     }
@@ -118,7 +122,7 @@ final class ArchiveScenario {
 
     /**
      * Waits until the topic holds {@code expected} messages and returns the window's two ticks,
-     * each {wall ms, messages, GetRecords calls}: from 10% to 95% of the backlog, as scenario 1.
+     * each {wall ms, messages, GetRecords calls}: the window of scenario 1 ({@link Scenarios#window}).
      */
     private long[][] drain(ReplayServer server, String topic, long expected, Duration limit, BooleanSupplier alive,
             Path log) throws Exception {

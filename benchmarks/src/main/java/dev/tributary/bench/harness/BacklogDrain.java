@@ -11,8 +11,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Waits while a subject that runs outside the harness's {@link Subject} rounds (the Pulsar IO
- * archive, the peer) reads a backlog into a topic, and finds the window that scenario 1 measures:
- * from 10% to 95% of the backlog.
+ * archive, the peer) reads a backlog into a topic, and finds the window that scenario 1 measures
+ * ({@link Scenarios#window}).
  */
 final class BacklogDrain {
     static final long TICK_MS = 250;
@@ -59,12 +59,7 @@ final class BacklogDrain {
             Scenarios.log("%s: moved only %,d of %,d records in %d s; the figures cover what it moved", scenario, count,
                     expected, limit.toSeconds());
         }
-        long[] from = Scenarios.firstAtLeast(ticks, Math.max(1, expected / 10));
-        long[] to = Scenarios.firstAtLeast(ticks, Math.min(count, expected * 95 / 100));
-        if (from == null || to == null || to[0] <= from[0]) {
-            from = ticks.get(0);
-            to = ticks.get(ticks.size() - 1);
-        }
-        return new Drained(from, to, firstRecord);
+        long[][] window = Scenarios.window(ticks, expected, count);
+        return new Drained(window[0], window[1], firstRecord);
     }
 }

@@ -42,7 +42,7 @@ final class DiskSpace {
         }
         return String.format(Locale.ROOT, "the disk holding %s has %.1f GiB free, under the %.1f GiB a run needs:"
                 + " the broker's bookie turns read-only near a full disk, and the figures would be the disk's."
-                + " Free space (an earlier run's broker data is in target/services/pulsar of its checkout), or run"
+                + " Free space (an earlier run's broker data is in target/services/pulsar-bench of its checkout), or run"
                 + " fewer scenarios with --only", dir, usable / (double) (1L << 30), needed / (double) (1L << 30));
     }
 }

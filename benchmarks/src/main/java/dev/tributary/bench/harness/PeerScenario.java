@@ -55,7 +55,7 @@ final class PeerScenario {
     /**
      * One subject's run.
      *
-     * @param figures throughput, CPU and heap over the window from 10% to 95% of the backlog; CPU
+     * @param figures throughput, CPU and heap over the window of scenario 1 ({@link Scenarios#window}); CPU
      *     from {@code /proc}
      * @param firstRecordMillis from just before the process started to the first message in the topic
      * @param peakMemory the largest RSS and PSS of the subject's processes over the whole run
@@ -110,7 +110,7 @@ final class PeerScenario {
     /** Runs {@code rounds} rounds on one endpoint and one dynalite; each round's subjects get fresh topics. */
     List<Result> run(int rounds) throws Exception {
         Path archive = peerArchive();
-        int perShard = scale.records(100_000);
+        int perShard = Scenarios.backlogPerShard(scale, RECORD_BYTES);
         long expected = (long) SHARDS * perShard;
         Duration limit = scale.seconds(240);
         List<Result> results = new ArrayList<>();
@@ -207,6 +207,7 @@ final class PeerScenario {
             ReplayServer server, String topic) throws Exception {
         PayloadCheck.Result payloads = PayloadCheck.readTopic(pulsarUrl, topic, server.stream(STREAM),
                 PAYLOAD_CHECK_LIMIT);
+        new TopicCounter(adminUrl, topic).delete();
         Run run = new Run(figures, drained.firstRecordMillis(), memory, processes, payloads);
         Scenarios.log("  %s: first record after %.2f s; %,.0f records/s, %.3f CPU-s per 1k records, %.1f CPU-s/GB; "
                 + "peak RSS %d MiB, PSS %d MiB (%s); %,d of %,d messages altered (%,d bytes), %,d unidentified, "

@@ -30,8 +30,8 @@ final class PulsarPerf {
     private PulsarPerf() {
     }
 
-    static Result produce(Path pulsarHome, String pulsarUrl, int messageBytes, Duration duration, Path dir)
-            throws IOException, InterruptedException {
+    static Result produce(Path pulsarHome, String pulsarUrl, String adminUrl, int messageBytes, Duration duration,
+            Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path log = dir.resolve("pulsar-perf-" + messageBytes + ".log");
         String topic = "persistent://public/default/pulsar-perf-" + messageBytes + "-" + System.nanoTime();
@@ -51,6 +51,7 @@ final class PulsarPerf {
             cpu = Math.max(cpu, cpuSeconds(process.toHandle()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        new TopicCounter(adminUrl, topic).delete();
         String output = Files.readString(log, StandardCharsets.UTF_8);
         Matcher m = AGGREGATE.matcher(output);
         if (process.exitValue() != 0 || !m.find()) {

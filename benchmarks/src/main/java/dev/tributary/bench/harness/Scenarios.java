@@ -51,6 +51,18 @@ final class Scenarios {
         }
     }
 
+    /**
+     * Where the measured window of a drained backlog starts, in percent of the backlog moved. The
+     * first seconds of a subject JVM are the JIT's: in a profile of Tributary 4 to 12 s after its
+     * start, the compiler threads took a third of its CPU, and about a fifth still at 20 to 30 s;
+     * the raw loop's took more, for longer. A window that starts this late, on a backlog of 15 to
+     * 40 s here ({@link #backlogPerShard}), leaves the busiest seconds out, as the timed scenarios'
+     * warm-up does; at 1 KiB it still starts about 8 s after a fast subject's start.
+     */
+    static final int WINDOW_FROM_PERCENT = 40;
+    /** Where the measured window ends: before the last shards run dry and the rate tails off. */
+    static final int WINDOW_TO_PERCENT = 95;
+
     private final Map<String, String> connectorOverrides;
     private final int rounds;
 
@@ -92,9 +104,18 @@ final class Scenarios {
         T run(Subject.Kind kind, int round) throws Exception;
     }
 
+    /**
+     * Records per shard of the backlog that scenarios 1, 7, 8 and 9 read on 8 shards: 300,000 of
+     * 1 KiB or 900,000 of 100 B, 15 to 40 s for a subject at this machine's rates, so that the
+     * window from {@value #WINDOW_FROM_PERCENT}% leaves the JIT's busiest seconds out.
+     */
+    static int backlogPerShard(Scale scale, int recordBytes) {
+        return scale.records(recordBytes >= 1024 ? 300_000 : 900_000);
+    }
+
     /** Scenario 1: a backlog on 8 shards read as fast as each subject can, at one record size. */
     List<Figures> maxThroughput(int recordBytes) throws Exception {
-        int perShard = scale.records(recordBytes >= 1024 ? 100_000 : 300_000);
+        int perShard = backlogPerShard(scale, recordBytes);
         List<Figures> figures = new ArrayList<>();
         try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
                 .stream(STREAM, 8, perShard, recordBytes)
@@ -171,7 +192,7 @@ final class Scenarios {
      * exactly-once is what was committed.
      */
     ExactlyOnce exactlyOnce(int recordBytes) throws Exception {
-        int perShard = scale.records(recordBytes >= 1024 ? 100_000 : 300_000);
+        int perShard = backlogPerShard(scale, recordBytes);
         Map<String, String> connector = new java.util.LinkedHashMap<>(connectorOverrides);
         connector.put("checkpointInterval", EXACTLY_ONCE_COMMIT);
         List<Figures> figures = new ArrayList<>();
@@ -214,7 +235,10 @@ final class Scenarios {
     private record Drained(Figures figures, TopicCounter.Transactions transactions) {
     }
 
-    /** Runs until the topic holds {@code expected} messages; the window is from 10% to 95% of them. */
+    /**
+     * Runs until the topic holds {@code expected} messages; the window is from
+     * {@value #WINDOW_FROM_PERCENT}% to {@value #WINDOW_TO_PERCENT}% of them.
+     */
     private Figures runUntilDrained(String scenario, Subject.Kind kind, int round, ReplayServer server, int shards,
             int recordBytes, long expected, Duration limit) throws Exception {
         return drain(scenario, kind, round, server, shards, recordBytes, expected, limit, connectorOverrides, false)
@@ -222,7 +246,8 @@ final class Scenarios {
     }
 
     /**
-     * Runs until {@code expected} messages are counted; the window is from 10% to 95% of them.
+     * Runs until {@code expected} messages are counted; the window is from
+     * {@value #WINDOW_FROM_PERCENT}% to {@value #WINDOW_TO_PERCENT}% of them.
      *
      * @param countRead count what a reader of the topic received ({@link CommittedCounter}) rather
      *     than what the broker took in: under exactly-once, only committed messages
@@ -248,13 +273,8 @@ final class Scenarios {
                 log("%s: %s moved only %,d of %,d records in %d s; the figures cover what it moved", scenario, kind.label,
                         count, expected, limit.toSeconds());
             }
-            long[] from = firstAtLeast(ticks, Math.max(1, expected / 10));
-            long[] to = firstAtLeast(ticks, Math.min(count, expected * 95 / 100));
-            if (from == null || to == null || to[0] <= from[0]) {
-                from = ticks.get(0);
-                to = ticks.get(ticks.size() - 1);
-            }
-            Figures figures = figures(kind, subject, from, to, recordBytes, shards, null);
+            long[][] window = window(ticks, expected, count);
+            Figures figures = figures(kind, subject, window[0], window[1], recordBytes, shards, null);
             TopicCounter.Transactions transactions = counter.transactions();
             if (kind == Subject.Kind.TRIBUTARY_EXACTLY_ONCE) {
                 log("  transactions on the topic: %,d committed, %,d aborted, %,d open; the broker took in %,d messages",
@@ -265,6 +285,7 @@ final class Scenarios {
             if (reader != null) {
                 reader.close();
             }
+            counter.delete();
         }
     }
 
@@ -310,6 +331,7 @@ final class Scenarios {
             if (probe != null) {
                 probe.close();
             }
+            counter.delete();
         }
     }
 
@@ -350,6 +372,23 @@ final class Scenarios {
                 kind.label, f.recordsPerSecond(), f.megabytesPerSecond(), f.cores(), f.cpuSecondsPerGigabyte(),
                 liveHeap >> 20, threads, f.getRecordsPerShardPerSecond());
         return f;
+    }
+
+    /**
+     * The measured window of a drained backlog, as its first and last tick: from the tick at which
+     * {@value #WINDOW_FROM_PERCENT}% of {@code expected} had moved to the one at
+     * {@value #WINDOW_TO_PERCENT}% (or at {@code count}, all that moved, when less did). When no such
+     * window has two ticks, the whole run.
+     *
+     * @param ticks {wall ms, messages, ...} in order
+     */
+    static long[][] window(List<long[]> ticks, long expected, long count) {
+        long[] from = firstAtLeast(ticks, Math.max(1, expected * WINDOW_FROM_PERCENT / 100));
+        long[] to = firstAtLeast(ticks, Math.min(count, expected * WINDOW_TO_PERCENT / 100));
+        if (from == null || to == null || to[0] <= from[0]) {
+            return new long[][] {ticks.get(0), ticks.get(ticks.size() - 1)};
+        }
+        return new long[][] {from, to};
     }
 
     /** The first tick whose count (its second field) reaches {@code count}; null when none does. */

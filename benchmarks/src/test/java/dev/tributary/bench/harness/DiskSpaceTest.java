@@ -13,7 +13,7 @@ class DiskSpaceTest {
         String why = DiskSpace.shortage(Path.of("/work/target/bench"), 2 * GIB + GIB / 2, 252 * GIB);
 
         assertThat(why).contains("/work/target/bench").contains("2.5 GiB free").contains("20.2 GiB")
-                .contains("--only").contains("target/services/pulsar");
+                .contains("--only").contains("target/services/pulsar-bench");
     }
 
     @Test

@@ -35,6 +35,35 @@ class ReportTest {
     }
 
     @Test
+    void theStretchGoalsAt1KiBAreJudgedAgainstRawAndAgainstPulsarPerf() throws Exception {
+        Report report = new Report(Map.of());
+        report.pulsarPerf(1024, new PulsarPerf.Result(100_000, 102.4, 20, 30, 3_000_000));
+        report.pulsarPerf(100, new PulsarPerf.Result(300_000, 30, 20, 30, 9_000_000));
+        report.throughput(1024, List.of(run(Subject.Kind.RAW, 40_000, 1.1), run(Subject.Kind.TRIBUTARY, 65_000, 0.9)));
+        report.throughput(100, List.of(run(Subject.Kind.RAW, 100_000, 1.0), run(Subject.Kind.TRIBUTARY, 150_000, 1.0)));
+
+        String md = report.render(MACHINE, "bin/benchmark", Duration.ofMinutes(20), null);
+
+        // 0.9 core for 1.625 of raw's bytes with 1.1: 0.50 x raw's CPU per GB.
+        assertThat(md).contains("| CPU-s/GB at 1 KiB, stretch goal | 0.50 × raw | ≤ 0.8 × raw | met |")
+                .contains("| Throughput at 1 KiB against `pulsar-perf produce`, stretch goal | 0.65 × `pulsar-perf`'s "
+                        + "100,000 records/s | ≥ 0.6 × `pulsar-perf` | met |")
+                .doesNotContain("at 100 B, stretch goal").doesNotContain("at 100 B against");
+    }
+
+    @Test
+    void aStretchGoalMissedSaysByHowMuch() throws Exception {
+        Report report = new Report(Map.of());
+        report.pulsarPerf(1024, new PulsarPerf.Result(100_000, 102.4, 20, 30, 3_000_000));
+        report.throughput(1024, List.of(run(Subject.Kind.RAW, 40_000, 1.0), run(Subject.Kind.TRIBUTARY, 45_000, 1.0)));
+
+        String md = report.render(MACHINE, "bin/benchmark", Duration.ofMinutes(20), null);
+
+        assertThat(md).contains("| CPU-s/GB at 1 KiB, stretch goal | 0.89 × raw | ≤ 0.8 × raw | **missed**: over by 9% of raw |")
+                .contains("| ≥ 0.6 × `pulsar-perf` | **missed**: short by 15% of its rate |");
+    }
+
+    @Test
     void rounds_areJudgedOnTheMedianOfEachRoundsRatio_withTheRangeShownAndAStraddledGoalSaidSo() throws Exception {
         Report report = new Report(Map.of(), 3);
         // Round 1 raw first, round 2 Tributary first, round 3 raw first; the machine slows in round 2.
