@@ -18,6 +18,7 @@ import dev.tributary.testing.services.TestServices;
 import dev.tributary.testing.services.WorkerProcess;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -163,10 +164,20 @@ class OffsetStoreOutageIT {
 
             @Override
             public Map<String, String> committedSequenceByShard() throws Exception {
-                if (!Files.exists(file)) {
-                    return Map.of();
+                byte[] bytes;
+                Path read = file;
+                try {
+                    bytes = Files.readAllBytes(file);
+                } catch (NoSuchFileException betweenRenames) {
+                    // The store renames the file to <file>.prev before it moves the new one in (FileOffsetStore);
+                    // between the two renames, what it would recover to is the previous copy.
+                    read = file.resolveSibling(file.getFileName() + ".prev");
+                    if (!Files.exists(read)) {
+                        return Map.of();
+                    }
+                    bytes = Files.readAllBytes(read);
                 }
-                return KinesisItSupport.sequenceByShard(new OffsetCodec().decodeState(Files.readAllBytes(file), file.toString())
+                return KinesisItSupport.sequenceByShard(new OffsetCodec().decodeState(bytes, read.toString())
                         .getOrDefault(CONNECTOR, Map.of()));
             }
 
