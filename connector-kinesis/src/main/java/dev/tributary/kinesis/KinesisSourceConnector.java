@@ -289,6 +289,13 @@ public final class KinesisSourceConnector implements SourceConnector {
     public void stop() {
         if (discoveryThread != null) {
             discoveryThread.shutdownNow();
+            // As in KinesisSourceTask.stop: a call being issued must reach the client before it closes,
+            // or the AWS CRT aborts the JVM. Bounded, so a call waiting on Kinesis cannot hold the stop.
+            try {
+                discoveryThread.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (client != null) {
             client.close();
