@@ -288,14 +288,8 @@ public final class KinesisSourceConnector implements SourceConnector {
     @Override
     public void stop() {
         if (discoveryThread != null) {
-            discoveryThread.shutdownNow();
-            // As in KinesisSourceTask.stop: a call being issued must reach the client before it closes,
-            // or the AWS CRT aborts the JVM. Bounded, so a call waiting on Kinesis cannot hold the stop.
-            try {
-                discoveryThread.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // A ListShards call being issued must reach the client before it closes (see Quiesce).
+            Quiesce.stop(discoveryThread, Quiesce.BOUND);
         }
         if (client != null) {
             client.close();

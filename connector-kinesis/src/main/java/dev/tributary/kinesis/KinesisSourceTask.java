@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the shards the connector assigned to this task, through one {@link PollingFetcher}
@@ -151,16 +150,9 @@ public final class KinesisSourceTask implements SourceTask {
             fetcher.close();
         }
         if (scheduler != null) {
-            scheduler.shutdownNow();
-            // A fetch the scheduler is issuing must reach the HTTP client before the client closes: the
-            // AWS CRT aborts the whole JVM when a connection is asked of a manager that is shutting down
+            // A fetch the scheduler is issuing must reach the HTTP client before the client closes
             // (seen once in a clean-clone IT run, as StartingPositionIT stopped its worker).
-            try {
-                // Bounded: a fetch only submits its call here; the answer comes on the client's own threads.
-                scheduler.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Quiesce.stop(scheduler, Quiesce.BOUND);
         }
         if (client != null) {
             client.close();
