@@ -314,7 +314,7 @@ final class Report {
                 `exactly.once.transaction.timeout.ms`, 30 s); the worker keeps its default \
                 `offset.flush.interval.ms`. They run on a standalone of their own, with \
                 `transactionCoordinatorEnabled=true` and `brokerDeduplicationEnabled=true`, and a managed-ledger \
-                cache of 256 MB whose entries may stay 5 s (`managedLedgerCacheSizeMB`, \
+                cache of {eosCacheMb} MB whose entries may stay 5 s (`managedLedgerCacheSizeMB`, \
                 `managedLedgerCacheEvictionTimeThresholdMillis`; the other scenarios' broker has 64 MB and Pulsar's \
                 1 s): a reader gets a transaction's messages only when it commits, and without such a cache the \
                 broker has dropped them by then and reads them back from its bookie (docs/concepts.md). It is started after the \
@@ -336,6 +336,7 @@ final class Report {
                 so absolute figures are lower than on a dedicated host; the ratios are the point.
 
                 """.replace("{rounds}", roundsText)
+                .replace("{eosCacheMb}", Integer.toString(BenchmarkMain.EXACTLY_ONCE_CACHE_MB))
                 .replace("{from}", Integer.toString(Scenarios.WINDOW_FROM_PERCENT))
                 .replace("{to}", Integer.toString(Scenarios.WINDOW_TO_PERCENT));
     }

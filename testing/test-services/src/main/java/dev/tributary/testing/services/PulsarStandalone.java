@@ -28,7 +28,7 @@ public final class PulsarStandalone implements StoppableService {
     private static final String NAME = "Pulsar standalone";
     private static final String NAME_WITH_WORKER = "Pulsar standalone with Functions worker";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final String MEMORY = "-Xms256m -Xmx1g -XX:MaxDirectMemorySize=512m";
+    static final String MEMORY = "-Xms256m -Xmx1g -XX:MaxDirectMemorySize=512m";
 
     private final List<String> command;
     private final Map<String, String> env;
@@ -119,8 +119,19 @@ public final class PulsarStandalone implements StoppableService {
      * @param brokerSettings keys of {@code standalone.conf} to set, over the test defaults
      */
     public static PulsarStandalone startDedicated(String name, Map<String, String> brokerSettings) {
+        return startDedicated(name, brokerSettings, MEMORY);
+    }
+
+    /**
+     * As {@link #startDedicated(String, Map)}, with the broker JVM's memory options instead of the
+     * test defaults ({@value #MEMORY}): for a broker whose cache must hold more than the default
+     * direct memory allows.
+     *
+     * @param memory the broker JVM's heap and direct memory options ({@code PULSAR_MEM})
+     */
+    public static PulsarStandalone startDedicated(String name, Map<String, String> brokerSettings, String memory) {
         long begin = System.nanoTime();
-        PulsarStandalone pulsar = start("pulsar-" + name, Map.copyOf(brokerSettings), false);
+        PulsarStandalone pulsar = start("pulsar-" + name, Map.copyOf(brokerSettings), false, memory);
         if ("true".equals(brokerSettings.get("transactionCoordinatorEnabled"))) {
             pulsar = awaitTransactionCoordinator(pulsar);
         }
@@ -175,6 +186,11 @@ public final class PulsarStandalone implements StoppableService {
 
     private static PulsarStandalone start(String workName, Map<String, String> brokerSettings,
             boolean functionsWorker) {
+        return start(workName, brokerSettings, functionsWorker, MEMORY);
+    }
+
+    private static PulsarStandalone start(String workName, Map<String, String> brokerSettings,
+            boolean functionsWorker, String memory) {
         Path home = SharedServices.locate("tributary.pulsar.home", "pulsar/apache-pulsar-4.0.8")
                 .filter(p -> Files.isRegularFile(p.resolve("bin/pulsar")))
                 .orElseThrow(() -> new ServiceStartException("Pulsar distribution not found: run the build"
@@ -190,7 +206,7 @@ public final class PulsarStandalone implements StoppableService {
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PULSAR_MEM", MEMORY);
+        env.put("PULSAR_MEM", memory);
         env.put("PULSAR_GC", "-XX:+UseG1GC");
         env.put("PULSAR_LOG_DIR", work.resolve("logs").toString());
         env.put("PULSAR_STANDALONE_CONF", config.toString());
