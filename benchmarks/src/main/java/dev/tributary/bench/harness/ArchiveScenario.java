@@ -6,14 +6,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * The Pulsar IO archive against the standalone runtime: the backlog of scenario 1 at 1 KiB on 8
- * shards, read by Tributary's standalone worker and then by the archive under {@code pulsar-admin
- * sources localrun}, with the same connector config, each into a fresh topic of the same broker.
+ * shards, read by Tributary's standalone worker and by the archive under {@code pulsar-admin
+ * sources localrun}, with the same connector config, each into a fresh topic of the same broker, in
+ * rounds ({@link Rounds#inTurn}): the archive's figures move as much from run to run as any
+ * subject's, so one run of each cannot judge a 0.9x goal.
  *
  * <p>Throughput is counted the same way for both, from the broker's topic stats, over the window
  * of scenario 1 ({@link Scenarios#window}). CPU is measured inside the worker's JVM (as for every subject)
@@ -29,6 +32,8 @@ final class ArchiveScenario {
     private static final Duration LOCALRUN_START = Duration.ofSeconds(60);
 
     /**
+     * One round: each runtime once.
+     *
      * @param standalone the worker's figures
      * @param archive the archive's figures: its kind is {@link Subject.Kind#TRIBUTARY} (the same
      *     connector), its heap in use and threads are 0 (not measured)
@@ -66,50 +71,75 @@ final class ArchiveScenario {
                         + "./mvnw -pl pulsar-io-kinesis -am package -DskipTests, or run bin/benchmark, which does");
     }
 
-    Result run() throws Exception {
+    /** Runs {@code rounds} rounds on one endpoint; each run gets a fresh topic (and the archive a source name of its own). */
+    List<Result> run(int rounds) throws Exception {
         Path nar = nar();
         int perShard = Scenarios.backlogPerShard(scale, RECORD_BYTES);
         long expected = (long) SHARDS * perShard;
         Duration limit = scale.seconds(240);
+        List<Result> results = new ArrayList<>();
         try (ReplayServer server = ReplayServer.start(ReplayConfig.builder()
                 .stream(STREAM, SHARDS, perShard, RECORD_BYTES)
                 .port(0)
                 .build())) {
-            String topic = topic("standalone");
-            Path dir = runDir("archive-standalone");
-            Scenarios.log("archive: the standalone worker reading %,d records of %d B from %d shards", expected, RECORD_BYTES,
-                    SHARDS);
-            Figures standalone;
-            try (Subject subject = Subject.start(Subject.Kind.TRIBUTARY, dir, pulsarUrl, server.endpoint(), STREAM, topic,
-                    connectorOverrides)) {
-                long[][] window = drain(server, topic, expected, limit, subject::isAlive, subject.log());
-                List<Sample> samples = subject.samples();
-                standalone = figures(window, Sample.cpuSecondsBetween(samples, window[0][0], window[1][0]),
-                        samples.stream().mapToLong(Sample::heapAfterGc).max().orElse(0),
-                        samples.stream().mapToLong(Sample::heapUsed).max().orElse(0),
-                        samples.stream().mapToInt(Sample::threads).max().orElse(0));
-            } finally {
-                new TopicCounter(adminUrl, topic).delete();
+            for (int round = 0; round < rounds; round++) {
+                Scenarios.log("archive: round %d of %d", round + 1, rounds);
+                Figures standalone = null;
+                ArchiveRun archive = null;
+                for (boolean isArchive : Rounds.inTurn(List.of(false, true), round)) {
+                    DiskSpace.require(workDir);
+                    if (isArchive) {
+                        archive = archive(server, nar, expected, limit, round);
+                    } else {
+                        standalone = standalone(server, expected, limit, round);
+                    }
+                }
+                results.add(new Result(standalone, archive.figures(), archive.measuredProcesses(), archive.errors()));
             }
+        }
+        return results;
+    }
 
-            topic = topic("localrun");
-            dir = runDir("archive-localrun");
-            // A name of its own: the archive keeps offsets in the namespace's offset topic, keyed by the source's name.
-            String name = "bench-archive-" + System.nanoTime();
-            Path config = Files.writeString(dir.resolve("kinesis-source.yaml"), sourceConfig(name, topic, server));
-            Scenarios.log("archive: the archive under sources localrun reading %,d records of %d B from %d shards", expected,
-                    RECORD_BYTES, SHARDS);
-            try (LocalRun run = LocalRun.start(pulsarHome, nar, config, name, pulsarUrl, dir)) {
-                long[][] window = drain(server, topic, expected, limit.plus(LOCALRUN_START), run::isAlive, run.log());
-                String measured = run.measuredProcesses();
-                Figures archive = figures(window, Sample.cpuSecondsBetween(run.samples(), window[0][0], window[1][0]),
-                        run.peakHeapAfterGc(), 0, 0);
-                List<String> errors = run.errorLines();
-                Scenarios.log("  archive CPU from /proc of: %s; %d ERROR lines in %s", measured, errors.size(), run.log());
-                return new Result(standalone, archive, measured, errors);
-            } finally {
-                new TopicCounter(adminUrl, topic).delete();
-            }
+    /** The archive's figures in one round, the processes whose CPU was counted and the ERROR lines of its log. */
+    private record ArchiveRun(Figures figures, String measuredProcesses, List<String> errors) {
+    }
+
+    private Figures standalone(ReplayServer server, long expected, Duration limit, int round) throws Exception {
+        String topic = topic("standalone");
+        Path dir = runDir("archive-standalone-" + (round + 1));
+        Scenarios.log("archive: the standalone worker reading %,d records of %d B from %d shards", expected, RECORD_BYTES,
+                SHARDS);
+        try (Subject subject = Subject.start(Subject.Kind.TRIBUTARY, dir, pulsarUrl, server.endpoint(), STREAM, topic,
+                connectorOverrides)) {
+            long[][] window = drain(server, topic, expected, limit, subject::isAlive, subject.log());
+            List<Sample> samples = subject.samples();
+            return figures(window, Sample.cpuSecondsBetween(samples, window[0][0], window[1][0]),
+                    samples.stream().mapToLong(Sample::heapAfterGc).max().orElse(0),
+                    samples.stream().mapToLong(Sample::heapUsed).max().orElse(0),
+                    samples.stream().mapToInt(Sample::threads).max().orElse(0));
+        } finally {
+            new TopicCounter(adminUrl, topic).delete();
+        }
+    }
+
+    private ArchiveRun archive(ReplayServer server, Path nar, long expected, Duration limit, int round) throws Exception {
+        String topic = topic("localrun");
+        Path dir = runDir("archive-localrun-" + (round + 1));
+        // A name of its own: the archive keeps offsets in the namespace's offset topic, keyed by the source's name.
+        String name = "bench-archive-" + System.nanoTime();
+        Path config = Files.writeString(dir.resolve("kinesis-source.yaml"), sourceConfig(name, topic, server));
+        Scenarios.log("archive: the archive under sources localrun reading %,d records of %d B from %d shards", expected,
+                RECORD_BYTES, SHARDS);
+        try (LocalRun run = LocalRun.start(pulsarHome, nar, config, name, pulsarUrl, dir)) {
+            long[][] window = drain(server, topic, expected, limit.plus(LOCALRUN_START), run::isAlive, run.log());
+            String measured = run.measuredProcesses();
+            Figures archive = figures(window, Sample.cpuSecondsBetween(run.samples(), window[0][0], window[1][0]),
+                    run.peakHeapAfterGc(), 0, 0);
+            List<String> errors = run.errorLines();
+            Scenarios.log("  archive CPU from /proc of: %s; %d ERROR lines in %s", measured, errors.size(), run.log());
+            return new ArchiveRun(archive, measured, errors);
+        } finally {
+            new TopicCounter(adminUrl, topic).delete();
         }
     }
 

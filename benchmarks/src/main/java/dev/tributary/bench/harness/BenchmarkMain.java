@@ -209,7 +209,7 @@ public final class BenchmarkMain {
         if (only.contains("archive")) {
             ArchiveScenario archive = new ArchiveScenario(pulsar.serviceUrl(), pulsar.adminUrl(), pulsar.home(), work, scale,
                     overrides);
-            run(report, "archive", () -> report.archive(archive.run()));
+            run(report, "archive", () -> report.archive(archive.run(rounds)));
         }
         if (only.contains("peer")) {
             PeerScenario peer = new PeerScenario(pulsar.serviceUrl(), pulsar.adminUrl(), pulsar.home(), work, scale,

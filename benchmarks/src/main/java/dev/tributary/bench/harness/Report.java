@@ -111,7 +111,7 @@ final class Report {
     private GroupScenarios.Failover failover;
     private GroupScenarios.Spread spread;
     private Scenarios.ExactlyOnce exactlyOnce;
-    private ArchiveScenario.Result archive;
+    private List<ArchiveScenario.Result> archive;
     private List<PeerScenario.Result> peer;
     private final List<String> failures = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
@@ -171,8 +171,8 @@ final class Report {
         exactlyOnce = result;
     }
 
-    void archive(ArchiveScenario.Result result) {
-        archive = result;
+    void archive(List<ArchiveScenario.Result> rounds) {
+        archive = List.copyOf(rounds);
     }
 
     void peer(List<PeerScenario.Result> rounds) {
@@ -268,7 +268,7 @@ final class Report {
                 apart, against the same broker) before its median is taken; the tables give each figure's median \
                 with the lowest and highest run in parentheses, and a peak (heap, threads) as the largest of all \
                 runs. A target whose runs fall on both sides of its goal says so. Failover (10 kills), spreading, \
-                the archive, `pulsar-perf` and JMH run once per run, as their sections say.
+                `pulsar-perf` and JMH run once per run, as their sections say.
 
                 - **Subjects.** *Tributary*: `connect-runtime start` with the Kinesis connector at its defaults (one task, \
                 polling, `maxRecordsPerFetch` 1000 and `maxBytesPerFetch` 1 MiB, `receiveQueueSize` 10000, \
