@@ -84,17 +84,11 @@ final class ArchiveScenario {
                 .build())) {
             for (int round = 0; round < rounds; round++) {
                 Scenarios.log("archive: round %d of %d", round + 1, rounds);
-                Figures standalone = null;
-                ArchiveRun archive = null;
-                for (boolean isArchive : Rounds.inTurn(List.of(false, true), round)) {
-                    DiskSpace.require(workDir);
-                    if (isArchive) {
-                        archive = archive(server, nar, expected, limit, round);
-                    } else {
-                        standalone = standalone(server, expected, limit, round);
-                    }
-                }
-                results.add(new Result(standalone, archive.figures(), archive.measuredProcesses(), archive.errors()));
+                int r = round;
+                Rounds.Both<Figures, ArchiveRun> runs = Rounds.both(round, () -> DiskSpace.require(workDir),
+                        () -> standalone(server, expected, limit, r), () -> archive(server, nar, expected, limit, r));
+                ArchiveRun archive = runs.second();
+                results.add(new Result(runs.first(), archive.figures(), archive.measuredProcesses(), archive.errors()));
             }
         }
         return results;

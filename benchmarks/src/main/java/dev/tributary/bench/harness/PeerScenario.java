@@ -123,17 +123,12 @@ final class PeerScenario {
             try {
                 for (int round = 0; round < rounds; round++) {
                     Scenarios.log("peer: round %d of %d", round + 1, rounds);
-                    Run tributary = null;
-                    PeerRun peer = null;
-                    for (boolean isPeer : Rounds.inTurn(List.of(false, true), round)) {
-                        DiskSpace.require(workDir);
-                        if (isPeer) {
-                            peer = peer(server, dynalite, archive, expected, limit, round);
-                        } else {
-                            tributary = tributary(server, expected, limit, round);
-                        }
-                    }
-                    results.add(new Result(tributary, peer.run(), Subject.HEAP, peer.errors()));
+                    int r = round;
+                    Rounds.Both<Run, PeerRun> runs = Rounds.both(round, () -> DiskSpace.require(workDir),
+                            () -> tributary(server, expected, limit, r),
+                            () -> peer(server, dynalite, archive, expected, limit, r));
+                    PeerRun peer = runs.second();
+                    results.add(new Result(runs.first(), peer.run(), Subject.HEAP, peer.errors()));
                 }
             } finally {
                 dynalite.stop();

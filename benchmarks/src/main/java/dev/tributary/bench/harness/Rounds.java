@@ -25,6 +25,33 @@ final class Rounds {
         return reversed;
     }
 
+    /** One run of a round. */
+    interface Step<T> {
+        T run() throws Exception;
+    }
+
+    /** What a round's runs of two different subjects gave. */
+    record Both<A, B>(A first, B second) {
+    }
+
+    /**
+     * Runs {@code first} and {@code second} once each, in the order {@link #inTurn} gives for
+     * {@code round}, with {@code beforeEach} before each of them (the harness checks the disk there).
+     */
+    static <A, B> Both<A, B> both(int round, Runnable beforeEach, Step<A> first, Step<B> second) throws Exception {
+        A a = null;
+        B b = null;
+        for (boolean isSecond : inTurn(List.of(false, true), round)) {
+            beforeEach.run();
+            if (isSecond) {
+                b = second.run();
+            } else {
+                a = first.run();
+            }
+        }
+        return new Both<>(a, b);
+    }
+
     /** The runs of {@code kind}, in round order. */
     static List<Figures> runs(List<Figures> figures, Subject.Kind kind) {
         return figures.stream().filter(f -> f.kind() == kind).toList();

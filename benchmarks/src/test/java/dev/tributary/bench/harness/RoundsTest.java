@@ -3,6 +3,7 @@ package dev.tributary.bench.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,24 @@ class RoundsTest {
         assertThat(Rounds.inTurn(List.of("raw", "Tributary"), 0)).containsExactly("raw", "Tributary");
         assertThat(Rounds.inTurn(List.of("raw", "Tributary"), 1)).containsExactly("Tributary", "raw");
         assertThat(Rounds.inTurn(List.of("raw", "Tributary"), 2)).containsExactly("raw", "Tributary");
+    }
+
+    @Test
+    void twoSubjectsRunInTurnWithTheCheckBeforeEach() throws Exception {
+        List<String> calls = new ArrayList<>();
+        Rounds.Both<String, Integer> first = Rounds.both(0, () -> calls.add("check"), () -> add(calls, "a"),
+                () -> add(calls, 2).length());
+        Rounds.Both<String, Integer> second = Rounds.both(1, () -> calls.add("check"), () -> add(calls, "a"),
+                () -> add(calls, 2).length());
+
+        assertThat(first).isEqualTo(new Rounds.Both<>("a", 1));
+        assertThat(second).isEqualTo(new Rounds.Both<>("a", 1));
+        assertThat(calls).containsExactly("check", "a", "check", "2", "check", "2", "check", "a");
+    }
+
+    private static String add(List<String> calls, Object call) {
+        calls.add(String.valueOf(call));
+        return String.valueOf(call);
     }
 
     @Test
