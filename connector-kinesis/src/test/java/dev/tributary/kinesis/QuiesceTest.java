@@ -23,17 +23,10 @@ class QuiesceTest {
 
     @Test
     void waitsForTheRunningTaskAndDropsTheQueuedOnes() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
         AtomicBoolean queuedRan = new AtomicBoolean();
-        executor.execute(() -> {
-            running.countDown();
-            // Ignores the interrupt, as a thread inside a client call may.
-            awaitUninterruptibly(release);
-            finished.set(true);
-        });
+        startATaskThatIgnoresInterrupts(() -> finished.set(true));
         executor.execute(() -> queuedRan.set(true));
-        running.await();
         new Thread(() -> {
             sleepQuietly(100);
             release.countDown();
@@ -47,12 +40,7 @@ class QuiesceTest {
 
     @Test
     void givesUpAfterTheBoundWhenTheTaskDoesNotReturn() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
-        executor.execute(() -> {
-            running.countDown();
-            awaitUninterruptibly(release);
-        });
-        running.await();
+        startATaskThatIgnoresInterrupts(() -> { });
 
         assertThat(Quiesce.stop(executor, Duration.ofMillis(50))).isFalse();
         assertThat(executor.isTerminated()).isFalse();
@@ -60,12 +48,7 @@ class QuiesceTest {
 
     @Test
     void anInterruptedCallerStopsWaitingAndKeepsItsInterrupt() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
-        executor.execute(() -> {
-            running.countDown();
-            awaitUninterruptibly(release);
-        });
-        running.await();
+        startATaskThatIgnoresInterrupts(() -> { });
 
         Thread.currentThread().interrupt();
         try {
@@ -80,6 +63,20 @@ class QuiesceTest {
     void anIdleExecutorEndsAtOnce() {
         assertThat(Quiesce.stop(executor, Duration.ofSeconds(30))).isTrue();
         assertThat(executor.isTerminated()).isTrue();
+    }
+
+    /**
+     * Starts a task that waits for {@link #release} through interrupts, as a thread inside a client
+     * call may, then runs {@code then}; returns once it runs.
+     */
+    private void startATaskThatIgnoresInterrupts(Runnable then) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        executor.execute(() -> {
+            running.countDown();
+            awaitUninterruptibly(release);
+            then.run();
+        });
+        running.await();
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
