@@ -56,8 +56,9 @@ final class ArchiveSection {
         Median cpuRatio = ratio(rounds, Figures::cpuSecondsPerGigabyte);
         md.append("| **archive / standalone** | **").append(ratio.format("%.2f×")).append("** | | **")
                 .append(cpuRatio.format("%.2f×")).append("** | | | |\n\n");
-        md.append("CPU of the archive was counted for").append(rounds.size() == 1 ? "" : " (the last round)").append(": ").append(last.measuredProcesses().isEmpty()
-                ? "(no process seen)" : "`" + last.measuredProcesses() + "`").append(". ");
+        md.append("CPU of the archive was counted for").append(rounds.size() == 1 ? "" : " (the last round)")
+                .append(": ").append(last.measuredProcesses().isEmpty()
+                        ? "(no process seen)" : "`" + last.measuredProcesses() + "`").append(". ");
         List<String> errors = rounds.stream().flatMap(r -> r.archiveErrors().stream()).toList();
         if (errors.isEmpty()) {
             md.append("Localrun's log had no ERROR line").append(rounds.size() == 1 ? "" : " in any round").append(".\n\n");
@@ -66,8 +67,8 @@ final class ArchiveSection {
                     .append(errors.size() == 1 ? " ERROR line; the first:\n\n" : " ERROR lines; the first:\n\n")
                     .append("```\n").append(errors.get(0)).append("\n```\n\n");
         }
-        Median standaloneCpu = median(rounds, r -> r.standalone().cpuSecondsPerGigabyte());
-        Median archiveCpu = median(rounds, r -> r.archive().cpuSecondsPerGigabyte());
+        Median standaloneCpu = Median.over(rounds, r -> r.standalone().cpuSecondsPerGigabyte());
+        Median archiveCpu = Median.over(rounds, r -> r.archive().cpuSecondsPerGigabyte());
         targets.add(Report.Target.judged("Archive throughput at 1 KiB",
                 String.format(Locale.ROOT, "%.2f × standalone (CPU-s/GB %.2f × standalone: %.1f against %.1f)",
                         ratio.median(), cpuRatio.median(), archiveCpu.median(), standaloneCpu.median())
@@ -78,11 +79,7 @@ final class ArchiveSection {
 
     /** The median over the rounds of the archive's {@code figure} divided by the standalone worker's. */
     private static Median ratio(List<ArchiveScenario.Result> rounds, ToDoubleFunction<Figures> figure) {
-        return median(rounds, r -> figure.applyAsDouble(r.archive()) / figure.applyAsDouble(r.standalone()));
-    }
-
-    private static Median median(List<ArchiveScenario.Result> rounds, ToDoubleFunction<ArchiveScenario.Result> figure) {
-        return Median.of(rounds.stream().map(figure::applyAsDouble).toList());
+        return Median.over(rounds, r -> figure.applyAsDouble(r.archive()) / figure.applyAsDouble(r.standalone()));
     }
 
     private static void row(StringBuilder md, String label, List<ArchiveScenario.Result> rounds,
@@ -90,10 +87,10 @@ final class ArchiveSection {
         long heap = rounds.stream().mapToLong(r -> runtime.apply(r).peakLiveHeap()).max().orElse(0);
         int threads = rounds.stream().mapToInt(r -> runtime.apply(r).peakThreads()).max().orElse(0);
         md.append("| ").append(label)
-                .append(" | ").append(median(rounds, r -> runtime.apply(r).recordsPerSecond()).format("%,.0f"))
-                .append(" | ").append(median(rounds, r -> runtime.apply(r).megabytesPerSecond()).format("%.1f"))
-                .append(" | ").append(median(rounds, r -> runtime.apply(r).cpuSecondsPerGigabyte()).format("%.1f"))
-                .append(" | ").append(median(rounds, r -> runtime.apply(r).cores()).format("%.2f"))
+                .append(" | ").append(Median.over(rounds, r -> runtime.apply(r).recordsPerSecond()).format("%,.0f"))
+                .append(" | ").append(Median.over(rounds, r -> runtime.apply(r).megabytesPerSecond()).format("%.1f"))
+                .append(" | ").append(Median.over(rounds, r -> runtime.apply(r).cpuSecondsPerGigabyte()).format("%.1f"))
+                .append(" | ").append(Median.over(rounds, r -> runtime.apply(r).cores()).format("%.2f"))
                 .append(" | ").append(heap > 0 ? (heap >> 20) + " MiB" : "")
                 .append(" | ").append(threadsMeasured ? Integer.toString(threads) : "").append(" |\n");
     }

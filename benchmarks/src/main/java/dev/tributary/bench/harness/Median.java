@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The median and the range of one figure over a scenario's rounds. A target is judged on the
@@ -22,6 +23,11 @@ record Median(double median, double min, double max, int runs) {
         int n = sorted.size();
         double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
         return new Median(median, sorted.get(0), sorted.get(n - 1), n);
+    }
+
+    /** The median of {@code figure} over {@code runs}, such as a scenario's rounds. */
+    static <T> Median over(List<T> runs, ToDoubleFunction<T> figure) {
+        return of(runs.stream().map(figure::applyAsDouble).toList());
     }
 
     /** The median alone when there was one run; else the median and, in parentheses, the range. */

@@ -130,19 +130,15 @@ final class PeerSection {
                         : String.format(Locale.ROOT, "%,d bytes altered", trib.alteredBytes())));
     }
 
-    private static Median median(List<PeerScenario.Result> rounds, ToDoubleFunction<PeerScenario.Result> figure) {
-        return Median.of(rounds.stream().map(figure::applyAsDouble).toList());
-    }
-
     /** The median over the rounds of Tributary's figure over the peer's in the same round. */
     private static Median ratio(List<PeerScenario.Result> rounds, ToDoubleFunction<PeerScenario.Run> figure) {
-        return median(rounds, r -> figure.applyAsDouble(r.tributary()) / figure.applyAsDouble(r.peer()));
+        return Median.over(rounds, r -> figure.applyAsDouble(r.tributary()) / figure.applyAsDouble(r.peer()));
     }
 
     /** The median over the rounds of one subject's figure. */
     private static Median median(List<PeerScenario.Result> rounds, Function<PeerScenario.Result, PeerScenario.Run> subject,
             ToDoubleFunction<PeerScenario.Run> figure) {
-        return median(rounds, r -> figure.applyAsDouble(subject.apply(r)));
+        return Median.over(rounds, r -> figure.applyAsDouble(subject.apply(r)));
     }
 
     private static void row(StringBuilder md, String label, List<PeerScenario.Result> rounds,

@@ -60,7 +60,7 @@ final class Rounds {
     /** The median of {@code figure} over the runs of {@code kind}; null when it did not run. */
     static Median median(List<Figures> figures, Subject.Kind kind, ToDoubleFunction<Figures> figure) {
         List<Figures> runs = runs(figures, kind);
-        return runs.isEmpty() ? null : Median.of(runs.stream().map(figure::applyAsDouble).toList());
+        return runs.isEmpty() ? null : Median.over(runs, figure);
     }
 
     /**

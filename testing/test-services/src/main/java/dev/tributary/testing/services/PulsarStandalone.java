@@ -28,7 +28,7 @@ public final class PulsarStandalone implements StoppableService {
     private static final String NAME = "Pulsar standalone";
     private static final String NAME_WITH_WORKER = "Pulsar standalone with Functions worker";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    static final String MEMORY = "-Xms256m -Xmx1g -XX:MaxDirectMemorySize=512m";
+    private static final String MEMORY = "-Xms256m -Xmx1g -XX:MaxDirectMemorySize=512m";
 
     private final List<String> command;
     private final Map<String, String> env;
