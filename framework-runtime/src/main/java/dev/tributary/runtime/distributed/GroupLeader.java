@@ -74,6 +74,8 @@ public final class GroupLeader implements AutoCloseable {
     }
 
     /**
+     * @param client the client that the assignment publisher alone uses, on a connection of its own
+     *     (see {@link GroupMember#start})
      * @param connectors per connector that should run now, its number of tasks (see {@link Assignor#assign})
      * @param status the status topic's view, where members report the generation they applied
      * @param membershipCheckInterval how often the leader lists the members

@@ -131,14 +131,19 @@ class WorkerGroupIT {
             this.id = id;
             URI broker = URI.create(pulsar.serviceUrl());
             this.proxy = TcpFaultProxy.start(broker.getHost(), broker.getPort());
-            this.client = PulsarClient.builder().serviceUrl("pulsar://127.0.0.1:" + proxy.port())
+            this.client = proxiedClient();
+            // The publisher's client goes through the same proxy, so that a cut cuts the whole worker off.
+            this.group = GroupMember.start(client, proxiedClient(), admin, new GroupMember.Settings(topics,
+                    new Member(id, "http://" + id + ":8083"), Duration.ofMillis(500), Duration.ofMillis(200),
+                    Duration.ofSeconds(30)), work);
+        }
+
+        private PulsarClient proxiedClient() throws PulsarClientException {
+            return PulsarClient.builder().serviceUrl("pulsar://127.0.0.1:" + proxy.port())
                     .operationTimeout(10, TimeUnit.SECONDS)
                     .startingBackoffInterval(100, TimeUnit.MILLISECONDS)
                     .maxBackoffInterval(1, TimeUnit.SECONDS)
                     .build();
-            this.group = GroupMember.start(client, admin, new GroupMember.Settings(topics,
-                    new Member(id, "http://" + id + ":8083"), Duration.ofMillis(500), Duration.ofMillis(200),
-                    Duration.ofSeconds(30)), work);
         }
 
         boolean leads() {
