@@ -41,7 +41,8 @@ public final class GroupMember implements AutoCloseable {
     /**
      * @param topics the group's topics
      * @param self this worker
-     * @param membershipCheckInterval how often the leader lists the members (see {@link GroupLeader})
+     * @param membershipCheckInterval how often the leader lists the members (see {@link GroupLeader}), and
+     *     how often each member asks the broker who leads (see {@link GroupMembership})
      * @param connectionCheckInterval how often a member looks at its connection (see {@link GroupMembership})
      * @param timeout how long each step of starting may take
      */
@@ -81,7 +82,7 @@ public final class GroupMember implements AutoCloseable {
         this.statusWriter = statusWriter;
         this.tailer = tailer;
         this.membership = new GroupMembership(client, admin, settings.topics(), settings.self(), new Events(),
-                settings.connectionCheckInterval());
+                settings.connectionCheckInterval(), settings.membershipCheckInterval());
         this.leader = new GroupLeader(publisherClient, settings.topics(), membership, assignments, status, new Assignor(),
                 () -> connectorsToRun(configs), codec, settings.membershipCheckInterval());
     }

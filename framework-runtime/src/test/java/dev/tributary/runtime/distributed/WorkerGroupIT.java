@@ -355,6 +355,41 @@ class WorkerGroupIT {
         assertNoViolations(live);
     }
 
+    /**
+     * A publisher of a worker the broker never made active takes the assignments topic over (as a
+     * worker does that acted on an activation the broker took back). The leader's next publish is
+     * fenced; since the broker still lists it as the active member, it takes the topic back and
+     * goes on assigning, rather than leaving the group with no one publishing.
+     */
+    @Test
+    void aLeaderFencedByAWorkerTheBrokerDidNotMakeActiveTakesTheTopicBack() throws Exception {
+        createConnectors();
+        TestMember a = join("w-a");
+        List<TestMember> live = List.of(a);
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            leader(live);
+            converged(live);
+        });
+        long before = a.group.assignment().generation();
+        AssignmentPublisher intruder = AssignmentPublisher.open(assignmentsTopicAndClient(), topics, "w-stale",
+                new GroupRecordCodec()).get(30, TimeUnit.SECONDS);
+        closeables.add(intruder);
+
+        a.group.configWriter().put(new ConnectorConfig("late", Map.of("connector.class", "test"))).get();
+        a.group.configWriter().put(new TaskConfigs("late", 1, List.of(Map.of(), Map.of()))).get();
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(a.leads()).as("w-a leads and publishes").isTrue();
+            Assignment assignment = a.group.assignment();
+            assertThat(assignment.leader()).isEqualTo("w-a");
+            assertThat(assignment.generation()).isGreaterThan(before);
+            assertThat(a.work.tasks).contains(new ConnectorTaskId("late", 0), new ConnectorTaskId("late", 1));
+        });
+        // Nothing moved and nothing cut it off: a take-over must not cost the leader its connection.
+        assertThat(a.work.stoppedAt).as("tasks w-a stopped").isEmpty();
+        assertNoViolations(live);
+    }
+
     @Test
     void theGroupsTopicsAreKeptAndCompactedFromTheStart() throws Exception {
         join("w-a");
