@@ -72,7 +72,8 @@ final class DistributedModule extends AbstractModule {
             PulsarClient pulsar, GroupAdmin admin) {
         GroupMember.Settings settings = new GroupMember.Settings(config.groupTopics(), new Member(workerId, restUrl),
                 config.groupMembershipCheckInterval(), config.groupConnectionCheckInterval(), JOIN_TIMEOUT);
-        return new DistributedHerder(worker, services, work -> GroupMember.start(pulsar, admin, settings, work));
+        return new DistributedHerder(worker, services, work -> GroupMember.start(pulsar,
+                WorkerModule.newPulsarClientWithoutTransactions(config), admin, settings, work));
     }
 
     @Provides

@@ -68,6 +68,18 @@ final class WorkerModule extends AbstractModule {
      *         be loaded with its params, else {@code pulsar.service.url} when the client cannot be built
      */
     static PulsarClient newPulsarClient(WorkerConfig config) {
+        return newPulsarClient(config, config.exactlyOnce().enabled());
+    }
+
+    /**
+     * As {@link #newPulsarClient(WorkerConfig)}, but without transactions whatever
+     * {@code exactly.once.source.support} says: for a client that never opens one.
+     */
+    static PulsarClient newPulsarClientWithoutTransactions(WorkerConfig config) {
+        return newPulsarClient(config, false);
+    }
+
+    private static PulsarClient newPulsarClient(WorkerConfig config, boolean transactions) {
         try {
             var builder = PulsarClient.builder()
                     .serviceUrl(config.pulsarServiceUrl())
@@ -80,7 +92,7 @@ final class WorkerModule extends AbstractModule {
                 String params = config.pulsarAuthParams() == null ? "" : config.pulsarAuthParams().value();
                 builder.authentication(config.pulsarAuthPlugin(), params);
             }
-            if (!config.exactlyOnce().enabled()) {
+            if (!transactions) {
                 return PulsarClients.build(builder);
             }
             // Checked here, at start-up: a broker without transactions stops the worker with the setting to change.

@@ -14,6 +14,7 @@ import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +51,11 @@ public final class AssignmentPublisher implements AutoCloseable {
     }
 
     /**
-     * Opens the fencing producer, then reads the topic's last message: completes once the broker
-     * fenced every other producer of the topic and the generation of the last assignment any
-     * leader published is known, so that the next one is numbered above it even when the
-     * assignments view has not applied it yet (a completed TableView refresh does not always mean
-     * that the view applied the last record).
+     * Opens the fencing producer, then reads the topic: completes once the broker fenced every
+     * other producer of the topic and the highest generation any leader published is known, so
+     * that the next one is numbered above it even when the assignments view has not applied it
+     * yet (a completed TableView refresh does not always mean that the view applied the last
+     * record).
      */
     public static CompletableFuture<AssignmentPublisher> open(PulsarClient client, GroupTopics topics, String leaderId,
             GroupRecordCodec codec) {
@@ -78,23 +79,34 @@ public final class AssignmentPublisher implements AutoCloseable {
     }
 
     /**
-     * The generation of the topic's last message, read with a reader of its own; 0 when the topic
-     * holds no assignment, or its last record does not decode as one.
+     * The highest generation on the topic, read from its start (with the compacted part, should
+     * compaction have trimmed the ledger that held the last record) by a reader of its own; 0 when
+     * the topic holds no assignment. The topic is compacted to its one key past
+     * {@code GroupAdmin#COMPACTION_THRESHOLD_BYTES}, so this reads at most about that much.
+     *
+     * <p>Not a reader at the latest message, inclusive: the client seeks such a reader to the last
+     * message when asked whether one is available, and on an empty topic it answers before the
+     * reader has reconnected from that seek; a reader closed then makes the client close its
+     * whole connection once the reconnection completes, and with it this worker's membership.
      */
     private static CompletableFuture<Long> lastGeneration(PulsarClient client, GroupTopics topics,
             GroupRecordCodec codec) {
         return client.newReader(Schema.BYTES)
                 .topic(topics.assignments())
-                .startMessageId(MessageId.latest)
-                .startMessageIdInclusive()
-                // The compacted view too, should compaction have trimmed the ledger that held the last record.
+                .startMessageId(MessageId.earliest)
                 .readCompacted(true)
                 .createAsync()
-                .thenCompose(reader -> reader.hasMessageAvailableAsync()
-                        .thenCompose(available -> available
-                                ? reader.readNextAsync().thenApply(message -> generationOf(codec, message))
-                                : CompletableFuture.completedFuture(0L))
+                .thenCompose(reader -> highestGeneration(reader, codec, 0L)
                         .whenComplete((generation, error) -> reader.closeAsync()));
+    }
+
+    private static CompletableFuture<Long> highestGeneration(Reader<byte[]> reader, GroupRecordCodec codec,
+            long highest) {
+        return reader.hasMessageAvailableAsync().thenCompose(available -> available
+                // Async: a queue of received records must not deepen the stack by one frame each.
+                ? reader.readNextAsync().thenComposeAsync(message ->
+                        highestGeneration(reader, codec, Math.max(highest, generationOf(codec, message))))
+                : CompletableFuture.completedFuture(highest));
     }
 
     private static long generationOf(GroupRecordCodec codec, Message<byte[]> message) {

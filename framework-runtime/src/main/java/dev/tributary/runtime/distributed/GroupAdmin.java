@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The few calls of Pulsar's admin REST API that a worker group needs: create its namespace and
  * topics with policies under which nothing the group needs is ever deleted, and list the
- * consumers of the members' subscription.
+ * consumers of the members' subscription and the one of them that is active.
  *
  * <p>Plain HTTP through the JDK's client, as the pulsar offset store does, rather than the Pulsar
  * admin client, whose dependencies (Guava, Jersey, Avro) do not converge with the runtime's.
@@ -163,25 +163,38 @@ public final class GroupAdmin {
      * broker sees them; empty when the topic or subscription does not exist.
      */
     public List<String> consumerNames(String topic, String subscription) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode consumer : subscriptionStats(topic, subscription).path("consumers")) {
+            JsonNode name = consumer.get("consumerName");
+            if (name != null && name.isTextual()) {
+                names.add(name.asText());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The name of the consumer the broker has made active on the failover {@code subscription} of
+     * {@code topic} now; empty when the subscription has no consumer, or does not exist.
+     */
+    public Optional<String> activeConsumerName(String topic, String subscription) {
+        JsonNode name = subscriptionStats(topic, subscription).get("activeConsumerName");
+        return name != null && name.isTextual() ? Optional.of(name.asText()) : Optional.empty();
+    }
+
+    /** The stats of one subscription of a topic; a missing node when the topic or subscription does not exist. */
+    private JsonNode subscriptionStats(String topic, String subscription) {
         HttpResponse<String> stats = call("GET", topicPath(topic) + "/stats", null);
         if (stats.statusCode() == 404) {
-            return List.of();
+            return MAPPER.missingNode();
         }
         expectSuccess(stats, "read the stats of topic " + topic);
-        List<String> names = new ArrayList<>();
         try {
-            JsonNode consumers = MAPPER.readTree(stats.body()).path("subscriptions").path(subscription).path("consumers");
-            for (JsonNode consumer : consumers) {
-                JsonNode name = consumer.get("consumerName");
-                if (name != null && name.isTextual()) {
-                    names.add(name.asText());
-                }
-            }
+            return MAPPER.readTree(stats.body()).path("subscriptions").path(subscription);
         } catch (IOException e) {
             throw new GroupAdminException("the stats of topic " + topic + " from " + adminUrl + " are not JSON; check"
                     + " that group.admin.url names a Pulsar broker's HTTP port");
         }
-        return names;
     }
 
     /** {@code persistent://tenant/ns/name} as the admin API's {@code persistent/tenant/ns/name}. */

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * config change) and every {@code membershipCheckInterval}, when it lists the members from the
  * broker: a member that joined or left shows there, and Pulsar alone decides who is listed. It
  * publishes only when the result differs from the assignment in force. {@link #deposed()}, or a
- * publish that the broker fences, ends it.
+ * publish that the broker fences, ends it; after a fence the membership asks the broker who leads
+ * ({@link GroupMembership#fenced()}), and elects this worker again if the broker still says so.
  *
  * <p>Threads: its own single thread does all the work; the public methods only hand it events, and
  * may be called from any thread.
@@ -74,6 +75,8 @@ public final class GroupLeader implements AutoCloseable {
     }
 
     /**
+     * @param client the client that the assignment publisher alone uses, on a connection of its own
+     *     (see {@link GroupMember#start})
      * @param connectors per connector that should run now, its number of tasks (see {@link Assignor#assign})
      * @param status the status topic's view, where members report the generation they applied
      * @param membershipCheckInterval how often the leader lists the members
@@ -225,8 +228,9 @@ public final class GroupLeader implements AutoCloseable {
             }
             published = publisher.publish(previous, plan, urls);
         } catch (AssignmentFencedException e) {
-            LOG.warn("{}; it stops leading", e.getMessage());
+            LOG.warn("{}; it stops leading and asks the broker who leads", e.getMessage());
             stepDown();
+            membership.fenced();
         } catch (GroupAdminException e) {
             LOG.warn("worker {} could not rebalance group {} now: {}; it tries again in {} ms",
                     membership.self().workerId(), topics.groupId(), e.getMessage(), membershipCheckInterval.toMillis());

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,8 @@ public final class GroupMember implements AutoCloseable {
     /**
      * @param topics the group's topics
      * @param self this worker
-     * @param membershipCheckInterval how often the leader lists the members (see {@link GroupLeader})
+     * @param membershipCheckInterval how often the leader lists the members (see {@link GroupLeader}), and
+     *     how often each member asks the broker who leads (see {@link GroupMembership})
      * @param connectionCheckInterval how often a member looks at its connection (see {@link GroupMembership})
      * @param timeout how long each step of starting may take
      */
@@ -66,11 +68,13 @@ public final class GroupMember implements AutoCloseable {
     private final AssignmentTailer tailer;
     private final GroupMembership membership;
     private final GroupLeader leader;
+    private final PulsarClient publisherClient;
 
-    private GroupMember(PulsarClient client, GroupAdmin admin, GroupRecordCodec codec, Settings settings,
-            GroupTopicView configs, GroupTopicView status, GroupTopicView assignments, GroupTopicWriter configWriter,
+    private GroupMember(PulsarClient client, PulsarClient publisherClient, GroupAdmin admin, GroupRecordCodec codec,
+            Settings settings, GroupTopicView configs, GroupTopicView status, GroupTopicView assignments, GroupTopicWriter configWriter,
             GroupTopicWriter statusWriter, AssignmentTailer tailer) {
         this.settings = settings;
+        this.publisherClient = publisherClient;
         this.configs = configs;
         this.status = status;
         this.assignments = assignments;
@@ -78,8 +82,8 @@ public final class GroupMember implements AutoCloseable {
         this.statusWriter = statusWriter;
         this.tailer = tailer;
         this.membership = new GroupMembership(client, admin, settings.topics(), settings.self(), new Events(),
-                settings.connectionCheckInterval());
-        this.leader = new GroupLeader(client, settings.topics(), membership, assignments, status, new Assignor(),
+                settings.connectionCheckInterval(), settings.membershipCheckInterval());
+        this.leader = new GroupLeader(publisherClient, settings.topics(), membership, assignments, status, new Assignor(),
                 () -> connectorsToRun(configs), codec, settings.membershipCheckInterval());
     }
 
@@ -110,22 +114,30 @@ public final class GroupMember implements AutoCloseable {
      * Sets up the group's namespace and topics when missing, reads the three topics to their end,
      * then joins the group.
      *
+     * @param client the worker's client, for membership and the group's topics
+     * @param publisherClient a client of the leader's assignment publisher alone, owned by the member
+     *     from here on and closed when it leaves or fails to start. A producer that another leader
+     *     fenced learns it only when it sends, and the broker then closes that producer's whole
+     *     connection: on a connection of its own, that costs the worker neither its membership nor
+     *     its tasks' producers.
      * @param work told what this worker must stop and start
      * @throws GroupAdminException when a step fails or takes longer than {@link Settings#timeout()}
      */
-    public static GroupMember start(PulsarClient client, GroupAdmin admin, Settings settings,
-            AssignmentTailer.Listener work) {
-        requireNonNull(client, "client is null");
-        requireNonNull(admin, "admin is null");
-        requireNonNull(settings, "settings is null");
-        requireNonNull(work, "work is null");
-        GroupTopics topics = settings.topics();
-        admin.ensureNamespace(topics.namespace());
-        topics.compacted().forEach(admin::ensureCompactedTopic);
-        admin.ensureTopic(topics.coordination());
-        GroupRecordCodec codec = new GroupRecordCodec();
+    public static GroupMember start(PulsarClient client, PulsarClient publisherClient, GroupAdmin admin,
+            Settings settings, AssignmentTailer.Listener work) {
+        requireNonNull(publisherClient, "publisherClient is null");
         List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(publisherClient);
         try {
+            requireNonNull(client, "client is null");
+            requireNonNull(admin, "admin is null");
+            requireNonNull(settings, "settings is null");
+            requireNonNull(work, "work is null");
+            GroupTopics topics = settings.topics();
+            admin.ensureNamespace(topics.namespace());
+            topics.compacted().forEach(admin::ensureCompactedTopic);
+            admin.ensureTopic(topics.coordination());
+            GroupRecordCodec codec = new GroupRecordCodec();
             GroupTopicView configs = opened(opened, await(GroupTopicView.open(client, topics.configs(), codec), settings,
                     "read " + topics.configs()));
             GroupTopicView status = opened(opened, await(GroupTopicView.open(client, topics.status(), codec), settings,
@@ -138,8 +150,8 @@ public final class GroupMember implements AutoCloseable {
                     settings, "write " + topics.status()));
             AssignmentTailer tailer = opened(opened, new AssignmentTailer(settings.self().workerId(),
                     reportingApplied(settings.self().workerId(), work, statusWriter)));
-            GroupMember member = new GroupMember(client, admin, codec, settings, configs, status, assignments,
-                    configWriter, statusWriter, tailer);
+            GroupMember member = new GroupMember(client, publisherClient, admin, codec, settings, configs, status,
+                    assignments, configWriter, statusWriter, tailer);
             opened.add(0, member::leave);
             member.join();
             return member;
@@ -184,6 +196,12 @@ public final class GroupMember implements AutoCloseable {
     private void leave() {
         membership.close();
         leader.close();
+        try {
+            publisherClient.close();
+        } catch (PulsarClientException e) {
+            LOG.debug("worker {} could not close its assignment publisher's client: {}", settings.self().workerId(),
+                    e.getClass().getSimpleName());
+        }
     }
 
     private void join() {

@@ -10,6 +10,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Consumer;
@@ -32,7 +33,12 @@ import org.slf4j.LoggerFactory;
  *       ({@link #members()}).</li>
  *   <li><b>Leadership</b>: the broker makes one consumer of a failover subscription active and tells
  *       each consumer when it becomes active or inactive ({@link ConsumerEventListener}). The active
- *       consumer's worker leads.</li>
+ *       consumer's worker leads. Those events are a hint, not the record: one can be missed (a
+ *       consumer whose connection dropped for a moment is not told what changed while it was
+ *       away, and a drop shorter than a connection check goes unnoticed here). So every {@code leadershipCheckInterval}, and at once when the leader's
+ *       publishing was fenced ({@link #fenced()}), the member asks the broker which consumer is
+ *       active and follows its answer ({@link #checkLeadership()}): the group is never left with no
+ *       leader while the broker has made one.</li>
  *   <li><b>Cut off</b>: the member watches its own consumer's connection. When the client has lost
  *       it, the member may already have been replaced, so it tells the {@link Listener} to stop its
  *       work (and stops leading); once the client reconnected, it tells it again.</li>
@@ -63,19 +69,27 @@ import org.slf4j.LoggerFactory;
  * work and starts it again once reconnected, if the assignment still gives it. On a cluster that
  * sheds load, keep the group's namespace out of shedding to avoid such restarts.
  *
- * <p>Threads: {@link #join()} and {@link #close()} from any thread, once each. Listener methods are
- * called on this membership's own single thread, one at a time, in the order the events happened;
- * they must not block for long. {@link #members()} makes a blocking admin call.
+ * <p>Threads: {@link #join()} and {@link #close()} from any thread, once each; {@link #fenced()} and
+ * {@link #checkLeadership()} from any thread. Listener methods are called on this membership's own
+ * single thread, one at a time, in the order the events happened; they must not block for long.
+ * {@link #members()} makes a blocking admin call; the leadership check makes its own on a second
+ * thread, so that it never holds up the listener or the connection checks.
  */
 public final class GroupMembership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupMembership.class);
 
-    /** What happens to this member. Every method is called on the membership's thread. */
+    /**
+     * What happens to this member. Every method is called on the membership's thread;
+     * {@link #elected()} and {@link #deposed()} alternate, starting with {@link #elected()}.
+     */
     public interface Listener {
-        /** The broker made this member's consumer the active one: this worker now leads. */
+        /** The broker made this member's consumer the active one (it said so, or lists it so): this worker now leads. */
         void elected();
 
-        /** This worker no longer leads: another consumer is active, or this one is cut off or closing. */
+        /**
+         * This worker no longer leads: another consumer is active, this one is cut off or closing, or
+         * its publishing was {@link #fenced()}.
+         */
         void deposed();
 
         /** The client lost its connection to the broker: stop the work this member was assigned. */
@@ -91,7 +105,10 @@ public final class GroupMembership implements AutoCloseable {
     private final Member self;
     private final Listener listener;
     private final Duration connectionCheckInterval;
+    private final Duration leadershipCheckInterval;
     private final ScheduledExecutorService thread;
+    /** Where the broker is asked who leads: its admin call may block for the admin timeout. */
+    private final ScheduledExecutorService checker;
     /** Only touched on {@link #thread}. */
     private boolean leading;
     private boolean cut;
@@ -101,17 +118,24 @@ public final class GroupMembership implements AutoCloseable {
 
     /**
      * @param connectionCheckInterval how often the consumer's connection state is looked at
+     * @param leadershipCheckInterval how often the broker is asked which consumer is active
      */
     public GroupMembership(PulsarClient client, GroupAdmin admin, GroupTopics topics, Member self, Listener listener,
-            Duration connectionCheckInterval) {
+            Duration connectionCheckInterval, Duration leadershipCheckInterval) {
         this.client = requireNonNull(client, "client is null");
         this.admin = requireNonNull(admin, "admin is null");
         this.topics = requireNonNull(topics, "topics is null");
         this.self = requireNonNull(self, "self is null");
         this.listener = requireNonNull(listener, "listener is null");
         this.connectionCheckInterval = requireNonNull(connectionCheckInterval, "connectionCheckInterval is null");
+        this.leadershipCheckInterval = requireNonNull(leadershipCheckInterval, "leadershipCheckInterval is null");
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-membership-" + self.workerId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "group-leadership-check-" + self.workerId());
             t.setDaemon(true);
             return t;
         });
@@ -131,6 +155,8 @@ public final class GroupMembership implements AutoCloseable {
                     consumer = subscribed;
                     thread.scheduleWithFixedDelay(this::checkConnection, connectionCheckInterval.toMillis(),
                             connectionCheckInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    checker.scheduleWithFixedDelay(this::askAndFollow, leadershipCheckInterval.toMillis(),
+                            leadershipCheckInterval.toMillis(), TimeUnit.MILLISECONDS);
                     LOG.info("worker {} joined group {} ({})", self.workerId(), topics.groupId(), topics.coordination());
                 });
     }
@@ -194,6 +220,91 @@ public final class GroupMembership implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the broker which consumer of the members' subscription is active, and follows its
+     * answer: this worker is elected if it is listed as active and does not lead, deposed if
+     * another is listed and it leads. Nothing changes while this member is cut off, when no
+     * consumer is listed, or when the admin API cannot be asked (the next check asks again).
+     * Also done every {@code leadershipCheckInterval} once joined. The admin call runs on a thread
+     * of its own, so that a hanging call never delays the connection checks.
+     *
+     * @return completes once the answer was followed on the membership's thread
+     */
+    public CompletableFuture<Void> checkLeadership() {
+        try {
+            return CompletableFuture.supplyAsync(this::whoLeads, checker).thenAcceptAsync(this::follow, thread);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /**
+     * The leader's publishing was fenced: another worker took the assignments topic over. This
+     * worker stops leading ({@link Listener#deposed()}) and asks the broker at once who leads
+     * ({@link #checkLeadership()}): if the broker still lists this worker as active (the other
+     * acted on an activation that the broker took back), it is elected again and takes the topic
+     * back; otherwise the worker the broker lists leads. Any thread.
+     */
+    public void fenced() {
+        try {
+            thread.execute(() -> {
+                if (leading) {
+                    depose();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("worker {} is leaving the group: fence not followed up", self.workerId());
+            return;
+        }
+        checkLeadership();
+    }
+
+    /** The periodic check, on the checker's thread: asks, then hands the answer to the membership's thread. */
+    private void askAndFollow() {
+        Optional<String> active = whoLeads();
+        try {
+            thread.execute(() -> follow(active));
+        } catch (RejectedExecutionException e) {
+            // Closing: nothing to follow.
+        }
+    }
+
+    /** The active consumer's name as the broker lists it; empty when none is, or the broker cannot be asked. */
+    private Optional<String> whoLeads() {
+        if (closed) {
+            return Optional.empty();
+        }
+        try {
+            return admin.activeConsumerName(topics.coordination(), GroupTopics.MEMBERS_SUBSCRIPTION);
+        } catch (GroupAdminException e) {
+            LOG.debug("worker {} could not ask who leads group {}: {}", self.workerId(), topics.groupId(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void follow(Optional<String> active) {
+        if (active.isEmpty() || closed || cut) {
+            return;
+        }
+        boolean listed = active.get().equals(self.consumerName());
+        if (listed && !leading) {
+            LOG.info("the broker lists worker {} as the active member of group {}", self.workerId(), topics.groupId());
+            elect();
+        } else if (!listed && leading) {
+            LOG.info("the broker lists another consumer than worker {} as the active member of group {}",
+                    self.workerId(), topics.groupId());
+            depose();
+        }
+    }
+
+    private void elect() {
+        leading = true;
+        leader = true;
+        LOG.info("worker {} leads group {}", self.workerId(), topics.groupId());
+        call(listener::elected);
+    }
+
     private void depose() {
         leading = false;
         leader = false;
@@ -216,6 +327,7 @@ public final class GroupMembership implements AutoCloseable {
             return;
         }
         closed = true;
+        checker.shutdownNow();
         Consumer<byte[]> c = consumer;
         if (c != null) {
             c.closeAsync().exceptionally(e -> null).join();
@@ -245,10 +357,7 @@ public final class GroupMembership implements AutoCloseable {
                 if (closed || leading) {
                     return;
                 }
-                leading = true;
-                leader = true;
-                LOG.info("worker {} leads group {}", self.workerId(), topics.groupId());
-                call(listener::elected);
+                elect();
             });
         }
 

@@ -260,8 +260,9 @@ public final class WorkerConfig {
             .field(ConfigField.builder(GROUP_MEMBERSHIP_CHECK_INTERVAL, ConfigType.LONG).defaultValue("2000")
                     .validator(Validators.atLeast(100))
                     .group("Worker group").doc("How often, in milliseconds, the group's leader lists the members and "
-                            + "reassigns the work of those that left. Shorter moves tasks sooner after a worker "
-                            + "dies, at the cost of more admin calls.").build())
+                            + "reassigns the work of those that left, and each worker asks the broker whether it "
+                            + "leads (in case it missed the broker's notice). Shorter moves tasks sooner after a "
+                            + "worker dies, at the cost of more admin calls.").build())
             .field(ConfigField.builder(GROUP_CONNECTION_CHECK_INTERVAL, ConfigType.LONG).defaultValue("1000")
                     .validator(Validators.atLeast(100))
                     .group("Worker group").doc("How often, in milliseconds, a worker looks at its connection to "

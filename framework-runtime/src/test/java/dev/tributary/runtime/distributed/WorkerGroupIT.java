@@ -131,14 +131,19 @@ class WorkerGroupIT {
             this.id = id;
             URI broker = URI.create(pulsar.serviceUrl());
             this.proxy = TcpFaultProxy.start(broker.getHost(), broker.getPort());
-            this.client = PulsarClient.builder().serviceUrl("pulsar://127.0.0.1:" + proxy.port())
+            this.client = proxiedClient();
+            // The publisher's client goes through the same proxy, so that a cut cuts the whole worker off.
+            this.group = GroupMember.start(client, proxiedClient(), admin, new GroupMember.Settings(topics,
+                    new Member(id, "http://" + id + ":8083"), Duration.ofMillis(500), Duration.ofMillis(200),
+                    Duration.ofSeconds(30)), work);
+        }
+
+        private PulsarClient proxiedClient() throws PulsarClientException {
+            return PulsarClient.builder().serviceUrl("pulsar://127.0.0.1:" + proxy.port())
                     .operationTimeout(10, TimeUnit.SECONDS)
                     .startingBackoffInterval(100, TimeUnit.MILLISECONDS)
                     .maxBackoffInterval(1, TimeUnit.SECONDS)
                     .build();
-            this.group = GroupMember.start(client, admin, new GroupMember.Settings(topics,
-                    new Member(id, "http://" + id + ":8083"), Duration.ofMillis(500), Duration.ofMillis(200),
-                    Duration.ofSeconds(30)), work);
         }
 
         boolean leads() {
@@ -347,6 +352,41 @@ class WorkerGroupIT {
             assertThat(running).contains(new ConnectorTaskId("late", 0), new ConnectorTaskId("late", 1));
             IntSummaryStatisticsCheck.balanced(live.stream().map(m -> m.work.tasks.size()).toList());
         });
+        assertNoViolations(live);
+    }
+
+    /**
+     * A publisher of a worker the broker never made active takes the assignments topic over (as a
+     * worker does that acted on an activation the broker took back). The leader's next publish is
+     * fenced; since the broker still lists it as the active member, it takes the topic back and
+     * goes on assigning, rather than leaving the group with no one publishing.
+     */
+    @Test
+    void aLeaderFencedByAWorkerTheBrokerDidNotMakeActiveTakesTheTopicBack() throws Exception {
+        createConnectors();
+        TestMember a = join("w-a");
+        List<TestMember> live = List.of(a);
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            leader(live);
+            converged(live);
+        });
+        long before = a.group.assignment().generation();
+        AssignmentPublisher intruder = AssignmentPublisher.open(assignmentsTopicAndClient(), topics, "w-stale",
+                new GroupRecordCodec()).get(30, TimeUnit.SECONDS);
+        closeables.add(intruder);
+
+        a.group.configWriter().put(new ConnectorConfig("late", Map.of("connector.class", "test"))).get();
+        a.group.configWriter().put(new TaskConfigs("late", 1, List.of(Map.of(), Map.of()))).get();
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(a.leads()).as("w-a leads and publishes").isTrue();
+            Assignment assignment = a.group.assignment();
+            assertThat(assignment.leader()).isEqualTo("w-a");
+            assertThat(assignment.generation()).isGreaterThan(before);
+            assertThat(a.work.tasks).contains(new ConnectorTaskId("late", 0), new ConnectorTaskId("late", 1));
+        });
+        // Nothing moved and nothing cut it off: a take-over must not cost the leader its connection.
+        assertThat(a.work.stoppedAt).as("tasks w-a stopped").isEmpty();
         assertNoViolations(live);
     }
 
