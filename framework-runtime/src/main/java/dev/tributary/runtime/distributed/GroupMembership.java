@@ -277,8 +277,13 @@ public final class GroupMembership implements AutoCloseable {
         try {
             return admin.activeConsumerName(topics.coordination(), GroupTopics.MEMBERS_SUBSCRIPTION);
         } catch (GroupAdminException e) {
+            // The leader's member listing, which makes the same call, warns of an admin API that fails.
             LOG.debug("worker {} could not ask who leads group {}: {}", self.workerId(), topics.groupId(),
                     e.getMessage());
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            // Caught so that the periodic check, which an exception would end for good, keeps running.
+            LOG.warn("worker {} could not ask who leads group {}", self.workerId(), topics.groupId(), e);
             return Optional.empty();
         }
     }
