@@ -124,6 +124,7 @@ class WorkerGroupIT {
         final String id;
         final TcpFaultProxy proxy;
         final PulsarClient client;
+        final PulsarClient publisherClient;
         final Work work = new Work();
         final GroupMember group;
 
@@ -133,7 +134,8 @@ class WorkerGroupIT {
             this.proxy = TcpFaultProxy.start(broker.getHost(), broker.getPort());
             this.client = proxiedClient();
             // The publisher's client goes through the same proxy, so that a cut cuts the whole worker off.
-            this.group = GroupMember.start(client, proxiedClient(), admin, new GroupMember.Settings(topics,
+            this.publisherClient = proxiedClient();
+            this.group = GroupMember.start(client, publisherClient, admin, new GroupMember.Settings(topics,
                     new Member(id, "http://" + id + ":8083"), Duration.ofMillis(500), Duration.ofMillis(200),
                     Duration.ofSeconds(30)), work);
         }
@@ -144,6 +146,15 @@ class WorkerGroupIT {
                     .startingBackoffInterval(100, TimeUnit.MILLISECONDS)
                     .maxBackoffInterval(1, TimeUnit.SECONDS)
                     .build();
+        }
+
+        /**
+         * Closes both clients, as a dead process's connections close: the publisher's first, so
+         * that the leader cannot publish once more between the two.
+         */
+        void closeClients() throws PulsarClientException {
+            publisherClient.close();
+            client.close();
         }
 
         boolean leads() {
@@ -237,7 +248,7 @@ class WorkerGroupIT {
         Assignment before = converged(live);
         TestMember oldLeader = leader(live);
 
-        oldLeader.client.close();
+        oldLeader.closeClients();
         live.remove(oldLeader);
 
         await().atMost(PATIENCE).untilAsserted(() -> {
