@@ -71,8 +71,8 @@ public final class GroupMember implements AutoCloseable {
     private final PulsarClient publisherClient;
 
     private GroupMember(PulsarClient client, PulsarClient publisherClient, GroupAdmin admin, GroupRecordCodec codec,
-            Settings settings, GroupTopicView configs, GroupTopicView status, GroupTopicView assignments, GroupTopicWriter configWriter,
-            GroupTopicWriter statusWriter, AssignmentTailer tailer) {
+            Settings settings, GroupTopicView configs, GroupTopicView status, GroupTopicView assignments,
+            GroupTopicWriter configWriter, GroupTopicWriter statusWriter, AssignmentTailer tailer) {
         this.settings = settings;
         this.publisherClient = publisherClient;
         this.configs = configs;

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.ConsumerEventListener;
@@ -35,10 +36,11 @@ import org.slf4j.LoggerFactory;
  *       each consumer when it becomes active or inactive ({@link ConsumerEventListener}). The active
  *       consumer's worker leads. Those events are a hint, not the record: one can be missed (a
  *       consumer whose connection dropped for a moment is not told what changed while it was
- *       away, and a drop shorter than a connection check goes unnoticed here). So every {@code leadershipCheckInterval}, and at once when the leader's
- *       publishing was fenced ({@link #fenced()}), the member asks the broker which consumer is
- *       active and follows its answer ({@link #checkLeadership()}): the group is never left with no
- *       leader while the broker has made one.</li>
+ *       away, and a drop shorter than a connection check goes unnoticed here). So every
+ *       {@code leadershipCheckInterval}, and at once when the leader's publishing was fenced
+ *       ({@link #fenced()}), the member asks the broker which consumer is active and follows its
+ *       answer ({@link #checkLeadership()}): the group is never left with no leader while the
+ *       broker has made one.</li>
  *   <li><b>Cut off</b>: the member watches its own consumer's connection. When the client has lost
  *       it, the member may already have been replaced, so it tells the {@link Listener} to stop its
  *       work (and stops leading); once the client reconnected, it tells it again.</li>
@@ -129,16 +131,16 @@ public final class GroupMembership implements AutoCloseable {
         this.listener = requireNonNull(listener, "listener is null");
         this.connectionCheckInterval = requireNonNull(connectionCheckInterval, "connectionCheckInterval is null");
         this.leadershipCheckInterval = requireNonNull(leadershipCheckInterval, "leadershipCheckInterval is null");
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "group-membership-" + self.workerId());
+        this.thread = Executors.newSingleThreadScheduledExecutor(daemon("group-membership-" + self.workerId()));
+        this.checker = Executors.newSingleThreadScheduledExecutor(daemon("group-leadership-check-" + self.workerId()));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
-        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "group-leadership-check-" + self.workerId());
-            t.setDaemon(true);
-            return t;
-        });
+        };
     }
 
     /** Subscribes to the coordination topic; completes once the broker accepted this member. */
