@@ -13,6 +13,7 @@ import dev.tributary.runtime.distributed.GroupMember;
 import dev.tributary.runtime.distributed.Member;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.sink.FencingClient;
 import dev.tributary.runtime.worker.ManagedHerder;
 import dev.tributary.runtime.worker.Worker;
 import dev.tributary.runtime.worker.WorkerConfig;
@@ -50,8 +51,8 @@ final class DistributedModule extends AbstractModule {
     @Provides
     @Singleton
     WorkerServices services(WorkerConfig config, PluginRegistry plugins, OffsetStore offsetStore,
-            PulsarClient pulsar, MetricsRegistry metrics, Clock clock) {
-        return new WorkerServices(config, plugins, offsetStore, pulsar, metrics, clock, workerId);
+            PulsarClient pulsar, FencingClient fencing, MetricsRegistry metrics, Clock clock) {
+        return new WorkerServices(config, plugins, offsetStore, pulsar, fencing, metrics, clock, workerId);
     }
 
     @Provides

@@ -8,6 +8,7 @@ import com.google.inject.Singleton;
 import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.sink.FencingClient;
 import dev.tributary.runtime.worker.ConnectorConfigStore;
 import dev.tributary.runtime.worker.FileConnectorConfigStore;
 import dev.tributary.runtime.worker.ManagedHerder;
@@ -34,8 +35,8 @@ final class StandaloneModule extends AbstractModule {
     @Provides
     @Singleton
     WorkerServices services(WorkerConfig config, PluginRegistry plugins, OffsetStore offsetStore,
-            PulsarClient pulsar, MetricsRegistry metrics, Clock clock) {
-        return new WorkerServices(config, plugins, offsetStore, pulsar, metrics, clock, workerId);
+            PulsarClient pulsar, FencingClient fencing, MetricsRegistry metrics, Clock clock) {
+        return new WorkerServices(config, plugins, offsetStore, pulsar, fencing, metrics, clock, workerId);
     }
 
     @Provides

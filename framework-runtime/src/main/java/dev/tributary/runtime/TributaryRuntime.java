@@ -16,6 +16,7 @@ import dev.tributary.runtime.http.TlsKeystore;
 import dev.tributary.runtime.http.WorkerHttpServer;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
+import dev.tributary.runtime.sink.FencingClient;
 import dev.tributary.runtime.rest.RestApi;
 import dev.tributary.runtime.worker.ConnectorValidator;
 import dev.tributary.runtime.worker.ManagedHerder;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * of the runtime: {@link WorkerModule} wires the services every mode shares, one module per mode
  * ({@link StandaloneModule} now) wires the herder and its {@link dev.tributary.runtime.worker.Worker},
  * and {@link #shutDown} alone owns the order in which they stop: the herder (connectors stop and
- * commit their offsets), then the listener, then the offset store, then the Pulsar client.
+ * commit their offsets), then the listener, then the offset store, then the Pulsar clients.
  */
 public final class TributaryRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TributaryRuntime.class);
@@ -46,15 +47,17 @@ public final class TributaryRuntime implements AutoCloseable {
     private final WorkerHttpServer http;
     private final OffsetStore offsetStore;
     private final PulsarClient pulsar;
+    private final FencingClient fencing;
     private final PluginRegistry plugins;
     private boolean closed;
 
     private TributaryRuntime(ManagedHerder herder, WorkerHttpServer http, OffsetStore offsetStore, PulsarClient pulsar,
-            PluginRegistry plugins) {
+            FencingClient fencing, PluginRegistry plugins) {
         this.herder = herder;
         this.http = http;
         this.offsetStore = offsetStore;
         this.pulsar = pulsar;
+        this.fencing = fencing;
         this.plugins = plugins;
     }
 
@@ -99,9 +102,11 @@ public final class TributaryRuntime implements AutoCloseable {
         try {
             pulsar = shared.getInstance(PulsarClient.class);
         } catch (ProvisionException e) {
-            shutDown(null, null, store, null);
+            shutDown(null, null, store, null, null);
             throw unwrap(e);
         }
+        // Builds no client until an exactly-once task opens its fence.
+        FencingClient fencing = shared.getInstance(FencingClient.class);
         MetricsRegistry metrics = shared.getInstance(MetricsRegistry.class);
         WorkerHttpServer http;
         RestApi rest;
@@ -112,7 +117,7 @@ public final class TributaryRuntime implements AutoCloseable {
                     new ConnectorValidator(plugins, config.exactlyOnce()));
             http.start();
         } catch (RuntimeException e) {
-            shutDown(null, null, store, pulsar);
+            shutDown(null, null, store, pulsar, fencing);
             throw e instanceof IllegalArgumentException ? new ConfigException(e.getMessage()) : e;
         }
         String workerId = http.baseUri().getHost() + ":" + http.port();
@@ -121,17 +126,17 @@ public final class TributaryRuntime implements AutoCloseable {
             herder = shared.createChildInjector(modeModule(config, workerId, http.baseUri()))
                     .getInstance(ManagedHerder.class);
         } catch (ProvisionException e) {
-            shutDown(null, http, store, pulsar);
+            shutDown(null, http, store, pulsar, fencing);
             throw unwrap(e);
         } catch (RuntimeException e) {
-            shutDown(null, http, store, pulsar);
+            shutDown(null, http, store, pulsar, fencing);
             throw e;
         }
         try {
             rest.attach(herder);
             herder.start(givenAtStart);
         } catch (RuntimeException e) {
-            shutDown(herder, http, store, pulsar);
+            shutDown(herder, http, store, pulsar, fencing);
             throw e;
         }
         LOG.info("worker {} started {} s after its JVM: Pulsar {}, offset store {}, listening on {}{}", workerId,
@@ -139,7 +144,7 @@ public final class TributaryRuntime implements AutoCloseable {
                         java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0),
                 config.pulsarServiceUrl(), config.offsetStore(), http.baseUri(),
                 config.restBasicAuthFile().isPresent() ? " (basic authentication on)" : "");
-        return new TributaryRuntime(herder, http, store, pulsar, plugins);
+        return new TributaryRuntime(herder, http, store, pulsar, fencing, plugins);
     }
 
     /**
@@ -157,10 +162,11 @@ public final class TributaryRuntime implements AutoCloseable {
     /**
      * Stops what was started, in the one order the runtime stops in: the herder (its connectors
      * stop, their offsets are committed, its worker and config store close), then the listener,
-     * then the offset store, then the Pulsar client. What was not started yet is null. Each step
-     * runs even when an earlier one failed.
+     * then the offset store, then the Pulsar clients (the fence producers' first). What was not
+     * started yet is null. Each step runs even when an earlier one failed.
      */
-    private static void shutDown(ManagedHerder herder, WorkerHttpServer http, OffsetStore store, PulsarClient pulsar) {
+    private static void shutDown(ManagedHerder herder, WorkerHttpServer http, OffsetStore store, PulsarClient pulsar,
+            FencingClient fencing) {
         try {
             if (herder != null) {
                 herder.close();
@@ -176,8 +182,14 @@ public final class TributaryRuntime implements AutoCloseable {
                         store.close();
                     }
                 } finally {
-                    if (pulsar != null) {
-                        closeQuietly(pulsar);
+                    try {
+                        if (fencing != null) {
+                            fencing.close();
+                        }
+                    } finally {
+                        if (pulsar != null) {
+                            closeQuietly(pulsar);
+                        }
                     }
                 }
             }
@@ -253,7 +265,7 @@ public final class TributaryRuntime implements AutoCloseable {
         }
         closed = true;
         try {
-            shutDown(herder, http, offsetStore, pulsar);
+            shutDown(herder, http, offsetStore, pulsar, fencing);
         } finally {
             LOG.info("worker stopped");
         }

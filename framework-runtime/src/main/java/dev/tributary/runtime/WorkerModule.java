@@ -10,6 +10,7 @@ import dev.tributary.api.offset.OffsetStore;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.sink.BrokerTransactions;
+import dev.tributary.runtime.sink.FencingClient;
 import dev.tributary.runtime.sink.PulsarClients;
 import dev.tributary.runtime.worker.ChosenOffsetStore;
 import dev.tributary.runtime.worker.WorkerConfig;
@@ -54,6 +55,16 @@ final class WorkerModule extends AbstractModule {
     @Singleton
     PulsarClient pulsar(WorkerConfig config) {
         return newPulsarClient(config);
+    }
+
+    /**
+     * The client of the exactly-once fence producers: one of their own, so that a fenced copy of a
+     * task cuts off no other producer or consumer (see {@link FencingClient}); built on first use.
+     */
+    @Provides
+    @Singleton
+    FencingClient fencing(WorkerConfig config) {
+        return new FencingClient(() -> newPulsarClientWithoutTransactions(config));
     }
 
     /**

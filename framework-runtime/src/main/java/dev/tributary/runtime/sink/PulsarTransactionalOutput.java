@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -48,26 +49,40 @@ import org.slf4j.LoggerFactory;
  * A crash leaves an open transaction, which the broker aborts after
  * {@code exactly.once.transaction.timeout.ms}; until then it holds back readers of the topics it
  * wrote to (Pulsar's max read position), and the successor's claim waits for it.
+ *
+ * <p>The fence producers are made by a client of their own ({@code fencing}), not by the client
+ * that makes the transactions and every other producer: the broker fences a producer without
+ * telling its client, which learns it only when it next sends, and the broker answers that send
+ * by closing the client's whole connection. On the worker's main client that would cut off every
+ * producer and consumer of the worker, in a group its membership too, each time a fenced copy of
+ * a task commits or asks whether it was fenced ({@link Session#fencedOut}). A message is sent in a
+ * transaction from any client's producer: the transaction, not the producer's client, registers
+ * the topic with the coordinator.
  */
 public final class PulsarTransactionalOutput implements TransactionalOutput {
     private static final Logger LOG = LoggerFactory.getLogger(PulsarTransactionalOutput.class);
     private static final byte[] PROBE = "probe".getBytes(StandardCharsets.UTF_8);
 
     private final PulsarClient client;
+    private final Supplier<PulsarClient> fencing;
     private final OffsetStore store;
     private final ProducerSettings settings;
     private final String defaultTopic;
     private final Duration transactionTimeout;
 
     /**
-     * @param client a client built with transactions enabled
+     * @param client a client built with transactions enabled: it makes the transactions, the
+     *     records' producers and the offsets' producer
+     * @param fencing gives the client for the fence producers alone (see above), which needs no
+     *     transactions; called by each {@link #open}
      * @param store the offset store; must have a {@link OffsetStore#transactionalTopic()}
      * @param transactionTimeout how long the broker keeps a transaction open; also the longest wait
      *     for the broker's answers
      */
-    public PulsarTransactionalOutput(PulsarClient client, OffsetStore store, ProducerSettings settings,
-            String defaultTopic, Duration transactionTimeout) {
+    public PulsarTransactionalOutput(PulsarClient client, Supplier<PulsarClient> fencing, OffsetStore store,
+            ProducerSettings settings, String defaultTopic, Duration transactionTimeout) {
         this.client = requireNonNull(client, "client is null");
+        this.fencing = requireNonNull(fencing, "fencing is null");
         this.store = requireNonNull(store, "store is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.defaultTopic = requireNonNull(defaultTopic, "defaultTopic is null");
@@ -80,7 +95,7 @@ public final class PulsarTransactionalOutput implements TransactionalOutput {
                 "exactly.once.source.support: the offset store cannot commit offsets inside a Pulsar transaction;"
                         + " set offset.store=pulsar"));
         String scope = ConnectorOffsets.taskScope(taskId);
-        Producer<byte[]> fence = client.newProducer()
+        Producer<byte[]> fence = fencing.get().newProducer()
                 .topic(fenceTopic(offsetsTopic, connector, taskId))
                 .accessMode(ProducerAccessMode.ExclusiveWithFencing)
                 .enableBatching(false)

@@ -295,8 +295,8 @@ final class ConnectorTasks {
         RecordTooLargePolicy tooLarge = config.recordTooLarge();
         Duration transactionTimeout = services.config().exactlyOnceTransactionTimeout();
         TaskOutput output = services.config().exactlyOnce().enabled()
-                ? TaskOutput.exactlyOnce(new PulsarTransactionalOutput(services.pulsar(), services.offsetStore(),
-                        producerSettings, config.topic(), transactionTimeout), tooLarge)
+                ? TaskOutput.exactlyOnce(new PulsarTransactionalOutput(services.pulsar(), services.fencing()::get,
+                        services.offsetStore(), producerSettings, config.topic(), transactionTimeout), tooLarge)
                 : new TaskOutput(
                         () -> new PulsarRecordWriter(services.pulsar(), producerSettings, config.topic(),
                                 config.name() + "-" + taskId).startDefaultProducer(),

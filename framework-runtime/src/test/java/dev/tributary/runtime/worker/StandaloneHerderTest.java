@@ -12,6 +12,7 @@ import dev.tributary.offsets.MemoryOffsetStore;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.rest.VaultPlugin;
+import dev.tributary.runtime.sink.FencingClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -84,9 +85,9 @@ class StandaloneHerderTest {
     private StandaloneHerder newWorker(Set<String> givenAtStart, Duration changeTimeout) {
         WorkerConfig config = WorkerConfig.fromMap(Map.of("data.dir", dataDir.toString(), "offset.store", "memory",
                 "task.shutdown.timeout.ms", "2000"));
-        StandaloneHerder created = new StandaloneHerder(new WorkerServices(config, registry, offsets, pulsar, new MetricsRegistry(),
-                Clock.systemUTC(), "test:1"), new FileConnectorConfigStore(dataDir.resolve(FileConnectorConfigStore.FILE_NAME)),
-                changeTimeout);
+        StandaloneHerder created = new StandaloneHerder(new WorkerServices(config, registry, offsets, pulsar,
+                new FencingClient(() -> pulsar), new MetricsRegistry(), Clock.systemUTC(), "test:1"),
+                new FileConnectorConfigStore(dataDir.resolve(FileConnectorConfigStore.FILE_NAME)), changeTimeout);
         created.restore(givenAtStart);
         return created;
     }

@@ -10,6 +10,7 @@ import dev.tributary.runtime.config.ConnectorConfig;
 import dev.tributary.runtime.metrics.MetricsRegistry;
 import dev.tributary.runtime.plugin.PluginRegistry;
 import dev.tributary.runtime.rest.VaultPlugin;
+import dev.tributary.runtime.sink.FencingClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,8 +59,8 @@ class WorkerTest {
     void setUp(@TempDir Path dataDir) {
         WorkerConfig config = WorkerConfig.fromMap(Map.of("data.dir", dataDir.toString(), "offset.store", "memory",
                 "task.shutdown.timeout.ms", "2000"));
-        worker = new Worker(new WorkerServices(config, registry, new MemoryOffsetStore(), pulsar, new MetricsRegistry(),
-                Clock.systemUTC(), "test:1"));
+        worker = new Worker(new WorkerServices(config, registry, new MemoryOffsetStore(), pulsar,
+                new FencingClient(() -> pulsar), new MetricsRegistry(), Clock.systemUTC(), "test:1"));
     }
 
     @AfterEach
