@@ -182,14 +182,12 @@ public final class TributaryRuntime implements AutoCloseable {
                         store.close();
                     }
                 } finally {
-                    try {
-                        if (fencing != null) {
-                            fencing.close();
-                        }
-                    } finally {
-                        if (pulsar != null) {
-                            closeQuietly(pulsar);
-                        }
+                    // Neither close throws for a client that fails to close: each logs it.
+                    if (fencing != null) {
+                        fencing.close();
+                    }
+                    if (pulsar != null) {
+                        closeQuietly(pulsar);
                     }
                 }
             }
