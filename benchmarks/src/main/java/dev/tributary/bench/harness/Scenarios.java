@@ -257,7 +257,7 @@ final class Scenarios {
         String topic = topic(scenario, kind);
         Path dir = runDir(scenario, kind, round);
         TopicCounter counter = new TopicCounter(adminUrl, topic);
-        List<long[]> ticks = new ArrayList<>(); // {wall ms, messages, GetRecords calls}
+        List<long[]> ticks = new ArrayList<>(); // {wall ms, messages, GetRecords calls, broker in}
         log("%s: %s reading %,d records of %d B from %d shards", scenario, kind.label, expected, recordBytes, shards);
         CommittedCounter reader = countRead ? new CommittedCounter(pulsarUrl, topic) : null;
         try (Subject subject = Subject.start(kind, dir, pulsarUrl, server.endpoint(), STREAM, topic, connector)) {
@@ -266,8 +266,9 @@ final class Scenarios {
             while (count < expected && System.currentTimeMillis() < deadline) {
                 requireAlive(subject);
                 TimeUnit.MILLISECONDS.sleep(TICK_MS);
-                count = reader != null ? reader.messagesRead() : counter.messagesIn();
-                ticks.add(new long[] {System.currentTimeMillis(), count, server.stats().getRecordsCalls()});
+                long in = counter.messagesIn();
+                count = reader != null ? reader.messagesRead() : in;
+                ticks.add(new long[] {System.currentTimeMillis(), count, server.stats().getRecordsCalls(), in});
             }
             if (count < expected) {
                 log("%s: %s moved only %,d of %,d records in %d s; the figures cover what it moved", scenario, kind.label,
@@ -275,6 +276,11 @@ final class Scenarios {
             }
             long[][] window = window(ticks, expected, count);
             Figures figures = figures(kind, subject, window[0], window[1], recordBytes, shards, null);
+            if (reader != null && window[1][0] > window[0][0]) {
+                // Where a reader's count lags the broker's (transactions commit, the reader falls behind), this says which side set the pace.
+                log("  the broker took in %,.0f records/s over the same window; the reader was %,d records behind it at its end",
+                        (window[1][3] - window[0][3]) * 1000.0 / (window[1][0] - window[0][0]), window[1][3] - window[1][1]);
+            }
             TopicCounter.Transactions transactions = counter.transactions();
             if (kind == Subject.Kind.TRIBUTARY_EXACTLY_ONCE) {
                 log("  transactions on the topic: %,d committed, %,d aborted, %,d open; the broker took in %,d messages",
