@@ -549,7 +549,8 @@ final class Report {
                 .append("From the end of the fetch to a reader of the topic, in milliseconds. This scenario has a broker of")
                 .append(" its own, with a bookie write cache and a managed-ledger cache of 512 MB each and entries kept in")
                 .append(" the latter for 5 s, so that a stall of the bookie does not leave the reader behind the cache for")
-                .append(" the rest of the run, reading from the bookie and measuring its own lag.\n\n")
+                .append(" the rest of the run, reading from the bookie and measuring its own lag; a run of Tributary that is")
+                .append(" not measured warms that fresh broker first.\n\n")
                 .append("| Subject | Records/s delivered | p50 | p99 | p999 | max | Samples |\n|---|---|---|---|---|---|---|\n");
         for (Subject.Kind kind : subjects(latency)) {
             md.append("| ").append(kind.label).append(" | ")
