@@ -27,6 +27,7 @@ final class LatencyProbe implements AutoCloseable {
     private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final Histogram fromArrival = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final Thread thread;
+    private final java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean recording;
     private volatile boolean closed;
 
@@ -54,6 +55,11 @@ final class LatencyProbe implements AutoCloseable {
         return histogram.copy();
     }
 
+    /** Messages this probe has read so far, recorded or not. */
+    long messagesRead() {
+        return read.get();
+    }
+
     /**
      * A copy of what was recorded from each record's arrival in the stream (payload bytes 8-15),
      * in microseconds: what an application that writes to Kinesis sees, the time a record waits in
@@ -71,6 +77,7 @@ final class LatencyProbe implements AutoCloseable {
                     continue;
                 }
                 long now = System.nanoTime();
+                read.incrementAndGet();
                 byte[] value = message.getValue();
                 if (recording && value.length >= Long.BYTES) {
                     ByteBuffer stamps = ByteBuffer.wrap(value);
