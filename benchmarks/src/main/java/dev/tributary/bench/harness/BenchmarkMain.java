@@ -219,7 +219,7 @@ public final class BenchmarkMain {
                 try {
                     Scenarios.log("Pulsar standalone for the latency scenario: %s", quiet.describe());
                     Scenarios latency = new Scenarios(quiet.serviceUrl(), quiet.adminUrl(), work, scale, overrides, rounds);
-                    report.latency(rate, latency.latency(rate, 1024, true));
+                    report.latency(rate, latency.latency(rate, 1024));
                 } finally {
                     quiet.stopAndDeleteData();
                 }

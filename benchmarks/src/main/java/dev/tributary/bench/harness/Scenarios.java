@@ -164,23 +164,17 @@ final class Scenarios {
         return figures;
     }
 
-    /** Scenario 4: 8 shards receiving {@code recordsPerSecond} in all, latency measured per message. */
-    List<Figures> latency(double recordsPerSecond, int recordBytes) throws Exception {
-        return latency(recordsPerSecond, recordBytes, false);
-    }
-
     /**
-     * As {@link #latency(double, int)}; with {@code freshBroker}, first one run of Tributary that is
-     * not measured, so that the measured runs find a broker started for this scenario warm alike
-     * (the first run on a cold broker delivered 44k of 57k records/s here, at five times the p99).
+     * Scenario 4: 8 shards receiving {@code recordsPerSecond} in all, latency measured per message,
+     * on a broker started for this scenario: first one run of Tributary that is not measured, so
+     * that the measured runs find that broker warm alike (the first run on a cold broker delivered
+     * 44k of 57k records/s here, at five times the p99).
      */
-    List<Figures> latency(double recordsPerSecond, int recordBytes, boolean freshBroker) throws Exception {
+    List<Figures> latency(double recordsPerSecond, int recordBytes) throws Exception {
         Duration run = scale.seconds(75);
         Duration warmup = scale.seconds(15);
-        if (freshBroker) {
-            log("latency: a warm-up run, not measured");
-            latencyRun("latency-warm-up", Subject.Kind.TRIBUTARY, 0, recordsPerSecond, recordBytes, run, warmup);
-        }
+        log("latency: a warm-up run, not measured");
+        latencyRun("latency-warm-up", Subject.Kind.TRIBUTARY, 0, recordsPerSecond, recordBytes, run, warmup);
         return inRounds("latency", Subject.Kind.COMPARED, (kind, round) ->
                 latencyRun("latency", kind, round, recordsPerSecond, recordBytes, run, warmup));
     }
