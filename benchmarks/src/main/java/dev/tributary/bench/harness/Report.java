@@ -209,7 +209,8 @@ final class Report {
                 .append("as the peer takes about two minutes to its first record, a round of it takes about four. ")
                 .append("The distributed-mode scenarios `failover` and `spread` start three worker ")
                 .append("processes in one group on the same standalone. The exactly-once scenario `eos` runs last, ")
-                .append("on a standalone of its own with transactions and deduplication on. ")
+                .append("on a standalone of its own with transactions and deduplication on. The `latency` scenario ")
+                .append("also has a standalone of its own, with larger caches (section 4). ")
                 .append("It is not part of `./mvnw verify`.\n\n");
         String now = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         md.append("This run: ").append(now).append(", ").append(took.toMinutes()).append(" min, `").append(command)
