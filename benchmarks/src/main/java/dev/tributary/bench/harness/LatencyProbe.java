@@ -2,6 +2,7 @@ package dev.tributary.bench.harness;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
@@ -27,7 +28,7 @@ final class LatencyProbe implements AutoCloseable {
     private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final Histogram fromArrival = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final Thread thread;
-    private final java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong read = new AtomicLong();
     private volatile boolean recording;
     private volatile boolean closed;
 

@@ -548,8 +548,10 @@ final class Report {
         }
         md.append(String.format(Locale.ROOT, "## 4. Latency at half load: %,.0f records/s of 1 KiB on 8 shards%n%n", latencyRate))
                 .append("From the end of the fetch to a reader of the topic, in milliseconds. This scenario has a broker of")
-                .append(" its own, with a bookie write cache and a managed-ledger cache of 512 MB each and entries kept in")
-                .append(" the latter for 5 s, so that a stall of the bookie does not leave the reader behind the cache for")
+                .append(String.format(Locale.ROOT, " its own, with a bookie write cache and a managed-ledger cache of %d MB"
+                        + " each and entries kept in the latter for %d s,", BenchmarkMain.LATENCY_CACHE_MB,
+                        BenchmarkMain.LATENCY_CACHE_SECONDS))
+                .append(" so that a stall of the bookie does not leave the reader behind the cache for")
                 .append(" the rest of the run, reading from the bookie and measuring its own lag; a run of Tributary that is")
                 .append(" not measured warms that fresh broker first.\n\n")
                 .append("| Subject | Records/s delivered | p50 | p99 | p999 | max | Samples |\n|---|---|---|---|---|---|---|\n");
