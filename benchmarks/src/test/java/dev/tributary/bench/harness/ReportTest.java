@@ -122,6 +122,28 @@ class ReportTest {
     }
 
     @Test
+    void latencySectionNamesTheCachesItsOwnBrokerIsStartedWith() throws Exception {
+        Report report = new Report(Map.of());
+        List<Figures> runs = new java.util.ArrayList<>();
+        for (Subject.Kind kind : Subject.Kind.COMPARED) {
+            Histogram h = new Histogram(5);
+            h.recordValueWithCount(30_000, 100);
+            runs.add(new Figures(kind, 10, 1000, 1024, 1, 0, 0, 30, 0, 8, h));
+        }
+        report.latency(20_000, runs);
+
+        // The text and the broker's settings come from the same constants: both must say 512 MB and 5 s.
+        assertThat(BenchmarkMain.LATENCY_BROKER)
+                .containsEntry("dbStorage_writeCacheMaxSizeMb", "512")
+                .containsEntry("managedLedgerCacheSizeMB", "512")
+                .containsEntry("managedLedgerCacheEvictionTimeThresholdMillis", "5000");
+        assertThat(report.render(MACHINE, "bin/benchmark", Duration.ZERO, null))
+                .contains("This scenario has a broker of its own, with a bookie write cache and a managed-ledger cache"
+                        + " of 512 MB each and entries kept in the latter for 5 s, so that a stall of the bookie")
+                .contains("a run of Tributary that is not measured warms that fresh broker first.");
+    }
+
+    @Test
     void latencyFromArrivalIsShownBesideButNotJudged() throws Exception {
         Report report = new Report(Map.of());
         List<Figures> runs = new java.util.ArrayList<>();
