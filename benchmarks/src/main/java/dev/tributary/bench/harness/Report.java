@@ -760,7 +760,10 @@ final class Report {
         }
         md.append("## Hot paths (JMH)\n\n")
                 .append("One fork, short warm-up and measurement on a shared 2-core machine: read the error column.\n\n")
-                .append("| Benchmark | Parameters | Score | Error (99.9%) | Unit |\n|---|---|---|---|---|\n");
+                .append("Allocated: bytes the benchmark allocates per operation (JMH's `gc.alloc.rate.norm`), which "
+                        + "depends on the code, not on the machine's speed; what a hot path allocates, the collector "
+                        + "has to clear.\n\n")
+                .append("| Benchmark | Parameters | Score | Error (99.9%) | Unit | Allocated |\n|---|---|---|---|---|---|\n");
         JsonNode results = new ObjectMapper().readTree(jmhJson.toFile());
         for (JsonNode r : results) {
             String name = r.path("benchmark").asText();
@@ -769,10 +772,22 @@ final class Report {
             r.path("params").properties().forEach(p -> params.append(params.isEmpty() ? "" : ", ")
                     .append(p.getKey()).append('=').append(p.getValue().asText()));
             JsonNode metric = r.path("primaryMetric");
-            md.append(String.format(Locale.ROOT, "| `%s` | %s | %,.1f | %,.1f | %s |%n", name, params,
-                    metric.path("score").asDouble(), metric.path("scoreError").asDouble(), metric.path("scoreUnit").asText()));
+            md.append(String.format(Locale.ROOT, "| `%s` | %s | %,.1f | %,.1f | %s | %s |%n", name, params,
+                    metric.path("score").asDouble(), metric.path("scoreError").asDouble(), metric.path("scoreUnit").asText(),
+                    allocatedPerOperation(r)));
         }
         md.append('\n');
+    }
+
+    /** JMH's GC profiler's bytes per operation (its key starts with a middle dot), or a dash without it. */
+    static String allocatedPerOperation(JsonNode result) {
+        for (Map.Entry<String, JsonNode> metric : result.path("secondaryMetrics").properties()) {
+            if (metric.getKey().endsWith("gc.alloc.rate.norm")) {
+                return String.format(Locale.ROOT, "%,.0f %s", metric.getValue().path("score").asDouble(),
+                        metric.getValue().path("scoreUnit").asText());
+            }
+        }
+        return "–";
     }
 
     private static String notes(String previous) {

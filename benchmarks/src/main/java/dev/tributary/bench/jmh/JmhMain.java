@@ -3,6 +3,7 @@ package dev.tributary.bench.jmh;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -35,6 +36,9 @@ public final class JmhMain {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(rest.size() == 2 ? rest.get(1) : JmhMain.class.getPackageName().replace(".", "\\.") + "\\..*Benchmark")
                 .forks(1)
+                // Bytes allocated per operation: what a hot path costs the collector, which the
+                // score alone hides; the report prints it beside the score.
+                .addProfiler(GCProfiler.class)
                 .resultFormat(ResultFormatType.JSON)
                 .result(results.toString());
         if (quick) {

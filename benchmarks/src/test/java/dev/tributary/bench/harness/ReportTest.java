@@ -9,6 +9,18 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
+    @Test
+    void jmhRowsGiveTheBytesAllocatedPerOperationWhenTheGcProfilerRan() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        // As JMH 1.37 writes it: the profiler's keys start with a middle dot.
+        assertThat(Report.allocatedPerOperation(json.readTree("""
+                {"primaryMetric": {"score": 1.0},
+                 "secondaryMetrics": {"\u00b7gc.alloc.rate": {"score": 512.5, "scoreUnit": "MB/sec"},
+                                      "\u00b7gc.alloc.rate.norm": {"score": 1184.02, "scoreUnit": "B/op"}}}
+                """))).isEqualTo("1,184 B/op");
+        assertThat(Report.allocatedPerOperation(json.readTree("{\"primaryMetric\": {\"score\": 1.0}}"))).isEqualTo("–");
+    }
+
     private static final Machine MACHINE = new Machine("a CPU", 2, 24 * 1024, "Linux", "a JDK", "0.1.0", "2.x", "4.0.8",
             "4.0.8 standalone");
 

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -26,7 +25,10 @@ final class OffsetFields {
      * (or a smaller integral type), Double, Float and Boolean. A map this class made is returned as is.
      */
     static Map<String, Object> canonical(String what, Map<String, ?> fields) {
-        Objects.requireNonNull(fields, what + " is null");
+        // Messages are built only on failure: these checks run for every record.
+        if (fields == null) {
+            throw new NullPointerException(what + " is null");
+        }
         if (fields instanceof Fields canonical) {
             return canonical;
         }
@@ -35,7 +37,10 @@ final class OffsetFields {
         }
         TreeMap<String, Object> sorted = new TreeMap<>();
         for (Map.Entry<String, ?> e : fields.entrySet()) {
-            String key = Objects.requireNonNull(e.getKey(), what + " has a null key");
+            String key = e.getKey();
+            if (key == null) {
+                throw new NullPointerException(what + " has a null key");
+            }
             sorted.put(key, value(what, key, e.getValue()));
         }
         String[] keys = sorted.keySet().toArray(new String[0]);
@@ -54,7 +59,9 @@ final class OffsetFields {
         for (int i = -2; i < more.length; i += 2) {
             String k = i < 0 ? key : (String) more[i];
             Object v = i < 0 ? value : more[i + 1];
-            Objects.requireNonNull(k, what + " has a null key");
+            if (k == null) {
+                throw new NullPointerException(what + " has a null key");
+            }
             v = value(what, k, v);
             // Insertion sort: offsets and partitions have a handful of fields.
             int at = n;
