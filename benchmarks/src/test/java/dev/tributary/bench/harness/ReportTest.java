@@ -2,6 +2,7 @@ package dev.tributary.bench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,12 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
+    private static final Machine MACHINE = new Machine("a CPU", 2, 24 * 1024, "Linux", "a JDK", "0.1.0", "2.x", "4.0.8",
+            "4.0.8 standalone");
+
     @Test
     void jmhRowsGiveTheBytesAllocatedPerOperationWhenTheGcProfilerRan() throws Exception {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        ObjectMapper json = new ObjectMapper();
         // As JMH 1.37 writes it: the profiler's keys start with a middle dot.
         assertThat(Report.allocatedPerOperation(json.readTree("""
                 {"primaryMetric": {"score": 1.0},
@@ -20,9 +24,6 @@ class ReportTest {
                 """))).isEqualTo("1,184 B/op");
         assertThat(Report.allocatedPerOperation(json.readTree("{\"primaryMetric\": {\"score\": 1.0}}"))).isEqualTo("–");
     }
-
-    private static final Machine MACHINE = new Machine("a CPU", 2, 24 * 1024, "Linux", "a JDK", "0.1.0", "2.x", "4.0.8",
-            "4.0.8 standalone");
 
     /** A run of 10 s at {@code recordsPerSecond} records of 1 KiB using {@code cores}. */
     private static Figures run(Subject.Kind kind, long recordsPerSecond, double cores) {

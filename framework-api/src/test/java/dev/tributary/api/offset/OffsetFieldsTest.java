@@ -62,7 +62,15 @@ class OffsetFieldsTest {
         assertThatThrownBy(() -> SourceOffset.of("k", new Object())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("field 'k'");
         assertThatThrownBy(() -> SourcePartition.of("k", "v", null, "w")).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("null key");
+                .hasMessage("source partition has a null key");
+        assertThatThrownBy(() -> SourceOffset.of(null, "v")).isInstanceOf(NullPointerException.class)
+                .hasMessage("source offset has a null key");
+        Map<String, Object> nullKey = new LinkedHashMap<>();
+        nullKey.put(null, "v");
+        assertThatThrownBy(() -> new SourceOffset(nullKey)).isInstanceOf(NullPointerException.class)
+                .hasMessage("source offset has a null key");
+        assertThatThrownBy(() -> new SourceOffset(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("source offset is null");
         assertThatThrownBy(() -> new SourceOffset(Map.of())).isInstanceOf(IllegalArgumentException.class);
         assertThat(SourceOffset.of("f", 1.5f).fields().get("f")).isEqualTo(1.5d);
     }
