@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,23 @@ public final class BenchmarkMain {
     static final String CACHING_BROKER_MEMORY = "-Xms256m -Xmx1g -XX:MaxDirectMemorySize=2g";
 
     /**
+     * The broker of the other scenarios: the test services' standalone, but a broker of its own
+     * (in {@code target/services/pulsar-bench}) whose bookie looks for entry logs to delete every
+     * 30 s rather than the distribution's 5 minutes. Every run's topic is deleted once read
+     * ({@link TopicCounter#delete}), but at section 1's rates the bookie writes about 5 GB a minute
+     * (journal and entry log), and with the 5-minute wait a run of section 1 alone left 53 GB
+     * behind; with 30 s the entry logs of deleted topics go within a run or two.
+     */
+    static final Map<String, String> SHARED_BROKER = Map.of("gcWaitTime", "30000");
+
+    /** The shared broker's settings with {@code more}: brokers that differ from it only in these. */
+    private static Map<String, String> sharedBrokerWith(Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(SHARED_BROKER);
+        all.putAll(more);
+        return Map.copyOf(all);
+    }
+
+    /**
      * The broker of the exactly-once scenario: transactions and deduplication on, as the test
      * services' transactional broker has them, and a managed-ledger cache that holds what a
      * reader waits for. A reader gets a transaction's messages only when it commits, a commit
@@ -68,22 +86,11 @@ public final class BenchmarkMain {
      * machine costs the CPU that the subject needs (about 0.76x at-least-once on the median,
      * against about 0.9x with the cache). docs/concepts.md gives operators the same advice.
      */
-    static final Map<String, String> EXACTLY_ONCE_BROKER = Map.of(
+    static final Map<String, String> EXACTLY_ONCE_BROKER = sharedBrokerWith(Map.of(
             "transactionCoordinatorEnabled", "true",
             "brokerDeduplicationEnabled", "true",
             "managedLedgerCacheSizeMB", Integer.toString(EXACTLY_ONCE_CACHE_MB),
-            "managedLedgerCacheEvictionTimeThresholdMillis", "5000",
-            "gcWaitTime", "30000");
-
-    /**
-     * The broker of the other scenarios: the test services' standalone, but a broker of its own
-     * (in {@code target/services/pulsar-bench}) whose bookie looks for entry logs to delete every
-     * 30 s rather than the distribution's 5 minutes. Every run's topic is deleted once read
-     * ({@link TopicCounter#delete}), but at section 1's rates the bookie writes about 5 GB a minute
-     * (journal and entry log), and with the 5-minute wait a run of section 1 alone left 53 GB
-     * behind; with 30 s the entry logs of deleted topics go within a run or two.
-     */
-    static final Map<String, String> SHARED_BROKER = Map.of("gcWaitTime", "30000");
+            "managedLedgerCacheEvictionTimeThresholdMillis", "5000"));
 
     /** The latency broker's bookie write cache and managed-ledger cache, each; the report says so. */
     static final int LATENCY_CACHE_MB = 512;
@@ -101,11 +108,10 @@ public final class BenchmarkMain {
      * (p50 13 to 20 s in 2 of 7 rounds of one evening, with the reader short of a third of the
      * topic). Both subjects get this broker, one after the other, as they got the shared one.
      */
-    static final Map<String, String> LATENCY_BROKER = Map.of(
-            "gcWaitTime", "30000",
+    static final Map<String, String> LATENCY_BROKER = sharedBrokerWith(Map.of(
             "dbStorage_writeCacheMaxSizeMb", Integer.toString(LATENCY_CACHE_MB),
             "managedLedgerCacheSizeMB", Integer.toString(LATENCY_CACHE_MB),
-            "managedLedgerCacheEvictionTimeThresholdMillis", Long.toString(LATENCY_CACHE_SECONDS * 1000));
+            "managedLedgerCacheEvictionTimeThresholdMillis", Long.toString(LATENCY_CACHE_SECONDS * 1000)));
 
     private BenchmarkMain() {
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * The scenarios of the benchmark that run subject JVMs, each run for its subjects in turn against a
@@ -341,7 +342,7 @@ final class Scenarios {
                     probe == null ? null : probe.histogram());
             if (probe != null) {
                 // A probe that falls behind the topic measures its own catching up, not the subject: say so per run.
-                org.HdrHistogram.Histogram h = figures.latencyMicros();
+                Histogram h = figures.latencyMicros();
                 log("  latency from the fetch: p50 %.1f ms, p99 %.1f ms, max %.1f ms; the probe had read %,d of the %,d"
                         + " messages the broker took in", h.getValueAtPercentile(50) / 1000.0,
                         h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, probe.messagesRead(),
@@ -383,7 +384,7 @@ final class Scenarios {
     }
 
     private static Figures figures(Subject.Kind kind, Subject subject, long[] from, long[] to, int recordBytes, int shards,
-            org.HdrHistogram.Histogram latency) {
+            Histogram latency) {
         List<Sample> samples = subject.samples();
         double seconds = (to[0] - from[0]) / 1000.0;
         double cpu = Sample.cpuSecondsBetween(samples, from[0], to[0]);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -23,6 +24,13 @@ class ReportTest {
                                       "\u00b7gc.alloc.rate.norm": {"score": 1184.02, "scoreUnit": "B/op"}}}
                 """))).isEqualTo("1,184 B/op");
         assertThat(Report.allocatedPerOperation(json.readTree("{\"primaryMetric\": {\"score\": 1.0}}"))).isEqualTo("–");
+    }
+
+    /** 100 latencies of {@code micros} each: exact at the values used here, so the figures are round. */
+    private static Histogram latencies(long micros) {
+        Histogram h = new Histogram(5);
+        h.recordValueWithCount(micros, 100);
+        return h;
     }
 
     /** A run of 10 s at {@code recordsPerSecond} records of 1 KiB using {@code cores}. */
@@ -115,13 +123,12 @@ class ReportTest {
     @Test
     void rounds_latencyAddedIsTheMedianOfEachRoundsDifference() throws Exception {
         Report report = new Report(Map.of(), 3);
-        List<Figures> runs = new java.util.ArrayList<>();
+        List<Figures> runs = new ArrayList<>();
         long[][] p99 = {{50, 58}, {80, 85}, {40, 70}}; // raw, Tributary per round: added 8, 5, 30 ms
         for (int round = 0; round < 3; round++) {
             for (Subject.Kind kind : Rounds.inTurn(Subject.Kind.COMPARED, round)) {
-                Histogram h = new Histogram(5); // exact at these values, so the figures below are round
-                h.recordValueWithCount(p99[round][kind == Subject.Kind.RAW ? 0 : 1] * 1000, 100);
-                runs.add(new Figures(kind, 10, 1000, 1024, 1, 0, 0, 30, 0, 8, h));
+                runs.add(new Figures(kind, 10, 1000, 1024, 1, 0, 0, 30, 0, 8,
+                        latencies(p99[round][kind == Subject.Kind.RAW ? 0 : 1] * 1000)));
             }
         }
         report.latency(20_000, runs);
@@ -137,13 +144,9 @@ class ReportTest {
     @Test
     void latencySectionNamesTheCachesItsOwnBrokerIsStartedWith() throws Exception {
         Report report = new Report(Map.of());
-        List<Figures> runs = new java.util.ArrayList<>();
-        for (Subject.Kind kind : Subject.Kind.COMPARED) {
-            Histogram h = new Histogram(5);
-            h.recordValueWithCount(30_000, 100);
-            runs.add(new Figures(kind, 10, 1000, 1024, 1, 0, 0, 30, 0, 8, h));
-        }
-        report.latency(20_000, runs);
+        report.latency(20_000, Subject.Kind.COMPARED.stream()
+                .map(kind -> new Figures(kind, 10, 1000, 1024, 1, 0, 0, 30, 0, 8, latencies(30_000)))
+                .toList());
 
         // The text and the broker's settings come from the same constants: both must say 512 MB and 5 s.
         assertThat(BenchmarkMain.LATENCY_BROKER)
@@ -159,15 +162,11 @@ class ReportTest {
     @Test
     void latencyFromArrivalIsShownBesideButNotJudged() throws Exception {
         Report report = new Report(Map.of());
-        List<Figures> runs = new java.util.ArrayList<>();
-        for (Subject.Kind kind : Subject.Kind.COMPARED) {
-            Histogram fetch = new Histogram(5);
-            fetch.recordValueWithCount(kind == Subject.Kind.RAW ? 30_000 : 35_000, 100);
-            Histogram arrival = new Histogram(5);
-            arrival.recordValueWithCount(kind == Subject.Kind.RAW ? 40_000 : 300_000, 100);
-            runs.add(new Figures(kind, 10, 1000, 1024, 1, 0, 0, 30, kind == Subject.Kind.RAW ? 800 : 40, 8, fetch, arrival));
-        }
-        report.latency(20_000, runs);
+        report.latency(20_000, Subject.Kind.COMPARED.stream()
+                .map(kind -> kind == Subject.Kind.RAW
+                        ? new Figures(kind, 10, 1000, 1024, 1, 0, 0, 30, 800, 8, latencies(30_000), latencies(40_000))
+                        : new Figures(kind, 10, 1000, 1024, 1, 0, 0, 30, 40, 8, latencies(35_000), latencies(300_000)))
+                .toList());
 
         String md = report.render(MACHINE, "bin/benchmark", Duration.ZERO, null);
         assertThat(md).contains("From each record's arrival in the stream")
@@ -263,7 +262,7 @@ class ReportTest {
 
     @Test
     void failoverIsJudgedOnTheMedianOfAtLeastTenKillsAndSpreadOnItsTime() throws Exception {
-        List<GroupScenarios.Kill> kills = new java.util.ArrayList<>();
+        List<GroupScenarios.Kill> kills = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
             kills.add(new GroupScenarios.Kill(i, i % 6, "127.0.0.1:1", i == 3, "127.0.0.1:2", i * 1000L, i * 1000L + 50));
         }

@@ -25,7 +25,7 @@ final class OffsetFields {
      * (or a smaller integral type), Double, Float and Boolean. A map this class made is returned as is.
      */
     static Map<String, Object> canonical(String what, Map<String, ?> fields) {
-        // Messages are built only on failure: these checks run for every record.
+        // The message is built only on failure: this runs for every record.
         if (fields == null) {
             throw new NullPointerException(what + " is null");
         }
@@ -37,11 +37,7 @@ final class OffsetFields {
         }
         TreeMap<String, Object> sorted = new TreeMap<>();
         for (Map.Entry<String, ?> e : fields.entrySet()) {
-            String key = e.getKey();
-            if (key == null) {
-                throw new NullPointerException(what + " has a null key");
-            }
-            sorted.put(key, value(what, key, e.getValue()));
+            sorted.put(e.getKey(), value(what, e.getKey(), e.getValue()));
         }
         String[] keys = sorted.keySet().toArray(new String[0]);
         return new Fields(keys, sorted.values().toArray());
@@ -59,9 +55,6 @@ final class OffsetFields {
         for (int i = -2; i < more.length; i += 2) {
             String k = i < 0 ? key : (String) more[i];
             Object v = i < 0 ? value : more[i + 1];
-            if (k == null) {
-                throw new NullPointerException(what + " has a null key");
-            }
             v = value(what, k, v);
             // Insertion sort: offsets and partitions have a handful of fields.
             int at = n;
@@ -81,7 +74,12 @@ final class OffsetFields {
         return new Fields(n == size ? keys : Arrays.copyOf(keys, n), n == size ? values : Arrays.copyOf(values, n));
     }
 
+    /** Checks one field: its key is not null, its value of an allowed type, returned as stored. */
     private static Object value(String what, String key, Object value) {
+        // The message is built only on failure: this runs for every field of every record's offset.
+        if (key == null) {
+            throw new NullPointerException(what + " has a null key");
+        }
         if (value instanceof String || value instanceof Long || value instanceof Double || value instanceof Boolean) {
             return value;
         }
