@@ -315,8 +315,10 @@ final class Scenarios {
         TopicCounter counter = new TopicCounter(adminUrl, topic);
         log("%s: %s on %d shards for %d s", scenario, kind.label, shards, run.toSeconds());
         LatencyProbe probe = measureLatency ? new LatencyProbe(pulsarUrl, topic) : null;
+        // The endpoint may have served a subject before this one (the idle scenario's rounds share it).
+        long callsBefore = server.stats().getRecordsCalls();
         try (Subject subject = Subject.start(kind, dir, pulsarUrl, server.endpoint(), STREAM, topic, connectorOverrides)) {
-            awaitFirstReads(scenario, subject, server, shards);
+            awaitFirstReads(scenario, subject, server, callsBefore, shards);
             arrivals.run();
             long start = System.currentTimeMillis();
             long warm = start + warmup.toMillis();
@@ -365,17 +367,20 @@ final class Scenarios {
      * arrivals start once it reads rather than while its JVM starts: a subject that starts more
      * slowly would otherwise begin the run behind, by its start-up time's worth of arrivals, and a
      * fixed-rate scenario would measure how it catches up on that rather than its steady state.
-     * Start-up time is the peer scenario's figure, not this one's.
+     * Start-up time is the peer scenario's figure, not this one's. Counts the calls made since
+     * {@code callsBefore}, the endpoint's count before this subject started: an endpoint that served
+     * an earlier subject would otherwise have the count already, and this one's warm-up would start
+     * with its JVM.
      */
-    private static void awaitFirstReads(String scenario, Subject subject, ReplayServer server, int shards)
-            throws IOException, InterruptedException {
+    private static void awaitFirstReads(String scenario, Subject subject, ReplayServer server, long callsBefore,
+            int shards) throws IOException, InterruptedException {
         long begin = System.nanoTime();
         long deadline = begin + TimeUnit.SECONDS.toNanos(120);
-        while (server.stats().getRecordsCalls() < shards) {
+        while (server.stats().getRecordsCalls() - callsBefore < shards) {
             requireAlive(subject);
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(scenario + ": " + subject.kind().label + " made "
-                        + server.stats().getRecordsCalls() + " GetRecords calls in 120 s, fewer than its " + shards
+                        + (server.stats().getRecordsCalls() - callsBefore) + " GetRecords calls in 120 s, fewer than its " + shards
                         + " shards; see " + subject.log());
             }
             TimeUnit.MILLISECONDS.sleep(20);
