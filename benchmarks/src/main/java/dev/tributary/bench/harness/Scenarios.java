@@ -376,12 +376,12 @@ final class Scenarios {
             int shards) throws IOException, InterruptedException {
         long begin = System.nanoTime();
         long deadline = begin + TimeUnit.SECONDS.toNanos(120);
-        while (server.stats().getRecordsCalls() - callsBefore < shards) {
+        long made;
+        while ((made = server.stats().getRecordsCalls() - callsBefore) < shards) {
             requireAlive(subject);
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(scenario + ": " + subject.kind().label + " made "
-                        + (server.stats().getRecordsCalls() - callsBefore) + " GetRecords calls in 120 s, fewer than its " + shards
-                        + " shards; see " + subject.log());
+                throw new IllegalStateException(scenario + ": " + subject.kind().label + " made " + made
+                        + " GetRecords calls in 120 s, fewer than its " + shards + " shards; see " + subject.log());
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }
